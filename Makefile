@@ -1,0 +1,107 @@
+# riskmc - Monte Carlo risk scenarios.
+#
+#   make            build bin/riskmc
+#   make run        install missing Debian packages, build, run the baseline scenario
+#   make check      install missing Debian packages, build, run every test
+#   make bench      measure speed (riskmc at 1 and 2 threads against NumPy)
+#   make asan       the test suite under AddressSanitizer
+#   make ubsan      the test suite under UndefinedBehaviorSanitizer
+#   make fuzz       run the libFuzzer harnesses for FUZZ_SECONDS each
+#   make MPI=1      build bin/riskmc with Open MPI
+#   make clean
+
+VERSION := 0.1.0
+COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+ifeq ($(MPI),1)
+CC := mpicc
+BUILD := build/mpi
+else
+BUILD := build/std
+endif
+
+PKGS := gsl inih cmocka
+WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes
+OPT ?= -O2 -g
+CFLAGS_ALL := -std=c11 $(OPT) $(WARN) -fopenmp \
+	-DRISKMC_VERSION='"$(VERSION)"' -DRISKMC_COMMIT='"$(COMMIT)"' \
+	-DRISKMC_SCENARIO_DIR='"$(CURDIR)/scenarios"' -DRISKMC_SHARE_DIR='"$(CURDIR)"' \
+	-Isim -Imodels $(if $(filter 1,$(MPI)),-DSIM_MPI) $(EXTRA_CFLAGS)
+LDLIBS_ALL := -lgsl -lgslcblas -linih -lcsv -lm -fopenmp $(EXTRA_LDFLAGS)
+
+SIM_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
+MODEL_SRC := $(wildcard models/*.c)
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODEL_SRC))
+MAIN_OBJ := $(BUILD)/sim/main.o
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BIN := bin/riskmc
+
+.PHONY: all run check deps test unit e2e bench asan ubsan valgrind fuzz fuzz-replay clean
+.DEFAULT_GOAL := all
+
+all: $(BIN)
+
+# ---------------------------------------------------------------- set-up
+# Debian packages the build, the tests and the charts need. Installed only
+# when missing, with sudo when not root.
+DEB_PACKAGES := libgsl-dev libcsv-dev libinih-dev librandom123-dev libcmocka-dev gnuplot-nox pkg-config \
+	openmpi-bin libopenmpi-dev python3-numpy clang valgrind
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	pkg-config --exists gsl 2>/dev/null || missing="$$missing libgsl-dev"; \
+	pkg-config --exists inih 2>/dev/null || missing="$$missing libinih-dev"; \
+	pkg-config --exists cmocka 2>/dev/null || missing="$$missing libcmocka-dev"; \
+	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
+	[ -f /usr/include/Random123/philox.h ] || missing="$$missing librandom123-dev"; \
+	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
+	command -v mpicc >/dev/null 2>&1 || missing="$$missing openmpi-bin libopenmpi-dev"; \
+	python3 -c 'import numpy' >/dev/null 2>&1 || missing="$$missing python3-numpy"; \
+	command -v clang >/dev/null 2>&1 || missing="$$missing clang"; \
+	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# ---------------------------------------------------------------- build
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BIN): $(LIB_OBJ) $(MAIN_OBJ)
+	@mkdir -p bin
+	$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJ) tests/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB_OBJ) $(LDLIBS_ALL) -lcmocka
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# ---------------------------------------------------------------- use
+RUN_TRIALS ?= 20000
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BIN) run scenarios/baseline.ini -n $(RUN_TRIALS) --force
+
+# ---------------------------------------------------------------- tests
+check: deps
+	@$(MAKE) --no-print-directory all test
+
+test: unit e2e
+
+unit: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
+
+e2e: $(BIN)
+	@tests/e2e.sh $(BIN)
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,124 @@
+/* cli.c - see cli.h. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "outdir.h"
+#include "progress.h"
+
+int sim_cli_count(const char *what, const char *arg, uint64_t lo, uint64_t hi, uint64_t *out, sim_err *err)
+{
+    char clean[64];
+    size_t n = 0;
+    for (const char *p = arg; *p && n < sizeof clean - 1; p++)
+        if (*p != '_') clean[n++] = *p;
+    clean[n] = '\0';
+    long long v;
+    const char *why;
+    char lo_s[32], hi_s[32];
+    sim_format_thousands((double)lo, 0, lo_s, sizeof lo_s);
+    sim_format_thousands((double)hi, 0, hi_s, sizeof hi_s);
+    if (sim_parse_int(clean, &v, &why) != 0)
+        return sim_errf(err, "%s: '%s': %s (allowed: %s to %s)", what, arg, why, lo_s, hi_s);
+    if (v < 0 || (uint64_t)v < lo || (uint64_t)v > hi)
+        return sim_errf(err, "%s: %s is out of range (allowed: %s to %s)", what, arg, lo_s, hi_s);
+    *out = (uint64_t)v;
+    return 0;
+}
+
+int sim_cli_common(int opt, const char *arg, sim_common *c, sim_err *err)
+{
+    uint64_t v;
+    switch (opt) {
+    case 'n':
+        if (sim_cli_count("-n/--trials", arg, 1, 1000000000ULL, &c->trials, err) != 0) return -1;
+        c->has_trials = true;
+        return 1;
+    case 's':
+        if (sim_cli_count("-s/--seed", arg, 0, 9200000000000000000ULL, &c->seed, err) != 0) return -1;
+        c->has_seed = true;
+        return 1;
+    case 'j':
+        if (sim_cli_count("-j/--threads", arg, 1, 1024, &v, err) != 0) return -1;
+        c->threads = (int)v;
+        return 1;
+    case 'o': c->out = arg; return 1;
+    case OPT_SET:
+        c->sets = sim_realloc(c->sets, (c->nsets + 1) * sizeof *c->sets);
+        c->sets[c->nsets++] = arg;
+        return 1;
+    case 'q':
+        c->quiet = true;
+        sim_progress_quiet = true;
+        return 1;
+    case 'f': c->force = true; return 1;
+    case OPT_SOURCES: c->sources = arg; return 1;
+    case OPT_STRICT: c->strict = true; return 1;
+    default: return 0;
+    }
+}
+
+void sim_cli_free(sim_common *c)
+{
+    free(c->sets);
+    c->sets = NULL;
+    c->nsets = 0;
+}
+
+int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err *err)
+{
+    sim_open_opts o = {c->sets, c->nsets, c->strict, c->sources};
+    return sim_inst_open(inst, path, &o, err);
+}
+
+char *sim_cli_outdir(const sim_common *c, const sim_inst *inst, const char *suffix)
+{
+    if (c->out) return sim_strdup(c->out);
+    return sim_asprintf("results/%s%s", inst->sc.name, suffix ? suffix : "");
+}
+
+void sim_cli_shell_quote(sim_buf *b, const char *s)
+{
+    bool plain = *s != '\0';
+    for (const char *p = s; *p && plain; p++)
+        plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,@+", *p) != NULL;
+    if (plain) {
+        sim_buf_puts(b, s);
+        return;
+    }
+    sim_buf_putc(b, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'') sim_buf_puts(b, "'\\''");
+        else sim_buf_putc(b, *p);
+    }
+    sim_buf_putc(b, '\'');
+}
+
+static void on_signal(int sig)
+{
+    if (sim_interrupted) {
+        /* a second signal: remove the partial folder and go */
+        const char *tmp = sim_outdir_active;
+        if (tmp) sim_rmtree(tmp);
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    sim_interrupted = 1;
+}
+
+void sim_cli_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}

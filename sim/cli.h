@@ -1,0 +1,72 @@
+/* cli.h - option parsing shared by the subcommands, and the subcommands'
+ * entry points (each returns the process exit status: 0 ok, 1 failure,
+ * 2 bad usage). */
+#ifndef SIM_CLI_H
+#define SIM_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "inst.h"
+
+enum {
+    OPT_SET = 1000,
+    OPT_SOURCES,
+    OPT_STRICT,
+    OPT_FORMAT,
+    OPT_VARY,
+    OPT_OUTPUT,
+    OPT_RESUME,
+    OPT_OUTER,
+    OPT_INNER,
+    OPT_PRECISION,
+    OPT_CSV,
+    OPT_LEVELS,
+    OPT_PERCENTILES,
+    OPT_BOOT,
+    OPT_MAX_TRIALS,
+    OPT_THRESHOLD
+};
+
+/* Options most subcommands share. */
+typedef struct sim_common {
+    uint64_t trials;
+    bool has_trials;
+    uint64_t seed;
+    bool has_seed;
+    int threads;
+    const char *out;
+    const char **sets;
+    size_t nsets;
+    bool quiet, force, strict;
+    const char *sources;
+} sim_common;
+
+#define SIM_COMMON_LONGOPTS                                                                        \
+    {"trials", required_argument, 0, 'n'}, {"seed", required_argument, 0, 's'},                    \
+        {"threads", required_argument, 0, 'j'}, {"out", required_argument, 0, 'o'},                \
+        {"set", required_argument, 0, OPT_SET}, {"quiet", no_argument, 0, 'q'},                    \
+        {"force", no_argument, 0, 'f'}, {"sources", required_argument, 0, OPT_SOURCES},            \
+        {"help", no_argument, 0, 'h'}
+
+/* Handle one option of the common set: 1 handled, 0 not ours, -1 error. */
+int sim_cli_common(int opt, const char *arg, sim_common *c, sim_err *err);
+void sim_cli_free(sim_common *c);
+/* Open a scenario with the common options applied. */
+int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err *err);
+/* Parse a count like 20000, 2e4 or 20_000 within [lo, hi]. */
+int sim_cli_count(const char *what, const char *arg, uint64_t lo, uint64_t hi, uint64_t *out, sim_err *err);
+/* The folder results go to: -o, else results/<scenario name>. */
+char *sim_cli_outdir(const sim_common *c, const sim_inst *inst, const char *suffix);
+/* Quote an argument for a shell command line that reproduces a run. */
+void sim_cli_shell_quote(sim_buf *b, const char *s);
+/* Install SIGINT/SIGTERM handlers that stop runs cleanly. */
+void sim_cli_signals(void);
+
+int sim_cmd_run(int argc, char **argv);
+int sim_cmd_validate(int argc, char **argv);
+int sim_cmd_show(int argc, char **argv);
+int sim_cmd_sources(int argc, char **argv);
+
+#endif

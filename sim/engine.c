@@ -1,0 +1,176 @@
+/* engine.c - see engine.h. */
+#include "engine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "progress.h"
+#include "rng.h"
+
+#define BLOCK 2048  /* trials handed back per block */
+#define SLOTS 64    /* trials a worker buffers before updating its series histograms */
+#define SERIES_CAP (1u << 14) /* bins per (series, day) before bins widen */
+
+volatile int sim_interrupted = 0;
+
+int sim_threads_default(void)
+{
+    int n = omp_get_num_procs();
+    return n > 0 ? n : 1;
+}
+
+void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst)
+{
+    a->nseries = inst->nseries;
+    a->horizon = inst->horizon;
+    size_t n = a->nseries * (size_t)a->horizon;
+    a->h = sim_calloc(n ? n : 1, sizeof *a->h);
+    for (size_t i = 0; i < n; i++) sim_hist_init(&a->h[i], SERIES_CAP);
+}
+
+void sim_seriesacc_free(sim_seriesacc *a)
+{
+    size_t n = a->nseries * (size_t)a->horizon;
+    for (size_t i = 0; i < n; i++) sim_hist_free(&a->h[i]);
+    free(a->h);
+    memset(a, 0, sizeof *a);
+}
+
+void sim_seriesacc_merge(sim_seriesacc *dst, const sim_seriesacc *src)
+{
+    size_t n = dst->nseries * (size_t)dst->horizon;
+    for (size_t i = 0; i < n; i++) sim_hist_merge(&dst->h[i], &src->h[i]);
+}
+
+typedef struct worker {
+    gsl_rng *prng;     /* parameter streams */
+    gsl_rng **rng;     /* the model's streams */
+    uint64_t *rng_sub;
+    void *scratch;
+    int64_t *sbuf;     /* [cell][SLOTS] */
+    size_t used;
+    size_t ncells;
+    sim_seriesacc acc;
+} worker;
+
+static void worker_init(worker *w, const sim_inst *inst)
+{
+    memset(w, 0, sizeof *w);
+    w->prng = sim_rng_alloc();
+    w->rng = sim_calloc(inst->nstream + 1, sizeof *w->rng);
+    for (size_t i = 0; i < inst->nstream; i++) w->rng[i] = sim_rng_alloc();
+    w->rng_sub = sim_calloc(inst->nstream + 1, sizeof *w->rng_sub);
+    w->scratch = inst->model->scratch_alloc ? inst->model->scratch_alloc(inst) : NULL;
+    w->ncells = inst->nseries * (size_t)inst->horizon;
+    w->sbuf = sim_calloc(w->ncells * SLOTS + 1, sizeof *w->sbuf);
+    sim_seriesacc_init(&w->acc, inst);
+}
+
+static void worker_flush(worker *w)
+{
+    for (size_t c = 0; c < w->ncells; c++) {
+        const int64_t *v = &w->sbuf[c * SLOTS];
+        for (size_t k = 0; k < w->used; k++) sim_hist_add(&w->acc.h[c], v[k]);
+    }
+    w->used = 0;
+}
+
+static void worker_free(worker *w, const sim_inst *inst)
+{
+    gsl_rng_free(w->prng);
+    for (size_t i = 0; i < inst->nstream; i++) gsl_rng_free(w->rng[i]);
+    free(w->rng);
+    free(w->rng_sub);
+    if (w->scratch && inst->model->scratch_free) inst->model->scratch_free(w->scratch);
+    free(w->sbuf);
+    sim_seriesacc_free(&w->acc);
+}
+
+int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *series, sim_block_fn fn,
+                   void *user, sim_err *err)
+{
+    const size_t np = inst->nparam, no = inst->nout;
+    int threads = cfg->threads > 0 ? cfg->threads : sim_threads_default();
+    double *theta = sim_calloc(BLOCK * (np ? np : 1), sizeof *theta);
+    double *out = sim_calloc(BLOCK * (no ? no : 1), sizeof *out);
+    sim_buf *rows = NULL;
+    if (cfg->row) {
+        rows = sim_calloc(BLOCK, sizeof *rows);
+        for (size_t i = 0; i < BLOCK; i++) sim_buf_init(&rows[i]);
+    }
+    volatile int failed = 0;
+    sim_err first_err = {{0}};
+    sim_progress prog;
+    sim_progress_start(&prog, cfg->progress, cfg->label, cfg->n);
+    uint64_t done = 0;
+
+#pragma omp parallel num_threads(threads)
+    {
+        worker w;
+        worker_init(&w, inst);
+        sim_err terr;
+        for (uint64_t b0 = 0; b0 < cfg->n && !failed; b0 += BLOCK) {
+            size_t nb = (size_t)(cfg->n - b0 < BLOCK ? cfg->n - b0 : BLOCK);
+#pragma omp for schedule(dynamic, 4)
+            for (size_t i = 0; i < nb; i++) {
+                if (failed || sim_interrupted) continue;
+                uint64_t d = cfg->first + b0 + i, trial = d, inner = 0;
+                if (cfg->key) cfg->key(cfg->key_user, d, &trial, &inner);
+                double *th = &theta[i * np];
+                if (cfg->theta) cfg->theta(cfg->theta_user, d, th, w.prng);
+                else sim_inst_sample(inst, cfg->seed, trial, w.prng, th);
+                for (size_t s = 0; s < inst->nstream; s++) w.rng_sub[s] = UINT64_MAX;
+                sim_trial tr = {cfg->seed, trial, inner, w.rng, w.rng_sub, inst->stream, &out[i * no],
+                                &w.sbuf[w.used], SLOTS, w.scratch, -1, &terr};
+                if (inst->model->trial(inst, th, &tr) != 0) {
+#pragma omp critical(sim_engine_err)
+                    if (!failed) {
+                        first_err = terr;
+                        failed = 1;
+                    }
+                    continue;
+                }
+                if (cfg->want_series && w.ncells && ++w.used == SLOTS) worker_flush(&w);
+                if (rows) {
+                    sim_buf_clear(&rows[i]);
+                    cfg->row(cfg->row_user, d, th, &out[i * no], &rows[i]);
+                }
+#pragma omp atomic
+                done++;
+            }
+#pragma omp single
+            {
+                if (!failed && sim_interrupted) {
+                    sim_errf(&first_err, "interrupted");
+                    failed = 1;
+                }
+                if (!failed) {
+                    sim_block b = {cfg->first + b0, nb, theta, out, rows};
+                    if (fn && fn(user, &b, &first_err) != 0) failed = 1;
+                }
+                sim_progress_update(&prog, done);
+            }
+        }
+        if (cfg->want_series && w.used) worker_flush(&w);
+#pragma omp critical(sim_engine_merge)
+        if (series && cfg->want_series) sim_seriesacc_merge(series, &w.acc);
+        worker_free(&w, inst);
+    }
+    sim_progress_end(&prog, failed ? 0 : done);
+    free(theta);
+    free(out);
+    if (rows) {
+        for (size_t i = 0; i < BLOCK; i++) sim_buf_free(&rows[i]);
+        free(rows);
+    }
+    if (failed) {
+        if (err) *err = first_err;
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,67 @@
+/* engine.h - run trials of an instance in parallel (OpenMP) and hand their
+ * parameter values and outputs back in trial order, one block at a time.
+ *
+ * A trial's numbers depend only on (seed, trial index): the engine may run
+ * trials on any thread in any order and still produce the same bytes. Daily
+ * series go into per-thread exact histograms that merge at the end. */
+#ifndef SIM_ENGINE_H
+#define SIM_ENGINE_H
+
+#include <stdint.h>
+
+#include "inst.h"
+#include "stats.h"
+
+/* Results of consecutive trials first .. first+n-1. */
+typedef struct sim_block {
+    uint64_t first;
+    size_t n;
+    const double *theta; /* n rows of inst->nparam values */
+    const double *out;   /* n rows of inst->nout values */
+    sim_buf *rows;       /* n formatted rows when the config asks for them */
+} sim_block;
+
+typedef int (*sim_block_fn)(void *user, const sim_block *b, sim_err *err);
+/* Format one trial's CSV row (runs on worker threads). */
+typedef void (*sim_row_fn)(void *user, uint64_t trial, const double *theta, const double *out, sim_buf *row);
+/* Fill the parameter values of design point i (runs on worker threads); the
+ * rng may be used for anything the design leaves to chance. */
+typedef void (*sim_theta_fn)(void *user, uint64_t i, double *theta, gsl_rng *r);
+/* Map design point i to the (trial, inner) key of its chance streams. */
+typedef void (*sim_key_fn)(void *user, uint64_t i, uint64_t *trial, uint64_t *inner);
+
+typedef struct sim_runcfg {
+    uint64_t seed;
+    uint64_t first, n;     /* design points first .. first+n-1 */
+    int threads;           /* 0: all cores */
+    bool progress;         /* a progress line on stderr */
+    const char *label;     /* for the progress line */
+    sim_row_fn row;        /* optional */
+    void *row_user;
+    sim_theta_fn theta;    /* optional: default samples the scenario's laws */
+    void *theta_user;
+    sim_key_fn key;        /* optional: default trial = i, inner = 0 */
+    void *key_user;
+    bool want_series;      /* accumulate the daily series */
+} sim_runcfg;
+
+/* Daily series statistics: one histogram per (series, day). */
+typedef struct sim_seriesacc {
+    size_t nseries;
+    int horizon;
+    sim_hist *h; /* [s * horizon + t] */
+} sim_seriesacc;
+
+void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst);
+void sim_seriesacc_free(sim_seriesacc *a);
+void sim_seriesacc_merge(sim_seriesacc *dst, const sim_seriesacc *src);
+
+int sim_threads_default(void);
+
+int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *series, sim_block_fn fn,
+                   void *user, sim_err *err);
+
+/* Set by a SIGINT/SIGTERM handler: the engine stops between trials. */
+extern volatile int sim_interrupted;
+
+#endif

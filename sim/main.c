@@ -1,0 +1,79 @@
+/* main.c - riskmc: Monte Carlo risk scenarios. Dispatches subcommands; the
+ * only place that exits. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+
+#ifndef RISKMC_VERSION
+#define RISKMC_VERSION "0.0.0"
+#endif
+#ifndef RISKMC_COMMIT
+#define RISKMC_COMMIT "unknown"
+#endif
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command COMMANDS[] = {
+    {"run", sim_cmd_run, "run a scenario; write trials, summary, risks, series, manifest"},
+    {"validate", sim_cmd_validate, "check scenario files and their citations"},
+    {"show", sim_cmd_show, "print a resolved scenario with every parameter's sources"},
+    {"sources", sim_cmd_sources, "list the sources registry"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: riskmc COMMAND [options]\n\n"
+               "Monte Carlo risk scenarios: sample uncertain parameters from published\n"
+               "sources, simulate, and report distributions and risk probabilities.\n\n"
+               "commands:\n");
+    for (const command *c = COMMANDS; c->name; c++) fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fprintf(f, "\n  riskmc COMMAND --help   help for one command\n"
+               "  riskmc --version        version and git commit\n\n"
+               "example:\n  riskmc run scenarios/baseline.ini -n 20000\n");
+}
+
+/* GSL domain errors become our message, not an abort. */
+static void gsl_handler(const char *reason, const char *file, int line, int gsl_errno)
+{
+    fprintf(stderr, "riskmc: numerical error in GSL (%s:%d): %s (%s)\n", file, line, reason, gsl_strerror(gsl_errno));
+    exit(1);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler(gsl_handler);
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        if (argc > 2 && strcmp(cmd, "help") == 0) {
+            for (const command *c = COMMANDS; c->name; c++)
+                if (strcmp(c->name, argv[2]) == 0) {
+                    char *args[] = {argv[2], "--help", NULL};
+                    return c->run(2, args);
+                }
+        }
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("riskmc %s (commit %s)\n", RISKMC_VERSION, RISKMC_COMMIT);
+        return 0;
+    }
+    for (const command *c = COMMANDS; c->name; c++)
+        if (strcmp(c->name, cmd) == 0) return c->run(argc - 1, argv + 1);
+    fprintf(stderr, "riskmc: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,191 @@
+/* outdir.c - see outdir.h. */
+#define _GNU_SOURCE
+#include "outdir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *volatile sim_outdir_active = NULL;
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+int sim_rmtree(const char *path)
+{
+    return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int sim_mkdirs(const char *path, sim_err *err)
+{
+    char *p = sim_strdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            sim_errf(err, "%s: cannot create folder: %s", p, strerror(errno));
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = 0;
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) rc = sim_errf(err, "%s: cannot create folder: %s", p, strerror(errno));
+    free(p);
+    return rc;
+}
+
+static void split(const char *path, char **dir, char **base)
+{
+    char *p = sim_strdup(path);
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/') p[--n] = '\0';
+    char *slash = strrchr(p, '/');
+    if (!slash) {
+        *dir = sim_strdup(".");
+        *base = p;
+        return;
+    }
+    *base = sim_strdup(slash + 1);
+    *slash = '\0';
+    *dir = sim_strdup(*p ? p : "/");
+    free(p);
+}
+
+/* Remove ".NAME.tmp-PID-XXXXXX" folders whose writer is gone. */
+static void clean_stale(const char *dir, const char *base)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    char *prefix = sim_asprintf(".%s.tmp-", base);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0) continue;
+        long pid = strtol(de->d_name + strlen(prefix), NULL, 10);
+        if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM)) continue;
+        char *path = sim_asprintf("%s/%s", dir, de->d_name);
+        sim_rmtree(path);
+        free(path);
+    }
+    free(prefix);
+    closedir(d);
+}
+
+int sim_outdir_begin(sim_outdir *od, const char *final, bool force, sim_err *err)
+{
+    memset(od, 0, sizeof *od);
+    struct stat st;
+    if (lstat(final, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return sim_errf(err, "%s: exists and is not a folder (allowed: a new folder, or -o DIR)", final);
+        if (!force)
+            return sim_errf(err, "%s: already holds results (allowed: --force to replace them, or -o DIR)", final);
+    }
+    char *dir, *base;
+    split(final, &dir, &base);
+    if (sim_mkdirs(dir, err) != 0) {
+        free(dir), free(base);
+        return -1;
+    }
+    clean_stale(dir, base);
+    char *tmpl = sim_asprintf("%s/.%s.tmp-%ld-XXXXXX", dir, base, (long)getpid());
+    free(dir), free(base);
+    if (!mkdtemp(tmpl)) {
+        sim_errf(err, "%s: cannot create a temporary folder: %s", tmpl, strerror(errno));
+        free(tmpl);
+        return -1;
+    }
+    chmod(tmpl, 0755);
+    od->final = sim_strdup(final);
+    od->tmp = tmpl;
+    od->force = force;
+    sim_outdir_active = od->tmp;
+    return 0;
+}
+
+char *sim_outdir_path(const sim_outdir *od, const char *name)
+{
+    return sim_asprintf("%s/%s", od->tmp, name);
+}
+
+FILE *sim_outdir_open(const sim_outdir *od, const char *name, sim_err *err)
+{
+    char *path = sim_outdir_path(od, name);
+    FILE *f = fopen(path, "w");
+    if (!f) sim_errf(err, "%s: cannot write: %s", path, strerror(errno));
+    free(path);
+    return f;
+}
+
+int sim_outdir_close(FILE *f, const char *name, sim_err *err)
+{
+    int bad = fflush(f) != 0 || ferror(f);
+    if (!bad) fsync(fileno(f));
+    int e = errno;
+    if (fclose(f) != 0) bad = 1, e = errno;
+    if (bad) return sim_errf(err, "%s: write failed: %s", name, strerror(e));
+    return 0;
+}
+
+static void sync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+int sim_outdir_commit(sim_outdir *od, sim_err *err)
+{
+    sync_dir(od->tmp);
+    struct stat st;
+    int rc = 0;
+    if (lstat(od->final, &st) == 0) {
+        if (!od->force) {
+            rc = sim_errf(err, "%s: appeared while the run was going (allowed: --force to replace it)", od->final);
+        } else if (renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
+            /* the old results now sit at the temporary name */
+            sim_rmtree(od->tmp);
+        } else {
+            /* no atomic exchange on this file system: move the old folder
+             * aside first, then the new one in */
+            char *old = sim_asprintf("%s.old", od->tmp);
+            if (rename(od->final, old) != 0 || rename(od->tmp, od->final) != 0)
+                rc = sim_errf(err, "%s: cannot replace: %s", od->final, strerror(errno));
+            else
+                sim_rmtree(old);
+            free(old);
+        }
+    } else if (rename(od->tmp, od->final) != 0) {
+        rc = sim_errf(err, "%s: cannot move results into place: %s", od->final, strerror(errno));
+    }
+    if (rc == 0) {
+        char *dir, *base;
+        split(od->final, &dir, &base);
+        sync_dir(dir);
+        free(dir), free(base);
+        sim_outdir_active = NULL;
+        free(od->tmp), free(od->final);
+        memset(od, 0, sizeof *od);
+    }
+    return rc;
+}
+
+void sim_outdir_abort(sim_outdir *od)
+{
+    if (od->tmp) sim_rmtree(od->tmp);
+    sim_outdir_active = NULL;
+    free(od->tmp), free(od->final);
+    memset(od, 0, sizeof *od);
+}

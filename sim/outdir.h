@@ -1,0 +1,44 @@
+/* outdir.h - results folders written atomically.
+ *
+ * Files are written into a hidden temporary folder beside the destination
+ * and the folder is renamed into place only when every file is complete, so
+ * a run killed at any moment leaves the previous results or none, never a
+ * partial folder. An existing folder is replaced only when asked (--force),
+ * by an atomic exchange. Temporary folders left by killed runs are removed
+ * by the next run that writes beside them. */
+#ifndef SIM_OUTDIR_H
+#define SIM_OUTDIR_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util.h"
+
+typedef struct sim_outdir {
+    char *final;  /* where the results go */
+    char *tmp;    /* where they are written meanwhile */
+    bool force;
+} sim_outdir;
+
+/* Check the destination (refuse an existing one without force) and create
+ * the temporary folder. */
+int sim_outdir_begin(sim_outdir *od, const char *final, bool force, sim_err *err);
+/* Path of a file inside the temporary folder (malloc'd). */
+char *sim_outdir_path(const sim_outdir *od, const char *name);
+/* Open a file for writing in the temporary folder. */
+FILE *sim_outdir_open(const sim_outdir *od, const char *name, sim_err *err);
+/* Flush, sync and close; reports write errors (disk full). */
+int sim_outdir_close(FILE *f, const char *name, sim_err *err);
+/* Move the finished folder into place. */
+int sim_outdir_commit(sim_outdir *od, sim_err *err);
+/* Remove the temporary folder (after an error or an interrupt). */
+void sim_outdir_abort(sim_outdir *od);
+/* Remove a folder tree. */
+int sim_rmtree(const char *path);
+/* Create a folder and its parents. */
+int sim_mkdirs(const char *path, sim_err *err);
+
+/* The folder currently being written, for signal handlers to remove. */
+extern const char *volatile sim_outdir_active;
+
+#endif

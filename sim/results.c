@@ -1,0 +1,389 @@
+/* results.c - see results.h. */
+#define _GNU_SOURCE
+#include "results.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outdir.h"
+
+#ifndef RISKMC_VERSION
+#define RISKMC_VERSION "0.0.0"
+#endif
+#ifndef RISKMC_COMMIT
+#define RISKMC_COMMIT "unknown"
+#endif
+
+const char *const SIM_SUMMARY_COLUMNS[] = {"output", "n",   "missing", "mean", "sd",  "mcse", "min", "p5",
+                                           "p25",    "p50", "p75",     "p95",  "max", "resolution", NULL};
+const char *const SIM_RISKS_COLUMNS[] = {"output",     "threshold",   "trials",  "hits", "probability",
+                                         "wilson_low", "wilson_high", "sources", NULL};
+const char *const SIM_SERIES_COLUMNS[] = {"series", "day", "date", "n",   "mean",  "p2_5",       "p5", "p10",
+                                          "p25",    "p50", "p75",  "p90", "p95", "p97_5", "resolution", NULL};
+const double SIM_SERIES_P[9] = {0.025, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.975};
+const char *const SIM_OBS_COLUMNS[] = {"observation",    "kind",          "name",     "date",
+                                       "observed_low",   "observed_high", "percentile_low",
+                                       "percentile_high", "model_p5",     "model_p50", "model_p95",
+                                       "verdict",        "sources",       NULL};
+
+static void header(sim_csvrow *r, const char *const *cols)
+{
+    for (; *cols; cols++) sim_csv_str(r, *cols);
+    sim_csv_end(r);
+}
+
+void sim_runstats_init(sim_runstats *rs, const sim_inst *inst)
+{
+    memset(rs, 0, sizeof *rs);
+    rs->nout = inst->nout;
+    rs->acc = sim_calloc(inst->nout + 1, sizeof *rs->acc);
+    for (size_t i = 0; i < inst->nout; i++) sim_acc_init(&rs->acc[i], inst->out[i].integer);
+    sim_seriesacc_init(&rs->series, inst);
+}
+
+void sim_runstats_free(sim_runstats *rs)
+{
+    for (size_t i = 0; i < rs->nout; i++) sim_acc_free(&rs->acc[i]);
+    free(rs->acc);
+    sim_seriesacc_free(&rs->series);
+    memset(rs, 0, sizeof *rs);
+}
+
+void sim_runstats_add(sim_runstats *rs, const sim_block *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t o = 0; o < rs->nout; o++) sim_acc_add(&rs->acc[o], b->out[i * rs->nout + o]);
+    rs->n += b->n;
+}
+
+void sim_trials_header(sim_csvrow *r, const sim_inst *inst)
+{
+    sim_csv_str(r, "trial");
+    for (size_t i = 0; i < inst->nparam; i++)
+        if (inst->param[i].uncertain) sim_csv_str(r, inst->param[i].name);
+    for (size_t i = 0; i < inst->nout; i++) sim_csv_str(r, inst->out[i].name);
+    sim_csv_end(r);
+}
+
+void sim_trials_row(void *user, uint64_t trial, const double *theta, const double *out, sim_buf *row)
+{
+    const sim_inst *inst = user;
+    sim_csvrow r = {*row, 0};
+    sim_csv_int(&r, (long long)trial);
+    for (size_t i = 0; i < inst->nparam; i++)
+        if (inst->param[i].uncertain) sim_csv_num(&r, theta[i]);
+    for (size_t i = 0; i < inst->nout; i++) sim_csv_num(&r, out[i]);
+    sim_csv_end(&r);
+    *row = r.buf;
+}
+
+void sim_write_summary(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
+{
+    sim_csvrow r = {*b, 0};
+    header(&r, SIM_SUMMARY_COLUMNS);
+    for (size_t o = 0; o < inst->nout; o++) {
+        sim_summary s;
+        sim_acc_summary(&rs->acc[o], &s);
+        sim_csv_str(&r, inst->out[o].name);
+        sim_csv_int(&r, (long long)s.n);
+        sim_csv_int(&r, (long long)s.missing);
+        sim_csv_stat(&r, s.mean);
+        sim_csv_stat(&r, s.sd);
+        sim_csv_stat(&r, s.mcse);
+        sim_csv_stat(&r, s.min);
+        for (int i = 0; i < 5; i++) sim_csv_stat(&r, s.q[i]);
+        sim_csv_stat(&r, s.max);
+        sim_csv_int(&r, (long long)s.resolution);
+        sim_csv_end(&r);
+    }
+    *b = r.buf;
+}
+
+static void cites_text(const sim_entry *e, sim_buf *out)
+{
+    if (e) sim_entry_cites(e, out);
+}
+
+void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
+{
+    sim_csvrow r = {*b, 0};
+    header(&r, SIM_RISKS_COLUMNS);
+    for (size_t i = 0; i < inst->nthr; i++) {
+        const sim_threshold *t = &inst->thr[i];
+        sim_acc *a = &rs->acc[t->output];
+        uint64_t n = sim_acc_n(a) + a->missing, k = sim_acc_count_ge(a, t->value);
+        double lo, hi;
+        sim_wilson(k, n, &lo, &hi);
+        sim_buf cites;
+        sim_buf_init(&cites);
+        cites_text(t->entry, &cites);
+        sim_csv_str(&r, inst->out[t->output].name);
+        sim_csv_num(&r, t->value);
+        sim_csv_int(&r, (long long)n);
+        sim_csv_int(&r, (long long)k);
+        sim_csv_stat(&r, n ? (double)k / (double)n : NAN);
+        sim_csv_stat(&r, lo);
+        sim_csv_stat(&r, hi);
+        sim_csv_str(&r, cites.s ? cites.s : "");
+        sim_csv_end(&r);
+        sim_buf_free(&cites);
+    }
+    *b = r.buf;
+}
+
+void sim_write_series(sim_buf *b, const sim_inst *inst, const sim_runstats *rs)
+{
+    sim_csvrow r = {*b, 0};
+    header(&r, SIM_SERIES_COLUMNS);
+    for (size_t s = 0; s < inst->nseries; s++)
+        for (int t = 0; t < inst->horizon; t++) {
+            const sim_hist *h = &rs->series.h[s * (size_t)inst->horizon + (size_t)t];
+            char date[11];
+            sim_format_date(inst->start_date + t, date);
+            sim_csv_str(&r, inst->series[s]);
+            sim_csv_int(&r, t);
+            sim_csv_str(&r, date);
+            sim_csv_int(&r, (long long)h->n);
+            sim_csv_stat(&r, sim_hist_mean(h));
+            for (int k = 0; k < 9; k++) sim_csv_stat(&r, sim_hist_quantile(h, SIM_SERIES_P[k]));
+            sim_csv_int(&r, (long long)sim_hist_resolution(h));
+            sim_csv_end(&r);
+        }
+    *b = r.buf;
+}
+
+void sim_obs_compare(const sim_inst *inst, sim_runstats *rs, size_t i, sim_obs_check *c)
+{
+    const sim_observation *ob = &inst->obs[i];
+    if (ob->is_series) {
+        const sim_hist *h = &rs->series.h[ob->index * (size_t)inst->horizon + (size_t)ob->day];
+        sim_acc tmp;
+        memset(&tmp, 0, sizeof tmp);
+        tmp.integer = true;
+        tmp.h = *h;
+        c->pct_low = sim_acc_percentile(&tmp, ob->low);
+        c->pct_high = sim_acc_percentile(&tmp, ob->high);
+        c->p5 = sim_hist_quantile(h, 0.05);
+        c->p50 = sim_hist_quantile(h, 0.5);
+        c->p95 = sim_hist_quantile(h, 0.95);
+    } else {
+        sim_acc *a = &rs->acc[ob->index];
+        c->pct_low = sim_acc_percentile(a, ob->low);
+        c->pct_high = sim_acc_percentile(a, ob->high);
+        c->p5 = sim_acc_quantile(a, 0.05);
+        c->p50 = sim_acc_quantile(a, 0.5);
+        c->p95 = sim_acc_quantile(a, 0.95);
+    }
+    /* outside the central 90%: the whole observed range lies below the
+     * model's 5th percentile or above its 95th */
+    c->outside = c->pct_high < 5 || c->pct_low > 95;
+}
+
+static void obs_sources(const sim_inst *inst, const sim_observation *ob, sim_buf *out)
+{
+    const char *sec_prefix = "observation.";
+    char sec[128];
+    snprintf(sec, sizeof sec, "%s%s", sec_prefix, ob->name);
+    for (size_t i = 0; i < inst->sc.n; i++) {
+        const sim_entry *e = &inst->sc.e[i];
+        if (strcmp(e->section, sec) != 0) continue;
+        for (size_t k = 0; k < e->ncites; k++)
+            if (!out->s || !strstr(out->s, e->cites[k])) sim_buf_printf(out, "%s%s", out->len ? ", " : "", e->cites[k]);
+    }
+}
+
+void sim_write_observations(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
+{
+    sim_csvrow r = {*b, 0};
+    header(&r, SIM_OBS_COLUMNS);
+    for (size_t i = 0; i < inst->nobs; i++) {
+        const sim_observation *ob = &inst->obs[i];
+        sim_obs_check c;
+        sim_obs_compare(inst, rs, i, &c);
+        char date[11] = "";
+        if (ob->is_series) sim_format_date(inst->start_date + ob->day, date);
+        sim_csv_str(&r, ob->name);
+        sim_csv_str(&r, ob->is_series ? "series" : "output");
+        sim_csv_str(&r, ob->is_series ? inst->series[ob->index] : inst->out[ob->index].name);
+        sim_csv_str(&r, date);
+        sim_csv_num(&r, ob->low);
+        sim_csv_num(&r, ob->high);
+        sim_csv_stat(&r, round(c.pct_low * 100) / 100);
+        sim_csv_stat(&r, round(c.pct_high * 100) / 100);
+        sim_csv_stat(&r, c.p5);
+        sim_csv_stat(&r, c.p50);
+        sim_csv_stat(&r, c.p95);
+        sim_csv_str(&r, c.outside ? "outside central 90%" : "inside central 90%");
+        sim_buf src;
+        sim_buf_init(&src);
+        obs_sources(inst, ob, &src);
+        sim_csv_str(&r, src.s ? src.s : "");
+        sim_buf_free(&src);
+        sim_csv_end(&r);
+    }
+    *b = r.buf;
+}
+
+/* ------------------------------------------------------------ manifest */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void sim_cited_sources(const sim_inst *inst, sim_buf *out)
+{
+    const sim_scenario *sc = &inst->sc;
+    char **ids = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < sc->n; i++)
+        for (size_t k = 0; k < sc->e[i].ncites; k++) {
+            const char *id = sc->e[i].cites[k];
+            if (strcmp(id, "assumption") == 0) continue;
+            bool seen = false;
+            for (size_t j = 0; j < n && !seen; j++) seen = strcmp(ids[j], id) == 0;
+            if (seen) continue;
+            ids = sim_realloc(ids, (n + 1) * sizeof *ids);
+            ids[n++] = sc->e[i].cites[k];
+        }
+    qsort(ids, n, sizeof *ids, cmp_str);
+    for (size_t i = 0; i < n; i++) sim_buf_printf(out, "%s%s", i ? ", " : "", ids[i]);
+    free(ids);
+}
+
+void sim_assumption_keys(const sim_inst *inst, sim_buf *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < inst->sc.n; i++)
+        if (sim_entry_is_assumption(&inst->sc.e[i])) sim_buf_printf(out, "%s%s", n++ ? ", " : "", inst->sc.e[i].full);
+}
+
+void sim_write_resolved(sim_buf *b, const sim_inst *inst)
+{
+    const sim_scenario *sc = &inst->sc;
+    for (size_t s = 0; s < sc->nsec; s++) {
+        const char *sec = sc->sec[s].section;
+        bool any = false;
+        for (size_t i = 0; i < sc->n; i++) {
+            const sim_entry *e = &sc->e[i];
+            if (strcmp(e->section, sec) != 0) continue;
+            if (strcmp(sec, "scenario") == 0 &&
+                (strcmp(e->key, "extends") == 0 || strcmp(e->key, "remove") == 0 || strcmp(e->key, "sources") == 0))
+                continue;
+            if (!any) sim_buf_printf(b, "\n[%s]\n", sec);
+            any = true;
+            sim_buf_printf(b, "%s = %s", e->key, e->text);
+            if (e->ncites) {
+                sim_buf_puts(b, " [");
+                sim_entry_cites(e, b);
+                sim_buf_putc(b, ']');
+            }
+            sim_buf_putc(b, '\n');
+        }
+    }
+}
+
+void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
+{
+    const sim_scenario *sc = &inst->sc;
+    sim_buf_puts(b, "; riskmc results manifest: what made this folder, and the scenario as it ran.\n"
+                    "; `riskmc run` accepts this file as a scenario: the [run] section is ignored.\n");
+    sim_buf_puts(b, "[run]\n");
+    sim_buf_printf(b, "kind = %s\n", ri->kind);
+    sim_buf_printf(b, "riskmc_version = %s\n", RISKMC_VERSION);
+    sim_buf_printf(b, "git_commit = %s\n", RISKMC_COMMIT);
+    sim_buf_printf(b, "command = %s\n", ri->command);
+    sim_buf_printf(b, "scenario_files = ");
+    for (size_t i = 0; i < sc->nfiles; i++) sim_buf_printf(b, "%s%s", i ? ", " : "", sc->files[i]);
+    sim_buf_printf(b, "\nmodel = %s\n", inst->model->name);
+    sim_buf_printf(b, "seed = %llu\n", (unsigned long long)ri->seed);
+    sim_buf_printf(b, "trials = %llu\n", (unsigned long long)ri->trials);
+    sim_buf_printf(b, "sources_registry = %s\n", sc->sources ? sc->sources->path : "");
+    sim_buf_puts(b, "sources_used = ");
+    sim_cited_sources(inst, b);
+    sim_buf_puts(b, "\nassumptions = ");
+    sim_assumption_keys(inst, b);
+    sim_buf_printf(b, "\nfiles = %s\n", ri->files);
+    sim_write_resolved(b, inst);
+}
+
+/* ------------------------------------------------------------ console */
+
+static void fmt(double x, char *out, size_t n)
+{
+    if (isnan(x)) snprintf(out, n, "-");
+    else sim_format_thousands(x, fabs(x - round(x)) < 1e-9 || fabs(x) >= 100 ? 0 : (fabs(x) < 10 ? 2 : 1), out, n);
+}
+
+void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
+{
+    size_t w = 12;
+    bool any_head = false;
+    for (size_t o = 0; o < inst->nout; o++) any_head |= inst->out[o].headline;
+    for (size_t o = 0; o < inst->nout; o++)
+        if ((!any_head || inst->out[o].headline) && strlen(inst->out[o].name) > w) w = strlen(inst->out[o].name);
+    fprintf(f, "%-*s %12s   %s\n", (int)w, "output", "median", "90% interval (p5 - p95)");
+    for (size_t o = 0; o < inst->nout; o++) {
+        if (any_head && !inst->out[o].headline) continue;
+        char m[40], lo[40], hi[40];
+        fmt(sim_acc_quantile(&rs->acc[o], 0.5), m, sizeof m);
+        fmt(sim_acc_quantile(&rs->acc[o], 0.05), lo, sizeof lo);
+        fmt(sim_acc_quantile(&rs->acc[o], 0.95), hi, sizeof hi);
+        fprintf(f, "%-*s %12s   %s - %s\n", (int)w, inst->out[o].name, m, lo, hi);
+    }
+    if (inst->nthr) {
+        fprintf(f, "\n%-*s %12s   %s\n", (int)w + 14, "risk", "probability", "95% interval (Wilson)");
+        for (size_t i = 0; i < inst->nthr; i++) {
+            const sim_threshold *t = &inst->thr[i];
+            sim_acc *a = &rs->acc[t->output];
+            uint64_t n = sim_acc_n(a) + a->missing, k = sim_acc_count_ge(a, t->value);
+            double lo, hi;
+            sim_wilson(k, n, &lo, &hi);
+            char v[40], lab[160];
+            fmt(t->value, v, sizeof v);
+            snprintf(lab, sizeof lab, "P(%s >= %s)", inst->out[t->output].name, v);
+            fprintf(f, "%-*s %11.1f%%   %.1f%% - %.1f%%\n", (int)w + 14, lab, n ? 100.0 * (double)k / (double)n : 0,
+                    100 * lo, 100 * hi);
+        }
+    }
+    if (inst->nobs) {
+        fprintf(f, "\nobservation checks (where the observed value falls in the model's distribution)\n");
+        for (size_t i = 0; i < inst->nobs; i++) {
+            const sim_observation *ob = &inst->obs[i];
+            sim_obs_check c;
+            sim_obs_compare(inst, rs, i, &c);
+            char lo[40], hi[40], p5[40], p95[40], date[11] = "";
+            fmt(ob->low, lo, sizeof lo);
+            fmt(ob->high, hi, sizeof hi);
+            fmt(c.p5, p5, sizeof p5);
+            fmt(c.p95, p95, sizeof p95);
+            if (ob->is_series) sim_format_date(inst->start_date + ob->day, date);
+            const char *what = ob->is_series ? inst->series[ob->index] : inst->out[ob->index].name;
+            if (ob->low == ob->high)
+                fprintf(f, "  %s: %s%s%s = %s observed: percentile %.1f of the model (model 90%%: %s - %s)%s\n",
+                        ob->name, what, *date ? " on " : "", date, lo, c.pct_low, p5, p95,
+                        c.outside ? "  OUTSIDE the central 90%" : "");
+            else
+                fprintf(f, "  %s: %s%s%s in [%s, %s] observed: percentiles %.1f - %.1f of the model (model 90%%: %s - %s)%s\n",
+                        ob->name, what, *date ? " on " : "", date, lo, hi, c.pct_low, c.pct_high, p5, p95,
+                        c.outside ? "  OUTSIDE the central 90%" : "");
+        }
+    }
+}
+
+int sim_write_file(const char *dir, const char *name, const sim_buf *b, sim_err *err)
+{
+    char *path = sim_asprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        sim_errf(err, "%s: cannot write: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    if (b->len) fwrite(b->s, 1, b->len, f);
+    int rc = sim_outdir_close(f, path, err);
+    free(path);
+    return rc;
+}

@@ -1,0 +1,79 @@
+/* results.h - what a run writes: the CSV files of a results folder, the
+ * manifest, and the short table printed at the end. The column sets of
+ * every file are stated here, once.
+ *
+ *   trials.csv       trial, <uncertain parameters>, <outputs>
+ *   summary.csv      output, n, missing, mean, sd, mcse, min, p5, p25, p50, p75, p95, max, resolution
+ *   risks.csv        output, threshold, trials, hits, probability, wilson_low, wilson_high, sources
+ *   series.csv       series, day, date, n, mean, p2_5, p5, p10, p25, p50, p75, p90, p95, p97_5, resolution
+ *   observations.csv observation, kind, name, date, observed_low, observed_high, percentile_low,
+ *                    percentile_high, model_p5, model_p50, model_p95, verdict, sources
+ *   manifest.ini     [run] version, commit, command, seed, trials, ...; then the resolved scenario */
+#ifndef SIM_RESULTS_H
+#define SIM_RESULTS_H
+
+#include <stdio.h>
+
+#include "csvio.h"
+#include "engine.h"
+
+extern const char *const SIM_SUMMARY_COLUMNS[];
+extern const char *const SIM_RISKS_COLUMNS[];
+extern const char *const SIM_SERIES_COLUMNS[];
+extern const double SIM_SERIES_P[9];
+extern const char *const SIM_OBS_COLUMNS[];
+
+/* Statistics of a run's outputs and series. */
+typedef struct sim_runstats {
+    size_t nout;
+    sim_acc *acc;
+    sim_seriesacc series;
+    uint64_t n;
+} sim_runstats;
+
+void sim_runstats_init(sim_runstats *rs, const sim_inst *inst);
+void sim_runstats_free(sim_runstats *rs);
+/* Add a block of trials, in trial order. */
+void sim_runstats_add(sim_runstats *rs, const sim_block *b);
+
+/* One observation compared with the model. */
+typedef struct sim_obs_check {
+    double pct_low, pct_high; /* mid-rank percentiles of low and high */
+    double p5, p50, p95;
+    bool outside;             /* outside the model's central 90% */
+} sim_obs_check;
+
+void sim_obs_compare(const sim_inst *inst, sim_runstats *rs, size_t i, sim_obs_check *c);
+
+void sim_trials_header(sim_csvrow *r, const sim_inst *inst);
+/* Format one trial row (a sim_row_fn; user is the instance). */
+void sim_trials_row(void *inst, uint64_t trial, const double *theta, const double *out, sim_buf *row);
+
+void sim_write_summary(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
+void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
+void sim_write_series(sim_buf *b, const sim_inst *inst, const sim_runstats *rs);
+void sim_write_observations(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
+
+/* Facts about a run for its manifest (none of them depend on threads). */
+typedef struct sim_runinfo {
+    const char *command;   /* the command line that reproduces it */
+    const char *kind;      /* "run", "sweep", ... */
+    uint64_t seed, trials;
+    const char *files;     /* the files the folder holds */
+} sim_runinfo;
+
+void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri);
+/* The resolved scenario as INI text (sections in order, each key with its
+ * value and citation), without extends/remove. */
+void sim_write_resolved(sim_buf *b, const sim_inst *inst);
+/* Source ids cited anywhere in the scenario, sorted; and the keys that rest
+ * on an assumption. */
+void sim_cited_sources(const sim_inst *inst, sim_buf *out);
+void sim_assumption_keys(const sim_inst *inst, sim_buf *out);
+
+void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs);
+
+/* Write a buffer to a file inside an output folder. */
+int sim_write_file(const char *tmpdir, const char *name, const sim_buf *b, sim_err *err);
+
+#endif

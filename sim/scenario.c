@@ -1,0 +1,930 @@
+/* scenario.c - read, merge, override and check scenario files (scenario.h).
+ *
+ * libinih does the INI parsing. We hand it the file through our own reader
+ * so that we know the line of every key (Debian's libinih is built without
+ * INI_HANDLER_LINENO) and can refuse, before inih sees them, what it would
+ * otherwise silently truncate: long lines, long names, binary data. */
+#define _GNU_SOURCE
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#define MAX_LINE 4096   /* bytes in one line of a scenario file */
+#define MAX_NAME 48     /* bytes in a section or key name (inih keeps 50) */
+#define MAX_DEPTH 16    /* extends chain */
+
+/* ------------------------------------------------------------ entries */
+
+static void value_free(sim_value *v)
+{
+    free(v->str);
+    for (size_t i = 0; v->names && i < v->n; i++) free(v->names[i]);
+    free(v->names);
+    free(v->nums);
+    sim_dist_free(&v->dist);
+    memset(v, 0, sizeof *v);
+}
+
+static void entry_free(sim_entry *e)
+{
+    free(e->section), free(e->key), free(e->full), free(e->text), free(e->file);
+    for (size_t i = 0; i < e->ncites; i++) free(e->cites[i]);
+    free(e->cites);
+    value_free(&e->v);
+    memset(e, 0, sizeof *e);
+}
+
+static sim_entry *add_entry(sim_scenario *sc)
+{
+    if (sc->n == sc->cap) {
+        sc->cap = sc->cap ? 2 * sc->cap : 32;
+        sc->e = sim_realloc(sc->e, sc->cap * sizeof *sc->e);
+    }
+    sim_entry *e = &sc->e[sc->n++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+static void set_entry(sim_entry *e, const char *section, const char *key, const char *text,
+                      const char *file, int line)
+{
+    e->section = sim_strdup(section);
+    e->key = sim_strdup(key);
+    e->full = sim_asprintf("%s.%s", section, key);
+    e->text = sim_strdup(text);
+    e->file = sim_strdup(file);
+    e->line = line;
+}
+
+static long find_entry(const sim_scenario *sc, const char *section, const char *key)
+{
+    for (size_t i = 0; i < sc->n; i++)
+        if (strcmp(sc->e[i].section, section) == 0 && strcmp(sc->e[i].key, key) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void remove_at(sim_scenario *sc, size_t i)
+{
+    entry_free(&sc->e[i]);
+    memmove(&sc->e[i], &sc->e[i + 1], (sc->n - i - 1) * sizeof *sc->e);
+    sc->n--;
+}
+
+static void add_secline(sim_scenario *sc, const char *section, const char *file, int line)
+{
+    for (size_t i = 0; i < sc->nsec; i++)
+        if (strcmp(sc->sec[i].section, section) == 0) return;
+    sc->sec = sim_realloc(sc->sec, (sc->nsec + 1) * sizeof *sc->sec);
+    sc->sec[sc->nsec].section = sim_strdup(section);
+    sc->sec[sc->nsec].file = sim_strdup(file);
+    sc->sec[sc->nsec].line = line;
+    sc->nsec++;
+}
+
+int sim_entry_err(const sim_entry *e, sim_err *err, const char *fmt, ...)
+{
+    char what[3072];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return sim_errf(err, "%s:%d: %s: %s", e->file, e->line, e->full, what);
+}
+
+/* ------------------------------------------------------------ reading one file */
+
+typedef struct loadctx {
+    const char *file;
+    const char *text;
+    size_t len, pos;
+    int line;           /* the line last handed to inih */
+    sim_scenario *out;  /* this file's own entries */
+    sim_err *err;
+    bool failed;
+} loadctx;
+
+static bool valid_name(const char *s, bool allow_dots)
+{
+    if (!*s) return false;
+    for (const char *p = s; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-' || (allow_dots && *p == '.')))
+            return false;
+    return s[0] != '.' && s[strlen(s) - 1] != '.' && !strstr(s, "..");
+}
+
+/* Check one raw line before inih reads it. */
+static int check_line(loadctx *c, const char *s, size_t n)
+{
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+    size_t i = 0;
+    while (i < n && isspace((unsigned char)s[i])) i++;
+    if (i == n || s[i] == ';' || s[i] == '#') return 0;
+    if (s[i] == '[') {
+        const char *close = memchr(s + i, ']', n - i);
+        if (!close)
+            return sim_errf(c->err, "%s:%d: section header without ']' (allowed: [name])", c->file, c->line);
+        size_t len = (size_t)(close - (s + i) - 1);
+        char name[MAX_LINE + 1];
+        memcpy(name, s + i + 1, len);
+        name[len] = '\0';
+        char *t = sim_trim(name);
+        if (strlen(t) > MAX_NAME)
+            return sim_errf(c->err, "%s:%d: [%.40s...]: section name too long (allowed: at most %d characters)",
+                            c->file, c->line, t, MAX_NAME);
+        if (!valid_name(t, true))
+            return sim_errf(c->err, "%s:%d: [%s]: not a valid section name (allowed: letters, digits, _ and - in parts joined by '.')",
+                            c->file, c->line, t);
+        add_secline(c->out, t, c->file, c->line);
+        return 0;
+    }
+    size_t k = i;
+    while (k < n && s[k] != '=' && s[k] != ':') k++;
+    if (k == n)
+        return sim_errf(c->err, "%s:%d: expected 'key = value' (allowed: [section], key = value, ; comment)",
+                        c->file, c->line);
+    size_t klen = k - i;
+    while (klen > 0 && isspace((unsigned char)s[i + klen - 1])) klen--;
+    if (klen > MAX_NAME)
+        return sim_errf(c->err, "%s:%d: key '%.40s...' too long (allowed: at most %d characters)", c->file,
+                        c->line, s + i, MAX_NAME);
+    return 0;
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+    loadctx *c = stream;
+    if (c->failed || c->pos >= c->len) return NULL;
+    const char *s = c->text + c->pos;
+    const char *nl = memchr(s, '\n', c->len - c->pos);
+    size_t n = nl ? (size_t)(nl - s) + 1 : c->len - c->pos;
+    c->line++;
+    c->pos += n;
+    if (check_line(c, s, n) != 0) {
+        c->failed = true;
+        return NULL;
+    }
+    SIM_ASSERT(n < (size_t)num); /* guaranteed by the length check */
+    memcpy(str, s, n);
+    str[n] = '\0';
+    return str;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    loadctx *c = user;
+    if (c->failed) return 0;
+    sim_scenario *sc = c->out;
+    if (!*section) {
+        c->failed = true;
+        sim_errf(c->err, "%s:%d: %s: key outside any section (allowed: put it under a [section])", c->file,
+                 c->line, name);
+        return 0;
+    }
+    if (!valid_name(name, true)) {
+        c->failed = true;
+        sim_errf(c->err, "%s:%d: %s.%s: not a valid key name (allowed: letters, digits, _ and - in parts joined by '.')",
+                 c->file, c->line, section, name);
+        return 0;
+    }
+    long prev = find_entry(sc, section, name);
+    if (prev >= 0) {
+        c->failed = true;
+        sim_errf(c->err, "%s:%d: %s.%s: set twice in this file (first at line %d)", c->file, c->line, section,
+                 name, sc->e[prev].line);
+        return 0;
+    }
+    if (!*value) {
+        c->failed = true;
+        sim_errf(c->err, "%s:%d: %s.%s: empty value", c->file, c->line, section, name);
+        return 0;
+    }
+    add_secline(sc, section, c->file, c->line);
+    set_entry(add_entry(sc), section, name, value, c->file, c->line);
+    return 1;
+}
+
+/* Refuse what is not a text file before parsing: NUL bytes, broken UTF-8,
+ * lines longer than MAX_LINE. */
+static int check_text(const char *file, const char *t, size_t len, sim_err *err)
+{
+    int line = 1;
+    size_t linestart = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char ch = (unsigned char)t[i];
+        if (ch == '\n') {
+            line++;
+            linestart = ++i;
+            continue;
+        }
+        if (i - linestart >= MAX_LINE) {
+            size_t e = i;
+            while (e < len && t[e] != '\n') e++;
+            return sim_errf(err, "%s:%d: line is %zu bytes long (allowed: at most %d)", file, line,
+                            e - linestart, MAX_LINE);
+        }
+        if (ch == 0)
+            return sim_errf(err, "%s:%d: binary data (a NUL byte) in a scenario file (allowed: UTF-8 text)", file, line);
+        if (ch < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = ch >= 0xF0 && ch <= 0xF4 ? 3 : ch >= 0xE0 ? 2 : ch >= 0xC2 && ch < 0xE0 ? 1 : 0;
+        if (k == 0 || ch > 0xF4) goto bad;
+        for (size_t j = 1; j <= k; j++)
+            if (i + j >= len || ((unsigned char)t[i + j] & 0xC0) != 0x80) goto bad;
+        if (ch == 0xE0 && (unsigned char)t[i + 1] < 0xA0) goto bad;
+        if (ch == 0xED && (unsigned char)t[i + 1] >= 0xA0) goto bad;
+        if (ch == 0xF0 && (unsigned char)t[i + 1] < 0x90) goto bad;
+        if (ch == 0xF4 && (unsigned char)t[i + 1] >= 0x90) goto bad;
+        i += k + 1;
+        continue;
+    bad:
+        return sim_errf(err, "%s:%d: not UTF-8 text (byte 0x%02X at column %zu; allowed: UTF-8 text)", file,
+                        line, ch, i - linestart + 1);
+    }
+    return 0;
+}
+
+static int parse_one(sim_scenario *own, const char *file, sim_err *err)
+{
+    size_t len;
+    char *text = sim_read_file(file, &len, err);
+    if (!text) return -1;
+    int rc = check_text(file, text, len, err);
+    if (rc == 0) {
+        ini_use_stack = true;
+        ini_max_line = MAX_LINE + 3;
+        ini_allow_multiline = false;
+        ini_stop_on_first_error = true;
+        ini_allow_inline_comments = true;
+        ini_allow_no_value = false;
+        ini_allow_bom = true;
+        loadctx c = {file, text, len, 0, 0, own, err, false};
+        int r = ini_parse_stream(reader, &c, handler, &c);
+        if (c.failed) rc = -1;
+        else if (r > 0)
+            rc = sim_errf(err, "%s:%d: syntax error (allowed: [section], key = value, ; comment)", file, r);
+        else if (r < 0)
+            rc = sim_errf(err, "%s: cannot parse (out of memory)", file);
+        else if (own->n == 0)
+            rc = sim_errf(err, "%s:1: empty scenario file (allowed: a [scenario] section naming a model, or "
+                               "extends = another scenario)", file);
+    }
+    free(text);
+    return rc;
+}
+
+/* ------------------------------------------------------------ extends */
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? sim_strndup(path, (size_t)(slash - path)) : sim_strdup(".");
+}
+
+static char *join_path(const char *dir, const char *rel)
+{
+    if (rel[0] == '/' || strcmp(dir, ".") == 0) return sim_strdup(rel);
+    return sim_asprintf("%s/%s", dir, rel);
+}
+
+static void move_entries(sim_scenario *dst, sim_scenario *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        sim_entry *s = &src->e[i];
+        long at = find_entry(dst, s->section, s->key);
+        if (at >= 0) {
+            entry_free(&dst->e[at]);
+            dst->e[at] = *s;
+        } else {
+            *add_entry(dst) = *s;
+        }
+        memset(s, 0, sizeof *s);
+    }
+    src->n = 0;
+    for (size_t i = 0; i < src->nsec; i++) add_secline(dst, src->sec[i].section, src->sec[i].file, src->sec[i].line);
+}
+
+static int load_rec(sim_scenario *sc, const char *path, char **stack, int depth, sim_err *err)
+{
+    char *real = realpath(path, NULL);
+    if (!real) return sim_errf(err, "%s: cannot open: %s", path, strerror(errno));
+    for (int i = 0; i < depth; i++)
+        if (strcmp(stack[i], real) == 0) {
+            free(real);
+            return sim_errf(err, "%s: extends itself through a cycle (allowed: a chain of distinct files)", path);
+        }
+    if (depth >= MAX_DEPTH) {
+        free(real);
+        return sim_errf(err, "%s: extends chain deeper than %d files", path, MAX_DEPTH);
+    }
+    stack[depth] = real;
+    sim_scenario own;
+    memset(&own, 0, sizeof own);
+    int rc = parse_one(&own, path, err);
+    if (rc == 0) {
+        sc->files = sim_realloc(sc->files, (sc->nfiles + 1) * sizeof *sc->files);
+        sc->files[sc->nfiles++] = sim_strdup(path);
+        long ext = find_entry(&own, "scenario", "extends");
+        if (ext >= 0) {
+            sim_entry *e = &own.e[ext];
+            char *dir = dir_of(path);
+            char *parent = join_path(dir, e->text);
+            free(dir);
+            sim_err perr;
+            rc = load_rec(sc, parent, stack, depth + 1, &perr);
+            if (rc != 0) {
+                if (sim_starts_with(perr.msg, parent) && strstr(perr.msg, ": cannot open: "))
+                    sim_errf(err, "%s:%d: scenario.extends: cannot open '%s': %s", e->file, e->line, e->text,
+                             strstr(perr.msg, ": cannot open: ") + 15);
+                else
+                    *err = perr;
+            }
+            free(parent);
+        }
+        /* `remove` drops what the parents set, before this file's own keys land */
+        long rm = find_entry(&own, "scenario", "remove");
+        if (rc == 0 && rm >= 0) {
+            sim_entry *e = &own.e[rm];
+            char *list = sim_strdup(e->text);
+            for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+                char *t = sim_trim(tok);
+                bool hit = false;
+                for (size_t i = 0; i < sc->n;) {
+                    sim_entry *x = &sc->e[i];
+                    if (strcmp(x->section, t) == 0 || strcmp(x->full, t) == 0) {
+                        remove_at(sc, i);
+                        hit = true;
+                    } else {
+                        i++;
+                    }
+                }
+                if (!hit)
+                    rc = sim_errf(err, "%s:%d: scenario.remove: '%s' is not set by the scenarios this one extends "
+                                  "(allowed: a section or section.key they set)", e->file, e->line, t);
+            }
+            free(list);
+        }
+        if (rc == 0) {
+            /* a name is never inherited: a child scenario writes its own results */
+            long nm = find_entry(sc, "scenario", "name");
+            if (nm >= 0 && find_entry(&own, "scenario", "name") < 0) remove_at(sc, (size_t)nm);
+            move_entries(sc, &own);
+        }
+    }
+    sim_scenario_free(&own);
+    free(real);
+    stack[depth] = NULL;
+    return rc;
+}
+
+static char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t n = strlen(b);
+    if (n > 4 && strcmp(b + n - 4, ".ini") == 0) n -= 4;
+    return sim_strndup(b, n);
+}
+
+int sim_scenario_load(sim_scenario *sc, const char *path, sim_err *err)
+{
+    memset(sc, 0, sizeof *sc);
+    char *stack[MAX_DEPTH + 1] = {0};
+    if (load_rec(sc, path, stack, 0, err) != 0) {
+        sim_scenario_free(sc);
+        return -1;
+    }
+    sc->path = sim_strdup(path);
+    const char *nm = sim_sc_text(sc, "scenario", "name");
+    sc->name = nm ? sim_strdup(nm) : base_name(path);
+    return 0;
+}
+
+void sim_scenario_free(sim_scenario *sc)
+{
+    for (size_t i = 0; i < sc->n; i++) entry_free(&sc->e[i]);
+    free(sc->e);
+    for (size_t i = 0; i < sc->nsec; i++) free(sc->sec[i].section), free(sc->sec[i].file);
+    free(sc->sec);
+    for (size_t i = 0; i < sc->nfiles; i++) free(sc->files[i]);
+    free(sc->files);
+    free(sc->path);
+    free(sc->name);
+    memset(sc, 0, sizeof *sc);
+}
+
+/* ------------------------------------------------------------ schema matching */
+
+/* "facility.*" matches "facility.x"; "*" matches any dotted name. */
+static bool pattern_match(const char *pat, const char *s)
+{
+    if (strcmp(pat, "*") == 0) return valid_name(s, true);
+    size_t n = strlen(pat);
+    if (n >= 2 && strcmp(pat + n - 2, ".*") == 0)
+        return strncmp(pat, s, n - 1) == 0 && sim_is_ident(s + n - 1);
+    return strcmp(pat, s) == 0;
+}
+
+static const sim_keyspec *find_spec(const sim_schema *schema, const char *section, const char *key,
+                                    bool *section_known)
+{
+    *section_known = false;
+    for (const sim_keyspec *const *p = schema->parts; *p; p++)
+        for (const sim_keyspec *k = *p; k->section; k++) {
+            if (!pattern_match(k->section, section)) continue;
+            *section_known = true;
+            if (pattern_match(k->key, key)) return k;
+        }
+    return NULL;
+}
+
+/* Turn a pattern into a concrete candidate for a suggestion, using the
+ * user's own word for the wildcard part. */
+static char *instantiate(const char *pat, const char *user)
+{
+    size_t n = strlen(pat);
+    if (n >= 2 && strcmp(pat + n - 2, ".*") == 0) {
+        const char *dot = strrchr(user, '.');
+        return sim_asprintf("%.*s%s", (int)(n - 1), pat, dot ? dot + 1 : user);
+    }
+    return sim_strdup(pat);
+}
+
+static void pattern_display(const char *pat, sim_buf *b)
+{
+    size_t n = strlen(pat);
+    if (n >= 2 && strcmp(pat + n - 2, ".*") == 0) sim_buf_printf(b, "%.*s<name>", (int)(n - 1), pat);
+    else if (strcmp(pat, "*") == 0) sim_buf_puts(b, "<output>");
+    else sim_buf_puts(b, pat);
+}
+
+static int unknown_section(const sim_schema *schema, const sim_entry *e, sim_err *err)
+{
+    sim_buf allowed;
+    sim_buf_init(&allowed);
+    const char *cands[256];
+    char *owned[256];
+    size_t nc = 0;
+    for (const sim_keyspec *const *p = schema->parts; *p; p++)
+        for (const sim_keyspec *k = *p; k->section; k++) {
+            bool seen = false;
+            for (const sim_keyspec *const *q = schema->parts; *q && !seen; q++)
+                for (const sim_keyspec *j = *q; j->section && j != k; j++)
+                    if (strcmp(j->section, k->section) == 0) {
+                        seen = true;
+                        break;
+                    }
+            if (seen || nc == 256) continue;
+            if (allowed.len) sim_buf_puts(&allowed, ", ");
+            pattern_display(k->section, &allowed);
+            owned[nc] = instantiate(k->section, e->section);
+            cands[nc] = owned[nc];
+            nc++;
+        }
+    const char *sug = sim_suggest(e->section, cands, nc);
+    char hint[160] = "";
+    if (sug) snprintf(hint, sizeof hint, "did you mean [%s]?; ", sug);
+    sim_errf(err, "%s:%d: [%s]: unknown section (%sallowed: %s)", e->file, e->line, e->section, hint,
+             allowed.s);
+    for (size_t i = 0; i < nc; i++) free(owned[i]);
+    sim_buf_free(&allowed);
+    return -1;
+}
+
+static int unknown_key(const sim_schema *schema, const sim_entry *e, sim_err *err)
+{
+    sim_buf allowed;
+    sim_buf_init(&allowed);
+    const char *cands[256];
+    char *owned[256];
+    size_t nc = 0;
+    for (const sim_keyspec *const *p = schema->parts; *p; p++)
+        for (const sim_keyspec *k = *p; k->section; k++) {
+            if (!pattern_match(k->section, e->section) || nc == 256) continue;
+            if (allowed.len) sim_buf_puts(&allowed, ", ");
+            pattern_display(k->key, &allowed);
+            owned[nc] = instantiate(k->key, e->key);
+            cands[nc] = owned[nc];
+            nc++;
+        }
+    const char *sug = sim_suggest(e->key, cands, nc);
+    char hint[160] = "";
+    if (sug) snprintf(hint, sizeof hint, "did you mean '%s'?; ", sug);
+    sim_errf(err, "%s:%d: %s: unknown key '%s' in [%s] (%sallowed: %s)", e->file, e->line, e->full, e->key,
+             e->section, hint, allowed.s);
+    for (size_t i = 0; i < nc; i++) free(owned[i]);
+    sim_buf_free(&allowed);
+    return -1;
+}
+
+/* ------------------------------------------------------------ --set */
+
+int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *assignment, int index,
+                     sim_err *err)
+{
+    char file[32];
+    snprintf(file, sizeof file, "--set");
+    const char *eq = strchr(assignment, '=');
+    if (!eq)
+        return sim_errf(err, "%s:%d: '%s': expected KEY=VALUE (e.g. transfer.rate_per_day=uniform(0,100))", file,
+                        index, assignment);
+    char *name = sim_strndup(assignment, (size_t)(eq - assignment));
+    char *value = sim_strdup(eq + 1);
+    char *k = sim_trim(name), *v = sim_trim(value);
+    int rc = 0;
+    if (strlen(v) > MAX_LINE) {
+        rc = sim_errf(err, "%s:%d: %s: value is %zu bytes long (allowed: at most %d)", file, index, k, strlen(v), MAX_LINE);
+        goto out;
+    }
+    if (!*v) {
+        rc = sim_errf(err, "%s:%d: %s: empty value", file, index, k);
+        goto out;
+    }
+    /* split section.key where the schema knows the pair, else where the
+     * scenario already has it */
+    char *section = NULL, *key = NULL;
+    for (char *dot = strchr(k, '.'); dot && !section; dot = strchr(dot + 1, '.')) {
+        char *s = sim_strndup(k, (size_t)(dot - k));
+        bool known;
+        if (find_spec(schema, s, dot + 1, &known) || find_entry(sc, s, dot + 1) >= 0) {
+            section = s;
+            key = sim_strdup(dot + 1);
+        } else {
+            free(s);
+        }
+    }
+    if (!section) {
+        size_t nc = 0;
+        const char **cands = sim_malloc((sc->n + 1) * sizeof *cands);
+        for (size_t i = 0; i < sc->n; i++) cands[nc++] = sc->e[i].full;
+        const char *sug = sim_suggest(k, cands, nc);
+        rc = sim_errf(err, "%s:%d: %s: unknown key%s%s%s (allowed: section.key names that `riskmc show` lists)",
+                      file, index, k, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+        free(cands);
+        goto out;
+    }
+    long at = find_entry(sc, section, key);
+    sim_entry *e;
+    if (at >= 0) {
+        e = &sc->e[at];
+        entry_free(e);
+    } else {
+        e = add_entry(sc);
+    }
+    set_entry(e, section, key, v, file, index);
+    add_secline(sc, section, file, index);
+    free(section);
+    free(key);
+out:
+    free(name);
+    free(value);
+    return rc;
+}
+
+/* ------------------------------------------------------------ values */
+
+static const char *domain_text(sim_domain d)
+{
+    switch (d) {
+    case SIM_DOM_NONNEG: return "a value >= 0";
+    case SIM_DOM_POS: return "a value > 0";
+    case SIM_DOM_PROB: return "a probability within [0, 1]";
+    case SIM_DOM_COUNT: return "a count of people >= 0 (rounded to a whole number)";
+    case SIM_DOM_SHARES: return "shares >= 0 that sum to 1";
+    default: return "any number";
+    }
+}
+
+static int check_number(const sim_entry *e, double x, sim_domain d, sim_err *err)
+{
+    bool ok = true;
+    switch (d) {
+    case SIM_DOM_NONNEG:
+    case SIM_DOM_COUNT:
+    case SIM_DOM_SHARES: ok = x >= 0; break;
+    case SIM_DOM_POS: ok = x > 0; break;
+    case SIM_DOM_PROB: ok = x >= 0 && x <= 1; break;
+    default: break;
+    }
+    if (d == SIM_DOM_COUNT && x > 1e9)
+        return sim_entry_err(e, err, "%g is not a plausible count (allowed: at most 1,000,000,000)", x);
+    if (!ok) return sim_entry_err(e, err, "%g is out of range (allowed: %s)", x, domain_text(d));
+    return 0;
+}
+
+static int split_list(const sim_entry *e, const char *text, char ***items, size_t *n, sim_err *err)
+{
+    char *copy = sim_strdup(text);
+    *items = NULL;
+    *n = 0;
+    int rc = 0;
+    size_t count = 1;
+    for (const char *p = text; *p; p++) count += *p == ',';
+    *items = sim_calloc(count, sizeof **items);
+    char *p = copy;
+    for (size_t i = 0; i < count; i++) {
+        char *comma = strchr(p, ',');
+        if (comma) *comma = '\0';
+        char *t = sim_trim(p);
+        if (!*t) {
+            rc = sim_entry_err(e, err, "empty item %zu in the list (allowed: items separated by commas)", i + 1);
+            break;
+        }
+        (*items)[(*n)++] = sim_strdup(t);
+        p = comma ? comma + 1 : p + strlen(p);
+    }
+    free(copy);
+    if (rc != 0) {
+        for (size_t i = 0; i < *n; i++) free((*items)[i]);
+        free(*items);
+        *items = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
+{
+    sim_value *v = &e->v;
+    const char *why = NULL;
+    switch (k->type) {
+    case SIM_T_STRING: v->str = sim_strdup(e->text); return 0;
+    case SIM_T_PATH: {
+        char *dir = dir_of(e->file);
+        v->str = strcmp(e->file, "--set") == 0 ? sim_strdup(e->text) : join_path(dir, e->text);
+        free(dir);
+        return 0;
+    }
+    case SIM_T_INT:
+        if (sim_parse_int(e->text, &v->i, &why) != 0)
+            return sim_entry_err(e, err, "'%s': %s (allowed: a whole number from %.0f to %.0f)", e->text, why,
+                                 k->lo, k->hi);
+        if ((double)v->i < k->lo || (double)v->i > k->hi)
+            return sim_entry_err(e, err, "%lld is out of range (allowed: a whole number from %.0f to %.0f)", v->i,
+                                 k->lo, k->hi);
+        return 0;
+    case SIM_T_NUMBER:
+        if (sim_parse_real(e->text, &v->x, &why) != 0)
+            return sim_entry_err(e, err, "'%s': %s (allowed: %s)", e->text, why, k->help);
+        if (v->x < k->lo || v->x > k->hi)
+            return sim_entry_err(e, err, "%g is out of range (allowed: %g to %g)", v->x, k->lo, k->hi);
+        return check_number(e, v->x, k->domain, err);
+    case SIM_T_BOOL: {
+        static const char *yes[] = {"yes", "true", "on", "1"}, *no[] = {"no", "false", "off", "0"};
+        for (int i = 0; i < 4; i++) {
+            if (strcasecmp(e->text, yes[i]) == 0) return v->i = 1, 0;
+            if (strcasecmp(e->text, no[i]) == 0) return v->i = 0, 0;
+        }
+        return sim_entry_err(e, err, "'%s' is not yes or no (allowed: yes, no, true, false)", e->text);
+    }
+    case SIM_T_DATE:
+        if (sim_parse_date(e->text, &v->date, &why) != 0) return sim_entry_err(e, err, "'%s': %s", e->text, why);
+        return 0;
+    case SIM_T_NAMES:
+        if (split_list(e, e->text, &v->names, &v->n, err) != 0) return -1;
+        for (size_t i = 0; i < v->n; i++) {
+            if (!sim_is_ident(v->names[i]))
+                return sim_entry_err(e, err, "'%s' is not a name (allowed: letters, digits and _)", v->names[i]);
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(v->names[i], v->names[j]) == 0)
+                    return sim_entry_err(e, err, "'%s' appears twice in the list", v->names[i]);
+        }
+        return 0;
+    case SIM_T_NUMBERS:
+        if (split_list(e, e->text, &v->names, &v->n, err) != 0) return -1;
+        v->nums = sim_calloc(v->n, sizeof *v->nums);
+        for (size_t i = 0; i < v->n; i++) {
+            if (sim_parse_real(v->names[i], &v->nums[i], &why) != 0)
+                return sim_entry_err(e, err, "item %zu '%s': %s (allowed: numbers separated by commas)", i + 1,
+                                     v->names[i], why);
+            if (check_number(e, v->nums[i], k->domain, err) != 0) return -1;
+        }
+        for (size_t i = 0; i < v->n; i++) free(v->names[i]);
+        free(v->names);
+        v->names = NULL;
+        return 0;
+    case SIM_T_MAP: {
+        char **items;
+        size_t n;
+        if (split_list(e, e->text, &items, &n, err) != 0) return -1;
+        v->names = sim_calloc(n, sizeof *v->names);
+        v->nums = sim_calloc(n, sizeof *v->nums);
+        int rc = 0;
+        double sum = 0;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            char *colon = strchr(items[i], ':');
+            if (!colon) {
+                rc = sim_entry_err(e, err, "'%s' is not 'name: number' (allowed: name: number, name: number, ...)",
+                                   items[i]);
+                break;
+            }
+            *colon = '\0';
+            char *nm = sim_trim(items[i]), *num = sim_trim(colon + 1);
+            if (!sim_is_ident(nm)) {
+                rc = sim_entry_err(e, err, "'%s' is not a name (allowed: letters, digits and _)", nm);
+                break;
+            }
+            for (size_t j = 0; j < v->n; j++)
+                if (strcmp(v->names[j], nm) == 0) rc = sim_entry_err(e, err, "'%s' appears twice", nm);
+            if (rc) break;
+            if (sim_parse_real(num, &v->nums[v->n], &why) != 0) {
+                rc = sim_entry_err(e, err, "%s: '%s': %s", nm, num, why);
+                break;
+            }
+            if (v->nums[v->n] < 0) {
+                rc = sim_entry_err(e, err, "%s: %g is negative (allowed: %s)", nm, v->nums[v->n], domain_text(k->domain));
+                break;
+            }
+            sum += v->nums[v->n];
+            v->names[v->n++] = sim_strdup(nm);
+        }
+        for (size_t i = 0; i < n; i++) free(items[i]);
+        free(items);
+        if (rc == 0 && k->domain == SIM_DOM_SHARES && fabs(sum - 1.0) > 1e-6)
+            rc = sim_entry_err(e, err, "shares sum to %.10g, not 1 (allowed: shares >= 0 that sum to 1)", sum);
+        return rc;
+    }
+    case SIM_T_DIST: {
+        sim_err derr;
+        if (sim_dist_parse(e->text, &v->dist, &derr) != 0) return sim_entry_err(e, err, "%s", derr.msg);
+        double lo, hi;
+        sim_dist_support(&v->dist, &lo, &hi);
+        sim_buf b;
+        sim_buf_init(&b);
+        sim_dist_format(&v->dist, &b);
+        int rc = 0;
+        bool neg = lo < 0;
+        switch (k->domain) {
+        case SIM_DOM_NONNEG:
+        case SIM_DOM_COUNT:
+            if (neg) rc = sim_entry_err(e, err, "%s can be negative (allowed: %s)", b.s, domain_text(k->domain));
+            break;
+        case SIM_DOM_POS:
+            if (neg || (lo == 0 && sim_dist_cdf(&v->dist, 0) > 0))
+                rc = sim_entry_err(e, err, "%s can be zero or negative (allowed: %s)", b.s, domain_text(k->domain));
+            break;
+        case SIM_DOM_PROB:
+            if (neg || hi > 1)
+                rc = sim_entry_err(e, err, "%s can fall outside [0, 1] (allowed: %s)", b.s, domain_text(k->domain));
+            break;
+        default: break;
+        }
+        if (rc == 0 && k->domain == SIM_DOM_COUNT && sim_dist_quantile(&v->dist, 1 - 1e-9) > 1e9)
+            rc = sim_entry_err(e, err, "%s can exceed 1,000,000,000 people (allowed: a plausible count)", b.s);
+        sim_buf_free(&b);
+        return rc;
+    }
+    }
+    return 0;
+}
+
+/* Split "value [F01, S0]" into value and citations. */
+static int split_cites(sim_entry *e, const sim_sources *reg, sim_err *err)
+{
+    size_t n = strlen(e->text);
+    if (n == 0 || e->text[n - 1] != ']') return 0;
+    char *open = strrchr(e->text, '[');
+    if (!open) return sim_entry_err(e, err, "']' without '[' (allowed: value [source, ...])");
+    char *inner = sim_strndup(open + 1, n - (size_t)(open - e->text) - 2);
+    *open = '\0';
+    char *val = sim_trim(e->text);
+    memmove(e->text, val, strlen(val) + 1);
+    int rc = 0;
+    if (!*e->text) rc = sim_entry_err(e, err, "no value before the citation");
+    for (char *tok = strtok(inner, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+        char *id = sim_trim(tok);
+        if (!*id) continue;
+        if (strcmp(id, "assumption") != 0 && !(reg && sim_sources_find(reg, id))) {
+            const char **cands = sim_malloc(((reg ? reg->n : 0) + 1) * sizeof *cands);
+            size_t nc = 0;
+            cands[nc++] = "assumption";
+            for (size_t i = 0; reg && i < reg->n; i++) cands[nc++] = reg->s[i].id;
+            const char *sug = sim_suggest(id, cands, nc);
+            char hint[96] = "";
+            if (sug) snprintf(hint, sizeof hint, "did you mean '%s'?; ", sug);
+            rc = sim_entry_err(e, err, "unknown source id '%s' (%sallowed: ids in %s, or 'assumption')", id, hint,
+                               reg ? reg->path : "the sources registry");
+            free(cands);
+            break;
+        }
+        e->cites = sim_realloc(e->cites, (e->ncites + 1) * sizeof *e->cites);
+        e->cites[e->ncites++] = sim_strdup(id);
+    }
+    if (rc == 0 && e->ncites == 0)
+        rc = sim_entry_err(e, err, "empty citation [] (allowed: [source id, ...] or [assumption])");
+    free(inner);
+    return rc;
+}
+
+int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, sim_err *err)
+{
+    for (size_t i = 0; i < sc->n; i++) {
+        sim_entry *e = &sc->e[i];
+        if (e->parsed) continue;
+        bool known;
+        const sim_keyspec *k = find_spec(schema, e->section, e->key, &known);
+        if (!k) return known ? unknown_key(schema, e, err) : unknown_section(schema, e, err);
+        e->spec = k;
+        if (k->flags & SIM_K_CITE) {
+            if (split_cites(e, sc->sources, err) != 0) return -1;
+            if (strict && e->ncites == 0)
+                return sim_entry_err(e, err, "no source cited (allowed: value [source id, ...] or value [assumption])");
+        }
+        if (parse_value(e, k, err) != 0) return -1;
+        e->parsed = true;
+    }
+    /* required keys */
+    for (const sim_keyspec *const *p = schema->parts; *p; p++)
+        for (const sim_keyspec *k = *p; k->section; k++) {
+            if (!(k->flags & SIM_K_REQUIRED)) continue;
+            bool pattern = strchr(k->section, '*') != NULL;
+            if (!pattern) {
+                if (find_entry(sc, k->section, k->key) < 0) {
+                    const sim_secline *sl = sim_sc_secline(sc, k->section);
+                    if (sl)
+                        return sim_errf(err, "%s:%d: [%s]: missing key '%s' (%s)", sl->file, sl->line, k->section,
+                                        k->key, k->help);
+                    return sim_errf(err, "%s: %s.%s: missing (%s; allowed: [%s] with %s = ...)", sc->path,
+                                    k->section, k->key, k->help, k->section, k->key);
+                }
+                continue;
+            }
+            for (size_t s = 0; s < sc->nsec; s++) {
+                const char *sec = sc->sec[s].section;
+                bool present = false;
+                for (size_t i = 0; i < sc->n && !present; i++) present = strcmp(sc->e[i].section, sec) == 0;
+                if (!present || !pattern_match(k->section, sec)) continue;
+                if (find_entry(sc, sec, k->key) < 0)
+                    return sim_errf(err, "%s:%d: [%s]: missing key '%s' (%s)", sc->sec[s].file, sc->sec[s].line, sec,
+                                    k->key, k->help);
+            }
+        }
+    return 0;
+}
+
+/* ------------------------------------------------------------ look-ups */
+
+const sim_entry *sim_sc_get(const sim_scenario *sc, const char *section, const char *key)
+{
+    long i = find_entry(sc, section, key);
+    return i < 0 ? NULL : &sc->e[i];
+}
+
+const sim_entry *sim_sc_full(const sim_scenario *sc, const char *full)
+{
+    for (size_t i = 0; i < sc->n; i++)
+        if (strcmp(sc->e[i].full, full) == 0) return &sc->e[i];
+    return NULL;
+}
+
+const char *sim_sc_text(const sim_scenario *sc, const char *section, const char *key)
+{
+    const sim_entry *e = sim_sc_get(sc, section, key);
+    return e ? e->text : NULL;
+}
+
+size_t sim_sc_sections(const sim_scenario *sc, const char *prefix, const char ***names)
+{
+    size_t n = 0, plen = strlen(prefix);
+    *names = sim_malloc((sc->n + 1) * sizeof **names);
+    for (size_t i = 0; i < sc->n; i++) {
+        const char *s = sc->e[i].section;
+        if (strncmp(s, prefix, plen) != 0 || s[plen] != '.' || !sim_is_ident(s + plen + 1)) continue;
+        bool seen = false;
+        for (size_t j = 0; j < n && !seen; j++) seen = strcmp((*names)[j], s + plen + 1) == 0;
+        if (!seen) (*names)[n++] = s + plen + 1;
+    }
+    return n;
+}
+
+const sim_secline *sim_sc_secline(const sim_scenario *sc, const char *section)
+{
+    for (size_t i = 0; i < sc->nsec; i++)
+        if (strcmp(sc->sec[i].section, section) == 0) return &sc->sec[i];
+    return NULL;
+}
+
+void sim_entry_cites(const sim_entry *e, sim_buf *out)
+{
+    for (size_t i = 0; i < e->ncites; i++) {
+        if (i) sim_buf_puts(out, ", ");
+        sim_buf_puts(out, e->cites[i]);
+    }
+}
+
+bool sim_entry_is_assumption(const sim_entry *e)
+{
+    for (size_t i = 0; i < e->ncites; i++)
+        if (strcmp(e->cites[i], "assumption") == 0) return true;
+    return false;
+}

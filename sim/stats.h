@@ -1,0 +1,89 @@
+/* stats.h - statistics of Monte Carlo outputs, in bounded memory and
+ * independent of the order values arrive in (so of the thread count).
+ *
+ * sim_hist counts whole-number values exactly: its bins are one unit wide
+ * until the values it has seen span more than its bin cap, after which bins
+ * double in width (resolution() tells). Sums are exact 128-bit integers.
+ * sim_reals keeps every value of a real-valued output.
+ * Quantiles follow GSL's gsl_stats_quantile_from_sorted_data: linear
+ * interpolation between order statistics at (n-1)p. */
+#ifndef SIM_STATS_H
+#define SIM_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+__extension__ typedef __int128 sim_i128;
+
+typedef struct sim_hist {
+    int64_t lo;        /* value at the start of bin 0, a multiple of the bin width */
+    unsigned shift;    /* bin width = 2^shift */
+    size_t nbins;
+    size_t cap;        /* most bins before widening */
+    uint32_t *c;       /* counts */
+    uint64_t n;
+    int64_t min, max;
+    sim_i128 sum, sumsq;
+} sim_hist;
+
+void sim_hist_init(sim_hist *h, size_t cap);
+void sim_hist_free(sim_hist *h);
+void sim_hist_add(sim_hist *h, int64_t v);
+/* Add src's counts into dst (src unchanged). */
+void sim_hist_merge(sim_hist *dst, const sim_hist *src);
+double sim_hist_quantile(const sim_hist *h, double p);
+double sim_hist_mean(const sim_hist *h);
+double sim_hist_sd(const sim_hist *h);
+/* Values >= x; values < x; values == x (exact when resolution is 1). */
+uint64_t sim_hist_count_ge(const sim_hist *h, double x);
+uint64_t sim_hist_count_lt(const sim_hist *h, double x);
+uint64_t sim_hist_count_eq(const sim_hist *h, double x);
+int64_t sim_hist_resolution(const sim_hist *h);
+/* Serialise to / from a flat byte buffer (for MPI and checkpoints). */
+size_t sim_hist_pack(const sim_hist *h, uint8_t **out);
+int sim_hist_unpack(sim_hist *h, const uint8_t *buf, size_t len, size_t cap);
+
+/* Every value of one output, with NaN meaning "no value in this trial". */
+typedef struct sim_reals {
+    double *x;
+    size_t n, cap;
+    bool sorted;
+} sim_reals;
+
+void sim_reals_free(sim_reals *r);
+void sim_reals_add(sim_reals *r, double x);
+
+/* One output's accumulator: integer outputs use a histogram, real ones keep
+ * their values. Missing values (NaN) are counted apart. */
+typedef struct sim_acc {
+    bool integer;
+    sim_hist h;
+    sim_reals r;
+    uint64_t missing;
+} sim_acc;
+
+typedef struct sim_summary {
+    uint64_t n, missing;
+    double mean, sd, mcse, min, max;
+    double q[5]; /* p5, p25, p50, p75, p95 */
+    int64_t resolution;
+} sim_summary;
+
+extern const double SIM_SUMMARY_P[5];
+
+void sim_acc_init(sim_acc *a, bool integer);
+void sim_acc_free(sim_acc *a);
+void sim_acc_add(sim_acc *a, double x);
+void sim_acc_merge(sim_acc *dst, const sim_acc *src);
+uint64_t sim_acc_n(const sim_acc *a);
+double sim_acc_quantile(sim_acc *a, double p);
+void sim_acc_summary(sim_acc *a, sim_summary *s);
+uint64_t sim_acc_count_ge(sim_acc *a, double x);
+/* Mid-rank percentile of x among the values: 100 * (P(X < x) + P(X = x) / 2). */
+double sim_acc_percentile(sim_acc *a, double x);
+
+/* 95% Wilson score interval for k successes in n trials. */
+void sim_wilson(uint64_t k, uint64_t n, double *lo, double *hi);
+
+#endif
