@@ -87,7 +87,7 @@ static const sim_keyspec KEYS[] = {
     {"period.*", "recruit", SIM_T_DIST, C, SIM_DOM_NONNEG, 0, 0, "multiplier of the camp recruit rate"},
 
     {"shock.*", "date", SIM_T_DATE, C | R, 0, 0, 0, "day of a forced escape event"},
-    {"shock.*", "facility", SIM_T_STRING, R, 0, 0, 0, "facility it strikes"},
+    {"shock.*", "facility", SIM_T_STRING, R | SIM_K_MAYCITE, 0, 0, 0, "facility it strikes"},
     {"shock.*", "size", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0, "escapees (people), capped at the holding"},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL},
 };
@@ -228,8 +228,8 @@ static int compile(sim_inst *inst, sim_err *err)
     m->dests = e->v.names;
     long iraq = index_of(m->dests, m->D, "iraq");
     if (iraq < 0)
-        return sim_entry_err(e, err, "the list must include iraq (breaches of Iraqi custody count as "
-                                     "infiltrated.iraq)");
+        return sim_entry_err(e, err, "the list must include iraq (allowed: any destinations including iraq, where "
+                                     "escapes from Iraqi custody count as infiltrated.iraq)");
     m->iraq_d = (size_t)iraq;
     for (size_t g = 0; g < m->G; g++)
         if (strcmp(m->groups[g], "latent") == 0)

@@ -79,7 +79,7 @@ int sim_cmd_run(int argc, char **argv)
         }
         int r = sim_cli_common(opt, optarg, &c, &err);
         if (r == 0) {
-            fputs(USAGE, stderr);
+            fputs("try 'riskmc run --help'\n", stderr);
             sim_cli_free(&c);
             return 2;
         }

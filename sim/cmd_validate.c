@@ -27,7 +27,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *shor
         }
         int r = sim_cli_common(opt, optarg, c, &err);
         if (r == 0) {
-            fputs(usage, stderr);
+            fprintf(stderr, "try 'riskmc %s --help'\n", cmd);
             return 2;
         }
         if (r < 0) {
@@ -156,14 +156,6 @@ int sim_cmd_show(int argc, char **argv)
             sim_buf_init(&line);
             sim_buf_init(&cites);
             sim_buf_printf(&line, "  %s = %s", e->key, e->text);
-            if (e->spec && e->spec->type == SIM_T_DIST && !sim_dist_is_const(&e->v.dist)) {
-                char m[40], lo[40], hi[40];
-                num(sim_dist_mean(&e->v.dist), m, sizeof m);
-                num(sim_dist_quantile(&e->v.dist, 0.05), lo, sizeof lo);
-                num(sim_dist_quantile(&e->v.dist, 0.95), hi, sizeof hi);
-                sim_buf_printf(&line, "   (mean %s; 90%%: %s - %s%s)", m, lo, hi,
-                               e->spec->flags & SIM_K_CHANCE ? "; drawn for each event" : "");
-            }
             if (e->spec && (e->spec->flags & SIM_K_CITE)) {
                 if (e->ncites) {
                     sim_buf_putc(&cites, '[');
@@ -173,7 +165,16 @@ int sim_cmd_show(int argc, char **argv)
                     sim_buf_puts(&cites, "[uncited]");
                 }
             }
-            printf("%-66s %-22s %s:%d\n", line.s, cites.s ? cites.s : "", e->file, e->line);
+            printf("%-*s  %-*s  %s:%d\n", line.len < 58 ? 58 : (int)line.len, line.s, cites.len < 24 ? 24 : (int)cites.len,
+                   cites.s ? cites.s : "", e->file, e->line);
+            if (e->spec && e->spec->type == SIM_T_DIST && !sim_dist_is_const(&e->v.dist)) {
+                char m[40], lo[40], hi[40];
+                num(sim_dist_mean(&e->v.dist), m, sizeof m);
+                num(sim_dist_quantile(&e->v.dist, 0.05), lo, sizeof lo);
+                num(sim_dist_quantile(&e->v.dist, 0.95), hi, sizeof hi);
+                printf("      mean %s, 90%% range %s to %s%s\n", m, lo, hi,
+                       e->spec->flags & SIM_K_CHANCE ? ", drawn afresh for each event" : "");
+            }
             sim_buf_free(&line);
             sim_buf_free(&cites);
         }

@@ -121,7 +121,7 @@ int sim_csv_read(const char *path, sim_table *t, sim_err *err)
 {
     memset(t, 0, sizeof *t);
     size_t len;
-    char *text = sim_read_file(path, &len, err);
+    char *text = sim_read_file(path, (size_t)1 << 32, &len, err);
     if (!text) return -1;
     struct csv_parser p;
     if (csv_init(&p, CSV_APPEND_NULL) != 0) {

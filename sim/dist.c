@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_math.h>
@@ -64,6 +65,12 @@ static int perr(parser *p, size_t col, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    /* "problem at column N (did you mean ...; allowed: ...)" */
+    char *paren = strstr(what, " (");
+    if (paren) {
+        *paren = '\0';
+        return sim_errf(p->err, "%s at column %zu %s", what, col + 1, paren + 1);
+    }
     return sim_errf(p->err, "%s at column %zu", what, col + 1);
 }
 
@@ -90,13 +97,14 @@ static int parse_number(parser *p, double *out)
     while (s[n] && (isalnum((unsigned char)s[n]) || s[n] == '.' || s[n] == '_' ||
                     ((s[n] == '-' || s[n] == '+') && n > 0 && (s[n - 1] == 'e' || s[n - 1] == 'E'))))
         n++;
-    if (n == 0) return perr(p, start, "expected a number");
+    if (n == 0) return perr(p, start, "expected a number (allowed: %s)", sim_dist_allowed());
     char tok[128];
     if (n >= sizeof tok) return perr(p, start, "number too long");
     memcpy(tok, s, n);
     tok[n] = '\0';
     const char *why;
-    if (sim_parse_real(tok, out, &why) != 0) return perr(p, start, "'%s': %s", tok, why);
+    if (sim_parse_real(tok, out, &why) != 0)
+        return perr(p, start, "'%s': %s (allowed: decimal numbers such as 12, 0.5, 1e-3, or pi)", tok, why);
     p->pos += n;
     return 0;
 }
@@ -205,6 +213,12 @@ static int parse_expr(parser *p, sim_dist *d)
     if (isalpha((unsigned char)*s) && !(s[0] == 'p' && s[1] == 'i' && !isalnum((unsigned char)s[2]))) {
         size_t n = 0;
         while (isalnum((unsigned char)s[n]) || s[n] == '_') n++;
+        /* nan and inf are words, but not distributions: say why they are refused */
+        if ((n == 3 && (strncasecmp(s, "nan", 3) == 0 || strncasecmp(s, "inf", 3) == 0)) ||
+            (n == 8 && strncasecmp(s, "infinity", 8) == 0)) {
+            d->kind = SIM_D_CONST;
+            return parse_number(p, &d->a[0]);
+        }
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(n < 63 ? n : 63), s);
         int kind = -1;
@@ -215,8 +229,8 @@ static int parse_expr(parser *p, sim_dist *d)
             for (int k = 1; k < SIM_D_NKINDS; k++) cands[k - 1] = SPECS[k].name;
             const char *sug = sim_suggest(name, cands, SIM_D_NKINDS - 1);
             char hint[96] = "";
-            if (sug) snprintf(hint, sizeof hint, " (did you mean '%s'?)", sug);
-            return perr(p, col, "unknown distribution '%s'%s (allowed: %s)", name, hint, sim_dist_allowed());
+            if (sug) snprintf(hint, sizeof hint, "did you mean '%s'?; ", sug);
+            return perr(p, col, "unknown distribution '%s' (%sallowed: %s)", name, hint, sim_dist_allowed());
         }
         d->kind = (sim_dist_kind)kind;
         p->pos += n;
@@ -270,7 +284,8 @@ int sim_dist_parse(const char *text, sim_dist *d, sim_err *err)
     }
     skip_ws(&p);
     if (p.s[p.pos] != '\0') {
-        perr(&p, p.pos, "unexpected '%c' after the expression", p.s[p.pos]);
+        perr(&p, p.pos, "unexpected '%c' after the expression (allowed: one number or one distribution, "
+                        "e.g. uniform(1, 2))", p.s[p.pos]);
         sim_dist_free(d);
         return -1;
     }

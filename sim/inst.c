@@ -24,8 +24,8 @@ static const sim_keyspec ENGINE_KEYS[] = {
     {"scenario", "sources", SIM_T_PATH, 0, SIM_DOM_ANY, 0, 0, "sources registry (CSV), relative to this file"},
     {"thresholds", "*", SIM_T_NUMBERS, SIM_K_CITE, SIM_DOM_ANY, 0, 0,
      "risk thresholds x of an output: the run reports P(output >= x)"},
-    {"observation.*", "series", SIM_T_STRING, 0, SIM_DOM_ANY, 0, 0, "daily series observed (with date)"},
-    {"observation.*", "output", SIM_T_STRING, 0, SIM_DOM_ANY, 0, 0, "output observed at the end of the run"},
+    {"observation.*", "series", SIM_T_STRING, SIM_K_MAYCITE, SIM_DOM_ANY, 0, 0, "daily series observed (with date)"},
+    {"observation.*", "output", SIM_T_STRING, SIM_K_MAYCITE, SIM_DOM_ANY, 0, 0, "output observed at the end of the run"},
     {"observation.*", "date", SIM_T_DATE, SIM_K_CITE, SIM_DOM_ANY, 0, 0, "date of the observation (series)"},
     {"observation.*", "value", SIM_T_NUMBER, SIM_K_CITE, SIM_DOM_ANY, -1e15, 1e15, "the observed value"},
     {"observation.*", "low", SIM_T_NUMBER, SIM_K_CITE, SIM_DOM_ANY, -1e15, 1e15, "lower end of an observed range"},
@@ -251,6 +251,23 @@ static int resolve_engine_sections(sim_inst *inst, sim_err *err)
     return rc;
 }
 
+static int unknown_model(const sim_entry *e, const char *mname, sim_err *err)
+{
+    const char *names[16];
+    size_t n = 0;
+    sim_buf all;
+    sim_buf_init(&all);
+    for (const sim_model *const *m = sim_models(); *m && n < 16; m++) {
+        names[n++] = (*m)->name;
+        sim_buf_printf(&all, "%s%s", all.len ? ", " : "", (*m)->name);
+    }
+    const char *sug = sim_suggest(mname, names, n);
+    sim_entry_err(e, err, "unknown model '%s' (%s%s%sallowed: %s)", mname, sug ? "did you mean '" : "", sug ? sug : "",
+                  sug ? "'?; " : "", all.s);
+    sim_buf_free(&all);
+    return -1;
+}
+
 int sim_inst_open(sim_inst *inst, const char *path, const sim_open_opts *o, sim_err *err)
 {
     static const sim_open_opts none = {0};
@@ -266,27 +283,19 @@ int sim_inst_open(sim_inst *inst, const char *path, const sim_open_opts *o, sim_
         sim_buf_init(&all);
         for (const sim_model *const *m = sim_models(); *m; m++)
             sim_buf_printf(&all, "%s%s", all.len ? ", " : "", (*m)->name);
+        const sim_secline *sl = sim_sc_secline(sc, "scenario");
+        char where[1200];
+        if (sl) snprintf(where, sizeof where, "%s:%d", sl->file, sl->line);
+        else snprintf(where, sizeof where, "%s", path);
         sim_errf(err, "%s: scenario.model: missing: say which model runs the scenario (allowed: [scenario] model = "
-                      "one of %s)", path, all.s);
+                      "one of %s)", where, all.s);
         sim_buf_free(&all);
         goto fail;
     }
     {
         inst->model = sim_model_find(mname);
         if (!inst->model) {
-            const sim_entry *e = sim_sc_get(sc, "scenario", "model");
-            const char *names[16];
-            size_t n = 0;
-            sim_buf all;
-            sim_buf_init(&all);
-            for (const sim_model *const *m = sim_models(); *m; m++) {
-                names[n++] = (*m)->name;
-                sim_buf_printf(&all, "%s%s", all.len ? ", " : "", (*m)->name);
-            }
-            const char *sug = sim_suggest(mname, names, n);
-            sim_entry_err(e, err, "unknown model '%s' (%s%s%sallowed: %s)", mname, sug ? "did you mean '" : "",
-                          sug ? sug : "", sug ? "'?; " : "", all.s);
-            sim_buf_free(&all);
+            unknown_model(sim_sc_get(sc, "scenario", "model"), mname, err);
             goto fail;
         }
     }
@@ -300,7 +309,7 @@ int sim_inst_open(sim_inst *inst, const char *path, const sim_open_opts *o, sim_
     if (mname && (!inst->model || strcmp(inst->model->name, mname) != 0)) {
         inst->model = sim_model_find(mname);
         if (!inst->model) {
-            sim_errf(err, "--set: unknown model '%s'", mname);
+            unknown_model(sim_sc_get(sc, "scenario", "model"), mname, err);
             goto fail;
         }
         sim_schema_for(inst->model, &schema, parts);
@@ -324,6 +333,8 @@ int sim_inst_open(sim_inst *inst, const char *path, const sim_open_opts *o, sim_
     }
     sc->sources = sim_calloc(1, sizeof *sc->sources);
     int rrc = sim_sources_load(sc->sources, reg_path, err);
+    if (rrc != 0 && srcs && !o->sources && sim_starts_with(err->msg, reg_path) && strstr(err->msg, ": cannot open: "))
+        sim_entry_err(srcs, err, "cannot open '%s': %s", srcs->text, strstr(err->msg, ": cannot open: ") + 15);
     free(reg_path);
     if (rrc != 0) {
         free(sc->sources);

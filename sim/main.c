@@ -72,7 +72,13 @@ int main(int argc, char **argv)
         return 0;
     }
     for (const command *c = COMMANDS; c->name; c++)
-        if (strcmp(c->name, cmd) == 0) return c->run(argc - 1, argv + 1);
+        if (strcmp(c->name, cmd) == 0) {
+            /* getopt names the program by argv[0]: make it "riskmc run" */
+            char prog[64];
+            snprintf(prog, sizeof prog, "riskmc %s", c->name);
+            argv[1] = prog;
+            return c->run(argc - 1, argv + 1);
+        }
     fprintf(stderr, "riskmc: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return 2;

@@ -328,9 +328,13 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
     for (size_t o = 0; o < inst->nout; o++) {
         if (any_head && !inst->out[o].headline) continue;
         char m[40], lo[40], hi[40];
-        fmt(sim_acc_quantile(&rs->acc[o], 0.5), m, sizeof m);
-        fmt(sim_acc_quantile(&rs->acc[o], 0.05), lo, sizeof lo);
-        fmt(sim_acc_quantile(&rs->acc[o], 0.95), hi, sizeof hi);
+        double q[3] = {sim_acc_quantile(&rs->acc[o], 0.5), sim_acc_quantile(&rs->acc[o], 0.05),
+                       sim_acc_quantile(&rs->acc[o], 0.95)};
+        /* counts read best as whole numbers */
+        for (int k = 0; k < 3 && inst->out[o].integer; k++) q[k] = isnan(q[k]) ? q[k] : round(q[k]);
+        fmt(q[0], m, sizeof m);
+        fmt(q[1], lo, sizeof lo);
+        fmt(q[2], hi, sizeof hi);
         fprintf(f, "%-*s %12s   %s - %s\n", (int)w, inst->out[o].name, m, lo, hi);
     }
     if (inst->nthr) {

@@ -151,6 +151,9 @@ static int check_line(loadctx *c, const char *s, size_t n)
     if (k == n)
         return sim_errf(c->err, "%s:%d: expected 'key = value' (allowed: [section], key = value, ; comment)",
                         c->file, c->line);
+    if (s[k] == ':')
+        return sim_errf(c->err, "%s:%d: '%.*s': write key = value, not key: value (allowed: [section], key = value, "
+                                "; comment)", c->file, c->line, (int)(k - i), s + i);
     size_t klen = k - i;
     while (klen > 0 && isspace((unsigned char)s[i + klen - 1])) klen--;
     if (klen > MAX_NAME)
@@ -204,7 +207,8 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     if (!*value) {
         c->failed = true;
-        sim_errf(c->err, "%s:%d: %s.%s: empty value", c->file, c->line, section, name);
+        sim_errf(c->err, "%s:%d: %s.%s: empty value (allowed: a value after '='; delete the line to leave it out)",
+                 c->file, c->line, section, name);
         return 0;
     }
     add_secline(sc, section, c->file, c->line);
@@ -257,7 +261,7 @@ static int check_text(const char *file, const char *t, size_t len, sim_err *err)
 static int parse_one(sim_scenario *own, const char *file, sim_err *err)
 {
     size_t len;
-    char *text = sim_read_file(file, &len, err);
+    char *text = sim_read_file(file, (size_t)16 << 20, &len, err);
     if (!text) return -1;
     int rc = check_text(file, text, len, err);
     if (rc == 0) {
@@ -291,10 +295,27 @@ static char *dir_of(const char *path)
     return slash ? sim_strndup(path, (size_t)(slash - path)) : sim_strdup(".");
 }
 
+/* dir/rel, with "x/.." pairs folded away so messages show tidy paths. */
 static char *join_path(const char *dir, const char *rel)
 {
-    if (rel[0] == '/' || strcmp(dir, ".") == 0) return sim_strdup(rel);
-    return sim_asprintf("%s/%s", dir, rel);
+    char *joined = rel[0] == '/' || strcmp(dir, ".") == 0 ? sim_strdup(rel) : sim_asprintf("%s/%s", dir, rel);
+    const char *parts[256];
+    size_t n = 0;
+    bool abs = joined[0] == '/';
+    char *copy = sim_strdup(joined);
+    for (char *t = strtok(copy, "/"); t && n < 256; t = strtok(NULL, "/")) {
+        if (strcmp(t, ".") == 0) continue;
+        if (strcmp(t, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0) n--;
+        else parts[n++] = t;
+    }
+    sim_buf b;
+    sim_buf_init(&b);
+    if (abs) sim_buf_putc(&b, '/');
+    for (size_t i = 0; i < n; i++) sim_buf_printf(&b, "%s%s", i ? "/" : "", parts[i]);
+    if (!b.len) sim_buf_putc(&b, '.');
+    free(copy);
+    free(joined);
+    return sim_buf_take(&b);
 }
 
 static void move_entries(sim_scenario *dst, sim_scenario *src)
@@ -314,20 +335,31 @@ static void move_entries(sim_scenario *dst, sim_scenario *src)
     for (size_t i = 0; i < src->nsec; i++) add_secline(dst, src->sec[i].section, src->sec[i].file, src->sec[i].line);
 }
 
-static int load_rec(sim_scenario *sc, const char *path, char **stack, int depth, sim_err *err)
+static void drop_empty_secline(sim_scenario *sc, const char *section)
 {
-    char *real = realpath(path, NULL);
-    if (!real) return sim_errf(err, "%s: cannot open: %s", path, strerror(errno));
-    for (int i = 0; i < depth; i++)
-        if (strcmp(stack[i], real) == 0) {
-            free(real);
-            return sim_errf(err, "%s: extends itself through a cycle (allowed: a chain of distinct files)", path);
+    for (size_t i = 0; i < sc->n; i++)
+        if (strcmp(sc->e[i].section, section) == 0) return;
+    for (size_t i = 0; i < sc->nsec; i++)
+        if (strcmp(sc->sec[i].section, section) == 0) {
+            free(sc->sec[i].section), free(sc->sec[i].file);
+            memmove(&sc->sec[i], &sc->sec[i + 1], (sc->nsec - i - 1) * sizeof *sc->sec);
+            sc->nsec--;
+            return;
         }
-    if (depth >= MAX_DEPTH) {
-        free(real);
-        return sim_errf(err, "%s: extends chain deeper than %d files", path, MAX_DEPTH);
-    }
-    stack[depth] = real;
+}
+
+/* The chain of files being read: real paths to find cycles, the paths as
+ * written to show them. */
+typedef struct chain {
+    char *real[MAX_DEPTH + 1];
+    const char *shown[MAX_DEPTH + 1];
+} chain;
+
+static int load_rec(sim_scenario *sc, const char *path, chain *ch, int depth, sim_err *err)
+{
+    ch->real[depth] = realpath(path, NULL);
+    if (!ch->real[depth]) return sim_errf(err, "%s: cannot open: %s", path, strerror(errno));
+    ch->shown[depth] = path;
     sim_scenario own;
     memset(&own, 0, sizeof own);
     int rc = parse_one(&own, path, err);
@@ -340,14 +372,32 @@ static int load_rec(sim_scenario *sc, const char *path, char **stack, int depth,
             char *dir = dir_of(path);
             char *parent = join_path(dir, e->text);
             free(dir);
-            sim_err perr;
-            rc = load_rec(sc, parent, stack, depth + 1, &perr);
-            if (rc != 0) {
-                if (sim_starts_with(perr.msg, parent) && strstr(perr.msg, ": cannot open: "))
-                    sim_errf(err, "%s:%d: scenario.extends: cannot open '%s': %s", e->file, e->line, e->text,
-                             strstr(perr.msg, ": cannot open: ") + 15);
-                else
-                    *err = perr;
+            char *preal = realpath(parent, NULL);
+            int cyc = -1;
+            for (int i = 0; preal && i <= depth && cyc < 0; i++)
+                if (strcmp(ch->real[i], preal) == 0) cyc = i;
+            free(preal);
+            if (cyc >= 0) {
+                sim_buf chain_text;
+                sim_buf_init(&chain_text);
+                for (int i = cyc; i <= depth; i++) sim_buf_printf(&chain_text, "%s -> ", ch->shown[i]);
+                sim_buf_puts(&chain_text, ch->shown[cyc]);
+                rc = sim_errf(err, "%s:%d: scenario.extends: '%s' closes a cycle (%s; allowed: a chain of distinct "
+                                   "files)", e->file, e->line, e->text, chain_text.s);
+                sim_buf_free(&chain_text);
+            } else if (depth + 1 >= MAX_DEPTH) {
+                rc = sim_errf(err, "%s:%d: scenario.extends: chain of more than %d files (allowed: at most %d)", e->file,
+                              e->line, MAX_DEPTH, MAX_DEPTH);
+            } else {
+                sim_err perr;
+                rc = load_rec(sc, parent, ch, depth + 1, &perr);
+                if (rc != 0) {
+                    if (sim_starts_with(perr.msg, parent) && strstr(perr.msg, ": cannot open: "))
+                        sim_errf(err, "%s:%d: scenario.extends: cannot open '%s': %s", e->file, e->line, e->text,
+                                 strstr(perr.msg, ": cannot open: ") + 15);
+                    else
+                        *err = perr;
+                }
             }
             free(parent);
         }
@@ -362,7 +412,10 @@ static int load_rec(sim_scenario *sc, const char *path, char **stack, int depth,
                 for (size_t i = 0; i < sc->n;) {
                     sim_entry *x = &sc->e[i];
                     if (strcmp(x->section, t) == 0 || strcmp(x->full, t) == 0) {
+                        char *sec = sim_strdup(x->section);
                         remove_at(sc, i);
+                        drop_empty_secline(sc, sec);
+                        free(sec);
                         hit = true;
                     } else {
                         i++;
@@ -382,8 +435,8 @@ static int load_rec(sim_scenario *sc, const char *path, char **stack, int depth,
         }
     }
     sim_scenario_free(&own);
-    free(real);
-    stack[depth] = NULL;
+    free(ch->real[depth]);
+    ch->real[depth] = NULL;
     return rc;
 }
 
@@ -399,8 +452,9 @@ static char *base_name(const char *path)
 int sim_scenario_load(sim_scenario *sc, const char *path, sim_err *err)
 {
     memset(sc, 0, sizeof *sc);
-    char *stack[MAX_DEPTH + 1] = {0};
-    if (load_rec(sc, path, stack, 0, err) != 0) {
+    chain ch;
+    memset(&ch, 0, sizeof ch);
+    if (load_rec(sc, path, &ch, 0, err) != 0) {
         sim_scenario_free(sc);
         return -1;
     }
@@ -542,12 +596,22 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
     char *value = sim_strdup(eq + 1);
     char *k = sim_trim(name), *v = sim_trim(value);
     int rc = 0;
+    if (!*k) {
+        rc = sim_errf(err, "%s:%d: '%s': no key before '=' (allowed: KEY=VALUE, e.g. transfer.rate_per_day=0)", file,
+                      index, assignment);
+        goto out;
+    }
+    if (strcmp(k, "scenario.extends") == 0 || strcmp(k, "scenario.remove") == 0) {
+        rc = sim_errf(err, "%s:%d: %s: cannot be set with --set (allowed: %s = ... in a scenario file)", file, index,
+                      k, k + 9);
+        goto out;
+    }
     if (strlen(v) > MAX_LINE) {
         rc = sim_errf(err, "%s:%d: %s: value is %zu bytes long (allowed: at most %d)", file, index, k, strlen(v), MAX_LINE);
         goto out;
     }
     if (!*v) {
-        rc = sim_errf(err, "%s:%d: %s: empty value", file, index, k);
+        rc = sim_errf(err, "%s:%d: %s: empty value (allowed: KEY=VALUE with a value)", file, index, k);
         goto out;
     }
     /* split section.key where the schema knows the pair, else where the
@@ -568,8 +632,8 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
         const char **cands = sim_malloc((sc->n + 1) * sizeof *cands);
         for (size_t i = 0; i < sc->n; i++) cands[nc++] = sc->e[i].full;
         const char *sug = sim_suggest(k, cands, nc);
-        rc = sim_errf(err, "%s:%d: %s: unknown key%s%s%s (allowed: section.key names that `riskmc show` lists)",
-                      file, index, k, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+        rc = sim_errf(err, "%s:%d: %s: unknown key (%s%s%sallowed: section.key names that `riskmc show` lists)",
+                      file, index, k, sug ? "did you mean '" : "", sug ? sug : "", sug ? "'?; " : "");
         free(cands);
         goto out;
     }
@@ -697,7 +761,7 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
                 return sim_entry_err(e, err, "'%s' is not a name (allowed: letters, digits and _)", v->names[i]);
             for (size_t j = 0; j < i; j++)
                 if (strcmp(v->names[i], v->names[j]) == 0)
-                    return sim_entry_err(e, err, "'%s' appears twice in the list", v->names[i]);
+                    return sim_entry_err(e, err, "'%s' appears twice in the list (allowed: each name once)", v->names[i]);
         }
         return 0;
     case SIM_T_NUMBERS:
@@ -735,7 +799,8 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
                 break;
             }
             for (size_t j = 0; j < v->n; j++)
-                if (strcmp(v->names[j], nm) == 0) rc = sim_entry_err(e, err, "'%s' appears twice", nm);
+                if (strcmp(v->names[j], nm) == 0)
+                    rc = sim_entry_err(e, err, "'%s' appears twice (allowed: each name once)", nm);
             if (rc) break;
             if (sim_parse_real(num, &v->nums[v->n], &why) != 0) {
                 rc = sim_entry_err(e, err, "%s: '%s': %s", nm, num, why);
@@ -764,23 +829,29 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
         sim_dist_format(&v->dist, &b);
         int rc = 0;
         bool neg = lo < 0;
+        const bool fixed = sim_dist_is_const(&v->dist);
         switch (k->domain) {
         case SIM_DOM_NONNEG:
         case SIM_DOM_COUNT:
-            if (neg) rc = sim_entry_err(e, err, "%s can be negative (allowed: %s)", b.s, domain_text(k->domain));
+            if (neg)
+                rc = sim_entry_err(e, err, "%s %s negative (allowed: %s)", b.s, fixed ? "is" : "can be",
+                                   domain_text(k->domain));
             break;
         case SIM_DOM_POS:
             if (neg || (lo == 0 && sim_dist_cdf(&v->dist, 0) > 0))
-                rc = sim_entry_err(e, err, "%s can be zero or negative (allowed: %s)", b.s, domain_text(k->domain));
+                rc = sim_entry_err(e, err, "%s %s zero or negative (allowed: %s)", b.s, fixed ? "is" : "can be",
+                                   domain_text(k->domain));
             break;
         case SIM_DOM_PROB:
             if (neg || hi > 1)
-                rc = sim_entry_err(e, err, "%s can fall outside [0, 1] (allowed: %s)", b.s, domain_text(k->domain));
+                rc = sim_entry_err(e, err, "%s %s outside [0, 1] (allowed: %s)", b.s, fixed ? "is" : "can fall",
+                                   domain_text(k->domain));
             break;
         default: break;
         }
         if (rc == 0 && k->domain == SIM_DOM_COUNT && sim_dist_quantile(&v->dist, 1 - 1e-9) > 1e9)
-            rc = sim_entry_err(e, err, "%s can exceed 1,000,000,000 people (allowed: a plausible count)", b.s);
+            rc = sim_entry_err(e, err, "%s %s 1,000,000,000 people (allowed: a plausible count)", b.s,
+                               fixed ? "exceeds" : "can exceed");
         sim_buf_free(&b);
         return rc;
     }
@@ -835,9 +906,9 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
         const sim_keyspec *k = find_spec(schema, e->section, e->key, &known);
         if (!k) return known ? unknown_key(schema, e, err) : unknown_section(schema, e, err);
         e->spec = k;
-        if (k->flags & SIM_K_CITE) {
+        if (k->flags & (SIM_K_CITE | SIM_K_MAYCITE)) {
             if (split_cites(e, sc->sources, err) != 0) return -1;
-            if (strict && e->ncites == 0)
+            if (strict && e->ncites == 0 && (k->flags & SIM_K_CITE))
                 return sim_entry_err(e, err, "no source cited (allowed: value [source id, ...] or value [assumption])");
         }
         if (parse_value(e, k, err) != 0) return -1;

@@ -51,7 +51,8 @@ typedef enum sim_domain {
 enum {
     SIM_K_CITE = 1,     /* a model parameter: must cite sources (validate --strict) */
     SIM_K_REQUIRED = 2, /* must be present when its section is */
-    SIM_K_CHANCE = 4    /* a distribution drawn afresh at each use inside a trial */
+    SIM_K_CHANCE = 4,   /* a distribution drawn afresh at each use inside a trial */
+    SIM_K_MAYCITE = 8   /* may cite sources, need not (names that are not numbers) */
 };
 
 /* One key the language accepts. A section or key pattern ending in ".*"

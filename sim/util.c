@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 int sim_errf(sim_err *err, const char *fmt, ...)
 {
@@ -384,17 +385,45 @@ size_t sim_edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
+static size_t common_prefix(const char *a, const char *b)
+{
+    size_t k = 0;
+    while (a[k] && tolower((unsigned char)a[k]) == tolower((unsigned char)b[k])) k++;
+    return k;
+}
+
+/* "F01" -> "F1": digit runs without leading zeros, lower case. */
+static void numeric_form(const char *s, char *out, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; s[i] && k + 1 < n; i++) {
+        bool run_start = isdigit((unsigned char)s[i]) && (i == 0 || !isdigit((unsigned char)s[i - 1]));
+        if (run_start)
+            while (s[i] == '0' && isdigit((unsigned char)s[i + 1])) i++;
+        out[k++] = (char)tolower((unsigned char)s[i]);
+    }
+    out[k] = '\0';
+}
+
 const char *sim_suggest(const char *s, const char *const *cands, size_t n)
 {
-    const char *best = NULL;
-    size_t bestd = (size_t)-1;
+    char a[128], b[128];
+    numeric_form(s, a, sizeof a);
     for (size_t i = 0; i < n; i++) {
-        size_t d = sim_edit_distance(s, cands[i]);
-        if (d < bestd) bestd = d, best = cands[i];
+        numeric_form(cands[i], b, sizeof b);
+        if (strcmp(s, cands[i]) != 0 && strcmp(a, b) == 0) return cands[i];
+    }
+    const char *best = NULL;
+    size_t bestd = (size_t)-1, bestp = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(s, cands[i]) == 0) continue;
+        size_t d = sim_edit_distance(s, cands[i]), p = common_prefix(s, cands[i]);
+        /* ties go to the candidate that starts like the word typed */
+        if (d < bestd || (d == bestd && p > bestp)) bestd = d, bestp = p, best = cands[i];
     }
     size_t len = strlen(s);
     size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-    return best && bestd > 0 && bestd <= limit ? best : NULL;
+    return best && bestd <= limit ? best : NULL;
 }
 
 uint64_t sim_hash64(const char *s)
@@ -407,18 +436,29 @@ uint64_t sim_hash64(const char *s)
     return h;
 }
 
-char *sim_read_file(const char *path, size_t *len, sim_err *err)
+char *sim_read_file(const char *path, size_t max, size_t *len, sim_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
         sim_errf(err, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        sim_errf(err, "%s: cannot open: %s", path, S_ISDIR(st.st_mode) ? "Is a directory" : "not a regular file");
+        fclose(f);
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > max) {
+        sim_errf(err, "%s: cannot open: file is %lld bytes (allowed: at most %zu)", path, (long long)st.st_size, max);
+        fclose(f);
+        return NULL;
+    }
     sim_buf b;
     sim_buf_init(&b);
     char chunk[65536];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sim_buf_add(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= max) sim_buf_add(&b, chunk, n);
     bool bad = ferror(f);
     fclose(f);
     if (bad) {

@@ -86,8 +86,9 @@ const char *sim_suggest(const char *s, const char *const *cands, size_t n);
 /* FNV-1a 64-bit hash of a string: stable stream ids from names. */
 uint64_t sim_hash64(const char *s);
 
-/* Read a whole file; NUL-terminates. Returns NULL and fills err. */
-char *sim_read_file(const char *path, size_t *len, sim_err *err);
+/* Read a whole regular file of at most `max` bytes; NUL-terminates.
+ * Returns NULL and fills err ("PATH: cannot open: why"). */
+char *sim_read_file(const char *path, size_t max, size_t *len, sim_err *err);
 
 /* Monotonic seconds. */
 double sim_now(void);

@@ -1,0 +1,256 @@
+/* test_detention.c - the detention model against closed-form answers.
+ *
+ * Each test starts from tests/data/quiet.ini, where nothing happens, and
+ * switches on one process (or two competing ones) with --set overrides. The
+ * output then has an exact distribution - binomial, Poisson, a capped
+ * Poisson - and 20,000 trials must match its mean and variance within 4
+ * standard errors and pass a chi-square test at level 0.001. Every trial of
+ * every test also passes the model's own conservation check. */
+#include "testutil.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#define QUIET "tests/data/quiet.ini"
+#define TRIALS 20000
+
+typedef struct binom_law {
+    double p;
+    unsigned n;
+} binom_law;
+
+static double binom_pmf(long k, const void *a)
+{
+    const binom_law *b = a;
+    return k < 0 || k > (long)b->n ? 0 : gsl_ran_binomial_pdf((unsigned)k, b->p, b->n);
+}
+
+static double poisson_pmf(long k, const void *a)
+{
+    return k < 0 ? 0 : gsl_ran_poisson_pdf((unsigned)k, *(const double *)a);
+}
+
+static void expect_binomial(const double *x, unsigned n, double p)
+{
+    TU_ASSERT_MOMENTS(x, TRIALS, n * p, n * p * (1 - p));
+    binom_law b = {p, n};
+    double mx = 0;
+    for (size_t i = 0; i < TRIALS; i++) mx = fmax(mx, x[i]);
+    double pv = tu_chisq_int(x, TRIALS, binom_pmf, &b, 0, (long)mx);
+    if (pv < 0.001) {
+        print_error("chi-square p = %g against Binomial(%u, %g)\n", pv, n, p);
+        fail();
+    }
+}
+
+static double **run(const char *const *sets, size_t nwant, const char *const *names)
+{
+    double **out = calloc(nwant, sizeof *out);
+    tu_run(QUIET, sets, TRIALS, 2026, 0, nwant, names, out);
+    return out;
+}
+
+static void release(double **out, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(out[i]);
+    free(out);
+}
+
+/* With only the pre-start recapture acting, at_large_end = J - Binomial(J, r). */
+static void test_recapture_only(void **state)
+{
+    (void)state;
+    const char *sets[] = {"initial.escaped0=1000", "escape.recapture_fraction=0.3", "time.horizon_days=1", NULL};
+    const char *names[] = {"at_large_end", "recaptured", "force_end"};
+    double **o = run(sets, 3, names);
+    expect_binomial(o[0], 1000, 0.7);
+    for (size_t i = 0; i < TRIALS; i++) {
+        assert_true(o[1][i] == 0); /* counts recaptures during the run only */
+        assert_true(o[2][i] == o[0][i]);
+    }
+    release(o, 3);
+}
+
+/* One pool, two competing risks over a year: each person independently
+ * leaves Syria with probability h_inf / h * (1 - exp(-h T)). */
+static void test_competing_risks(void **state)
+{
+    (void)state;
+    const char *sets[] = {"initial.latent0=5000", "ct.removals_per_year=500", "latent.infiltration_rate=0.4",
+                          "route.latent=iraq: 0.5, turkey: 0.3, europe: 0.2", NULL};
+    const char *names[] = {"infiltrated", "neutralized", "latent_end", "infiltrated.europe"};
+    double **o = run(sets, 4, names);
+    double h_ct = 500.0 / 5000, h_inf = 0.4, h = h_ct + h_inf, gone = -expm1(-h);
+    expect_binomial(o[0], 5000, h_inf / h * gone);
+    expect_binomial(o[1], 5000, h_ct / h * gone);
+    expect_binomial(o[2], 5000, 1 - gone);
+    expect_binomial(o[3], 5000, 0.2 * h_inf / h * gone);
+    release(o, 4);
+}
+
+/* ct_rate = removals / (latent0 + at_large0): the same operations spread
+ * over the pool the trial drew. */
+static void test_ct_rate_spreads(void **state)
+{
+    (void)state;
+    const char *sets[] = {"initial.latent0=1000", "initial.escaped0=1000", "ct.removals_per_year=200", NULL};
+    const char *names[] = {"neutralized"};
+    double **o = run(sets, 1, names);
+    expect_binomial(o[0], 2000, -expm1(-0.1));
+    release(o, 1);
+}
+
+/* Mass-escape events: one Bernoulli day after day. With size 1 and no
+ * recapture, escaped = events ~ Binomial(H, 1 - exp(-rate dt)); a period
+ * doubling the rate for 100 days adds a second binomial. */
+static void test_escape_events(void **state)
+{
+    (void)state;
+    const char *sets[] = {"facility.f.held0=100000", "facility.f.event_rate=12", NULL};
+    const char *names[] = {"escape_events", "escaped", "at_large_end"};
+    double **o = run(sets, 3, names);
+    expect_binomial(o[0], 365, -expm1(-12.0 / 365));
+    for (size_t i = 0; i < TRIALS; i++) assert_true(o[1][i] == o[0][i] && o[2][i] == o[0][i]);
+    release(o, 3);
+
+    const char *sets2[] = {"facility.f.held0=100000", "facility.f.event_rate=12", "period.p.start=2026-01-01",
+                           "period.p.end=2026-04-10", "period.p.escape=2", NULL};
+    o = run(sets2, 1, names);
+    double p1 = -expm1(-12.0 / 365), p2 = -expm1(-24.0 / 365);
+    TU_ASSERT_MOMENTS(o[0], TRIALS, 100 * p2 + 265 * p1, 100 * p2 * (1 - p2) + 265 * p1 * (1 - p1));
+    release(o, 1);
+}
+
+/* Trickle escapes with recapture: escaped ~ Binomial(N, 1 - exp(-rT)), and
+ * each escapee stays at large with probability 1 - recapture_fraction. */
+static void test_trickle_and_recapture(void **state)
+{
+    (void)state;
+    const char *sets[] = {"facility.f.held0=10000", "facility.f.share=a: 1", "facility.f.trickle_rate=0.2",
+                          "escape.recapture_fraction=0.5", NULL};
+    const char *names[] = {"escaped", "at_large_end", "recaptured", "held_end"};
+    double **o = run(sets, 4, names);
+    double p = -expm1(-0.2);
+    expect_binomial(o[0], 10000, p);
+    expect_binomial(o[1], 10000, p * 0.5);
+    for (size_t i = 0; i < TRIALS; i++) {
+        assert_true(o[0][i] == o[1][i] + o[2][i]);
+        assert_true(o[3][i] == 10000 - o[0][i]);
+    }
+    release(o, 4);
+}
+
+/* A shock larger than the holding takes everyone, once. */
+static void test_shock_capped(void **state)
+{
+    (void)state;
+    const char *sets[] = {"facility.f.held0=200", "shock.s.date=2026-01-04", "shock.s.facility=f", "shock.s.size=300",
+                          NULL};
+    const char *names[] = {"escaped", "escape_events", "first_escape_day", "held_end"};
+    double **o = run(sets, 4, names);
+    for (size_t i = 0; i < TRIALS; i++)
+        assert_true(o[0][i] == 200 && o[1][i] == 1 && o[2][i] == 3 && o[3][i] == 0);
+    release(o, 4);
+}
+
+/* Transfers: a Poisson count a day, capped by what remains of the target:
+ * transferred = min(Poisson(rate H), target - done_before). */
+static double capped_poisson_pmf(long k, const void *a)
+{
+    const double *mu = a;
+    if (k < 90) return gsl_ran_poisson_pdf((unsigned)k, *mu);
+    if (k == 90) return gsl_cdf_poisson_Q(89, *mu);
+    return 0;
+}
+
+static void test_transfer(void **state)
+{
+    (void)state;
+    const char *sets[] = {"facility.f.held0=100000", "transfer.rate_per_day=5", "transfer.target_total=10000000",
+                          "time.horizon_days=30", NULL};
+    const char *names[] = {"transferred", "held_end"};
+    double **o = run(sets, 2, names);
+    double mu = 150;
+    TU_ASSERT_MOMENTS(o[0], TRIALS, mu, mu);
+    double mx = 0;
+    for (size_t i = 0; i < TRIALS; i++) mx = fmax(mx, o[0][i]);
+    assert_true(tu_chisq_int(o[0], TRIALS, poisson_pmf, &mu, 0, (long)mx) > 0.001);
+    release(o, 2);
+
+    const char *sets2[] = {"facility.f.held0=100000", "transfer.rate_per_day=3", "transfer.target_total=100",
+                           "transfer.done_before_start=10", "time.horizon_days=30", NULL};
+    o = run(sets2, 1, names);
+    mu = 90;
+    assert_true(tu_chisq_int(o[0], TRIALS, capped_poisson_pmf, &mu, 0, 90) > 0.001);
+    for (size_t i = 0; i < TRIALS; i++) assert_true(o[0][i] <= 90);
+    release(o, 1);
+}
+
+/* Transfers start on their date, not before. */
+static void test_transfer_start(void **state)
+{
+    (void)state;
+    const char *sets[] = {"facility.f.held0=1000", "transfer.rate_per_day=2", "transfer.target_total=100000",
+                          "transfer.start=2026-01-21", "time.horizon_days=30", NULL};
+    const char *names[] = {"transferred"};
+    double **o = run(sets, 1, names);
+    double mu = 20; /* days 20..29 */
+    TU_ASSERT_MOMENTS(o[0], TRIALS, mu, mu);
+    release(o, 1);
+}
+
+static void test_camp_repatriation_breach(void **state)
+{
+    (void)state;
+    const char *sets[] = {"initial.dispersed0=10000", "camp.recruit_rate=0.05",
+                          "facility.f.held0=2000",   "facility.f.share=a: 1",
+                          "repatriation.rate=0.5",   "initial.iraq_custody0=1000",
+                          "iraq.breach_rate=6",      NULL};
+    const char *names[] = {"recruits", "repatriated", "iraq_breaches", "iraq_escaped", "latent_end"};
+    double **o = run(sets, 5, names);
+    expect_binomial(o[0], 10000, -expm1(-0.05));
+    expect_binomial(o[1], 2000, -expm1(-0.5));
+    expect_binomial(o[2], 365, -expm1(-6.0 / 365));
+    for (size_t i = 0; i < TRIALS; i++) assert_true(o[3][i] == 0 && o[4][i] == o[0][i]);
+    release(o, 5);
+}
+
+/* A breach frees Binomial(custody, fraction), counted as infiltrated.iraq. */
+static void test_breach_fraction(void **state)
+{
+    (void)state;
+    const char *sets[] = {"initial.iraq_custody0=1000", "iraq.breach_rate=1000000", "iraq.breach_fraction=0.25",
+                          "time.horizon_days=1", NULL};
+    const char *names[] = {"iraq_escaped", "infiltrated.iraq", "iraq_breaches"};
+    double **o = run(sets, 3, names);
+    expect_binomial(o[0], 1000, 0.25);
+    for (size_t i = 0; i < TRIALS; i++) assert_true(o[1][i] == o[0][i] && o[2][i] == 1);
+    release(o, 3);
+}
+
+/* Same seed, same outputs, whatever the thread count. */
+static void test_threads_do_not_matter(void **state)
+{
+    (void)state;
+    const char *names[] = {"escaped", "force_end", "infiltrated.europe"};
+    double *a[3], *b[3];
+    tu_run("scenarios/baseline.ini", NULL, 3000, 99, 1, 3, names, a);
+    tu_run("scenarios/baseline.ini", NULL, 3000, 99, 2, 3, names, b);
+    for (int k = 0; k < 3; k++) {
+        assert_memory_equal(a[k], b[k], 3000 * sizeof(double));
+        free(a[k]), free(b[k]);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_recapture_only),     cmocka_unit_test(test_competing_risks),
+        cmocka_unit_test(test_ct_rate_spreads),    cmocka_unit_test(test_escape_events),
+        cmocka_unit_test(test_trickle_and_recapture), cmocka_unit_test(test_shock_capped),
+        cmocka_unit_test(test_transfer),           cmocka_unit_test(test_transfer_start),
+        cmocka_unit_test(test_camp_repatriation_breach), cmocka_unit_test(test_breach_fraction),
+        cmocka_unit_test(test_threads_do_not_matter),
+    };
+    return cmocka_run_group_tests_name("detention", tests, NULL, NULL);
+}

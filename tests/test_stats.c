@@ -1,0 +1,144 @@
+/* test_stats.c - exact histograms agree with GSL's quantiles on the same
+ * data, merge to the same answer however the data are split, widen their
+ * bins deterministically, and the Wilson interval matches published values. */
+#include "testutil.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "rng.h"
+#include "stats.h"
+
+static void test_hist_matches_gsl(void **state)
+{
+    (void)state;
+    gsl_rng *r = sim_rng_alloc();
+    sim_rng_seek(r, 7, 0, 1, 0, 0);
+    enum { N = 20001 };
+    static double x[N];
+    sim_hist h;
+    sim_hist_init(&h, 1 << 16);
+    for (size_t i = 0; i < N; i++) {
+        x[i] = (double)gsl_ran_binomial(r, 0.3, 5000) - 1500; /* negative values too */
+        sim_hist_add(&h, (int64_t)x[i]);
+    }
+    double sum = 0;
+    for (size_t i = 0; i < N; i++) sum += x[i];
+    assert_true(fabs(sim_hist_mean(&h) - sum / N) < 1e-9);
+    assert_true(fabs(sim_hist_sd(&h) - gsl_stats_sd(x, 1, N)) < 1e-6);
+    gsl_sort(x, 1, N);
+    const double ps[] = {0, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 1, 0.123456};
+    for (size_t k = 0; k < sizeof ps / sizeof *ps; k++)
+        assert_true(fabs(sim_hist_quantile(&h, ps[k]) - gsl_stats_quantile_from_sorted_data(x, 1, N, ps[k])) < 1e-9);
+    assert_int_equal(sim_hist_resolution(&h), 1);
+    uint64_t ge = 0;
+    for (size_t i = 0; i < N; i++) ge += x[i] >= 0;
+    assert_int_equal(sim_hist_count_ge(&h, 0), ge);
+    sim_hist_free(&h);
+    gsl_rng_free(r);
+}
+
+static void test_hist_merge_order(void **state)
+{
+    (void)state;
+    gsl_rng *r = sim_rng_alloc();
+    sim_rng_seek(r, 7, 0, 2, 0, 0);
+    enum { N = 30000 };
+    static int64_t v[N];
+    for (size_t i = 0; i < N; i++) v[i] = (int64_t)gsl_ran_geometric(r, 0.0005) * (i % 3 == 0 ? -1 : 1);
+    /* one histogram fed in order, and three fed interleaved then merged two ways */
+    sim_hist all, part[3], m1, m2;
+    size_t cap = 512; /* small, so bins must widen */
+    sim_hist_init(&all, cap);
+    for (int k = 0; k < 3; k++) sim_hist_init(&part[k], cap);
+    sim_hist_init(&m1, cap);
+    sim_hist_init(&m2, cap);
+    for (size_t i = 0; i < N; i++) {
+        sim_hist_add(&all, v[i]);
+        sim_hist_add(&part[(i * 7) % 3], v[i]);
+    }
+    sim_hist_merge(&m1, &part[0]), sim_hist_merge(&m1, &part[1]), sim_hist_merge(&m1, &part[2]);
+    sim_hist_merge(&m2, &part[2]), sim_hist_merge(&m2, &part[0]), sim_hist_merge(&m2, &part[1]);
+    assert_true(sim_hist_resolution(&all) > 1);
+    assert_int_equal(sim_hist_resolution(&all), sim_hist_resolution(&m1));
+    assert_int_equal(sim_hist_resolution(&all), sim_hist_resolution(&m2));
+    for (double p = 0; p <= 1.0001; p += 0.01) {
+        assert_true(sim_hist_quantile(&all, p) == sim_hist_quantile(&m1, p));
+        assert_true(sim_hist_quantile(&all, p) == sim_hist_quantile(&m2, p));
+    }
+    assert_true(sim_hist_mean(&all) == sim_hist_mean(&m2));
+    /* the binned quantiles stay within a bin width of the exact ones */
+    double *x = malloc(N * sizeof *x);
+    for (size_t i = 0; i < N; i++) x[i] = (double)v[i];
+    gsl_sort(x, 1, N);
+    for (double p = 0.05; p < 1; p += 0.05)
+        assert_true(fabs(sim_hist_quantile(&all, p) - gsl_stats_quantile_from_sorted_data(x, 1, N, p)) <=
+                    (double)sim_hist_resolution(&all));
+    free(x);
+    sim_hist_free(&all), sim_hist_free(&m1), sim_hist_free(&m2);
+    for (int k = 0; k < 3; k++) sim_hist_free(&part[k]);
+    gsl_rng_free(r);
+}
+
+static void test_hist_pack(void **state)
+{
+    (void)state;
+    sim_hist h, g;
+    sim_hist_init(&h, 4096);
+    for (int64_t i = -50; i < 900; i += 3) sim_hist_add(&h, i * i % 1000);
+    uint8_t *buf;
+    size_t len = sim_hist_pack(&h, &buf);
+    assert_int_equal(sim_hist_unpack(&g, buf, len, 4096), 0);
+    for (double p = 0; p <= 1; p += 0.05) assert_true(sim_hist_quantile(&h, p) == sim_hist_quantile(&g, p));
+    assert_int_equal(sim_hist_unpack(&g, buf, len - 1, 4096), -1);
+    free(buf);
+    sim_hist_free(&h);
+    sim_hist_free(&g);
+}
+
+static void test_reals(void **state)
+{
+    (void)state;
+    sim_acc a;
+    sim_acc_init(&a, false);
+    double xs[] = {3.5, NAN, -1, 2, 10, 2};
+    for (size_t i = 0; i < 6; i++) sim_acc_add(&a, xs[i]);
+    sim_summary s;
+    sim_acc_summary(&a, &s);
+    assert_int_equal(s.n, 5);
+    assert_int_equal(s.missing, 1);
+    assert_true(fabs(s.mean - 3.3) < 1e-12);
+    assert_true(s.min == -1 && s.max == 10);
+    assert_true(s.q[2] == 2);
+    assert_int_equal(sim_acc_count_ge(&a, 2), 4);
+    assert_true(fabs(sim_acc_percentile(&a, 2) - 100 * (1 + 1.0) / 5) < 1e-12);
+    sim_acc_free(&a);
+}
+
+static void test_wilson(void **state)
+{
+    (void)state;
+    double lo, hi;
+    /* Newcombe (1998), Table I: 81/263 -> 0.2553 to 0.3662 */
+    sim_wilson(81, 263, &lo, &hi);
+    assert_true(fabs(lo - 0.2553) < 5e-5 && fabs(hi - 0.3662) < 5e-5);
+    /* 15/148 -> 0.0624 to 0.1605; 0/20 -> 0 to 0.1611; 1/29 -> 0.0061 to 0.1718 */
+    sim_wilson(15, 148, &lo, &hi);
+    assert_true(fabs(lo - 0.0624) < 5e-5 && fabs(hi - 0.1605) < 5e-5);
+    sim_wilson(0, 20, &lo, &hi);
+    assert_true(lo == 0 && fabs(hi - 0.1611) < 5e-5);
+    sim_wilson(1, 29, &lo, &hi);
+    assert_true(fabs(lo - 0.0061) < 5e-5 && fabs(hi - 0.1718) < 5e-5);
+    sim_wilson(20, 20, &lo, &hi);
+    assert_true(hi == 1 && fabs(lo - 0.8389) < 5e-5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hist_matches_gsl), cmocka_unit_test(test_hist_merge_order),
+        cmocka_unit_test(test_hist_pack),        cmocka_unit_test(test_reals),
+        cmocka_unit_test(test_wilson),
+    };
+    return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
+}
