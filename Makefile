@@ -50,7 +50,7 @@ all: $(BIN)
 # Debian packages the build, the tests and the charts need. Installed only
 # when missing, with sudo when not root.
 DEB_PACKAGES := libgsl-dev libcsv-dev libinih-dev librandom123-dev libcmocka-dev gnuplot-nox pkg-config \
-	openmpi-bin libopenmpi-dev python3-numpy clang valgrind
+	fonts-dejavu-core openmpi-bin libopenmpi-dev python3-numpy clang valgrind
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
@@ -60,6 +60,7 @@ deps:
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
 	[ -f /usr/include/Random123/philox.h ] || missing="$$missing librandom123-dev"; \
 	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	command -v mpicc >/dev/null 2>&1 || missing="$$missing openmpi-bin libopenmpi-dev"; \
 	python3 -c 'import numpy' >/dev/null 2>&1 || missing="$$missing python3-numpy"; \
 	command -v clang >/dev/null 2>&1 || missing="$$missing clang"; \
@@ -90,6 +91,8 @@ RUN_TRIALS ?= 20000
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BIN) run scenarios/baseline.ini -n $(RUN_TRIALS) --force
+	$(BIN) plot results/baseline
+	$(BIN) report results/baseline
 
 # ---------------------------------------------------------------- tests
 check: deps

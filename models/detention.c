@@ -422,33 +422,40 @@ static int compile(sim_inst *inst, sim_err *err)
     }
 
     /* outputs (MODEL.md section 6) */
-    m->o_escaped = sim_inst_output(inst, "escaped", true, true, "detainees who escaped during the run (people)");
-    m->o_recaptured = sim_inst_output(inst, "recaptured", true, false, "escapees recaptured at once (people)");
-    m->o_at_large_end = sim_inst_output(inst, "at_large_end", true, true, "escapees at large in Syria at the end (people)");
-    m->o_latent_end = sim_inst_output(inst, "latent_end", true, false, "latent fighters in Syria at the end (people)");
-    m->o_force_end = sim_inst_output(inst, "force_end", true, true, "at_large_end + latent_end (people)");
-    m->o_transferred = sim_inst_output(inst, "transferred", true, false, "transfers to Iraqi custody during the run (people)");
-    m->o_held_end = sim_inst_output(inst, "held_end", true, false, "detainees held at the end (people)");
-    m->o_repatriated = sim_inst_output(inst, "repatriated", true, false, "detainees repatriated during the run (people)");
-    m->o_neutralized = sim_inst_output(inst, "neutralized", true, false, "killed or detained by counter-terrorism (people)");
-    m->o_infiltrated = sim_inst_output(inst, "infiltrated", true, true, "people who left Syria, all destinations (people)");
+    m->o_escaped = sim_inst_output(inst, "escaped", true, SIM_SHOW_CHART, "detainees who escaped during the run (people)");
+    m->o_recaptured = sim_inst_output(inst, "recaptured", true, SIM_SHOW_CSV, "escapees recaptured at once (people)");
+    m->o_at_large_end = sim_inst_output(inst, "at_large_end", true, SIM_SHOW_CHART, "escapees at large in Syria at the end (people)");
+    m->o_latent_end = sim_inst_output(inst, "latent_end", true, SIM_SHOW_CSV, "latent fighters in Syria at the end (people)");
+    m->o_force_end = sim_inst_output(inst, "force_end", true, SIM_SHOW_CHART, "escapees at large plus latent fighters in Syria at the end (people)");
+    m->o_transferred = sim_inst_output(inst, "transferred", true, SIM_SHOW_CSV, "transfers to Iraqi custody during the run (people)");
+    m->o_held_end = sim_inst_output(inst, "held_end", true, SIM_SHOW_CSV, "detainees held at the end (people)");
+    m->o_repatriated = sim_inst_output(inst, "repatriated", true, SIM_SHOW_CSV, "detainees repatriated during the run (people)");
+    m->o_neutralized = sim_inst_output(inst, "neutralized", true, SIM_SHOW_CSV, "killed or detained by counter-terrorism (people)");
+    m->o_infiltrated = sim_inst_output(inst, "infiltrated", true, SIM_SHOW_CHART, "people who left Syria, all destinations (people)");
     for (size_t d = 0; d < m->D; d++) {
         char name[96], help[128];
         snprintf(name, sizeof name, "infiltrated.%s", m->dests[d]);
         snprintf(help, sizeof help, "people who left Syria for %s (people)", m->dests[d]);
-        size_t o = sim_inst_output(inst, name, true, true, help);
+        size_t o = sim_inst_output(inst, name, true, SIM_SHOW_TABLE, help);
         if (d == 0) m->o_infil0 = o;
     }
-    m->o_recruits = sim_inst_output(inst, "recruits", true, false, "camp leavers who joined the latent pool (people)");
-    m->o_escape_events = sim_inst_output(inst, "escape_events", true, false, "mass-escape events and shocks (events)");
-    m->o_iraq_breaches = sim_inst_output(inst, "iraq_breaches", true, false, "breaches of Iraqi custody (events)");
-    m->o_iraq_escaped = sim_inst_output(inst, "iraq_escaped", true, false, "escapees from Iraqi custody (people)");
-    m->o_first_escape_day = sim_inst_output(inst, "first_escape_day", true, false,
+    sim_inst_group(inst, "infiltrated", "destination");
+    m->o_recruits = sim_inst_output(inst, "recruits", true, SIM_SHOW_CSV, "camp leavers who joined the latent pool (people)");
+    m->o_escape_events = sim_inst_output(inst, "escape_events", true, SIM_SHOW_CSV, "mass-escape events and shocks (events)");
+    m->o_iraq_breaches = sim_inst_output(inst, "iraq_breaches", true, SIM_SHOW_CSV, "breaches of Iraqi custody (events)");
+    m->o_iraq_escaped = sim_inst_output(inst, "iraq_escaped", true, SIM_SHOW_CSV, "escapees from Iraqi custody (people)");
+    m->o_first_escape_day = sim_inst_output(inst, "first_escape_day", true, SIM_SHOW_CSV,
                                             "day index of the first escape, empty when none (days from day 0)");
 
-    static const char *const SERIES[] = {"held", "at_large", "latent", "escaped_cum", "infiltrated_cum",
-                                         "transferred_cum"};
-    for (size_t s = 0; s < 6; s++) sim_inst_series(inst, SERIES[s]);
+    static const char *const SERIES[6][2] = {
+        {"held", "detainees held (people)"},
+        {"at_large", "escapees at large in Syria (people)"},
+        {"latent", "latent fighters in Syria (people)"},
+        {"escaped_cum", "escaped since day 0 (people)"},
+        {"infiltrated_cum", "left Syria since day 0 (people)"},
+        {"transferred_cum", "transferred to Iraqi custody since day 0 (people)"},
+    };
+    for (size_t s = 0; s < 6; s++) sim_inst_series(inst, SERIES[s][0], SERIES[s][1]);
     return 0;
 }
 

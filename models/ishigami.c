@@ -32,7 +32,7 @@ static int compile(sim_inst *inst, sim_err *err)
     m->b = sim_inst_param(inst, sim_sc_get(sc, "ishigami", "b"), NULL);
     static const char *xs[3] = {"x1", "x2", "x3"};
     for (int i = 0; i < 3; i++) m->x[i] = sim_inst_param(inst, sim_sc_get(sc, "ishigami", xs[i]), NULL);
-    sim_inst_output(inst, "y", false, true, "sin(x1) + a sin^2(x2) + b x3^4 sin(x1)");
+    sim_inst_output(inst, "y", false, SIM_SHOW_CHART, "sin(x1) + a sin^2(x2) + b x3^4 sin(x1)");
     inst->data = m;
     return 0;
 }

@@ -31,10 +31,16 @@ typedef struct sim_param {
     uint64_t stream;
 } sim_param;
 
+enum {
+    SIM_SHOW_CSV = 0,   /* only in the CSV files */
+    SIM_SHOW_TABLE = 1, /* also in the console table and the report's key numbers */
+    SIM_SHOW_CHART = 2  /* also charted: histogram and exceedance curve */
+};
+
 typedef struct sim_output {
     char *name;
     bool integer;            /* whole-number values (counts, days) */
-    bool headline;           /* shown in the run's console table and charts */
+    int show;                /* SIM_SHOW_*: where the output appears besides the CSV files */
     char *help;              /* one line with units */
 } sim_output;
 
@@ -114,7 +120,10 @@ struct sim_inst {
     size_t nparam;
     sim_output *out;
     size_t nout;
+    char **group, **group_by;  /* output groups: outputs named group.X, split "by" what */
+    size_t ngroup;
     char **series;
+    char **series_help;        /* what each series counts, with units */
     size_t nseries;
     int horizon;               /* days in the daily series (0: none) */
     long start_date;           /* day 0 as days since 1970-01-01 (series dates) */
@@ -134,8 +143,11 @@ struct sim_inst {
  * A parameter is named after its key unless `name` is given (one key may
  * stand for several parameters, e.g. the inputs of sobol_g). */
 size_t sim_inst_param(sim_inst *inst, const sim_entry *e, const char *name);
-size_t sim_inst_output(sim_inst *inst, const char *name, bool integer, bool headline, const char *help);
-size_t sim_inst_series(sim_inst *inst, const char *name);
+size_t sim_inst_output(sim_inst *inst, const char *name, bool integer, int show, const char *help);
+size_t sim_inst_series(sim_inst *inst, const char *name, const char *help);
+/* Declare that the outputs group.X split output `group` by `by` (e.g.
+ * infiltrated.iraq, ... split infiltrated by destination): charted as bars. */
+void sim_inst_group(sim_inst *inst, const char *group, const char *by);
 size_t sim_inst_stream(sim_inst *inst, const char *name);
 
 /* The models riskmc knows. */

@@ -40,7 +40,7 @@ static int compile(sim_inst *inst, sim_err *err)
         m->a[i] = ea->v.nums[i];
         m->x[i] = sim_inst_param(inst, ex, name);
     }
-    sim_inst_output(inst, "y", false, true, "prod_i (|4 x_i - 2| + a_i) / (1 + a_i)");
+    sim_inst_output(inst, "y", false, SIM_SHOW_CHART, "prod_i (|4 x_i - 2| + a_i) / (1 + a_i)");
     inst->data = m;
     return 0;
 }

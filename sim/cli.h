@@ -68,5 +68,7 @@ int sim_cmd_run(int argc, char **argv);
 int sim_cmd_validate(int argc, char **argv);
 int sim_cmd_show(int argc, char **argv);
 int sim_cmd_sources(int argc, char **argv);
+int sim_cmd_plot(int argc, char **argv);
+int sim_cmd_report(int argc, char **argv);
 
 #endif

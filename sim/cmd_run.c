@@ -157,8 +157,14 @@ int sim_cmd_run(int argc, char **argv)
             rc |= sim_write_file(od.tmp, "observations.csv", &b, &err);
         }
         sim_buf_clear(&b);
-        char files[160];
-        snprintf(files, sizeof files, "trials.csv, summary.csv, risks.csv%s%s, manifest.ini",
+        sim_write_dictionary(&b, &inst);
+        rc |= sim_write_file(od.tmp, "dictionary.csv", &b, &err);
+        sim_buf_clear(&b);
+        sim_write_sources_used(&b, &inst);
+        rc |= sim_write_file(od.tmp, "sources.csv", &b, &err);
+        sim_buf_clear(&b);
+        char files[200];
+        snprintf(files, sizeof files, "trials.csv, summary.csv, risks.csv%s%s, dictionary.csv, sources.csv, manifest.ini",
                  inst.nseries && inst.horizon ? ", series.csv" : "", inst.nobs ? ", observations.csv" : "");
         sim_runinfo ri = {cmd, "run", seed, n, files};
         sim_write_manifest(&b, &inst, &ri);

@@ -57,21 +57,31 @@ size_t sim_inst_param(sim_inst *inst, const sim_entry *e, const char *name)
     return inst->nparam++;
 }
 
-size_t sim_inst_output(sim_inst *inst, const char *name, bool integer, bool headline, const char *help)
+size_t sim_inst_output(sim_inst *inst, const char *name, bool integer, int show, const char *help)
 {
     inst->out = sim_realloc(inst->out, (inst->nout + 1) * sizeof *inst->out);
     inst->out[inst->nout].name = sim_strdup(name);
     inst->out[inst->nout].integer = integer;
-    inst->out[inst->nout].headline = headline;
+    inst->out[inst->nout].show = show;
     inst->out[inst->nout].help = sim_strdup(help ? help : "");
     return inst->nout++;
 }
 
-size_t sim_inst_series(sim_inst *inst, const char *name)
+size_t sim_inst_series(sim_inst *inst, const char *name, const char *help)
 {
     inst->series = sim_realloc(inst->series, (inst->nseries + 1) * sizeof *inst->series);
+    inst->series_help = sim_realloc(inst->series_help, (inst->nseries + 1) * sizeof *inst->series_help);
     inst->series[inst->nseries] = sim_strdup(name);
+    inst->series_help[inst->nseries] = sim_strdup(help ? help : "");
     return inst->nseries++;
+}
+
+void sim_inst_group(sim_inst *inst, const char *group, const char *by)
+{
+    inst->group = sim_realloc(inst->group, (inst->ngroup + 1) * sizeof *inst->group);
+    inst->group_by = sim_realloc(inst->group_by, (inst->ngroup + 1) * sizeof *inst->group_by);
+    inst->group[inst->ngroup] = sim_strdup(group);
+    inst->group_by[inst->ngroup++] = sim_strdup(by);
 }
 
 size_t sim_inst_stream(sim_inst *inst, const char *name)
@@ -379,8 +389,12 @@ void sim_inst_close(sim_inst *inst)
     free(inst->param);
     for (size_t i = 0; i < inst->nout; i++) free(inst->out[i].name), free(inst->out[i].help);
     free(inst->out);
-    for (size_t i = 0; i < inst->nseries; i++) free(inst->series[i]);
+    for (size_t i = 0; i < inst->nseries; i++) free(inst->series[i]), free(inst->series_help[i]);
     free(inst->series);
+    free(inst->series_help);
+    for (size_t i = 0; i < inst->ngroup; i++) free(inst->group[i]), free(inst->group_by[i]);
+    free(inst->group);
+    free(inst->group_by);
     for (size_t i = 0; i < inst->nstream; i++) free(inst->stream_name[i]);
     free(inst->stream);
     free(inst->stream_name);

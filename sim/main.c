@@ -26,6 +26,8 @@ static const command COMMANDS[] = {
     {"validate", sim_cmd_validate, "check scenario files and their citations"},
     {"show", sim_cmd_show, "print a resolved scenario with every parameter's sources"},
     {"sources", sim_cmd_sources, "list the sources registry"},
+    {"plot", sim_cmd_plot, "draw charts of results folders with gnuplot"},
+    {"report", sim_cmd_report, "write a memo-ready brief (Markdown and HTML) of results folders"},
     {NULL, NULL, NULL},
 };
 

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "results.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@ const char *const SIM_OBS_COLUMNS[] = {"observation",    "kind",          "name"
                                        "observed_low",   "observed_high", "percentile_low",
                                        "percentile_high", "model_p5",     "model_p50", "model_p95",
                                        "verdict",        "sources",       NULL};
+
+const char *const SIM_DICT_COLUMNS[] = {"name", "kind", "show", "description", "value", "sources", NULL};
 
 static void header(sim_csvrow *r, const char *const *cols)
 {
@@ -226,11 +229,94 @@ void sim_write_observations(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
     *b = r.buf;
 }
 
+/* ------------------------------------------------------------ dictionary */
+
+void sim_write_dictionary(sim_buf *b, const sim_inst *inst)
+{
+    static const char *const SHOW[] = {"csv", "table", "chart"};
+    sim_csvrow r = {*b, 0};
+    header(&r, SIM_DICT_COLUMNS);
+    for (size_t i = 0; i < inst->nparam; i++) {
+        const sim_param *p = &inst->param[i];
+        if (!p->uncertain) continue;
+        sim_buf cites;
+        sim_buf_init(&cites);
+        sim_entry_cites(p->entry, &cites);
+        sim_csv_str(&r, p->name);
+        sim_csv_str(&r, "parameter");
+        sim_csv_str(&r, "csv");
+        sim_csv_str(&r, p->entry->spec ? p->entry->spec->help : "");
+        sim_csv_str(&r, p->entry->text);
+        sim_csv_str(&r, cites.s ? cites.s : "");
+        sim_csv_end(&r);
+        sim_buf_free(&cites);
+    }
+    for (size_t o = 0; o < inst->nout; o++) {
+        sim_csv_str(&r, inst->out[o].name);
+        sim_csv_str(&r, "output");
+        sim_csv_str(&r, SHOW[inst->out[o].show]);
+        sim_csv_str(&r, inst->out[o].help);
+        sim_csv_str(&r, "");
+        sim_csv_str(&r, "");
+        sim_csv_end(&r);
+    }
+    for (size_t g = 0; g < inst->ngroup; g++) {
+        sim_csv_str(&r, inst->group[g]);
+        sim_csv_str(&r, "group");
+        sim_csv_str(&r, "chart");
+        sim_csv_str(&r, inst->group_by[g]);
+        sim_csv_str(&r, "");
+        sim_csv_str(&r, "");
+        sim_csv_end(&r);
+    }
+    for (size_t s = 0; s < inst->nseries; s++) {
+        sim_csv_str(&r, inst->series[s]);
+        sim_csv_str(&r, "series");
+        sim_csv_str(&r, "chart");
+        sim_csv_str(&r, inst->series_help[s]);
+        sim_csv_str(&r, "");
+        sim_csv_str(&r, "");
+        sim_csv_end(&r);
+    }
+    *b = r.buf;
+}
+
+void sim_write_sources_used(sim_buf *b, const sim_inst *inst)
+{
+    sim_csvrow r = {*b, 0};
+    header(&r, (const char *const[]){"id", "kind", "outlet", "date", "locator", "quantity", "value", "note", NULL});
+    sim_buf ids;
+    sim_buf_init(&ids);
+    sim_cited_sources(inst, &ids);
+    char *list = sim_strdup(ids.s ? ids.s : "");
+    for (char *tok = strtok(list, ", "); tok; tok = strtok(NULL, ", ")) {
+        const sim_source *s = inst->sc.sources ? sim_sources_find(inst->sc.sources, tok) : NULL;
+        if (!s) continue;
+        const char *f[8] = {s->id, s->kind, s->outlet, s->date, s->locator, s->quantity, s->value, s->note};
+        for (int k = 0; k < 8; k++) sim_csv_str(&r, f[k]);
+        sim_csv_end(&r);
+    }
+    free(list);
+    sim_buf_free(&ids);
+    *b = r.buf;
+}
+
 /* ------------------------------------------------------------ manifest */
 
-static int cmp_str(const void *a, const void *b)
+/* Natural order: E3 before E10, F09 before F10. */
+static int cmp_str(const void *pa, const void *pb)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const char *a = *(char *const *)pa, *b = *(char *const *)pb;
+    while (*a && *b) {
+        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+            unsigned long x = strtoul(a, (char **)&a, 10), y = strtoul(b, (char **)&b, 10);
+            if (x != y) return x < y ? -1 : 1;
+            continue;
+        }
+        if (*a != *b) return (unsigned char)*a - (unsigned char)*b;
+        a++, b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
 }
 
 void sim_cited_sources(const sim_inst *inst, sim_buf *out)
@@ -321,12 +407,13 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
 {
     size_t w = 12;
     bool any_head = false;
-    for (size_t o = 0; o < inst->nout; o++) any_head |= inst->out[o].headline;
+    for (size_t o = 0; o < inst->nout; o++) any_head |= inst->out[o].show >= SIM_SHOW_TABLE;
     for (size_t o = 0; o < inst->nout; o++)
-        if ((!any_head || inst->out[o].headline) && strlen(inst->out[o].name) > w) w = strlen(inst->out[o].name);
+        if ((!any_head || inst->out[o].show >= SIM_SHOW_TABLE) && strlen(inst->out[o].name) > w)
+            w = strlen(inst->out[o].name);
     fprintf(f, "%-*s %12s   %s\n", (int)w, "output", "median", "90% interval (p5 - p95)");
     for (size_t o = 0; o < inst->nout; o++) {
-        if (any_head && !inst->out[o].headline) continue;
+        if (any_head && inst->out[o].show < SIM_SHOW_TABLE) continue;
         char m[40], lo[40], hi[40];
         double q[3] = {sim_acc_quantile(&rs->acc[o], 0.5), sim_acc_quantile(&rs->acc[o], 0.05),
                        sim_acc_quantile(&rs->acc[o], 0.95)};

@@ -8,6 +8,9 @@
  *   series.csv       series, day, date, n, mean, p2_5, p5, p10, p25, p50, p75, p90, p95, p97_5, resolution
  *   observations.csv observation, kind, name, date, observed_low, observed_high, percentile_low,
  *                    percentile_high, model_p5, model_p50, model_p95, verdict, sources
+ *   dictionary.csv   name, kind, show, description, value, sources: every column of trials.csv
+ *                    (parameters and outputs) and every daily series
+ *   sources.csv      the rows of the sources registry the scenario cites
  *   manifest.ini     [run] version, commit, command, seed, trials, ...; then the resolved scenario */
 #ifndef SIM_RESULTS_H
 #define SIM_RESULTS_H
@@ -22,6 +25,7 @@ extern const char *const SIM_RISKS_COLUMNS[];
 extern const char *const SIM_SERIES_COLUMNS[];
 extern const double SIM_SERIES_P[9];
 extern const char *const SIM_OBS_COLUMNS[];
+extern const char *const SIM_DICT_COLUMNS[];
 
 /* Statistics of a run's outputs and series. */
 typedef struct sim_runstats {
@@ -62,6 +66,8 @@ typedef struct sim_runinfo {
     const char *files;     /* the files the folder holds */
 } sim_runinfo;
 
+void sim_write_dictionary(sim_buf *b, const sim_inst *inst);
+void sim_write_sources_used(sim_buf *b, const sim_inst *inst);
 void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri);
 /* The resolved scenario as INI text (sections in order, each key with its
  * value and citation), without extends/remove. */

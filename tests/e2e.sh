@@ -90,6 +90,50 @@ for path in glob.glob(sys.argv[1] + "/*.csv"):
                     float(v)
 EOF
 
+echo "== charts and reports"
+"$BIN" run scenarios/baseline.ini -n 600 -s 5 -o "$TMP/pl" -q
+check "plot writes png, svg and pdf" "$BIN" plot --format png,svg,pdf "$TMP/pl"
+check "every chart is there" bash -c "
+    cd '$TMP/pl/charts' && for c in histogram-escaped histogram-at_large_end histogram-force_end histogram-infiltrated \
+        exceedance-escaped exceedance-force_end bars-infiltrated fan-held fan-at_large fan-latent fan-escaped_cum \
+        fan-infiltrated_cum fan-transferred_cum; do for e in png svg pdf; do [ -s \$c.\$e ] || { echo missing \$c.\$e; exit 1; }; done; done"
+check "charts are valid PNG, SVG and PDF" python3 - "$TMP/pl/charts" <<'EOF2'
+import glob, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+pngs, svgs, pdfs = glob.glob(d + "/*.png"), glob.glob(d + "/*.svg"), glob.glob(d + "/*.pdf")
+assert pngs and len(pngs) == len(svgs) == len(pdfs), (len(pngs), len(svgs), len(pdfs))
+for p in pngs:
+    assert open(p, "rb").read(8) == b"\x89PNG\r\n\x1a\n", p
+for p in svgs:
+    assert ET.parse(p).getroot().tag.endswith("svg"), p
+for p in pdfs:
+    b = open(p, "rb").read()
+    assert b.startswith(b"%PDF-") and b.rstrip().endswith(b"%%EOF"), p
+EOF2
+check "report writes Markdown and standalone HTML" bash -c "
+    '$BIN' report '$TMP/pl' >/dev/null && grep -q '^## Key numbers' '$TMP/pl/report.md' &&
+    grep -q 'data:image/png;base64,' '$TMP/pl/report.html' && grep -q 'P(force_end ≥ 20,000)' '$TMP/pl/report.md' &&
+    grep -q '^## Assumptions' '$TMP/pl/report.md' && grep -q 'riskmc run scenarios/baseline.ini -n 600 -s 5' '$TMP/pl/report.md'"
+"$BIN" run scenarios/sdf-claims.ini -n 600 -s 5 -o "$TMP/pl2" -q
+check "comparison charts and brief of two folders" bash -c "
+    '$BIN' plot -o '$TMP/cmp' '$TMP/pl' '$TMP/pl2' >/dev/null && [ -s '$TMP/cmp/charts/compare-force_end.png' ] &&
+    '$BIN' report -o '$TMP/cmp' '$TMP/pl' '$TMP/pl2' >/dev/null && grep -q 'sdf-claims' '$TMP/cmp/report.md'"
+cat > "$TMP/hostile.ini" <<EOF2
+[scenario]
+name = hostile
+title = x'; system("touch $TMP/pwned1") \`touch $TMP/pwned2\` @ARG1 "; !touch $TMP/pwned3 <script>alert(1)</script>
+question = تقدير مخاطر الفرار والتسلل: كم سيفرّ؟
+extends = $PWD/scenarios/baseline.ini
+EOF2
+check "a hostile title is drawn literally and runs nothing" bash -c "
+    '$BIN' run '$TMP/hostile.ini' -n 200 -o '$TMP/host' -q && '$BIN' plot --format png,svg '$TMP/host' >/dev/null &&
+    '$BIN' report '$TMP/host' >/dev/null && ! ls '$TMP'/pwned* 2>/dev/null &&
+    [ -s '$TMP/host/charts/histogram-escaped.png' ] && grep -qF 'system(\"touch' '$TMP/host/charts/histogram-escaped.svg' &&
+    ! grep -q '<script>' '$TMP/host/report.html' && grep -q '&lt;script&gt;' '$TMP/host/report.html'"
+check "Arabic text is kept intact in the manifest and the reports" bash -c "
+    grep -q 'تقدير مخاطر الفرار والتسلل' '$TMP/host/manifest.ini' && grep -q 'تقدير مخاطر الفرار والتسلل' '$TMP/host/report.md' &&
+    grep -q 'تقدير مخاطر الفرار والتسلل' '$TMP/host/report.html'"
+
 echo "== bad input (tests/bad)"
 shopt -s nullglob
 for f in tests/bad/*.expected; do

@@ -1,0 +1,562 @@
+/* plot.c - see plot.h. */
+#define _GNU_SOURCE
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "outdir.h"
+#include "results.h"
+
+#ifndef RISKMC_SHARE_DIR
+#define RISKMC_SHARE_DIR "."
+#endif
+
+extern char **environ;
+
+const char *sim_plot_scripts(void)
+{
+    const char *env = getenv("RISKMC_GNUPLOT_DIR");
+    return env && *env ? env : RISKMC_SHARE_DIR "/sim/gnuplot";
+}
+
+int sim_plot_formats(const char *list, unsigned *formats, sim_err *err)
+{
+    *formats = 0;
+    char *copy = sim_strdup(list);
+    int rc = 0;
+    for (char *t = strtok(copy, ","); t && rc == 0; t = strtok(NULL, ",")) {
+        t = sim_trim(t);
+        if (strcmp(t, "png") == 0) *formats |= SIM_FMT_PNG;
+        else if (strcmp(t, "svg") == 0) *formats |= SIM_FMT_SVG;
+        else if (strcmp(t, "pdf") == 0) *formats |= SIM_FMT_PDF;
+        else rc = sim_errf(err, "--format: unknown format '%s' (allowed: png, svg, pdf, comma-separated)", t);
+    }
+    free(copy);
+    if (rc == 0 && !*formats) rc = sim_errf(err, "--format: no format given (allowed: png, svg, pdf)");
+    return rc;
+}
+
+/* ------------------------------------------------------------ running gnuplot */
+
+typedef struct plotter {
+    unsigned formats;
+    char *work;      /* private folder for chart data */
+    const char *out; /* temporary charts folder */
+    int seq;
+} plotter;
+
+static int run_gnuplot(const plotter *pl, const char *script, const char *term, const char *output, const char *data,
+                       const char *params, const char *const text[5], sim_err *err)
+{
+    char *spath = sim_asprintf("%s/%s", sim_plot_scripts(), script);
+    char *errpath = sim_asprintf("%s/gnuplot.err", pl->work);
+    char *argv[] = {"gnuplot", "-c", spath, (char *)term, (char *)output, (char *)data, (char *)params,
+                    (char *)text[0], (char *)text[1], (char *)text[2], (char *)text[3], (char *)text[4], NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        rc = sim_errf(err, "cannot start gnuplot: %s (install gnuplot-nox; `make run` does)", strerror(rc));
+    } else {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        struct stat st;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(output, &st) != 0 || st.st_size == 0) {
+            size_t len;
+            char *msg = sim_read_file(errpath, 1 << 20, &len, NULL);
+            rc = sim_errf(err, "gnuplot failed on %s (%s): %s", script, output, msg ? sim_trim(msg) : "no message");
+            free(msg);
+        }
+    }
+    free(spath);
+    free(errpath);
+    return rc;
+}
+
+/* Draw one chart in every requested format. `name` is the file name
+ * without extension; text = title, subtitle, x label, y label, footer. */
+static int chart(plotter *pl, const char *script, const char *name, const sim_buf *data, const sim_buf *params,
+                 const char *const text[5], sim_err *err)
+{
+    pl->seq++;
+    char *dpath = sim_asprintf("%s/%d.csv", pl->work, pl->seq), *ppath = sim_asprintf("%s/%d.gp", pl->work, pl->seq);
+    int rc = sim_write_file(pl->work, strrchr(dpath, '/') + 1, data, err);
+    if (rc == 0) rc = sim_write_file(pl->work, strrchr(ppath, '/') + 1, params, err);
+    static const struct {
+        unsigned bit;
+        const char *term, *ext;
+    } F[] = {{SIM_FMT_PNG, "pngcairo", "png"}, {SIM_FMT_SVG, "svg", "svg"}, {SIM_FMT_PDF, "pdfcairo", "pdf"}};
+    for (size_t i = 0; i < 3 && rc == 0; i++) {
+        if (!(pl->formats & F[i].bit)) continue;
+        char *out = sim_asprintf("%s/%s.%s", pl->out, name, F[i].ext);
+        rc = run_gnuplot(pl, script, F[i].term, out, dpath, ppath, text, err);
+        free(out);
+    }
+    free(dpath);
+    free(ppath);
+    return rc;
+}
+
+/* ------------------------------------------------------------ numbers for the parameter files */
+
+static double nice_step(double range, int target)
+{
+    if (!(range > 0)) return 1;
+    double raw = range / target, mag = pow(10, floor(log10(raw))), f = raw / mag;
+    double step = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
+    return step * mag;
+}
+
+static void fmt_num(double x, char *out, size_t n)
+{
+    double a = fabs(x);
+    int dec = a == 0 || a >= 100 || x == round(x) ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+    sim_format_thousands(x, dec, out, n);
+}
+
+static void fmt_pct(double p, char *out, size_t n)
+{
+    double v = 100 * p;
+    if (v == 0 || v == 100) snprintf(out, n, "%.0f%%", v);
+    else if (v < 0.1 || v > 99.9) snprintf(out, n, "%.2f%%", v);
+    else snprintf(out, n, "%.1f%%", v);
+}
+
+/* `set Xtics ("1,000" 1000, ...)` with thousands separators. */
+static void tics(sim_buf *p, const char *axis, double lo, double hi, bool whole)
+{
+    double step = nice_step(hi - lo, 6);
+    if (whole && step < 1) step = 1;
+    sim_buf_printf(p, "set %stics (", axis);
+    int k = 0;
+    for (double v = ceil(lo / step) * step; v <= hi + step * 1e-9 && k < 40; v += step, k++) {
+        char lab[48];
+        fmt_num(fabs(v) < step * 1e-9 ? 0 : v, lab, sizeof lab);
+        sim_buf_printf(p, "%s\"%s\" %.17g", k ? ", " : "", lab, v);
+    }
+    sim_buf_puts(p, ")\n");
+}
+
+static void footer(const sim_rundir *rd, char *out, size_t n)
+{
+    char tr[32];
+    sim_format_thousands((double)rd->trials, 0, tr, sizeof tr);
+    snprintf(out, n, "%s · %s trials · seed %llu · riskmc %s%s%s%s\nsources: %s", rd->name, tr,
+             (unsigned long long)rd->seed, rd->version, *rd->commit ? " (" : "", rd->commit, *rd->commit ? ")" : "",
+             *rd->sources_used ? rd->sources_used : "none cited");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* ------------------------------------------------------------ one output: histogram and exceedance */
+
+static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, sim_err *err)
+{
+    double *all;
+    size_t n;
+    if (sim_rundir_column(rd, output, &all, &n, err) != 0) return -1;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(all[i])) all[m++] = all[i];
+    int rc = 0;
+    if (m == 0) {
+        free(all);
+        return 0; /* nothing to draw: no trial has a value */
+    }
+    qsort(all, m, sizeof *all, cmp_double);
+    bool whole = true;
+    for (size_t i = 0; i < m && whole; i++) whole = all[i] == floor(all[i]);
+    double lo = all[0], hi = all[m - 1];
+    double med = gsl_stats_quantile_from_sorted_data(all, 1, m, 0.5);
+    double p5 = gsl_stats_quantile_from_sorted_data(all, 1, m, 0.05);
+    double p95 = gsl_stats_quantile_from_sorted_data(all, 1, m, 0.95);
+    /* a long thin tail would squash the body: show up to p99.5 and say so */
+    double shown = gsl_stats_quantile_from_sorted_data(all, 1, m, 0.995);
+    if (shown < p95) shown = p95;
+    if (hi <= shown * 1.15 || hi - lo < 50) shown = hi;
+    size_t beyond = 0;
+    for (size_t i = 0; i < m; i++) beyond += all[i] > shown;
+
+    /* thresholds of this output, which the view must include */
+    long ro = sim_table_col(&rd->risks, "output");
+    for (size_t r = 0; ro >= 0 && r < rd->risks.nrows; r++)
+        if (strcmp(rd->risks.rows[r][ro], output) == 0) {
+            double t = sim_table_num(&rd->risks, r, "threshold");
+            if (t > shown && t <= hi * 4 + 10) shown = t;
+        }
+
+    double width;
+    if (whole && shown - lo <= 60) width = 1;
+    else {
+        width = nice_step(shown - lo, 40);
+        if (whole && width < 1) width = 1;
+    }
+    double first = floor(lo / width) * width;
+    size_t nb = (size_t)floor((shown - first) / width) + 1;
+    if (nb > 10000) nb = 10000;
+    double *cnt = sim_calloc(nb, sizeof *cnt);
+    for (size_t i = 0; i < m; i++) {
+        if (all[i] > shown) continue;
+        size_t b = (size_t)floor((all[i] - first) / width);
+        if (b >= nb) b = nb - 1;
+        cnt[b]++;
+    }
+    /* bins of whole numbers [k w, (k+1) w - 1] are drawn over [k w - 0.5, (k+1) w - 0.5] */
+    double shift = whole ? -0.5 : 0;
+    sim_buf data, params;
+    sim_buf_init(&data);
+    sim_buf_init(&params);
+    for (size_t b = 0; b < nb; b++)
+        sim_buf_printf(&data, "%.17g,%.17g,%.17g\n", first + ((double)b + 0.5) * width + shift, 100 * cnt[b] / (double)n,
+                       width);
+    double xmin = first + shift, xmax = first + (double)nb * width + shift;
+    if (xmax - xmin < 1e-12) xmax = xmin + 1;
+    char s_med[48], s_lo[48], s_hi[48], s_pct[32], s_beyond[48];
+    fmt_num(med, s_med, sizeof s_med);
+    fmt_num(p5, s_lo, sizeof s_lo);
+    fmt_num(p95, s_hi, sizeof s_hi);
+    sim_buf_printf(&params, "xmin = %.17g\nxmax = %.17g\nmed = %.17g\np5 = %.17g\np95 = %.17g\n", xmin, xmax, med,
+                   p5 == p95 ? p5 - 0.5 : p5, p5 == p95 ? p95 + 0.5 : p95);
+    tics(&params, "x", xmin, xmax, whole);
+    sim_buf_printf(&params,
+                   "set label 1 \"median %s\" at med, graph 1.02 center textcolor rgb \"#b2182b\"\n"
+                   "set label 2 \"shaded: 90%% of trials, %s to %s\" at graph 0.99, graph 0.95 right "
+                   "textcolor rgb \"#8c510a\"\n",
+                   s_med, s_lo, s_hi);
+    if (beyond) {
+        fmt_pct((double)beyond / (double)n, s_pct, sizeof s_pct);
+        fmt_num(shown, s_beyond, sizeof s_beyond);
+        sim_buf_printf(&params, "set label 3 \"%s of trials above %s not shown\" at graph 0.99, graph 0.88 right "
+                                "textcolor rgb \"#666666\"\n", s_pct, s_beyond);
+    }
+    size_t missing = n - m;
+    if (missing) {
+        fmt_pct((double)missing / (double)n, s_pct, sizeof s_pct);
+        sim_buf_printf(&params, "set label 4 \"%s of trials have no value\" at graph 0.99, graph 0.81 right "
+                                "textcolor rgb \"#666666\"\n", s_pct);
+    }
+    char foot[2048], sub[512], xl[512];
+    footer(rd, foot, sizeof foot);
+    const char *desc = sim_rundir_describe(rd, output);
+    snprintf(sub, sizeof sub, "Distribution of %s over %s trials", output, rd->trials ? "the" : "all");
+    snprintf(xl, sizeof xl, "%s%s%s", output, *desc ? ": " : "", desc);
+    const char *text[5] = {rd->title, sub, xl, "share of trials", foot};
+    char name[256];
+    snprintf(name, sizeof name, "histogram-%s", output);
+    rc = chart(pl, "histogram.gp", name, &data, &params, text, err);
+
+    /* exceedance: P(X >= x) at each distinct value, thinned to 2,000 points */
+    if (rc == 0) {
+        sim_buf_clear(&data);
+        sim_buf_clear(&params);
+        size_t step = m > 4000 ? m / 2000 : 1;
+        double lastx = NAN;
+        for (size_t i = 0; i < m; i++) {
+            if (all[i] == lastx || (i % step && i + 1 < m && all[i + 1] == all[i])) continue;
+            if (i % step != 0 && all[i] != all[m - 1] && i > 0 && all[i - 1] == all[i]) continue;
+            lastx = all[i];
+            sim_buf_printf(&data, "%.17g,%.17g\n", all[i], 100.0 * (double)(n - i) / (double)n);
+        }
+        sim_buf_printf(&data, "%.17g,%.17g\n", all[m - 1] + (whole ? 1 : (hi - lo) * 1e-3), 0.0);
+        double ex_lo = lo - (whole ? 0.5 : 0), ex_hi = xmax;
+        if (ex_hi <= ex_lo) ex_hi = ex_lo + 1;
+        sim_buf_printf(&params, "xmin = %.17g\nxmax = %.17g\n", ex_lo, ex_hi);
+        tics(&params, "x", ex_lo, ex_hi, whole);
+        int k = 0;
+        for (size_t r = 0; ro >= 0 && r < rd->risks.nrows; r++) {
+            if (strcmp(rd->risks.rows[r][ro], output) != 0) continue;
+            double t = sim_table_num(&rd->risks, r, "threshold"), pr = sim_table_num(&rd->risks, r, "probability");
+            double wl = sim_table_num(&rd->risks, r, "wilson_low"), wh = sim_table_num(&rd->risks, r, "wilson_high");
+            char st[48], sp[32], sl[32], sh[32];
+            fmt_num(t, st, sizeof st);
+            fmt_pct(pr, sp, sizeof sp);
+            fmt_pct(wl, sl, sizeof sl);
+            fmt_pct(wh, sh, sizeof sh);
+            sim_buf_printf(&params,
+                           "set arrow %d from %.17g, graph 0 to %.17g, graph 1 nohead dashtype 2 linewidth 1.5 "
+                           "linecolor rgb \"#b2182b\"\n"
+                           "set label %d \"P(≥ %s) = %s\\n95%% interval %s to %s\" at %.17g, graph %.3f %s "
+                           "offset %s,0 textcolor rgb \"#b2182b\"\n",
+                           k + 1, t, t, k + 1, st, sp, sl, sh, t, 0.93 - 0.14 * k,
+                           t > ex_lo + 0.65 * (ex_hi - ex_lo) ? "right" : "left",
+                           t > ex_lo + 0.65 * (ex_hi - ex_lo) ? "-0.6" : "0.6");
+            k++;
+        }
+        snprintf(sub, sizeof sub, "Chance that %s reaches at least x", output);
+        text[1] = sub;
+        text[3] = "share of trials with a value ≥ x";
+        snprintf(name, sizeof name, "exceedance-%s", output);
+        rc = chart(pl, "exceedance.gp", name, &data, &params, text, err);
+    }
+    sim_buf_free(&data);
+    sim_buf_free(&params);
+    free(cnt);
+    free(all);
+    return rc;
+}
+
+/* ------------------------------------------------------------ daily series: fan chart */
+
+static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_err *err)
+{
+    const sim_table *t = &rd->series;
+    long cs = sim_table_col(t, "series");
+    static const char *const COLS[] = {"p2_5", "p10", "p25", "p50", "p75", "p90", "p97_5"};
+    sim_buf data, params;
+    sim_buf_init(&data);
+    sim_buf_init(&params);
+    double lo = INFINITY, hi = -INFINITY;
+    size_t rows = 0;
+    const char *d0 = NULL, *d1 = NULL;
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (strcmp(t->rows[r][cs], series) != 0) continue;
+        if (!d0) d0 = sim_table_get(t, r, "date");
+        d1 = sim_table_get(t, r, "date");
+        sim_buf_puts(&data, sim_table_get(t, r, "date"));
+        for (int k = 0; k < 7; k++) {
+            double v = sim_table_num(t, r, COLS[k]);
+            sim_buf_printf(&data, ",%.17g", v);
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+        }
+        sim_buf_putc(&data, '\n');
+        rows++;
+    }
+    int rc = 0;
+    if (rows > 0) {
+        if (hi - lo < 1) hi = lo + 1;
+        double pad = (hi - lo) * 0.05;
+        double ylo = lo - pad < 0 && lo >= 0 ? 0 : lo - pad, yhi = hi + pad;
+        sim_buf_printf(&params, "set yrange [%.17g:%.17g]\n", ylo, yhi);
+        /* dates come from our own series.csv: YYYY-MM-DD, nothing else */
+        if (sim_parse_date(d0, &(long){0}, NULL) == 0 && sim_parse_date(d1, &(long){0}, NULL) == 0)
+            sim_buf_printf(&params, "set xrange [\"%s\":\"%s\"]\n", d0, d1);
+        tics(&params, "y", ylo, yhi, true);
+        char foot[2048], sub[512];
+        footer(rd, foot, sizeof foot);
+        const char *desc = sim_rundir_describe(rd, series);
+        snprintf(sub, sizeof sub, "%s%s%s, day by day: median and 50%%, 80%%, 95%% bands of the trials", series,
+                 *desc ? ": " : "", desc);
+        const char *text[5] = {rd->title, sub, "date", *desc ? desc : series, foot};
+        char name[256];
+        snprintf(name, sizeof name, "fan-%s", series);
+        rc = chart(pl, "fan.gp", name, &data, &params, text, err);
+    }
+    sim_buf_free(&data);
+    sim_buf_free(&params);
+    return rc;
+}
+
+/* ------------------------------------------------------------ output groups: bars */
+
+static const char *unit_of(const char *desc, char *out, size_t n)
+{
+    const char *open = strrchr(desc, '(');
+    const char *close = open ? strchr(open, ')') : NULL;
+    if (!open || !close) snprintf(out, n, "value");
+    else snprintf(out, n, "%.*s", (int)(close - open - 1), open + 1);
+    return out;
+}
+
+typedef struct bar {
+    const char *label;
+    double med, p5, p95;
+} bar;
+
+static int cmp_bar(const void *a, const void *b)
+{
+    const bar *x = a, *y = b;
+    return x->med < y->med ? 1 : x->med > y->med ? -1 : strcmp(x->label, y->label);
+}
+
+static int group_chart(plotter *pl, const sim_rundir *rd, const char *group, const char *by, sim_err *err)
+{
+    const sim_table *s = &rd->summary;
+    size_t gl = strlen(group), nb = 0;
+    bar *bars = sim_calloc(s->nrows + 1, sizeof *bars);
+    for (size_t r = 0; r < s->nrows; r++) {
+        const char *o = sim_table_get(s, r, "output");
+        if (strncmp(o, group, gl) != 0 || o[gl] != '.') continue;
+        bars[nb++] = (bar){o + gl + 1, sim_table_num(s, r, "p50"), sim_table_num(s, r, "p5"), sim_table_num(s, r, "p95")};
+    }
+    int rc = 0;
+    if (nb > 0) {
+        qsort(bars, nb, sizeof *bars, cmp_bar);
+        sim_buf data, params;
+        sim_buf_init(&data);
+        sim_buf_init(&params);
+        double hi = 0;
+        for (size_t i = 0; i < nb; i++) {
+            sim_buf_printf(&data, "%zu,%s,%.17g,%.17g,%.17g\n", i, bars[i].label, bars[i].med, bars[i].p5, bars[i].p95);
+            if (bars[i].p95 > hi) hi = bars[i].p95;
+        }
+        if (hi <= 0) hi = 1;
+        sim_buf_printf(&params, "set xrange [-0.7:%.17g]\nset yrange [0:%.17g]\n", (double)nb - 0.3, hi * 1.08);
+        tics(&params, "y", 0, hi * 1.08, true);
+        char foot[2048], sub[512], unit[128], yl[256];
+        footer(rd, foot, sizeof foot);
+        snprintf(sub, sizeof sub, "%s by %s: median and central 90%% of trials", group, by);
+        snprintf(yl, sizeof yl, "%s", unit_of(sim_rundir_describe(rd, group), unit, sizeof unit));
+        const char *text[5] = {rd->title, sub, by, yl, foot};
+        char name[256];
+        snprintf(name, sizeof name, "bars-%s", group);
+        rc = chart(pl, "bars.gp", name, &data, &params, text, err);
+        sim_buf_free(&data);
+        sim_buf_free(&params);
+    }
+    free(bars);
+    return rc;
+}
+
+/* ------------------------------------------------------------ drivers */
+
+
+static int plot_begin(plotter *pl, sim_outdir *od, const char *charts, unsigned formats, sim_err *err)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->formats = formats;
+    char *tmpl = sim_asprintf("%s/riskmc-plot-XXXXXX", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(tmpl)) {
+        sim_errf(err, "%s: cannot create a temporary folder: %s", tmpl, strerror(errno));
+        free(tmpl);
+        return -1;
+    }
+    pl->work = tmpl;
+    if (sim_outdir_begin(od, charts, true, err) != 0) {
+        sim_rmtree(pl->work);
+        free(pl->work);
+        return -1;
+    }
+    pl->out = od->tmp;
+    setenv("SOURCE_DATE_EPOCH", "0", 0); /* reproducible PDF and SVG dates */
+    return 0;
+}
+
+static int plot_end(plotter *pl, sim_outdir *od, int rc, sim_err *err)
+{
+    sim_rmtree(pl->work);
+    free(pl->work);
+    if (rc == 0) rc = sim_outdir_commit(od, err);
+    if (rc != 0 && od->tmp) sim_outdir_abort(od);
+    return rc;
+}
+
+int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
+{
+    sim_rundir rd;
+    if (sim_rundir_open(&rd, dir, err) != 0) return -1;
+    plotter pl;
+    sim_outdir od;
+    char *charts = sim_asprintf("%s/charts", dir);
+    int rc = plot_begin(&pl, &od, charts, formats, err);
+    free(charts);
+    if (rc != 0) {
+        sim_rundir_free(&rd);
+        return -1;
+    }
+    const char **outs;
+    size_t no = sim_rundir_outputs(&rd, false, &outs);
+    for (size_t i = 0; i < no && rc == 0; i++) rc = output_charts(&pl, &rd, outs[i], err);
+    free(outs);
+    for (size_t r = 0; r < rd.dict.nrows && rc == 0; r++) {
+        const char *kind = sim_table_get(&rd.dict, r, "kind"), *nm = sim_table_get(&rd.dict, r, "name");
+        if (strcmp(kind, "group") == 0) rc = group_chart(&pl, &rd, nm, sim_table_get(&rd.dict, r, "description"), err);
+        else if (strcmp(kind, "series") == 0 && rd.series.nrows) rc = fan_chart(&pl, &rd, nm, err);
+    }
+    rc = plot_end(&pl, &od, rc, err);
+    sim_rundir_free(&rd);
+    return rc;
+}
+
+int sim_plot_compare(char **dirs, size_t n, const char *out, unsigned formats, sim_err *err)
+{
+    sim_rundir *rd = sim_calloc(n, sizeof *rd);
+    int rc = 0;
+    size_t opened = 0;
+    for (; opened < n && rc == 0; opened++) rc = sim_rundir_open(&rd[opened], dirs[opened], err);
+    if (rc != 0) opened--;
+    plotter pl;
+    sim_outdir od;
+    char *charts = sim_asprintf("%s/charts", out);
+    if (rc == 0) rc = sim_mkdirs(out, err);
+    if (rc == 0) rc = plot_begin(&pl, &od, charts, formats, err);
+    free(charts);
+    if (rc == 0) {
+        const char **outs;
+        size_t no = sim_rundir_outputs(&rd[0], false, &outs);
+        for (size_t k = 0; k < no && rc == 0; k++) {
+            sim_buf data, params;
+            sim_buf_init(&data);
+            sim_buf_init(&params);
+            double lo = INFINITY, hi = -INFINITY;
+            size_t shown = 0;
+            for (size_t i = 0; i < n; i++) {
+                long r = sim_table_find(&rd[i].summary, "output", outs[k]);
+                if (r < 0) continue;
+                static const char *const Q[] = {"p5", "p25", "p50", "p75", "p95"};
+                sim_buf_printf(&data, "%zu,%s", shown++, rd[i].name);
+                for (int q = 0; q < 5; q++) {
+                    double v = sim_table_num(&rd[i].summary, (size_t)r, Q[q]);
+                    sim_buf_printf(&data, ",%.17g", v);
+                    if (v < lo) lo = v;
+                    if (v > hi) hi = v;
+                }
+                sim_buf_putc(&data, '\n');
+            }
+            if (shown) {
+                if (hi - lo < 1) hi = lo + 1;
+                double pad = (hi - lo) * 0.06, ylo = lo - pad < 0 && lo >= 0 ? 0 : lo - pad;
+                sim_buf_printf(&params, "set xrange [-0.6:%.17g]\nset yrange [%.17g:%.17g]\n", (double)shown - 0.4, ylo,
+                               hi + pad);
+                tics(&params, "y", ylo, hi + pad, true);
+                char foot[2048], sub[512], tr[600] = "";
+                bool same = true;
+                for (size_t i = 1; i < n; i++) same &= rd[i].trials == rd[0].trials && rd[i].seed == rd[0].seed;
+                for (size_t i = 0; i < (same ? 1 : n); i++) {
+                    char t[32];
+                    sim_format_thousands((double)rd[i].trials, 0, t, sizeof t);
+                    size_t l = strlen(tr);
+                    snprintf(tr + l, sizeof tr - l, "%s%s", i ? " / " : "", t);
+                }
+                snprintf(foot, sizeof foot, "%zu scenarios · %s trials%s · riskmc %s\nboxes: p25 to p75, line: median, "
+                                            "whiskers: p5 to p95", n, tr, same ? " each, same seed" : "", rd[0].version);
+                const char *desc = sim_rundir_describe(&rd[0], outs[k]);
+                snprintf(sub, sizeof sub, "%s%s%s", outs[k], *desc ? ": " : "", desc);
+                char unit[128];
+                unit_of(desc, unit, sizeof unit);
+                const char *text[5] = {"Scenario comparison", sub, "scenario", unit, foot};
+                char name[256];
+                snprintf(name, sizeof name, "compare-%s", outs[k]);
+                rc = chart(&pl, "boxes.gp", name, &data, &params, text, err);
+            }
+            sim_buf_free(&data);
+            sim_buf_free(&params);
+        }
+        free(outs);
+        rc = plot_end(&pl, &od, rc, err);
+    }
+    for (size_t i = 0; i < opened; i++) sim_rundir_free(&rd[i]);
+    free(rd);
+    return rc;
+}

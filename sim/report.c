@@ -1,0 +1,788 @@
+/* report.c - `riskmc report`: a one- or two-page brief of results folders,
+ * as report.md and a standalone report.html (charts embedded), built from
+ * the folders' files alone. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "outdir.h"
+#include "plot.h"
+#include "results.h"
+#include "rundir.h"
+
+static const char USAGE[] =
+    "usage: riskmc report [-o DIR] RESULTS_DIR...\n"
+    "\n"
+    "Write a brief of a results folder, RESULTS_DIR/report.md and a standalone\n"
+    "RESULTS_DIR/report.html (charts embedded; prints on one or two pages): the\n"
+    "question, the key numbers (median and 90% interval), the risks with their\n"
+    "95% intervals, the charts, the observation checks, the parameters that rest\n"
+    "on assumptions, the sources cited, and the command and seed that reproduce\n"
+    "it. Draws the charts first when the folder has none. With several folders,\n"
+    "writes one comparison brief into DIR (default results/comparison).\n"
+    "\n"
+    "options:\n"
+    "  -o, --out DIR   folder for the comparison brief\n"
+    "  -h, --help      this help\n";
+
+/* ------------------------------------------------------------ text helpers */
+
+typedef struct doc {
+    sim_buf md, html;
+} doc;
+
+static void esc_html(sim_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': sim_buf_puts(b, "&amp;"); break;
+        case '<': sim_buf_puts(b, "&lt;"); break;
+        case '>': sim_buf_puts(b, "&gt;"); break;
+        case '"': sim_buf_puts(b, "&quot;"); break;
+        case '\'': sim_buf_puts(b, "&#39;"); break;
+        default: sim_buf_putc(b, *s);
+        }
+    }
+}
+
+static void esc_md(sim_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': sim_buf_puts(b, "&amp;"); break;
+        case '<': sim_buf_puts(b, "&lt;"); break;
+        case '>': sim_buf_puts(b, "&gt;"); break;
+        case '|': case '*': case '`': case '[': case ']': case '\\':
+            sim_buf_putc(b, '\\');
+            sim_buf_putc(b, *s);
+            break;
+        case '\n': sim_buf_putc(b, ' '); break;
+        default: sim_buf_putc(b, *s);
+        }
+    }
+}
+
+/* Text in both documents, escaped for each. */
+static void text(doc *d, const char *s)
+{
+    esc_md(&d->md, s);
+    esc_html(&d->html, s);
+}
+
+static void heading(doc *d, int level, const char *s)
+{
+    sim_buf_printf(&d->md, "\n%.*s ", level, "######");
+    esc_md(&d->md, s);
+    sim_buf_puts(&d->md, "\n\n");
+    sim_buf_printf(&d->html, "<h%d>", level);
+    esc_html(&d->html, s);
+    sim_buf_printf(&d->html, "</h%d>\n", level);
+}
+
+static void para_begin(doc *d)
+{
+    sim_buf_puts(&d->html, "<p>");
+}
+
+static void para_end(doc *d)
+{
+    sim_buf_puts(&d->md, "\n\n");
+    sim_buf_puts(&d->html, "</p>\n");
+}
+
+static void table_begin(doc *d, const char *const *cols, size_t n)
+{
+    sim_buf_puts(&d->md, "|");
+    sim_buf_puts(&d->html, "<table><thead><tr>");
+    for (size_t i = 0; i < n; i++) {
+        sim_buf_putc(&d->md, ' ');
+        esc_md(&d->md, cols[i]);
+        sim_buf_puts(&d->md, " |");
+        sim_buf_puts(&d->html, "<th>");
+        esc_html(&d->html, cols[i]);
+        sim_buf_puts(&d->html, "</th>");
+    }
+    sim_buf_puts(&d->md, "\n|");
+    for (size_t i = 0; i < n; i++) sim_buf_puts(&d->md, i ? "---|" : "---|");
+    sim_buf_puts(&d->md, "\n");
+    sim_buf_puts(&d->html, "</tr></thead><tbody>\n");
+}
+
+static void table_row(doc *d, const char *const *cells, size_t n)
+{
+    sim_buf_puts(&d->md, "|");
+    sim_buf_puts(&d->html, "<tr>");
+    for (size_t i = 0; i < n; i++) {
+        sim_buf_putc(&d->md, ' ');
+        esc_md(&d->md, cells[i]);
+        sim_buf_puts(&d->md, " |");
+        sim_buf_puts(&d->html, "<td>");
+        esc_html(&d->html, cells[i]);
+        sim_buf_puts(&d->html, "</td>");
+    }
+    sim_buf_puts(&d->md, "\n");
+    sim_buf_puts(&d->html, "</tr>\n");
+}
+
+static void table_end(doc *d)
+{
+    sim_buf_puts(&d->md, "\n");
+    sim_buf_puts(&d->html, "</tbody></table>\n");
+}
+
+static void code(doc *d, const char *s)
+{
+    sim_buf_puts(&d->md, "\n    ");
+    sim_buf_puts(&d->md, s); /* an indented code block shows the text as is */
+    sim_buf_puts(&d->md, "\n\n");
+    sim_buf_puts(&d->html, "<pre>");
+    esc_html(&d->html, s);
+    sim_buf_puts(&d->html, "</pre>\n");
+}
+
+static void base64(sim_buf *b, const unsigned char *p, size_t n)
+{
+    static const char T[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+        char q[4] = {T[v >> 18 & 63], T[v >> 12 & 63], i + 1 < n ? T[v >> 6 & 63] : '=', i + 2 < n ? T[v & 63] : '='};
+        sim_buf_add(b, q, 4);
+    }
+}
+
+/* A chart: a link in the Markdown, the PNG itself in the HTML. */
+static int figure_as(doc *d, const char *dir, const char *rel, const char *alt, const char *cls, sim_err *err);
+
+static int figure(doc *d, const char *dir, const char *rel, const char *alt, sim_err *err)
+{
+    return figure_as(d, dir, rel, alt, NULL, err);
+}
+
+static int figure_as(doc *d, const char *dir, const char *rel, const char *alt, const char *cls, sim_err *err)
+{
+    char *path = sim_asprintf("%s/%s", dir, rel);
+    size_t len;
+    char *png = sim_read_file(path, 1 << 26, &len, err);
+    free(path);
+    if (!png) return -1;
+    sim_buf_puts(&d->md, "![");
+    esc_md(&d->md, alt);
+    sim_buf_printf(&d->md, "](%s)\n", rel);
+    sim_buf_printf(&d->html, "<figure%s%s%s><img alt=\"", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    esc_html(&d->html, alt);
+    sim_buf_puts(&d->html, "\" src=\"data:image/png;base64,");
+    base64(&d->html, (unsigned char *)png, len);
+    sim_buf_puts(&d->html, "\"></figure>\n");
+    free(png);
+    return 0;
+}
+
+static void num(double x, char *out, size_t n, bool whole)
+{
+    if (isnan(x)) {
+        snprintf(out, n, "-");
+        return;
+    }
+    if (whole) x = round(x);
+    double a = fabs(x);
+    sim_format_thousands(x, x == round(x) || a >= 100 ? 0 : a >= 10 ? 1 : 2, out, n);
+}
+
+static void pct(double p, char *out, size_t n)
+{
+    double v = 100 * p;
+    if (isnan(p)) snprintf(out, n, "-");
+    else if (v == 0 || v == 100) snprintf(out, n, "%.0f%%", v);
+    else if (v < 0.1 || v > 99.9) snprintf(out, n, "%.2f%%", v);
+    else snprintf(out, n, "%.1f%%", v);
+}
+
+static const char CSS[] =
+    "<style>\n"
+    "@page { size: A4; margin: 11mm 12mm; }\n"
+    "body { font-family: 'DejaVu Sans', 'Noto Sans', Arial, sans-serif; font-size: 9pt; color: #222;"
+    " max-width: 190mm; margin: 0 auto; line-height: 1.35; }\n"
+    "h1 { font-size: 16pt; margin: 0 0 4pt; } h2 { font-size: 11.5pt; margin: 9pt 0 3pt;"
+    " border-bottom: 1px solid #ccc; }\n"
+    ".meta { color: #555; font-size: 9pt; }\n"
+    "table { border-collapse: collapse; margin: 4pt 0; font-size: 8pt; }\n"
+    "th, td { border-bottom: 1px solid #e3e3e3; padding: 1pt 5pt; text-align: left; vertical-align: top; }\n"
+    "td:nth-child(n+3) { font-variant-numeric: tabular-nums; }\n"
+    ".figs { display: flex; flex-wrap: wrap; justify-content: space-between; }\n"
+    "figure { width: 48%; margin: 0 0 2pt; break-inside: avoid; } figure img { width: 100%; }\n"
+    "ul.src { columns: 2; column-gap: 14pt; font-size: 7.5pt; padding-left: 0; list-style: none; margin: 2pt 0; }\n"
+    "ul.src.three { columns: 3; font-size: 6.8pt; }\n"
+    "figure.float { float: left; width: 48%; margin: 0 10pt 4pt 0; }\n"
+    ".clear { clear: both; }\n"
+    "ul.src li { break-inside: avoid; margin-bottom: 2pt; } ul.src .loc { color: #666; }\n"
+    "pre { background: #f5f5f5; padding: 4pt 6pt; white-space: pre-wrap; font-size: 8.5pt; }\n"
+    ".outside { color: #b2182b; font-weight: bold; }\n"
+    "</style>\n";
+
+static void begin(doc *d, const char *title)
+{
+    sim_buf_init(&d->md);
+    sim_buf_init(&d->html);
+    sim_buf_puts(&d->html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
+    esc_html(&d->html, title);
+    sim_buf_puts(&d->html, "</title>\n");
+    sim_buf_puts(&d->html, CSS);
+    sim_buf_puts(&d->html, "</head><body>\n");
+    sim_buf_puts(&d->md, "# ");
+    esc_md(&d->md, title);
+    sim_buf_puts(&d->md, "\n\n");
+    sim_buf_puts(&d->html, "<h1 dir=\"auto\">");
+    esc_html(&d->html, title);
+    sim_buf_puts(&d->html, "</h1>\n");
+}
+
+static int finish(doc *d, const char *dir, sim_err *err)
+{
+    sim_buf_puts(&d->html, "</body></html>\n");
+    /* each file appears whole or not at all */
+    int rc = 0;
+    const char *names[2] = {"report.md", "report.html"};
+    sim_buf *bufs[2] = {&d->md, &d->html};
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        char *tmp = sim_asprintf(".%s.tmp-%ld", names[i], (long)getpid());
+        rc = sim_write_file(dir, tmp, bufs[i], err);
+        char *from = sim_asprintf("%s/%s", dir, tmp), *to = sim_asprintf("%s/%s", dir, names[i]);
+        if (rc == 0 && rename(from, to) != 0) rc = sim_errf(err, "%s: cannot write: %s", to, strerror(errno));
+        if (rc != 0) unlink(from);
+        free(from), free(to), free(tmp);
+    }
+    sim_buf_free(&d->md);
+    sim_buf_free(&d->html);
+    return rc;
+}
+
+static bool has_png_charts(const char *dir)
+{
+    char *charts = sim_asprintf("%s/charts", dir);
+    DIR *dd = opendir(charts);
+    free(charts);
+    if (!dd) return false;
+    bool any = false;
+    struct dirent *de;
+    while ((de = readdir(dd)) && !any) any = strstr(de->d_name, ".png") != NULL;
+    closedir(dd);
+    return any;
+}
+
+/* Sorted chart file names of a folder with a given prefix. */
+static size_t charts_with(const char *dir, const char *prefix, char ***out)
+{
+    char *charts = sim_asprintf("%s/charts", dir);
+    DIR *dd = opendir(charts);
+    free(charts);
+    size_t n = 0;
+    *out = NULL;
+    if (!dd) return 0;
+    struct dirent *de;
+    while ((de = readdir(dd))) {
+        size_t l = strlen(de->d_name);
+        if (!sim_starts_with(de->d_name, prefix) || l < 5 || strcmp(de->d_name + l - 4, ".png") != 0) continue;
+        *out = sim_realloc(*out, (n + 1) * sizeof **out);
+        (*out)[n++] = sim_strdup(de->d_name);
+    }
+    closedir(dd);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp((*out)[j], (*out)[j - 1]) < 0; j--) {
+            char *t = (*out)[j];
+            (*out)[j] = (*out)[j - 1];
+            (*out)[j - 1] = t;
+        }
+    return n;
+}
+
+/* ------------------------------------------------------------ sections */
+
+static void meta_line(doc *d, const sim_rundir *rd)
+{
+    char tr[32], line[1024];
+    sim_format_thousands((double)rd->trials, 0, tr, sizeof tr);
+    snprintf(line, sizeof line, "Scenario %s, model %s: %s trials, seed %llu; riskmc %s%s%s%s.", rd->name, rd->model, tr,
+             (unsigned long long)rd->seed, rd->version, *rd->commit ? " (commit " : "", rd->commit,
+             *rd->commit ? ")" : "");
+    sim_buf_puts(&d->html, "<p class=\"meta\">");
+    text(d, line);
+    sim_buf_puts(&d->html, "</p>\n");
+    sim_buf_puts(&d->md, "\n\n");
+}
+
+static void key_numbers(doc *d, const sim_rundir *rd)
+{
+    heading(d, 2, "Key numbers");
+    const char *cols[] = {"output", "what it counts", "median", "90% interval (p5 to p95)"};
+    table_begin(d, cols, 4);
+    const char **outs;
+    size_t no = sim_rundir_outputs(rd, true, &outs);
+    sim_buf groups; /* grouped outputs (infiltrated.iraq, ...) go in one line each group */
+    sim_buf_init(&groups);
+    const char *cur = NULL;
+    size_t curlen = 0;
+    for (size_t i = 0; i < no; i++) {
+        long r = sim_table_find(&rd->summary, "output", outs[i]);
+        if (r < 0) continue;
+        char m[48], lo[48], hi[48], iv[128];
+        num(sim_table_num(&rd->summary, (size_t)r, "p50"), m, sizeof m, true);
+        num(sim_table_num(&rd->summary, (size_t)r, "p5"), lo, sizeof lo, true);
+        num(sim_table_num(&rd->summary, (size_t)r, "p95"), hi, sizeof hi, true);
+        const char *dot = strrchr(outs[i], '.');
+        if (dot) {
+            size_t gl = (size_t)(dot - outs[i]);
+            if (!cur || gl != curlen || strncmp(cur, outs[i], gl) != 0) {
+                char gname[256];
+                snprintf(gname, sizeof gname, "%.*s", (int)gl, outs[i]);
+                const char *by = "part";
+                for (size_t q = 0; q < rd->dict.nrows; q++)
+                    if (strcmp(sim_table_get(&rd->dict, q, "name"), gname) == 0 &&
+                        strcmp(sim_table_get(&rd->dict, q, "kind"), "group") == 0)
+                        by = sim_table_get(&rd->dict, q, "description");
+                sim_buf_printf(&groups, "%s%s by %s, median (90%% interval): ", groups.len ? "\n" : "", gname, by);
+                cur = outs[i];
+                curlen = gl;
+            } else {
+                sim_buf_puts(&groups, "; ");
+            }
+            sim_buf_printf(&groups, "%s %s (%s to %s)", dot + 1, m, lo, hi);
+            continue;
+        }
+        snprintf(iv, sizeof iv, "%s to %s", lo, hi);
+        const char *cells[] = {outs[i], sim_rundir_describe(rd, outs[i]), m, iv};
+        table_row(d, cells, 4);
+    }
+    free(outs);
+    table_end(d);
+    if (groups.len) {
+        char *all = sim_buf_take(&groups), *save = NULL;
+        for (char *line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+            para_begin(d);
+            text(d, line);
+            para_end(d);
+        }
+        free(all);
+    }
+}
+
+static void risks(doc *d, const sim_rundir *rd)
+{
+    if (!rd->risks.nrows) return;
+    heading(d, 2, "Risks");
+    const char *cols[] = {"risk", "probability", "95% interval (Wilson)", "threshold from"};
+    table_begin(d, cols, 4);
+    for (size_t r = 0; r < rd->risks.nrows; r++) {
+        char t[48], lab[256], p[32], lo[32], hi[32], iv[80];
+        num(sim_table_num(&rd->risks, r, "threshold"), t, sizeof t, false);
+        snprintf(lab, sizeof lab, "P(%s ≥ %s)", sim_table_get(&rd->risks, r, "output"), t);
+        pct(sim_table_num(&rd->risks, r, "probability"), p, sizeof p);
+        pct(sim_table_num(&rd->risks, r, "wilson_low"), lo, sizeof lo);
+        pct(sim_table_num(&rd->risks, r, "wilson_high"), hi, sizeof hi);
+        snprintf(iv, sizeof iv, "%s to %s", lo, hi);
+        const char *cells[] = {lab, p, iv, sim_table_get(&rd->risks, r, "sources")};
+        table_row(d, cells, 4);
+    }
+    table_end(d);
+}
+
+static bool exists(const char *dir, const char *rel)
+{
+    char *p = sim_asprintf("%s/%s", dir, rel);
+    bool ok = access(p, R_OK) == 0;
+    free(p);
+    return ok;
+}
+
+/* The histograms of the charted outputs in the model's order, then the
+ * bars of grouped outputs. The fan charts stay in charts/: with them the
+ * brief would not fit two pages. */
+/* The histograms of the charted outputs in the model's order, then the
+ * bars of grouped outputs, two to a row; an odd last chart floats so that
+ * the text after it fills the other half of the row. The fan charts stay in
+ * charts/: with them the brief would not fit two pages. */
+static int charts(doc *d, const sim_rundir *rd, sim_err *err)
+{
+    heading(d, 2, "Charts");
+    char **rels = NULL, **alts = NULL;
+    size_t n = 0;
+    const char **outs;
+    size_t no = sim_rundir_outputs(rd, false, &outs);
+    for (size_t i = 0; i <= no + rd->dict.nrows; i++) {
+        char rel[600];
+        const char *alt;
+        if (i < no) {
+            snprintf(rel, sizeof rel, "charts/histogram-%s.png", outs[i]);
+            alt = outs[i];
+        } else if (i - no < rd->dict.nrows && strcmp(sim_table_get(&rd->dict, i - no, "kind"), "group") == 0) {
+            alt = sim_table_get(&rd->dict, i - no, "name");
+            snprintf(rel, sizeof rel, "charts/bars-%s.png", alt);
+        } else {
+            continue;
+        }
+        if (!exists(rd->dir, rel)) continue;
+        rels = sim_realloc(rels, (n + 1) * sizeof *rels);
+        alts = sim_realloc(alts, (n + 1) * sizeof *alts);
+        rels[n] = sim_strdup(rel);
+        alts[n++] = sim_strdup(alt);
+    }
+    free(outs);
+    int rc = 0;
+    sim_buf_puts(&d->html, "<div class=\"figs\">\n");
+    size_t paired = n % 2 ? n - 1 : n;
+    for (size_t i = 0; i < paired && rc == 0; i++) rc = figure(d, rd->dir, rels[i], alts[i], err);
+    sim_buf_puts(&d->html, "</div>\n");
+    if (n % 2 && rc == 0) rc = figure_as(d, rd->dir, rels[n - 1], alts[n - 1], "float", err);
+    for (size_t i = 0; i < n; i++) free(rels[i]), free(alts[i]);
+    free(rels);
+    free(alts);
+    return rc;
+}
+
+static void observations(doc *d, const sim_rundir *rd)
+{
+    if (!rd->obs.nrows) return;
+    heading(d, 2, "Observation checks: where reported figures fall in the model's distribution");
+    const char *cols[] = {"observation", "observed", "percentile in the model", "model 90% interval", "verdict",
+                          "sources"};
+    table_begin(d, cols, 6);
+    for (size_t r = 0; r < rd->obs.nrows; r++) {
+        const sim_table *t = &rd->obs;
+        char lo[48], hi[48], obs[160], pl[32], ph[32], pctl[80], m5[48], m95[48], iv[120], what[300];
+        num(sim_table_num(t, r, "observed_low"), lo, sizeof lo, false);
+        num(sim_table_num(t, r, "observed_high"), hi, sizeof hi, false);
+        double a = sim_table_num(t, r, "percentile_low"), b = sim_table_num(t, r, "percentile_high");
+        snprintf(pl, sizeof pl, "%.1f", a);
+        snprintf(ph, sizeof ph, "%.1f", b);
+        if (strcmp(lo, hi) == 0) snprintf(obs, sizeof obs, "%s", lo), snprintf(pctl, sizeof pctl, "%s", pl);
+        else snprintf(obs, sizeof obs, "%s to %s", lo, hi), snprintf(pctl, sizeof pctl, "%s to %s", pl, ph);
+        num(sim_table_num(t, r, "model_p5"), m5, sizeof m5, false);
+        num(sim_table_num(t, r, "model_p95"), m95, sizeof m95, false);
+        snprintf(iv, sizeof iv, "%s to %s", m5, m95);
+        const char *date = sim_table_get(t, r, "date");
+        snprintf(what, sizeof what, "%s%s%s (%s)", sim_table_get(t, r, "name"), *date ? " on " : "", date,
+                 sim_table_get(t, r, "observation"));
+        const char *cells[] = {what, obs, pctl, iv, sim_table_get(t, r, "verdict"), sim_table_get(t, r, "sources")};
+        table_row(d, cells, 6);
+    }
+    table_end(d);
+}
+
+/* "uniform(0, 0.1) [S0, assumption]" -> value, and the ids other than assumption */
+static void split_value(const char *v, char *val, size_t nv, char *ids, size_t ni)
+{
+    const char *open = strrchr(v, '[');
+    size_t len = open ? (size_t)(open - v) : strlen(v);
+    while (len > 0 && v[len - 1] == ' ') len--;
+    snprintf(val, nv, "%.*s", (int)len, v);
+    ids[0] = '\0';
+    if (!open) return;
+    char *copy = sim_strndup(open + 1, strcspn(open + 1, "]"));
+    size_t k = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        t = sim_trim(t);
+        if (strcmp(t, "assumption") == 0 || !*t) continue;
+        k += (size_t)snprintf(ids + k, k < ni ? ni - k : 0, "%s%s", k ? ", " : "", t);
+    }
+    free(copy);
+}
+
+static void assumptions(doc *d, const sim_rundir *rd)
+{
+    heading(d, 2, "Assumptions");
+    if (!*rd->assumptions) {
+        para_begin(d);
+        text(d, "Every parameter cites a published figure.");
+        para_end(d);
+        return;
+    }
+    para_begin(d);
+    text(d, "These parameters rest on analyst judgement: no published figure fixes them (the sources named only "
+            "inform them).");
+    para_end(d);
+    /* Markdown: a table; HTML: a compact two-column list */
+    sim_buf html = d->html;
+    sim_buf_init(&d->html);
+    sim_buf list;
+    sim_buf_init(&list);
+    sim_buf_puts(&list, "<ul class=\"src\">\n");
+    const char *cols[] = {"parameter", "value", "informed by"};
+    table_begin(d, cols, 3);
+    char *names = sim_strdup(rd->assumptions), *save = NULL;
+    for (char *t = strtok_r(names, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        t = sim_trim(t);
+        const char *v = sim_rundir_value(rd, t);
+        char val[1024], ids[512];
+        split_value(v ? v : "", val, sizeof val, ids, sizeof ids);
+        const char *cells[] = {t, val, ids};
+        table_row(d, cells, 3);
+        sim_buf_puts(&list, "<li><b>");
+        esc_html(&list, t);
+        sim_buf_puts(&list, "</b> = ");
+        esc_html(&list, val);
+        if (*ids) {
+            sim_buf_puts(&list, " <span class=\"loc\">(informed by ");
+            esc_html(&list, ids);
+            sim_buf_puts(&list, ")</span>");
+        }
+        sim_buf_puts(&list, "</li>\n");
+    }
+    free(names);
+    table_end(d);
+    sim_buf_puts(&list, "</ul>\n");
+    sim_buf_free(&d->html);
+    d->html = html;
+    sim_buf_add(&d->html, list.s, list.len);
+    sim_buf_free(&list);
+}
+
+static void sources(doc *d, const sim_rundir *rd)
+{
+    if (!rd->sources.nrows) return;
+    sim_buf_puts(&d->html, "<div class=\"clear\"></div>\n");
+    heading(d, 2, "Sources cited");
+    const sim_table *t = &rd->sources;
+    /* Markdown: a table; HTML: a compact two-column list that prints small */
+    sim_buf html = d->html;
+    sim_buf_init(&d->html);
+    const char *cols[] = {"id", "what", "value", "outlet, date", "where"};
+    table_begin(d, cols, 5);
+    for (size_t r = 0; r < t->nrows; r++) {
+        char od[512];
+        snprintf(od, sizeof od, "%s, %s", sim_table_get(t, r, "outlet"), sim_table_get(t, r, "date"));
+        const char *cells[] = {sim_table_get(t, r, "id"), sim_table_get(t, r, "quantity"), sim_table_get(t, r, "value"),
+                               od, sim_table_get(t, r, "locator")};
+        table_row(d, cells, 5);
+    }
+    table_end(d);
+    sim_buf_free(&d->html);
+    d->html = html;
+    sim_buf_puts(&d->html, "<ul class=\"src three\">\n");
+    for (size_t r = 0; r < t->nrows; r++) {
+        sim_buf_puts(&d->html, "<li><b>");
+        esc_html(&d->html, sim_table_get(t, r, "id"));
+        sim_buf_puts(&d->html, "</b> ");
+        esc_html(&d->html, sim_table_get(t, r, "quantity"));
+        const char *v = sim_table_get(t, r, "value");
+        if (*v) {
+            sim_buf_puts(&d->html, ": <b>");
+            esc_html(&d->html, v);
+            sim_buf_puts(&d->html, "</b>");
+        }
+        if (strcmp(sim_table_get(t, r, "kind"), "figure") == 0) {
+            /* a figure's outlet is the ids of its sources, listed with them */
+            sim_buf_puts(&d->html, " (");
+            esc_html(&d->html, sim_table_get(t, r, "outlet"));
+            sim_buf_puts(&d->html, ") <span class=\"loc\">");
+        } else {
+            sim_buf_puts(&d->html, ". ");
+            esc_html(&d->html, sim_table_get(t, r, "outlet"));
+            sim_buf_puts(&d->html, ", ");
+            esc_html(&d->html, sim_table_get(t, r, "date"));
+            sim_buf_puts(&d->html, ". <span class=\"loc\">");
+        }
+        /* print short: "docs/seeds/F.txt para 4" as "F.txt ¶4" */
+        char *loc = sim_strdup(sim_table_get(t, r, "locator"));
+        sim_buf l;
+        sim_buf_init(&l);
+        for (const char *p = loc; *p;) {
+            if (sim_starts_with(p, "docs/seeds/")) p += 11;
+            else if (sim_starts_with(p, "para ")) sim_buf_puts(&l, "¶"), p += 5;
+            else sim_buf_putc(&l, *p++);
+        }
+        esc_html(&d->html, l.s ? l.s : "");
+        sim_buf_free(&l);
+        free(loc);
+        sim_buf_puts(&d->html, "</span></li>\n");
+    }
+    sim_buf_puts(&d->html, "</ul>\n");
+}
+
+static void reproduce(doc *d, const sim_rundir *const *rds, size_t n)
+{
+    heading(d, 2, "Reproduce");
+    para_begin(d);
+    text(d, "From a clone of the riskmc repository at the commit named above, after make:");
+    para_end(d);
+    sim_buf cmds;
+    sim_buf_init(&cmds);
+    for (size_t i = 0; i < n; i++) sim_buf_printf(&cmds, "%s%s", i ? "\n    " : "", rds[i]->command);
+    code(d, cmds.s);
+    sim_buf_free(&cmds);
+    para_begin(d);
+    text(d, "The same command, seed and trial count give the same numbers on any machine and thread count.");
+    para_end(d);
+}
+
+/* ------------------------------------------------------------ one folder */
+
+static int report_dir(const char *dir, sim_err *err)
+{
+    if (!has_png_charts(dir) && sim_plot_dir(dir, SIM_FMT_PNG, err) != 0) return -1;
+    sim_rundir rd;
+    if (sim_rundir_open(&rd, dir, err) != 0) return -1;
+    doc d;
+    begin(&d, rd.title);
+    if (*rd.question) {
+        para_begin(&d);
+        sim_buf_puts(&d.md, "**Question.** ");
+        sim_buf_puts(&d.html, "<b>Question.</b> ");
+        text(&d, rd.question);
+        para_end(&d);
+    }
+    meta_line(&d, &rd);
+    /* how to reproduce: short, on the first page */
+    sim_buf_puts(&d.md, "Reproduce (from a clone of riskmc at this commit, after make): ");
+    sim_buf_printf(&d.md, "`%s`", rd.command);
+    sim_buf_puts(&d.md, "; the same command, seed and trial count give the same numbers on any machine.\n\n");
+    sim_buf_puts(&d.html, "<p class=\"meta\">Reproduce (from a clone of riskmc at this commit, after make): <code>");
+    esc_html(&d.html, rd.command);
+    sim_buf_puts(&d.html, "</code>; the same command, seed and trial count give the same numbers on any machine.</p>\n");
+    key_numbers(&d, &rd);
+    risks(&d, &rd);
+    int rc = charts(&d, &rd, err);
+    observations(&d, &rd);
+    assumptions(&d, &rd);
+    sources(&d, &rd);
+    if (rc == 0) rc = finish(&d, dir, err);
+    else sim_buf_free(&d.md), sim_buf_free(&d.html);
+    sim_rundir_free(&rd);
+    return rc;
+}
+
+/* ------------------------------------------------------------ several folders */
+
+static int report_compare(char **dirs, size_t n, const char *out, sim_err *err)
+{
+    if (sim_plot_compare(dirs, n, out, SIM_FMT_PNG, err) != 0) return -1;
+    sim_rundir *rd = sim_calloc(n, sizeof *rd);
+    const sim_rundir **ptrs = sim_calloc(n, sizeof *ptrs);
+    int rc = 0;
+    size_t opened = 0;
+    for (; opened < n && rc == 0; opened++) {
+        rc = sim_rundir_open(&rd[opened], dirs[opened], err);
+        ptrs[opened] = &rd[opened];
+    }
+    if (rc != 0) opened--;
+    if (rc == 0) {
+        doc d;
+        begin(&d, "Scenario comparison");
+        heading(&d, 2, "Scenarios");
+        const char *cols[] = {"scenario", "title", "question"};
+        table_begin(&d, cols, 3);
+        for (size_t i = 0; i < n; i++) {
+            const char *cells[] = {rd[i].name, rd[i].title, rd[i].question};
+            table_row(&d, cells, 3);
+        }
+        table_end(&d);
+        /* key numbers: one table, a row per scenario and output */
+        heading(&d, 2, "Key numbers");
+        const char *kc[] = {"output", "scenario", "median", "90% interval (p5 to p95)"};
+        table_begin(&d, kc, 4);
+        const char **outs;
+        size_t no = sim_rundir_outputs(&rd[0], true, &outs);
+        for (size_t k = 0; k < no; k++)
+            for (size_t i = 0; i < n; i++) {
+                long r = sim_table_find(&rd[i].summary, "output", outs[k]);
+                if (r < 0) continue;
+                char m[48], lo[48], hi[48], iv[128];
+                num(sim_table_num(&rd[i].summary, (size_t)r, "p50"), m, sizeof m, true);
+                num(sim_table_num(&rd[i].summary, (size_t)r, "p5"), lo, sizeof lo, true);
+                num(sim_table_num(&rd[i].summary, (size_t)r, "p95"), hi, sizeof hi, true);
+                snprintf(iv, sizeof iv, "%s to %s", lo, hi);
+                const char *cells[] = {i ? "" : outs[k], rd[i].name, m, iv};
+                table_row(&d, cells, 4);
+            }
+        free(outs);
+        table_end(&d);
+        heading(&d, 2, "Risks");
+        const char *rcols[] = {"risk", "scenario", "probability", "95% interval (Wilson)"};
+        table_begin(&d, rcols, 4);
+        for (size_t r = 0; r < rd[0].risks.nrows; r++) {
+            const char *o = sim_table_get(&rd[0].risks, r, "output");
+            const char *th = sim_table_get(&rd[0].risks, r, "threshold");
+            for (size_t i = 0; i < n; i++) {
+                long rr = -1;
+                for (size_t q = 0; q < rd[i].risks.nrows && rr < 0; q++)
+                    if (strcmp(sim_table_get(&rd[i].risks, q, "output"), o) == 0 &&
+                        strcmp(sim_table_get(&rd[i].risks, q, "threshold"), th) == 0)
+                        rr = (long)q;
+                if (rr < 0) continue;
+                char t[48], lab[256], p[32], lo[32], hi[32], iv[80];
+                num(sim_table_num(&rd[0].risks, r, "threshold"), t, sizeof t, false);
+                snprintf(lab, sizeof lab, "P(%s ≥ %s)", o, t);
+                pct(sim_table_num(&rd[i].risks, (size_t)rr, "probability"), p, sizeof p);
+                pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_low"), lo, sizeof lo);
+                pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_high"), hi, sizeof hi);
+                snprintf(iv, sizeof iv, "%s to %s", lo, hi);
+                const char *cells[] = {i ? "" : lab, rd[i].name, p, iv};
+                table_row(&d, cells, 4);
+            }
+        }
+        table_end(&d);
+        heading(&d, 2, "Charts");
+        sim_buf_puts(&d.html, "<div class=\"figs\">\n");
+        char **files;
+        size_t nf = charts_with(out, "compare-", &files);
+        for (size_t i = 0; i < nf && rc == 0; i++) {
+            char rel[600];
+            snprintf(rel, sizeof rel, "charts/%s", files[i]);
+            rc = figure(&d, out, rel, files[i], err);
+        }
+        for (size_t i = 0; i < nf; i++) free(files[i]);
+        free(files);
+        sim_buf_puts(&d.html, "</div>\n");
+        reproduce(&d, ptrs, n);
+        if (rc == 0) rc = finish(&d, out, err);
+        else sim_buf_free(&d.md), sim_buf_free(&d.html);
+    }
+    for (size_t i = 0; i < opened; i++) sim_rundir_free(&rd[i]);
+    free(rd);
+    free(ptrs);
+    return rc;
+}
+
+int sim_cmd_report(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"out", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *out = "results/comparison";
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(USAGE, stdout);
+            return 0;
+        }
+        if (opt == 'o') out = optarg;
+        else {
+            fputs("try 'riskmc report --help'\n", stderr);
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "riskmc report: expected results folders\n\n%s", USAGE);
+        return 2;
+    }
+    sim_err err;
+    sim_cli_signals();
+    if (argc - optind == 1) {
+        if (report_dir(argv[optind], &err) != 0) {
+            fprintf(stderr, "riskmc: %s\n", err.msg);
+            return 1;
+        }
+        printf("report: %s/report.md, %s/report.html\n", argv[optind], argv[optind]);
+        return 0;
+    }
+    if (report_compare(argv + optind, (size_t)(argc - optind), out, &err) != 0) {
+        fprintf(stderr, "riskmc: %s\n", err.msg);
+        return 1;
+    }
+    printf("report: %s/report.md, %s/report.html\n", out, out);
+    return 0;
+}

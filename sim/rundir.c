@@ -1,0 +1,247 @@
+/* rundir.c - see rundir.h. */
+#define _GNU_SOURCE
+#include "rundir.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <csv.h>
+#include <ini.h>
+
+typedef struct mctx {
+    sim_rundir *rd;
+} mctx;
+
+static void set(char **dst, const char *v)
+{
+    free(*dst);
+    *dst = sim_strdup(v);
+}
+
+static int on_manifest(void *user, const char *section, const char *key, const char *value)
+{
+    sim_rundir *rd = ((mctx *)user)->rd;
+    if (strcmp(section, "run") == 0) {
+        if (strcmp(key, "kind") == 0) set(&rd->kind, value);
+        else if (strcmp(key, "riskmc_version") == 0) set(&rd->version, value);
+        else if (strcmp(key, "git_commit") == 0) set(&rd->commit, value);
+        else if (strcmp(key, "command") == 0) set(&rd->command, value);
+        else if (strcmp(key, "model") == 0) set(&rd->model, value);
+        else if (strcmp(key, "sources_used") == 0) set(&rd->sources_used, value);
+        else if (strcmp(key, "assumptions") == 0) set(&rd->assumptions, value);
+        else if (strcmp(key, "seed") == 0) rd->seed = strtoull(value, NULL, 10);
+        else if (strcmp(key, "trials") == 0) rd->trials = strtoull(value, NULL, 10);
+        return 1;
+    }
+    if (strcmp(section, "scenario") == 0) {
+        if (strcmp(key, "name") == 0) set(&rd->name, value);
+        else if (strcmp(key, "title") == 0) set(&rd->title, value);
+        else if (strcmp(key, "question") == 0) set(&rd->question, value);
+    }
+    rd->resolved = sim_realloc(rd->resolved, (rd->nresolved + 1) * sizeof *rd->resolved);
+    rd->resolved[rd->nresolved++] = (sim_kv){sim_strdup(section), sim_strdup(key), sim_strdup(value)};
+    return 1;
+}
+
+static int read_table(const char *dir, const char *name, bool required, sim_table *t, sim_err *err)
+{
+    char *path = sim_asprintf("%s/%s", dir, name);
+    memset(t, 0, sizeof *t);
+    int rc = 0;
+    if (access(path, R_OK) == 0) rc = sim_csv_read(path, t, err);
+    else if (required) rc = sim_errf(err, "%s: missing (is %s a riskmc results folder?)", path, dir);
+    free(path);
+    return rc;
+}
+
+int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err)
+{
+    memset(rd, 0, sizeof *rd);
+    rd->dir = sim_strdup(dir);
+    char *path = sim_asprintf("%s/manifest.ini", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        sim_errf(err, "%s: cannot open: %s (is %s a riskmc results folder?)", path, strerror(errno), dir);
+        free(path);
+        sim_rundir_free(rd);
+        return -1;
+    }
+    ini_max_line = 1 << 16;
+    ini_allow_multiline = false;
+    ini_stop_on_first_error = false;
+    mctx c = {rd};
+    int r = ini_parse_file(f, on_manifest, &c);
+    fclose(f);
+    if (r != 0) {
+        sim_errf(err, "%s:%d: not a riskmc manifest", path, r);
+        free(path);
+        sim_rundir_free(rd);
+        return -1;
+    }
+    free(path);
+    if (!rd->name) rd->name = sim_strdup("scenario");
+    if (!rd->title) rd->title = sim_strdup(rd->name);
+    if (!rd->question) rd->question = sim_strdup("");
+    const char **fields[] = {(const char **)&rd->kind,   (const char **)&rd->version, (const char **)&rd->commit,
+                             (const char **)&rd->command, (const char **)&rd->model,  (const char **)&rd->sources_used,
+                             (const char **)&rd->assumptions};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (!*fields[i]) *fields[i] = sim_strdup("");
+    if (read_table(dir, "summary.csv", true, &rd->summary, err) || read_table(dir, "risks.csv", false, &rd->risks, err) ||
+        read_table(dir, "dictionary.csv", false, &rd->dict, err) || read_table(dir, "series.csv", false, &rd->series, err) ||
+        read_table(dir, "observations.csv", false, &rd->obs, err) ||
+        read_table(dir, "sources.csv", false, &rd->sources, err)) {
+        sim_rundir_free(rd);
+        return -1;
+    }
+    return 0;
+}
+
+void sim_rundir_free(sim_rundir *rd)
+{
+    char *strs[] = {rd->dir,   rd->kind,         rd->version,     rd->commit, rd->command, rd->model,
+                    rd->sources_used, rd->assumptions, rd->name, rd->title, rd->question};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) free(strs[i]);
+    for (size_t i = 0; i < rd->nresolved; i++)
+        free(rd->resolved[i].section), free(rd->resolved[i].key), free(rd->resolved[i].value);
+    free(rd->resolved);
+    sim_table *tabs[] = {&rd->summary, &rd->risks, &rd->dict, &rd->series, &rd->obs, &rd->sources};
+    for (size_t i = 0; i < 6; i++) sim_table_free(tabs[i]);
+    memset(rd, 0, sizeof *rd);
+}
+
+/* ------------------------------------------------------------ one column of trials.csv */
+
+typedef struct colctx {
+    const char *name;
+    long want, col;
+    size_t row;
+    double *x;
+    size_t n, cap;
+} colctx;
+
+static void col_field(void *s, size_t len, void *data)
+{
+    colctx *c = data;
+    if (c->row == 0) {
+        if (c->want < 0 && len == strlen(c->name) && memcmp(s, c->name, len) == 0) c->want = c->col;
+    } else if (c->col == c->want) {
+        if (c->n == c->cap) {
+            c->cap = c->cap ? 2 * c->cap : 4096;
+            c->x = sim_realloc(c->x, c->cap * sizeof *c->x);
+        }
+        char buf[64];
+        size_t k = len < sizeof buf - 1 ? len : sizeof buf - 1;
+        memcpy(buf, s, k);
+        buf[k] = '\0';
+        char *end;
+        double v = strtod(buf, &end);
+        c->x[c->n++] = k == 0 || *end ? NAN : v;
+    }
+    c->col++;
+}
+
+static void col_row(int ch, void *data)
+{
+    (void)ch;
+    colctx *c = data;
+    c->row++;
+    c->col = 0;
+}
+
+int sim_rundir_column(const sim_rundir *rd, const char *name, double **x, size_t *n, sim_err *err)
+{
+    char *path = sim_asprintf("%s/trials.csv", rd->dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        sim_errf(err, "%s: cannot open: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    struct csv_parser p;
+    csv_init(&p, 0);
+    colctx c = {name, -1, 0, 0, NULL, 0, 0};
+    char buf[1 << 16];
+    size_t got;
+    int rc = 0;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (csv_parse(&p, buf, got, col_field, col_row, &c) != got) {
+            rc = sim_errf(err, "%s: %s", path, csv_strerror(csv_error(&p)));
+            break;
+        }
+        if (c.row > 0 && c.want < 0) break;
+    }
+    if (rc == 0) csv_fini(&p, col_field, col_row, &c);
+    csv_free(&p);
+    fclose(f);
+    if (rc == 0 && c.want < 0) rc = sim_errf(err, "%s: no column '%s'", path, name);
+    free(path);
+    if (rc != 0) {
+        free(c.x);
+        return -1;
+    }
+    *x = c.x;
+    *n = c.n;
+    return 0;
+}
+
+const char *sim_rundir_describe(const sim_rundir *rd, const char *name)
+{
+    long r = sim_table_find(&rd->dict, "name", name);
+    return r < 0 ? "" : sim_table_get(&rd->dict, (size_t)r, "description");
+}
+
+size_t sim_rundir_outputs(const sim_rundir *rd, bool table, const char ***names)
+{
+    size_t n = 0;
+    *names = sim_malloc((rd->dict.nrows + rd->summary.nrows + 1) * sizeof **names);
+    if (rd->dict.nrows) {
+        for (size_t r = 0; r < rd->dict.nrows; r++) {
+            const char *show = sim_table_get(&rd->dict, r, "show");
+            if (strcmp(sim_table_get(&rd->dict, r, "kind"), "output") != 0) continue;
+            if (strcmp(show, "chart") == 0 || (table && strcmp(show, "table") == 0))
+                (*names)[n++] = sim_table_get(&rd->dict, r, "name");
+        }
+    } else {
+        for (size_t r = 0; r < rd->summary.nrows; r++) (*names)[n++] = sim_table_get(&rd->summary, r, "output");
+    }
+    return n;
+}
+
+const char *sim_rundir_value(const sim_rundir *rd, const char *full)
+{
+    for (size_t i = 0; i < rd->nresolved; i++) {
+        const sim_kv *kv = &rd->resolved[i];
+        size_t ls = strlen(kv->section);
+        if (strncmp(full, kv->section, ls) == 0 && full[ls] == '.' && strcmp(full + ls + 1, kv->key) == 0)
+            return kv->value;
+    }
+    return NULL;
+}
+
+const char *sim_table_get(const sim_table *t, size_t row, const char *col)
+{
+    long c = sim_table_col(t, col);
+    return c < 0 || row >= t->nrows ? "" : t->rows[row][c];
+}
+
+long sim_table_find(const sim_table *t, const char *col, const char *value)
+{
+    long c = sim_table_col(t, col);
+    if (c < 0) return -1;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (strcmp(t->rows[r][c], value) == 0) return (long)r;
+    return -1;
+}
+
+double sim_table_num(const sim_table *t, size_t row, const char *col)
+{
+    const char *s = sim_table_get(t, row, col);
+    char *end;
+    double v = strtod(s, &end);
+    return *s && !*end ? v : NAN;
+}

@@ -1,0 +1,46 @@
+/* rundir.h - read a results folder back from its files alone (the manifest
+ * and the CSV files), for charts and reports. A sim_rundir owns everything
+ * it holds; sim_rundir_free releases it. */
+#ifndef SIM_RUNDIR_H
+#define SIM_RUNDIR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "csvio.h"
+
+typedef struct sim_kv {
+    char *section, *key, *value;
+} sim_kv;
+
+typedef struct sim_rundir {
+    char *dir;
+    /* [run] of manifest.ini */
+    char *kind, *version, *commit, *command, *model, *sources_used, *assumptions;
+    uint64_t seed, trials;
+    /* [scenario] of the resolved scenario */
+    char *name, *title, *question;
+    sim_kv *resolved;          /* every other key of the resolved scenario */
+    size_t nresolved;
+    sim_table summary, risks, dict, series, obs, sources; /* ncols == 0 when absent */
+} sim_rundir;
+
+int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err);
+void sim_rundir_free(sim_rundir *rd);
+/* Every trial's value of one trials.csv column (NaN for an empty field). */
+int sim_rundir_column(const sim_rundir *rd, const char *name, double **x, size_t *n, sim_err *err);
+/* The dictionary's description of a column or series ("" if unknown). */
+const char *sim_rundir_describe(const sim_rundir *rd, const char *name);
+/* Outputs the dictionary marks "chart" (or "table" when `table` is set, which
+ * includes chart); returns the count, array malloc'd (strings borrowed). */
+size_t sim_rundir_outputs(const sim_rundir *rd, bool table, const char ***names);
+/* A resolved scenario value ("section.key"), or NULL. */
+const char *sim_rundir_value(const sim_rundir *rd, const char *full);
+
+/* Cell of a table by row and column name; "" when the column is absent. */
+const char *sim_table_get(const sim_table *t, size_t row, const char *col);
+/* First row whose column `col` equals `value`, or -1. */
+long sim_table_find(const sim_table *t, const char *col, const char *value);
+double sim_table_num(const sim_table *t, size_t row, const char *col);
+
+#endif
