@@ -18,6 +18,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model.h"
+#include "sample.h"
 
 #define DT (1.0 / 365.0)
 #define NONE ((size_t)-1)
@@ -134,6 +135,8 @@ typedef struct det {
     double *route;                       /* [(G + 1) * D], row G is the latent pool */
     bool *repat;                         /* [G] */
     long tr_start;                       /* day index of the programme start (may be < 0) */
+    bool *change;                        /* [H]: day 0, and days a period starts or ends after */
+    gsl_ran_discrete_t **route_tab;      /* [G + 1] alias tables of the routes */
     size_t iraq_d;                       /* destination index of iraq */
     /* stream slots */
     size_t s_at_large0, s_transfer, s_iraq, s_latent, s_camp, *s_group;
@@ -143,16 +146,32 @@ typedef struct det {
         o_iraq_escaped, o_first_escape_day;
 } det;
 
-/* per-thread working memory */
-typedef struct scratch {
-    int64_t *held;        /* [F * G] */
-    int64_t *at_large;    /* [G] */
-    int64_t *infil;       /* [D] */
+/* Event clocks of the fast stepper: the day each quiet process next acts. */
+enum { K_EVENT, K_TRICKLE, K_REPAT, K_PER_FACILITY };
+
+/* One trial's state, in per-thread working memory. */
+typedef struct state {
+    int64_t *held;        /* [F * G] detained, by facility and group */
+    int64_t *at_large;    /* [G] escaped, not recaptured, in Syria */
+    int64_t *infil;       /* [D] cumulative leavers by destination */
+    int64_t latent, dispersed, iraq;
     int64_t *esc;         /* [G] escapees of the day at one facility */
-    unsigned *cells, *take; /* MVHG work, [F * G] */
+    unsigned *cells, *take; /* multivariate hypergeometric work, [F * G + G] */
     unsigned *route_n;    /* [D] */
-    double *mult;         /* [NMULT] */
-} scratch;
+    double mu[NMULT];     /* today's multipliers */
+    double rec, ct_rate;  /* recapture fraction; counter-terrorism rate per person-year */
+    int64_t transferred_total, transferred, target;
+    bool halted, active_seen;
+    int64_t escaped, recaptured, repatriated, neutralized, recruits;
+    int64_t escape_events, iraq_breaches, iraq_escaped;
+    long first_escape;
+    int64_t conserved0;
+    /* fast stepper: next event day and "redraw" flag per clock:
+     * facilities (K_PER_FACILITY each), groups at large, latent, camp, Iraq */
+    int64_t *next;
+    bool *dirty;
+    int64_t next_halt;
+} state;
 
 /* ------------------------------------------------------------ compile */
 
@@ -331,11 +350,13 @@ static int compile(sim_inst *inst, sim_err *err)
         }
         if (map_over(e, m->dests, m->D, "destination", &m->route[(size_t)g * m->D], err) != 0) return -1;
     }
+    m->route_tab = sim_calloc(m->G + 1, sizeof *m->route_tab);
     for (size_t g = 0; g <= m->G; g++) {
         const char *who = g < m->G ? m->groups[g] : "latent";
         if (!get(inst, "route", who))
             return sim_errf(err, "%s: route.%s: missing (where leavers of %s go; allowed: [route] %s = "
                                  "destination: share, ...)", sc->path, who, who, who);
+        m->route_tab[g] = gsl_ran_discrete_preproc(m->D, &m->route[g * m->D]);
     }
 
     m->breach_rate = param(inst, "iraq", "breach_rate");
@@ -371,6 +392,14 @@ static int compile(sim_inst *inst, sim_err *err)
         }
     }
     free(pnames);
+    /* days on which multipliers change: day 0 and each period's first day
+     * and the day after its last */
+    m->change = sim_calloc((size_t)m->H, sizeof *m->change);
+    m->change[0] = true;
+    for (size_t p = 0; p < m->P; p++) {
+        if (m->per[p].first > 0 && m->per[p].first < m->H) m->change[m->per[p].first] = true;
+        if (m->per[p].last + 1 > 0 && m->per[p].last + 1 < m->H) m->change[m->per[p].last + 1] = true;
+    }
 
     /* shocks */
     const char **snames;
@@ -470,47 +499,50 @@ static void release(sim_inst *inst)
     free(m->inf_rate);
     free(m->at_large_share);
     free(m->route);
+    for (size_t g = 0; m->route_tab && g <= m->G; g++)
+        if (m->route_tab[g]) gsl_ran_discrete_free(m->route_tab[g]);
+    free(m->route_tab);
+    free(m->change);
     free(m->repat);
     free(m->s_group);
     free(m);
     inst->data = NULL;
 }
 
+static size_t nclocks(const det *m)
+{
+    return K_PER_FACILITY * m->F + m->G + 3;
+}
+
 static void *scratch_alloc(const sim_inst *inst)
 {
     const det *m = inst->data;
-    scratch *s = sim_calloc(1, sizeof *s);
+    state *s = sim_calloc(1, sizeof *s);
     s->held = sim_calloc(m->F * m->G, sizeof *s->held);
     s->at_large = sim_calloc(m->G, sizeof *s->at_large);
     s->infil = sim_calloc(m->D, sizeof *s->infil);
     s->esc = sim_calloc(m->G, sizeof *s->esc);
-    s->cells = sim_calloc(m->F * m->G, sizeof *s->cells);
-    s->take = sim_calloc(m->F * m->G, sizeof *s->take);
+    s->cells = sim_calloc(m->F * m->G + m->G, sizeof *s->cells);
+    s->take = sim_calloc(m->F * m->G + m->G, sizeof *s->take);
     s->route_n = sim_calloc(m->D, sizeof *s->route_n);
-    s->mult = sim_calloc(NMULT, sizeof *s->mult);
+    s->next = sim_calloc(nclocks(m), sizeof *s->next);
+    s->dirty = sim_calloc(nclocks(m), sizeof *s->dirty);
     return s;
 }
 
 static void scratch_free(void *p)
 {
-    scratch *s = p;
+    state *s = p;
     free(s->held), free(s->at_large), free(s->infil), free(s->esc);
-    free(s->cells), free(s->take), free(s->route_n), free(s->mult);
+    free(s->cells), free(s->take), free(s->route_n), free(s->next), free(s->dirty);
     free(s);
 }
 
-/* ------------------------------------------------------------ one trial */
+/* ------------------------------------------------------------ shared pieces of a trial */
 
 static double pday(double rate_per_year)
 {
     return -expm1(-rate_per_year * DT);
-}
-
-static int64_t binom(const gsl_rng *r, double p, int64_t n)
-{
-    if (n <= 0 || p <= 0) return 0;
-    if (p >= 1) return n;
-    return (int64_t)gsl_ran_binomial(r, p, (unsigned)n);
 }
 
 /* Draw t of the N = sum(n) people in k cells uniformly at random without
@@ -529,13 +561,124 @@ static void mvhg(const gsl_rng *r, size_t k, const unsigned *n, unsigned t, unsi
     }
 }
 
+static int64_t fac_total(const det *m, const state *s, size_t f)
+{
+    int64_t n = 0;
+    for (size_t g = 0; g < m->G; g++) n += s->held[f * m->G + g];
+    return n;
+}
+
+static int64_t repat_total(const det *m, const state *s, size_t f)
+{
+    int64_t n = 0;
+    for (size_t g = 0; g < m->G; g++)
+        if (m->repat[g]) n += s->held[f * m->G + g];
+    return n;
+}
+
+/* Day-0 stocks and the trial's derived rates. */
+static int setup(const det *m, const double *th, sim_trial *tr, state *s)
+{
+    const size_t G = m->G, F = m->F;
+    memset(s->infil, 0, m->D * sizeof *s->infil);
+    for (size_t f = 0; f < F; f++) {
+        const facility *fc = &m->fac[f];
+        gsl_ran_multinomial(sim_trial_rng(tr, fc->s_init, 0), G, (unsigned)th[fc->held0], fc->share, s->take);
+        for (size_t g = 0; g < G; g++) s->held[f * G + g] = s->take[g];
+    }
+    s->rec = th[m->recapture];
+    {
+        const gsl_rng *r = sim_trial_rng(tr, m->s_at_large0, 0);
+        int64_t J = (int64_t)th[m->escaped0];
+        int64_t A = J - sim_ran_binomial(r, s->rec, J);
+        gsl_ran_multinomial(r, G, (unsigned)A, m->at_large_share, s->take);
+        for (size_t g = 0; g < G; g++) s->at_large[g] = s->take[g];
+    }
+    s->latent = (int64_t)th[m->latent0];
+    s->dispersed = (int64_t)th[m->dispersed0];
+    s->iraq = (int64_t)th[m->iraq0];
+    int64_t al = 0;
+    for (size_t g = 0; g < G; g++) al += s->at_large[g];
+    /* the same count of operations spreads over the pool the trial drew */
+    s->ct_rate = s->latent + al > 0 ? th[m->ct_removals] / (double)(s->latent + al) : 0;
+    s->transferred_total = (int64_t)th[m->tr_before];
+    s->transferred = 0;
+    s->target = (int64_t)th[m->tr_target];
+    s->halted = s->active_seen = false;
+    s->escaped = s->recaptured = s->repatriated = s->neutralized = s->recruits = 0;
+    s->escape_events = s->iraq_breaches = s->iraq_escaped = 0;
+    s->first_escape = -1;
+    s->conserved0 = s->latent + s->dispersed + s->iraq + al;
+    for (size_t i = 0; i < F * G; i++) s->conserved0 += s->held[i];
+    if (s->conserved0 > (int64_t)2000000000) {
+        sim_errf(tr->err, "trial %llu: %lld people on day 0 (allowed: at most 2,000,000,000)",
+                 (unsigned long long)tr->trial, (long long)s->conserved0);
+        return -1;
+    }
+    return 0;
+}
+
+/* 1. multipliers of the periods active on day t */
+static void multipliers(const det *m, const double *th, state *s, int t)
+{
+    for (int k = 0; k < NMULT; k++) s->mu[k] = 1;
+    for (size_t p = 0; p < m->P; p++) {
+        const period *pe = &m->per[p];
+        if (t < pe->first || t > pe->last) continue;
+        for (int k = 0; k < NMULT; k++)
+            if (pe->mult[k] != NONE) s->mu[k] *= th[pe->mult[k]];
+    }
+}
+
+/* 2. the transfer programme's day, the same in both steppers (it acts on
+ * most days while it runs). Returns whether it changed any holding. */
+static bool transfer_day(const det *m, const double *th, sim_trial *tr, state *s, int t, bool fast)
+{
+    const size_t G = m->G, F = m->F;
+    if (t < m->tr_start || s->halted) return false;
+    int64_t remaining = s->target - s->transferred_total, eligible = 0;
+    for (size_t f = 0; f < F; f++)
+        if (m->fac[f].eligible) eligible += fac_total(m, s, f);
+    if (remaining <= 0 || eligible <= 0) return false;
+    const gsl_rng *r = sim_trial_rng(tr, m->s_transfer, (uint64_t)t + 1);
+    double lam = th[m->tr_rate] * s->mu[M_TRANSFER];
+    int64_t q = lam > 0 ? (int64_t)gsl_ran_poisson(r, lam) : 0;
+    if (q > remaining) q = remaining;
+    if (q > eligible) q = eligible;
+    if (q > 0) {
+        size_t k = 0;
+        for (size_t f = 0; f < F; f++)
+            if (m->fac[f].eligible)
+                for (size_t g = 0; g < G; g++) s->cells[k++] = (unsigned)s->held[f * G + g];
+        mvhg(r, k, s->cells, (unsigned)q, s->take);
+        k = 0;
+        for (size_t f = 0; f < F; f++)
+            if (m->fac[f].eligible)
+                for (size_t g = 0; g < G; g++) s->held[f * G + g] -= s->take[k++];
+        s->iraq += q;
+        s->transferred += q;
+        s->transferred_total += q;
+    }
+    /* the halt hazard acts on the days the programme runs, after the day's transfers */
+    double halt = th[m->tr_halt];
+    if (halt > 0) {
+        if (!fast) {
+            if (gsl_rng_uniform(r) < pday(halt)) s->halted = true;
+        } else {
+            if (!s->active_seen) s->next_halt = t + sim_ran_wait(r, halt * DT);
+            if (s->next_halt == t) s->halted = true;
+        }
+    }
+    s->active_seen = true;
+    return q > 0;
+}
+
 /* Remove an event of `size` escapees (at least 1, capped at the holding)
  * from facility f, chosen uniformly across groups; adds them to esc. */
-static void escape_event(const det *m, scratch *s, size_t f, double size, const gsl_rng *r)
+static void escape_event(const det *m, state *s, size_t f, double size, const gsl_rng *r)
 {
     int64_t *held = &s->held[f * m->G];
-    int64_t total = 0;
-    for (size_t g = 0; g < m->G; g++) total += held[g];
+    int64_t total = fac_total(m, s, f);
     if (total == 0) return;
     int64_t k = (int64_t)round(size);
     if (k < 1) k = 1;
@@ -548,8 +691,104 @@ static void escape_event(const det *m, scratch *s, size_t f, double size, const 
     }
 }
 
-/* Competing risks for a stock of n: rates h_ct and h_inf (already
- * multiplied); returns the leavers and adds the neutralized. */
+/* Of the day's escapees at one facility (s->esc), recapture some at once
+ * and put the rest at large. Returns the day's escapees. */
+static int64_t settle_escapees(const det *m, state *s, const gsl_rng *r, int t)
+{
+    int64_t day = 0;
+    for (size_t g = 0; g < m->G; g++) {
+        if (s->esc[g] == 0) continue;
+        int64_t back = sim_ran_binomial(r, s->rec, s->esc[g]);
+        s->recaptured += back;
+        s->at_large[g] += s->esc[g] - back;
+        day += s->esc[g];
+    }
+    s->escaped += day;
+    if (day > 0 && s->first_escape < 0) s->first_escape = t;
+    return day;
+}
+
+/* Split `leavers` of a pool over the destinations of its route. */
+static void route(const det *m, state *s, size_t who, int64_t leavers, const gsl_rng *r)
+{
+    if (leavers <= 0) return;
+    if (leavers <= 8) {
+        /* a few leavers: one categorical draw each (the same law as the multinomial) */
+        for (int64_t i = 0; i < leavers; i++) s->infil[gsl_ran_discrete(r, m->route_tab[who])]++;
+        return;
+    }
+    gsl_ran_multinomial(r, m->D, (unsigned)leavers, &m->route[who * m->D], s->route_n);
+    for (size_t d = 0; d < m->D; d++) s->infil[d] += s->route_n[d];
+}
+
+/* 9. the day's record, and the conservation check */
+static int record(const sim_inst *inst, const det *m, sim_trial *tr, state *s, int t)
+{
+    int64_t held_sum = 0, al = 0, inf = 0;
+    for (size_t i = 0; i < m->F * m->G; i++) held_sum += s->held[i];
+    for (size_t g = 0; g < m->G; g++) al += s->at_large[g];
+    for (size_t d = 0; d < m->D; d++) inf += s->infil[d];
+    int64_t total = held_sum + al + s->latent + s->dispersed + s->iraq + s->recaptured + s->repatriated +
+                    s->neutralized + inf;
+    if (total != s->conserved0) {
+        char date[11];
+        sim_format_date(inst->start_date + t, date);
+        tr->fail_day = t;
+        sim_errf(tr->err,
+                 "trial %llu, day %d (%s): people not conserved: %lld instead of %lld (a bug in the model; "
+                 "please report it with the scenario and seed)",
+                 (unsigned long long)tr->trial, t, date, (long long)total, (long long)s->conserved0);
+        return -1;
+    }
+    const int H = m->H;
+    sim_trial_record(tr, H, 0, t, held_sum);
+    sim_trial_record(tr, H, 1, t, al);
+    sim_trial_record(tr, H, 2, t, s->latent);
+    sim_trial_record(tr, H, 3, t, s->escaped);
+    sim_trial_record(tr, H, 4, t, inf);
+    sim_trial_record(tr, H, 5, t, s->transferred);
+    return 0;
+}
+
+static void outputs(const det *m, const state *s, double *o)
+{
+    int64_t held_end = 0, al_end = 0, inf_end = 0;
+    for (size_t i = 0; i < m->F * m->G; i++) held_end += s->held[i];
+    for (size_t g = 0; g < m->G; g++) al_end += s->at_large[g];
+    for (size_t d = 0; d < m->D; d++) inf_end += s->infil[d];
+    o[m->o_escaped] = (double)s->escaped;
+    o[m->o_recaptured] = (double)s->recaptured;
+    o[m->o_at_large_end] = (double)al_end;
+    o[m->o_latent_end] = (double)s->latent;
+    o[m->o_force_end] = (double)(al_end + s->latent);
+    o[m->o_transferred] = (double)s->transferred;
+    o[m->o_held_end] = (double)held_end;
+    o[m->o_repatriated] = (double)s->repatriated;
+    o[m->o_neutralized] = (double)s->neutralized;
+    o[m->o_infiltrated] = (double)inf_end;
+    for (size_t d = 0; d < m->D; d++) o[m->o_infil0 + d] = (double)s->infil[d];
+    o[m->o_recruits] = (double)s->recruits;
+    o[m->o_escape_events] = (double)s->escape_events;
+    o[m->o_iraq_breaches] = (double)s->iraq_breaches;
+    o[m->o_iraq_escaped] = (double)s->iraq_escaped;
+    o[m->o_first_escape_day] = s->first_escape < 0 ? NAN : (double)s->first_escape;
+}
+
+/* A breach of Iraqi custody frees Binomial(custody, fraction), counted as
+ * infiltrated.iraq. */
+static void breach(const det *m, const double *th, state *s, const gsl_rng *r)
+{
+    int64_t b = sim_ran_binomial(r, th[m->breach_frac], s->iraq);
+    s->iraq -= b;
+    s->iraq_escaped += b;
+    s->infil[m->iraq_d] += b;
+    s->iraq_breaches++;
+}
+
+/* ------------------------------------------------------------ the naive stepper */
+
+/* Competing risks for a stock: rates h_ct and h_inf per year (multiplied);
+ * returns the leavers and adds the neutralized. */
 static int64_t compete(int64_t *stock, double h_ct, double h_inf, const gsl_rng *r, int64_t *neutralized)
 {
     double h = h_ct + h_inf;
@@ -564,252 +803,284 @@ static int64_t compete(int64_t *stock, double h_ct, double h_inf, const gsl_rng 
     return c[1];
 }
 
-static void route(const det *m, scratch *s, size_t who, int64_t leavers, const gsl_rng *r)
-{
-    if (leavers <= 0) return;
-    gsl_ran_multinomial(r, m->D, (unsigned)leavers, &m->route[who * m->D], s->route_n);
-    for (size_t d = 0; d < m->D; d++) s->infil[d] += s->route_n[d];
-}
-
-static int trial(const sim_inst *inst, const double *th, sim_trial *tr)
+static int trial_daily(const sim_inst *inst, const double *th, sim_trial *tr)
 {
     const det *m = inst->data;
-    scratch *s = tr->scratch;
-    const size_t G = m->G, F = m->F, D = m->D;
-    const int H = m->H;
-
-    /* ---- day 0 stocks */
-    memset(s->infil, 0, D * sizeof *s->infil);
-    for (size_t f = 0; f < F; f++) {
-        const facility *fc = &m->fac[f];
-        gsl_ran_multinomial(sim_trial_rng(tr, fc->s_init, 0), G, (unsigned)th[fc->held0], fc->share, s->take);
-        for (size_t g = 0; g < G; g++) s->held[f * G + g] = s->take[g];
-    }
-    double rec = th[m->recapture];
-    {
-        const gsl_rng *r = sim_trial_rng(tr, m->s_at_large0, 0);
-        int64_t J = (int64_t)th[m->escaped0];
-        int64_t A = J - binom(r, rec, J);
-        gsl_ran_multinomial(r, G, (unsigned)A, m->at_large_share, s->take);
-        for (size_t g = 0; g < G; g++) s->at_large[g] = s->take[g];
-    }
-    int64_t latent = (int64_t)th[m->latent0];
-    int64_t dispersed = (int64_t)th[m->dispersed0];
-    int64_t iraq = (int64_t)th[m->iraq0];
-    int64_t at_large_sum = 0;
-    for (size_t g = 0; g < G; g++) at_large_sum += s->at_large[g];
-    /* the same count of operations spreads over the pool the trial drew */
-    double ct_rate = latent + at_large_sum > 0 ? th[m->ct_removals] / (double)(latent + at_large_sum) : 0;
-
-    int64_t transferred_total = (int64_t)th[m->tr_before], transferred = 0;
-    const int64_t target = (int64_t)th[m->tr_target];
-    bool halted = false;
-    int64_t escaped = 0, recaptured = 0, repatriated = 0, neutralized = 0, recruits = 0;
-    int64_t escape_events = 0, iraq_breaches = 0, iraq_escaped = 0;
-    long first_escape = -1;
-
-    int64_t conserved0 = latent + dispersed + iraq;
-    for (size_t i = 0; i < F * G; i++) conserved0 += s->held[i];
-    for (size_t g = 0; g < G; g++) conserved0 += s->at_large[g];
-    if (conserved0 > (int64_t)2000000000) {
-        sim_errf(tr->err, "trial %llu: %lld people on day 0 (allowed: at most 2,000,000,000)",
-                 (unsigned long long)tr->trial, (long long)conserved0);
-        return -1;
-    }
-
-    const double p_halt = pday(th[m->tr_halt]);
-    const double p_rep = pday(th[m->rep_rate]);
-    const double p_breach = pday(th[m->breach_rate]);
+    state *s = tr->scratch;
+    const size_t G = m->G, F = m->F;
+    if (setup(m, th, tr, s) != 0) return -1;
+    const double p_rep = pday(th[m->rep_rate]), p_breach = pday(th[m->breach_rate]);
     size_t next_shock = 0;
-
-    for (int t = 0; t < H; t++) {
+    for (int t = 0; t < m->H; t++) {
         const uint64_t sub = (uint64_t)t + 1;
-        /* 1. multipliers of the periods active today */
-        double *mu = s->mult;
-        for (int k = 0; k < NMULT; k++) mu[k] = 1;
-        for (size_t p = 0; p < m->P; p++) {
-            const period *pe = &m->per[p];
-            if (t < pe->first || t > pe->last) continue;
-            for (int k = 0; k < NMULT; k++)
-                if (pe->mult[k] != NONE) mu[k] *= th[pe->mult[k]];
-        }
-
-        /* 2. transfer programme */
-        if (t >= m->tr_start && !halted) {
-            int64_t remaining = target - transferred_total;
-            int64_t eligible = 0;
-            size_t k = 0;
-            for (size_t f = 0; f < F; f++)
-                if (m->fac[f].eligible)
-                    for (size_t g = 0; g < G; g++) eligible += s->held[f * G + g];
-            double lam = th[m->tr_rate] * mu[M_TRANSFER];
-            if (remaining > 0 && eligible > 0) {
-                const gsl_rng *r = sim_trial_rng(tr, m->s_transfer, sub);
-                int64_t q = lam > 0 ? (int64_t)gsl_ran_poisson(r, lam) : 0;
-                if (q > remaining) q = remaining;
-                if (q > eligible) q = eligible;
-                if (q > 0) {
-                    for (size_t f = 0; f < F; f++)
-                        if (m->fac[f].eligible)
-                            for (size_t g = 0; g < G; g++) s->cells[k++] = (unsigned)s->held[f * G + g];
-                    mvhg(r, k, s->cells, (unsigned)q, s->take);
-                    k = 0;
-                    for (size_t f = 0; f < F; f++)
-                        if (m->fac[f].eligible)
-                            for (size_t g = 0; g < G; g++) s->held[f * G + g] -= s->take[k++];
-                    iraq += q;
-                    transferred += q;
-                    transferred_total += q;
-                }
-                if (p_halt > 0 && gsl_rng_uniform(r) < p_halt) halted = true;
-            }
-        }
-
+        multipliers(m, th, s, t);
+        transfer_day(m, th, tr, s, t, false);
         /* 3. repatriation */
         if (p_rep > 0)
             for (size_t f = 0; f < F; f++)
                 for (size_t g = 0; g < G; g++) {
                     int64_t *h = &s->held[f * G + g];
                     if (!m->repat[g] || *h == 0) continue;
-                    int64_t x = binom(sim_trial_rng(tr, m->fac[f].s_repat, sub), p_rep, *h);
+                    int64_t x = sim_ran_binomial(sim_trial_rng(tr, m->fac[f].s_repat, sub), p_rep, *h);
                     *h -= x;
-                    repatriated += x;
+                    s->repatriated += x;
                 }
-
         /* 4. escapes, facility by facility */
         for (size_t f = 0; f < F; f++) {
             const facility *fc = &m->fac[f];
             int64_t *held = &s->held[f * G];
-            int64_t total = 0;
-            for (size_t g = 0; g < G; g++) total += held[g];
             bool has_shock = next_shock < m->S && m->shk[next_shock].day == t;
-            if (total == 0) continue;
-            const double pe = pday(th[fc->event_rate] * mu[M_ESCAPE]);
-            const double pt = pday(th[fc->trickle] * mu[M_ESCAPE]);
+            if (fac_total(m, s, f) == 0) continue;
+            const double pe = pday(th[fc->event_rate] * s->mu[M_ESCAPE]);
+            const double pt = pday(th[fc->trickle] * s->mu[M_ESCAPE]);
             if (pe <= 0 && pt <= 0 && !has_shock) continue;
             const gsl_rng *r = sim_trial_rng(tr, fc->s_escape, sub);
             memset(s->esc, 0, G * sizeof *s->esc);
-            int64_t events = 0;
             if (pe > 0 && gsl_rng_uniform(r) < pe) {
                 escape_event(m, s, f, sim_dist_sample(fc->event_size, r), r);
-                events++;
+                s->escape_events++;
             }
-            for (size_t k = next_shock; k < m->S && m->shk[k].day == t; k++) {
-                if (m->shk[k].fac != f) continue;
-                int64_t left = 0;
-                for (size_t g = 0; g < G; g++) left += held[g];
-                if (left == 0) continue;
-                escape_event(m, s, f, th[m->shk[k].size], r);
-                events++;
-            }
+            for (size_t k = next_shock; k < m->S && m->shk[k].day == t; k++)
+                if (m->shk[k].fac == f && fac_total(m, s, f) > 0) {
+                    escape_event(m, s, f, th[m->shk[k].size], r);
+                    s->escape_events++;
+                }
             if (pt > 0)
                 for (size_t g = 0; g < G; g++) {
-                    int64_t x = binom(r, pt, held[g]);
+                    int64_t x = sim_ran_binomial(r, pt, held[g]);
                     held[g] -= x;
                     s->esc[g] += x;
                 }
-            int64_t day_esc = 0;
-            for (size_t g = 0; g < G; g++) {
-                if (s->esc[g] == 0) continue;
-                int64_t back = binom(r, rec, s->esc[g]);
-                recaptured += back;
-                s->at_large[g] += s->esc[g] - back;
-                day_esc += s->esc[g];
+            settle_escapees(m, s, r, t);
+        }
+        while (next_shock < m->S && m->shk[next_shock].day == t) next_shock++;
+        /* 5. breach of Iraqi custody */
+        if (s->iraq > 0 && p_breach > 0) {
+            const gsl_rng *r = sim_trial_rng(tr, m->s_iraq, sub);
+            if (gsl_rng_uniform(r) < p_breach) breach(m, th, s, r);
+        }
+        /* 6. at large: neutralized or leave Syria */
+        const double h_ct = s->ct_rate * s->mu[M_CT];
+        for (size_t g = 0; g < G; g++) {
+            if (s->at_large[g] == 0) continue;
+            const double h_inf = th[m->inf_rate[g]] * s->mu[M_INFILTRATION];
+            if (h_ct + h_inf <= 0) continue;
+            const gsl_rng *r = sim_trial_rng(tr, m->s_group[g], sub);
+            route(m, s, g, compete(&s->at_large[g], h_ct, h_inf, r, &s->neutralized), r);
+        }
+        /* 7. latent pool */
+        if (s->latent > 0) {
+            const double h_inf = th[m->latent_inf] * s->mu[M_INFILTRATION];
+            if (h_ct + h_inf > 0) {
+                const gsl_rng *r = sim_trial_rng(tr, m->s_latent, sub);
+                route(m, s, G, compete(&s->latent, h_ct, h_inf, r, &s->neutralized), r);
             }
-            escape_events += events;
-            escaped += day_esc;
-            if (day_esc > 0 && first_escape < 0) first_escape = t;
+        }
+        /* 8. camp leavers join the latent pool */
+        if (s->dispersed > 0) {
+            double p = pday(th[m->recruit] * s->mu[M_RECRUIT]);
+            int64_t x = sim_ran_binomial(sim_trial_rng(tr, m->s_camp, sub), p, s->dispersed);
+            s->dispersed -= x;
+            s->latent += x;
+            s->recruits += x;
+        }
+        if (record(inst, m, tr, s, t) != 0) return -1;
+    }
+    outputs(m, s, tr->out);
+    return 0;
+}
+
+/* ------------------------------------------------------------ the fast stepper
+ *
+ * Most processes act on few days. For each, an event clock holds the next
+ * day it acts: with a stock of n people each of daily hazard h (per year
+ * times dt), the chance that a day passes with no event is exp(-n h), so the
+ * days to the next event are floor(E / (n h)), E ~ Exp(1) (sim_ran_wait),
+ * and on that day the count is a binomial conditioned on being positive.
+ * This is the daily model's law exactly: the days are independent, and a
+ * clock is drawn afresh (memorylessness) whenever its stock or its
+ * multiplier changes. A clock is marked dirty then, and redrawn from the
+ * current day at its process's place in the day's order. */
+
+/* indices of the clocks that are not per facility */
+static size_t c_group(const det *m, size_t g) { return K_PER_FACILITY * m->F + g; }
+static size_t c_latent(const det *m) { return K_PER_FACILITY * m->F + m->G; }
+static size_t c_camp(const det *m) { return K_PER_FACILITY * m->F + m->G + 1; }
+static size_t c_iraq(const det *m) { return K_PER_FACILITY * m->F + m->G + 2; }
+
+static void held_changed(const det *m, state *s, size_t f)
+{
+    (void)m;
+    s->dirty[f * K_PER_FACILITY + K_TRICKLE] = true;
+    s->dirty[f * K_PER_FACILITY + K_REPAT] = true;
+}
+
+/* Redraw clock c from day t if dirty; then whether it fires on day t. */
+static bool due(state *s, size_t c, int t, double rate_per_day, const gsl_rng *r)
+{
+    if (s->dirty[c]) {
+        int64_t w = sim_ran_wait(r, rate_per_day);
+        s->next[c] = w == INT64_MAX ? INT64_MAX : t + w;
+        s->dirty[c] = false;
+    }
+    return s->next[c] == t;
+}
+
+/* On a day a pool acts: how many of n leave (at least one), split between
+ * neutralized and leaving Syria in proportion to the hazards. */
+static int64_t compete_day(int64_t *stock, double h_ct, double h_inf, const gsl_rng *r, int64_t *neutralized)
+{
+    double h = h_ct + h_inf;
+    int64_t out = sim_ran_binomial_pos(r, pday(h), *stock);
+    int64_t c = sim_ran_binomial(r, h_ct / h, out);
+    *neutralized += c;
+    *stock -= out;
+    return out - c;
+}
+
+/* Split a positive count of `total` people taken uniformly from cells. */
+static void take_uniformly(const gsl_rng *r, size_t k, int64_t *cells, int64_t total, unsigned *scratch_n,
+                           unsigned *take)
+{
+    for (size_t i = 0; i < k; i++) scratch_n[i] = (unsigned)cells[i];
+    mvhg(r, k, scratch_n, (unsigned)total, take);
+    for (size_t i = 0; i < k; i++) cells[i] -= take[i];
+}
+
+static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
+{
+    const det *m = inst->data;
+    state *s = tr->scratch;
+    const size_t G = m->G, F = m->F;
+    if (setup(m, th, tr, s) != 0) return -1;
+    const size_t nc = nclocks(m);
+    for (size_t c = 0; c < nc; c++) s->dirty[c] = true, s->next[c] = INT64_MAX;
+    const double rep_h = th[m->rep_rate] * DT, p_rep = pday(th[m->rep_rate]);
+    const double breach_h = th[m->breach_rate] * DT;
+    size_t next_shock = 0;
+    for (int t = 0; t < m->H; t++) {
+        const uint64_t sub = (uint64_t)t + 1;
+        if (m->change[t]) {
+            multipliers(m, th, s, t);
+            for (size_t c = 0; c < nc; c++) s->dirty[c] = true;
+        }
+        if (transfer_day(m, th, tr, s, t, true))
+            for (size_t f = 0; f < F; f++)
+                if (m->fac[f].eligible) held_changed(m, s, f);
+
+        /* 3. repatriation: one clock per facility over its repatriable detainees */
+        if (rep_h > 0)
+            for (size_t f = 0; f < F; f++) {
+                size_t c = f * K_PER_FACILITY + K_REPAT;
+                if (!s->dirty[c] && s->next[c] > t) continue;
+                int64_t n = repat_total(m, s, f);
+                const gsl_rng *r = sim_trial_rng(tr, m->fac[f].s_repat, sub);
+                if (!due(s, c, t, (double)n * rep_h, r)) continue;
+                int64_t x = sim_ran_binomial_pos(r, p_rep, n);
+                size_t k = 0;
+                for (size_t g = 0; g < G; g++)
+                    if (m->repat[g]) s->cells[k++] = (unsigned)s->held[f * G + g];
+                mvhg(r, k, s->cells, (unsigned)x, s->take);
+                k = 0;
+                for (size_t g = 0; g < G; g++)
+                    if (m->repat[g]) s->held[f * G + g] -= s->take[k++];
+                s->repatriated += x;
+                held_changed(m, s, f);
+            }
+
+        /* 4. escapes: event clock, shocks, trickle clock */
+        for (size_t f = 0; f < F; f++) {
+            const facility *fc = &m->fac[f];
+            size_t ce = f * K_PER_FACILITY + K_EVENT, ct = f * K_PER_FACILITY + K_TRICKLE;
+            bool has_shock = next_shock < m->S && m->shk[next_shock].day == t;
+            bool maybe = has_shock || s->dirty[ce] || s->next[ce] <= t || s->dirty[ct] || s->next[ct] <= t;
+            if (!maybe) continue;
+            const gsl_rng *r = sim_trial_rng(tr, fc->s_escape, sub);
+            memset(s->esc, 0, G * sizeof *s->esc);
+            int64_t before = s->escape_events;
+            /* the event hazard does not depend on the holding; an empty
+             * facility simply has no event */
+            if (due(s, ce, t, th[fc->event_rate] * s->mu[M_ESCAPE] * DT, r)) {
+                s->dirty[ce] = true; /* the next event is drawn from tomorrow */
+                if (fac_total(m, s, f) > 0) {
+                    escape_event(m, s, f, sim_dist_sample(fc->event_size, r), r);
+                    s->escape_events++;
+                }
+            }
+            for (size_t k = next_shock; k < m->S && m->shk[k].day == t; k++)
+                if (m->shk[k].fac == f && fac_total(m, s, f) > 0) {
+                    escape_event(m, s, f, th[m->shk[k].size], r);
+                    s->escape_events++;
+                }
+            if (s->escape_events != before) held_changed(m, s, f);
+            int64_t n = fac_total(m, s, f);
+            double trickle_h = th[fc->trickle] * s->mu[M_ESCAPE] * DT;
+            if (trickle_h > 0 && due(s, ct, t, (double)n * trickle_h, r)) {
+                int64_t x = sim_ran_binomial_pos(r, pday(th[fc->trickle] * s->mu[M_ESCAPE]), n);
+                take_uniformly(r, G, &s->held[f * G], x, s->cells, s->take);
+                for (size_t g = 0; g < G; g++) s->esc[g] += s->take[g];
+                held_changed(m, s, f);
+            }
+            if (settle_escapees(m, s, r, t) > 0)
+                for (size_t g = 0; g < G; g++)
+                    if (s->esc[g]) s->dirty[c_group(m, g)] = true;
         }
         while (next_shock < m->S && m->shk[next_shock].day == t) next_shock++;
 
-        /* 5. breach of Iraqi custody */
-        if (iraq > 0 && p_breach > 0) {
-            const gsl_rng *r = sim_trial_rng(tr, m->s_iraq, sub);
-            if (gsl_rng_uniform(r) < p_breach) {
-                int64_t b = binom(r, th[m->breach_frac], iraq);
-                iraq -= b;
-                iraq_escaped += b;
-                s->infil[m->iraq_d] += b;
-                iraq_breaches++;
+        /* 5. breach of Iraqi custody: its hazard does not depend on the custody */
+        {
+            size_t c = c_iraq(m);
+            if (breach_h > 0 && (s->dirty[c] || s->next[c] <= t) &&
+                due(s, c, t, breach_h, sim_trial_rng(tr, m->s_iraq, sub))) {
+                s->dirty[c] = true;
+                if (s->iraq > 0) breach(m, th, s, sim_trial_rng(tr, m->s_iraq, sub));
             }
         }
 
-        /* 6. at large: neutralized or leave Syria */
-        const double h_ct = ct_rate * mu[M_CT];
+        /* 6. at large, per group */
+        const double h_ct = s->ct_rate * s->mu[M_CT];
         for (size_t g = 0; g < G; g++) {
-            if (s->at_large[g] == 0) continue;
-            const double h_inf = th[m->inf_rate[g]] * mu[M_INFILTRATION];
-            if (h_ct + h_inf <= 0) continue;
+            size_t c = c_group(m, g);
+            if (!s->dirty[c] && s->next[c] > t) continue;
+            const double h_inf = th[m->inf_rate[g]] * s->mu[M_INFILTRATION];
             const gsl_rng *r = sim_trial_rng(tr, m->s_group[g], sub);
-            route(m, s, g, compete(&s->at_large[g], h_ct, h_inf, r, &neutralized), r);
+            if (!due(s, c, t, (double)s->at_large[g] * (h_ct + h_inf) * DT, r)) continue;
+            route(m, s, g, compete_day(&s->at_large[g], h_ct, h_inf, r, &s->neutralized), r);
+            s->dirty[c] = true;
         }
 
         /* 7. latent pool */
-        if (latent > 0) {
-            const double h_inf = th[m->latent_inf] * mu[M_INFILTRATION];
-            if (h_ct + h_inf > 0) {
+        {
+            size_t c = c_latent(m);
+            if (s->dirty[c] || s->next[c] <= t) {
+                const double h_inf = th[m->latent_inf] * s->mu[M_INFILTRATION];
                 const gsl_rng *r = sim_trial_rng(tr, m->s_latent, sub);
-                route(m, s, G, compete(&latent, h_ct, h_inf, r, &neutralized), r);
+                if (due(s, c, t, (double)s->latent * (h_ct + h_inf) * DT, r)) {
+                    route(m, s, G, compete_day(&s->latent, h_ct, h_inf, r, &s->neutralized), r);
+                    s->dirty[c] = true;
+                }
             }
         }
 
         /* 8. camp leavers join the latent pool */
-        if (dispersed > 0) {
-            double p = pday(th[m->recruit] * mu[M_RECRUIT]);
-            if (p > 0) {
-                int64_t x = binom(sim_trial_rng(tr, m->s_camp, sub), p, dispersed);
-                dispersed -= x;
-                latent += x;
-                recruits += x;
+        {
+            size_t c = c_camp(m);
+            if (s->dirty[c] || s->next[c] <= t) {
+                const double h = th[m->recruit] * s->mu[M_RECRUIT];
+                const gsl_rng *r = sim_trial_rng(tr, m->s_camp, sub);
+                if (due(s, c, t, (double)s->dispersed * h * DT, r)) {
+                    int64_t x = sim_ran_binomial_pos(r, pday(h), s->dispersed);
+                    s->dispersed -= x;
+                    s->latent += x;
+                    s->recruits += x;
+                    s->dirty[c] = true;
+                    s->dirty[c_latent(m)] = true;
+                }
             }
         }
-
-        /* 9. the day's record, and the conservation check */
-        int64_t held_sum = 0, al = 0, inf = 0;
-        for (size_t i = 0; i < F * G; i++) held_sum += s->held[i];
-        for (size_t g = 0; g < G; g++) al += s->at_large[g];
-        for (size_t d = 0; d < D; d++) inf += s->infil[d];
-        int64_t total = held_sum + al + latent + dispersed + iraq + recaptured + repatriated + neutralized + inf;
-        if (total != conserved0) {
-            char date[11];
-            sim_format_date(inst->start_date + t, date);
-            tr->fail_day = t;
-            sim_errf(tr->err,
-                     "trial %llu, day %d (%s): people not conserved: %lld instead of %lld (a bug in the model; "
-                     "please report it with the scenario and seed)",
-                     (unsigned long long)tr->trial, t, date, (long long)total, (long long)conserved0);
-            return -1;
-        }
-        sim_trial_record(tr, H, 0, t, held_sum);
-        sim_trial_record(tr, H, 1, t, al);
-        sim_trial_record(tr, H, 2, t, latent);
-        sim_trial_record(tr, H, 3, t, escaped);
-        sim_trial_record(tr, H, 4, t, inf);
-        sim_trial_record(tr, H, 5, t, transferred);
+        if (record(inst, m, tr, s, t) != 0) return -1;
     }
-
-    /* ---- outputs */
-    double *o = tr->out;
-    int64_t held_end = 0, al_end = 0, inf_end = 0;
-    for (size_t i = 0; i < F * G; i++) held_end += s->held[i];
-    for (size_t g = 0; g < G; g++) al_end += s->at_large[g];
-    for (size_t d = 0; d < D; d++) inf_end += s->infil[d];
-    o[m->o_escaped] = (double)escaped;
-    o[m->o_recaptured] = (double)recaptured;
-    o[m->o_at_large_end] = (double)al_end;
-    o[m->o_latent_end] = (double)latent;
-    o[m->o_force_end] = (double)(al_end + latent);
-    o[m->o_transferred] = (double)transferred;
-    o[m->o_held_end] = (double)held_end;
-    o[m->o_repatriated] = (double)repatriated;
-    o[m->o_neutralized] = (double)neutralized;
-    o[m->o_infiltrated] = (double)inf_end;
-    for (size_t d = 0; d < D; d++) o[m->o_infil0 + d] = (double)s->infil[d];
-    o[m->o_recruits] = (double)recruits;
-    o[m->o_escape_events] = (double)escape_events;
-    o[m->o_iraq_breaches] = (double)iraq_breaches;
-    o[m->o_iraq_escaped] = (double)iraq_escaped;
-    o[m->o_first_escape_day] = first_escape < 0 ? NAN : (double)first_escape;
+    outputs(m, s, tr->out);
     return 0;
 }
 
@@ -821,5 +1092,18 @@ const sim_model sim_model_detention = {
     release,
     scratch_alloc,
     scratch_free,
-    trial,
+    trial_fast,
+};
+
+/* The same model stepped naively, every process drawing every day: slower,
+ * kept to check the fast stepper's distributions (tests/test_detention.c). */
+const sim_model sim_model_detention_daily = {
+    "detention_daily",
+    "the detention model stepped day by day without event clocks (for checking; slower)",
+    KEYS,
+    compile,
+    release,
+    scratch_alloc,
+    scratch_free,
+    trial_daily,
 };

@@ -3,9 +3,10 @@
 
 #include "model.h"
 
-extern const sim_model sim_model_detention, sim_model_ishigami, sim_model_sobol_g;
+extern const sim_model sim_model_detention, sim_model_detention_daily, sim_model_ishigami, sim_model_sobol_g;
 
-static const sim_model *const MODELS[] = {&sim_model_detention, &sim_model_ishigami, &sim_model_sobol_g, NULL};
+static const sim_model *const MODELS[] = {&sim_model_detention, &sim_model_ishigami, &sim_model_sobol_g,
+                                             &sim_model_detention_daily, NULL};
 
 const sim_model *const *sim_models(void)
 {

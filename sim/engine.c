@@ -73,10 +73,7 @@ static void worker_init(worker *w, const sim_inst *inst)
 
 static void worker_flush(worker *w)
 {
-    for (size_t c = 0; c < w->ncells; c++) {
-        const int64_t *v = &w->sbuf[c * SLOTS];
-        for (size_t k = 0; k < w->used; k++) sim_hist_add(&w->acc.h[c], v[k]);
-    }
+    for (size_t c = 0; c < w->ncells; c++) sim_hist_add_many(&w->acc.h[c], &w->sbuf[c * SLOTS], w->used);
     w->used = 0;
 }
 

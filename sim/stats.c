@@ -77,6 +77,44 @@ void sim_hist_add(sim_hist *h, int64_t v)
     h->sumsq += (sim_i128)v * v;
 }
 
+void sim_hist_add_many(sim_hist *h, const int64_t *v, size_t n)
+{
+    if (n == 0) return;
+    int64_t lo = v[0], hi = v[0], sum = 0;
+    sim_i128 sumsq = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < lo) lo = v[i];
+        if (v[i] > hi) hi = v[i];
+    }
+    int64_t a = h->n && h->min < lo ? h->min : lo, b = h->n && h->max > hi ? h->max : hi;
+    int64_t base = h->lo >> h->shift;
+    if (h->nbins == 0 || (lo >> h->shift) < base || (hi >> h->shift) - base >= (int64_t)h->nbins) {
+        hist_cover(h, a, b, 0);
+        base = h->lo >> h->shift;
+    }
+    uint32_t *c = h->c - base;
+    const unsigned sh = h->shift;
+    if (hi - lo < (int64_t)1 << 31 && n <= 4096) {
+        /* values of a batch fit a 64-bit sum: add in bulk */
+        for (size_t i = 0; i < n; i++) {
+            c[v[i] >> sh]++;
+            sum += v[i];
+            sumsq += (sim_i128)v[i] * v[i];
+        }
+        h->sum += sum;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            c[v[i] >> sh]++;
+            h->sum += v[i];
+            sumsq += (sim_i128)v[i] * v[i];
+        }
+    }
+    h->sumsq += sumsq;
+    if (h->n == 0 || lo < h->min) h->min = lo;
+    if (h->n == 0 || hi > h->max) h->max = hi;
+    h->n += n;
+}
+
 void sim_hist_merge(sim_hist *dst, const sim_hist *src)
 {
     if (src->n == 0) return;

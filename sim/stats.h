@@ -30,6 +30,8 @@ typedef struct sim_hist {
 void sim_hist_init(sim_hist *h, size_t cap);
 void sim_hist_free(sim_hist *h);
 void sim_hist_add(sim_hist *h, int64_t v);
+/* Add n values v[0], v[stride], ... (faster than n single adds). */
+void sim_hist_add_many(sim_hist *h, const int64_t *v, size_t n);
 /* Add src's counts into dst (src unchanged). */
 void sim_hist_merge(sim_hist *dst, const sim_hist *src);
 double sim_hist_quantile(const sim_hist *h, double p);

@@ -228,6 +228,82 @@ static void test_breach_fraction(void **state)
     release(o, 3);
 }
 
+/* The fast stepper (event clocks) and the naive one (every process every
+ * day) must give the same distribution of every output: two samples of
+ * 12,000 trials each, means within 4.5 combined standard errors and a
+ * two-sample Kolmogorov-Smirnov distance below its 0.001 critical value. */
+static void same_law(const char *path, const char *const *extra, uint64_t n)
+{
+    const char *names[] = {"escaped", "recaptured", "at_large_end", "latent_end", "transferred", "held_end",
+                           "repatriated", "neutralized", "infiltrated", "infiltrated.iraq", "recruits",
+                           "escape_events", "iraq_escaped", "first_escape_day"};
+    size_t k = sizeof names / sizeof *names;
+    const char *sets[16];
+    size_t ns = 0;
+    for (; extra && extra[ns]; ns++) sets[ns] = extra[ns];
+    sets[ns] = NULL;
+    double *fast[16], *daily[16];
+    tu_run(path, sets, n, 777, 0, k, names, fast);
+    sets[ns] = "scenario.model=detention_daily";
+    sets[ns + 1] = NULL;
+    tu_run(path, sets, n, 4242, 0, k, names, daily);
+    for (size_t i = 0; i < k; i++) {
+        size_t na = 0, nb = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (!isnan(fast[i][j])) fast[i][na++] = fast[i][j];
+            if (!isnan(daily[i][j])) daily[i][nb++] = daily[i][j];
+        }
+        moments a = tu_moments(fast[i], na), b = tu_moments(daily[i], nb);
+        double se = sqrt(a.se_mean * a.se_mean + b.se_mean * b.se_mean) + 1e-12;
+        gsl_sort(fast[i], 1, na);
+        gsl_sort(daily[i], 1, nb);
+        double d = 0;
+        for (size_t x = 0, y = 0; x < na && y < nb;) {
+            double v = fast[i][x] < daily[i][y] ? fast[i][x] : daily[i][y];
+            while (x < na && fast[i][x] <= v) x++;
+            while (y < nb && daily[i][y] <= v) y++;
+            d = fmax(d, fabs((double)x / (double)na - (double)y / (double)nb));
+        }
+        double crit = 1.949 * sqrt((double)(na + nb) / ((double)na * (double)nb));
+        if (fabs(a.mean - b.mean) > 4.5 * se || d > crit) {
+            print_error("%s %s: fast mean %.6g, daily mean %.6g (se %.3g); KS %.4f (critical %.4f)\n", path,
+                        names[i], a.mean, b.mean, se, d, crit);
+            fail();
+        }
+        free(fast[i]), free(daily[i]);
+    }
+}
+
+static void test_fast_matches_daily_baseline(void **state)
+{
+    (void)state;
+    same_law("scenarios/baseline.ini", NULL, 12000);
+}
+
+static void test_fast_matches_daily_hindcast(void **state)
+{
+    (void)state;
+    same_law("scenarios/hindcast-2026q1.ini", NULL, 12000);
+}
+
+/* every clock busy: trickle, repatriation, halts, breaches, multiplier changes */
+static void test_fast_matches_daily_busy(void **state)
+{
+    (void)state;
+    const char *sets[] = {"facility.ne_syria_prisons.trickle_rate=uniform(0.05, 0.3)",
+                          "repatriation.rate=uniform(0.2, 0.6)",
+                          "transfer.halt_rate=20",
+                          "transfer.target_total=9000",
+                          "iraq.breach_rate=3",
+                          "period.p.start=2026-06-01",
+                          "period.p.end=2026-08-15",
+                          "period.p.escape=4",
+                          "period.p.infiltration=0.3",
+                          "period.p.recruit=5",
+                          NULL};
+    same_law("scenarios/baseline.ini", sets, 12000);
+}
+
 /* Same seed, same outputs, whatever the thread count. */
 static void test_threads_do_not_matter(void **state)
 {
@@ -251,6 +327,8 @@ int main(void)
         cmocka_unit_test(test_transfer),           cmocka_unit_test(test_transfer_start),
         cmocka_unit_test(test_camp_repatriation_breach), cmocka_unit_test(test_breach_fraction),
         cmocka_unit_test(test_threads_do_not_matter),
+        cmocka_unit_test(test_fast_matches_daily_baseline), cmocka_unit_test(test_fast_matches_daily_hindcast),
+        cmocka_unit_test(test_fast_matches_daily_busy),
     };
     return cmocka_run_group_tests_name("detention", tests, NULL, NULL);
 }
