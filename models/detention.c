@@ -170,7 +170,9 @@ typedef struct state {
      * facilities (K_PER_FACILITY each), groups at large, latent, camp, Iraq */
     int64_t *next;
     bool *dirty;
+    sim_hazard *hz;       /* each clock's hazard, recomputed when it changes */
     int64_t next_halt;
+    bool naive;           /* the daily stepper: GSL's samplers only, as a reference */
 } state;
 
 /* ------------------------------------------------------------ compile */
@@ -527,6 +529,7 @@ static void *scratch_alloc(const sim_inst *inst)
     s->route_n = sim_calloc(m->D, sizeof *s->route_n);
     s->next = sim_calloc(nclocks(m), sizeof *s->next);
     s->dirty = sim_calloc(nclocks(m), sizeof *s->dirty);
+    s->hz = sim_calloc(nclocks(m), sizeof *s->hz);
     return s;
 }
 
@@ -534,7 +537,7 @@ static void scratch_free(void *p)
 {
     state *s = p;
     free(s->held), free(s->at_large), free(s->infil), free(s->esc);
-    free(s->cells), free(s->take), free(s->route_n), free(s->next), free(s->dirty);
+    free(s->cells), free(s->take), free(s->route_n), free(s->next), free(s->dirty), free(s->hz);
     free(s);
 }
 
@@ -548,7 +551,7 @@ static double pday(double rate_per_year)
 /* Draw t of the N = sum(n) people in k cells uniformly at random without
  * replacement (multivariate hypergeometric), by sequential conditional
  * hypergeometric draws. */
-static void mvhg(const gsl_rng *r, size_t k, const unsigned *n, unsigned t, unsigned *take)
+static void mvhg(const state *s, const gsl_rng *r, size_t k, const unsigned *n, unsigned t, unsigned *take)
 {
     unsigned long rest = 0;
     for (size_t i = 0; i < k; i++) rest += n[i];
@@ -556,9 +559,17 @@ static void mvhg(const gsl_rng *r, size_t k, const unsigned *n, unsigned t, unsi
         rest -= n[i];
         if (t == 0) take[i] = 0;
         else if (rest == 0) take[i] = t;
-        else take[i] = gsl_ran_hypergeometric(r, n[i], (unsigned)rest, t);
+        else if (s->naive) take[i] = gsl_ran_hypergeometric(r, n[i], (unsigned)rest, t);
+        else take[i] = (unsigned)sim_ran_hypergeometric(r, n[i], rest, t);
         t -= take[i];
     }
+}
+
+static int64_t binom(const state *s, const gsl_rng *r, double p, int64_t n)
+{
+    if (!s->naive) return sim_ran_binomial(r, p, n);
+    if (n <= 0 || p <= 0) return 0;
+    return p >= 1 ? n : (int64_t)gsl_ran_binomial(r, p, (unsigned)n);
 }
 
 static int64_t fac_total(const det *m, const state *s, size_t f)
@@ -590,7 +601,7 @@ static int setup(const det *m, const double *th, sim_trial *tr, state *s)
     {
         const gsl_rng *r = sim_trial_rng(tr, m->s_at_large0, 0);
         int64_t J = (int64_t)th[m->escaped0];
-        int64_t A = J - sim_ran_binomial(r, s->rec, J);
+        int64_t A = J - binom(s, r, s->rec, J);
         gsl_ran_multinomial(r, G, (unsigned)A, m->at_large_share, s->take);
         for (size_t g = 0; g < G; g++) s->at_large[g] = s->take[g];
     }
@@ -650,7 +661,7 @@ static bool transfer_day(const det *m, const double *th, sim_trial *tr, state *s
         for (size_t f = 0; f < F; f++)
             if (m->fac[f].eligible)
                 for (size_t g = 0; g < G; g++) s->cells[k++] = (unsigned)s->held[f * G + g];
-        mvhg(r, k, s->cells, (unsigned)q, s->take);
+        mvhg(s, r, k, s->cells, (unsigned)q, s->take);
         k = 0;
         for (size_t f = 0; f < F; f++)
             if (m->fac[f].eligible)
@@ -684,7 +695,7 @@ static void escape_event(const det *m, state *s, size_t f, double size, const gs
     if (k < 1) k = 1;
     if (k > total) k = total;
     for (size_t g = 0; g < m->G; g++) s->cells[g] = (unsigned)held[g];
-    mvhg(r, m->G, s->cells, (unsigned)k, s->take);
+    mvhg(s, r, m->G, s->cells, (unsigned)k, s->take);
     for (size_t g = 0; g < m->G; g++) {
         held[g] -= s->take[g];
         s->esc[g] += s->take[g];
@@ -698,7 +709,7 @@ static int64_t settle_escapees(const det *m, state *s, const gsl_rng *r, int t)
     int64_t day = 0;
     for (size_t g = 0; g < m->G; g++) {
         if (s->esc[g] == 0) continue;
-        int64_t back = sim_ran_binomial(r, s->rec, s->esc[g]);
+        int64_t back = binom(s, r, s->rec, s->esc[g]);
         s->recaptured += back;
         s->at_large[g] += s->esc[g] - back;
         day += s->esc[g];
@@ -778,7 +789,7 @@ static void outputs(const det *m, const state *s, double *o)
  * infiltrated.iraq. */
 static void breach(const det *m, const double *th, state *s, const gsl_rng *r)
 {
-    int64_t b = sim_ran_binomial(r, th[m->breach_frac], s->iraq);
+    int64_t b = binom(s, r, th[m->breach_frac], s->iraq);
     s->iraq -= b;
     s->iraq_escaped += b;
     s->infil[m->iraq_d] += b;
@@ -808,6 +819,7 @@ static int trial_daily(const sim_inst *inst, const double *th, sim_trial *tr)
     const det *m = inst->data;
     state *s = tr->scratch;
     const size_t G = m->G, F = m->F;
+    s->naive = true;
     if (setup(m, th, tr, s) != 0) return -1;
     const double p_rep = pday(th[m->rep_rate]), p_breach = pday(th[m->breach_rate]);
     size_t next_shock = 0;
@@ -821,7 +833,7 @@ static int trial_daily(const sim_inst *inst, const double *th, sim_trial *tr)
                 for (size_t g = 0; g < G; g++) {
                     int64_t *h = &s->held[f * G + g];
                     if (!m->repat[g] || *h == 0) continue;
-                    int64_t x = sim_ran_binomial(sim_trial_rng(tr, m->fac[f].s_repat, sub), p_rep, *h);
+                    int64_t x = binom(s, sim_trial_rng(tr, m->fac[f].s_repat, sub), p_rep, *h);
                     *h -= x;
                     s->repatriated += x;
                 }
@@ -847,7 +859,7 @@ static int trial_daily(const sim_inst *inst, const double *th, sim_trial *tr)
                 }
             if (pt > 0)
                 for (size_t g = 0; g < G; g++) {
-                    int64_t x = sim_ran_binomial(r, pt, held[g]);
+                    int64_t x = binom(s, r, pt, held[g]);
                     held[g] -= x;
                     s->esc[g] += x;
                 }
@@ -879,7 +891,7 @@ static int trial_daily(const sim_inst *inst, const double *th, sim_trial *tr)
         /* 8. camp leavers join the latent pool */
         if (s->dispersed > 0) {
             double p = pday(th[m->recruit] * s->mu[M_RECRUIT]);
-            int64_t x = sim_ran_binomial(sim_trial_rng(tr, m->s_camp, sub), p, s->dispersed);
+            int64_t x = binom(s, sim_trial_rng(tr, m->s_camp, sub), p, s->dispersed);
             s->dispersed -= x;
             s->latent += x;
             s->recruits += x;
@@ -926,24 +938,38 @@ static bool due(state *s, size_t c, int t, double rate_per_day, const gsl_rng *r
     return s->next[c] == t;
 }
 
-/* On a day a pool acts: how many of n leave (at least one), split between
- * neutralized and leaving Syria in proportion to the hazards. */
-static int64_t compete_day(int64_t *stock, double h_ct, double h_inf, const gsl_rng *r, int64_t *neutralized)
+/* A busy pool (an expected DAILY events a day or more) draws its count every
+ * day; a quiet one waits on its clock. Both are the daily binomial exactly. */
+#define DAILY 0.7
+
+/* Today's events among n people of daily hazard h, through clock c. */
+static int64_t pool_count(state *s, size_t c, int t, int64_t n, double h, const gsl_rng *r)
 {
-    double h = h_ct + h_inf;
-    int64_t out = sim_ran_binomial_pos(r, pday(h), *stock);
-    int64_t c = sim_ran_binomial(r, h_ct / h, out);
+    if (s->hz[c].h != h) s->hz[c] = sim_hazard_make(h);
+    if ((double)n * h >= DAILY) {
+        s->dirty[c] = true; /* back on a clock later: draw it afresh */
+        return sim_ran_binomial_h(r, &s->hz[c], n);
+    }
+    if (!due(s, c, t, (double)n * h, r)) return 0;
+    s->dirty[c] = true;
+    return sim_ran_binomial_h_pos(r, &s->hz[c], n);
+}
+
+/* Of `out` people leaving a pool, those neutralized (the rest leave Syria),
+ * in proportion to the hazards. */
+static int64_t split_ct(const state *s, const gsl_rng *r, int64_t out, double h_ct, double h_inf, int64_t *neutralized)
+{
+    int64_t c = binom(s, r, h_ct / (h_ct + h_inf), out);
     *neutralized += c;
-    *stock -= out;
     return out - c;
 }
 
 /* Split a positive count of `total` people taken uniformly from cells. */
-static void take_uniformly(const gsl_rng *r, size_t k, int64_t *cells, int64_t total, unsigned *scratch_n,
-                           unsigned *take)
+static void take_uniformly(const state *s, const gsl_rng *r, size_t k, int64_t *cells, int64_t total,
+                           unsigned *scratch_n, unsigned *take)
 {
     for (size_t i = 0; i < k; i++) scratch_n[i] = (unsigned)cells[i];
-    mvhg(r, k, scratch_n, (unsigned)total, take);
+    mvhg(s, r, k, scratch_n, (unsigned)total, take);
     for (size_t i = 0; i < k; i++) cells[i] -= take[i];
 }
 
@@ -952,10 +978,11 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
     const det *m = inst->data;
     state *s = tr->scratch;
     const size_t G = m->G, F = m->F;
+    s->naive = false;
     if (setup(m, th, tr, s) != 0) return -1;
     const size_t nc = nclocks(m);
     for (size_t c = 0; c < nc; c++) s->dirty[c] = true, s->next[c] = INT64_MAX;
-    const double rep_h = th[m->rep_rate] * DT, p_rep = pday(th[m->rep_rate]);
+    const double rep_h = th[m->rep_rate] * DT;
     const double breach_h = th[m->breach_rate] * DT;
     size_t next_shock = 0;
     for (int t = 0; t < m->H; t++) {
@@ -975,12 +1002,16 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
                 if (!s->dirty[c] && s->next[c] > t) continue;
                 int64_t n = repat_total(m, s, f);
                 const gsl_rng *r = sim_trial_rng(tr, m->fac[f].s_repat, sub);
-                if (!due(s, c, t, (double)n * rep_h, r)) continue;
-                int64_t x = sim_ran_binomial_pos(r, p_rep, n);
+                if (n == 0) {
+                    s->dirty[c] = false, s->next[c] = INT64_MAX; /* holdings only shrink */
+                    continue;
+                }
+                int64_t x = pool_count(s, c, t, n, rep_h, r);
+                if (x == 0) continue;
                 size_t k = 0;
                 for (size_t g = 0; g < G; g++)
                     if (m->repat[g]) s->cells[k++] = (unsigned)s->held[f * G + g];
-                mvhg(r, k, s->cells, (unsigned)x, s->take);
+                mvhg(s, r, k, s->cells, (unsigned)x, s->take);
                 k = 0;
                 for (size_t g = 0; g < G; g++)
                     if (m->repat[g]) s->held[f * G + g] -= s->take[k++];
@@ -1015,9 +1046,11 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
             if (s->escape_events != before) held_changed(m, s, f);
             int64_t n = fac_total(m, s, f);
             double trickle_h = th[fc->trickle] * s->mu[M_ESCAPE] * DT;
-            if (trickle_h > 0 && due(s, ct, t, (double)n * trickle_h, r)) {
-                int64_t x = sim_ran_binomial_pos(r, pday(th[fc->trickle] * s->mu[M_ESCAPE]), n);
-                take_uniformly(r, G, &s->held[f * G], x, s->cells, s->take);
+            int64_t x = 0;
+            if (trickle_h > 0 && n > 0) x = pool_count(s, ct, t, n, trickle_h, r);
+            else s->dirty[ct] = false, s->next[ct] = INT64_MAX; /* nothing to trickle until it changes */
+            if (x > 0) {
+                take_uniformly(s, r, G, &s->held[f * G], x, s->cells, s->take);
                 for (size_t g = 0; g < G; g++) s->esc[g] += s->take[g];
                 held_changed(m, s, f);
             }
@@ -1043,21 +1076,27 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
             size_t c = c_group(m, g);
             if (!s->dirty[c] && s->next[c] > t) continue;
             const double h_inf = th[m->inf_rate[g]] * s->mu[M_INFILTRATION];
+            if (s->at_large[g] == 0 || h_ct + h_inf <= 0) {
+                s->dirty[c] = false, s->next[c] = INT64_MAX;
+                continue;
+            }
             const gsl_rng *r = sim_trial_rng(tr, m->s_group[g], sub);
-            if (!due(s, c, t, (double)s->at_large[g] * (h_ct + h_inf) * DT, r)) continue;
-            route(m, s, g, compete_day(&s->at_large[g], h_ct, h_inf, r, &s->neutralized), r);
-            s->dirty[c] = true;
+            int64_t out = pool_count(s, c, t, s->at_large[g], (h_ct + h_inf) * DT, r);
+            if (out == 0) continue;
+            s->at_large[g] -= out;
+            route(m, s, g, split_ct(s, r, out, h_ct, h_inf, &s->neutralized), r);
         }
 
         /* 7. latent pool */
         {
             size_t c = c_latent(m);
-            if (s->dirty[c] || s->next[c] <= t) {
-                const double h_inf = th[m->latent_inf] * s->mu[M_INFILTRATION];
+            const double h_inf = th[m->latent_inf] * s->mu[M_INFILTRATION];
+            if ((s->dirty[c] || s->next[c] <= t) && s->latent > 0 && h_ct + h_inf > 0) {
                 const gsl_rng *r = sim_trial_rng(tr, m->s_latent, sub);
-                if (due(s, c, t, (double)s->latent * (h_ct + h_inf) * DT, r)) {
-                    route(m, s, G, compete_day(&s->latent, h_ct, h_inf, r, &s->neutralized), r);
-                    s->dirty[c] = true;
+                int64_t out = pool_count(s, c, t, s->latent, (h_ct + h_inf) * DT, r);
+                if (out > 0) {
+                    s->latent -= out;
+                    route(m, s, G, split_ct(s, r, out, h_ct, h_inf, &s->neutralized), r);
                 }
             }
         }
@@ -1065,15 +1104,14 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
         /* 8. camp leavers join the latent pool */
         {
             size_t c = c_camp(m);
-            if (s->dirty[c] || s->next[c] <= t) {
-                const double h = th[m->recruit] * s->mu[M_RECRUIT];
+            const double h = th[m->recruit] * s->mu[M_RECRUIT] * DT;
+            if ((s->dirty[c] || s->next[c] <= t) && s->dispersed > 0 && h > 0) {
                 const gsl_rng *r = sim_trial_rng(tr, m->s_camp, sub);
-                if (due(s, c, t, (double)s->dispersed * h * DT, r)) {
-                    int64_t x = sim_ran_binomial_pos(r, pday(h), s->dispersed);
+                int64_t x = pool_count(s, c, t, s->dispersed, h, r);
+                if (x > 0) {
                     s->dispersed -= x;
                     s->latent += x;
                     s->recruits += x;
-                    s->dirty[c] = true;
                     s->dirty[c_latent(m)] = true;
                 }
             }

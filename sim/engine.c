@@ -13,8 +13,7 @@
 #include "rng.h"
 
 #define BLOCK 2048  /* trials handed back per block */
-#define SLOTS 64    /* trials a worker buffers before updating its series histograms */
-#define SERIES_CAP (1u << 14) /* bins per (series, day) before bins widen */
+#define SERIES_CELLS ((size_t)4 << 20) /* (value bin, day) cells per series grid: 16 MiB */
 
 volatile int sim_interrupted = 0;
 
@@ -24,27 +23,29 @@ int sim_threads_default(void)
     return n > 0 ? n : 1;
 }
 
+size_t sim_series_cap(int horizon)
+{
+    return SERIES_CELLS / (size_t)(horizon > 0 ? horizon : 1);
+}
+
 void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst)
 {
     a->nseries = inst->nseries;
     a->horizon = inst->horizon;
-    size_t n = a->nseries * (size_t)a->horizon;
-    a->h = sim_calloc(n ? n : 1, sizeof *a->h);
-    for (size_t i = 0; i < n; i++) sim_hist_init(&a->h[i], SERIES_CAP);
+    a->g = sim_calloc(a->nseries + 1, sizeof *a->g);
+    for (size_t i = 0; i < a->nseries; i++) sim_sgrid_init(&a->g[i], a->horizon, sim_series_cap(a->horizon));
 }
 
 void sim_seriesacc_free(sim_seriesacc *a)
 {
-    size_t n = a->nseries * (size_t)a->horizon;
-    for (size_t i = 0; i < n; i++) sim_hist_free(&a->h[i]);
-    free(a->h);
+    for (size_t i = 0; i < a->nseries; i++) sim_sgrid_free(&a->g[i]);
+    free(a->g);
     memset(a, 0, sizeof *a);
 }
 
 void sim_seriesacc_merge(sim_seriesacc *dst, const sim_seriesacc *src)
 {
-    size_t n = dst->nseries * (size_t)dst->horizon;
-    for (size_t i = 0; i < n; i++) sim_hist_merge(&dst->h[i], &src->h[i]);
+    for (size_t i = 0; i < dst->nseries; i++) sim_sgrid_merge(&dst->g[i], &src->g[i]);
 }
 
 typedef struct worker {
@@ -52,9 +53,7 @@ typedef struct worker {
     gsl_rng **rng;     /* the model's streams */
     uint64_t *rng_sub;
     void *scratch;
-    int64_t *sbuf;     /* [cell][SLOTS] */
-    size_t used;
-    size_t ncells;
+    int64_t *sbuf;     /* one trial's series: [series * horizon + day] */
     sim_seriesacc acc;
 } worker;
 
@@ -66,15 +65,8 @@ static void worker_init(worker *w, const sim_inst *inst)
     for (size_t i = 0; i < inst->nstream; i++) w->rng[i] = sim_rng_alloc();
     w->rng_sub = sim_calloc(inst->nstream + 1, sizeof *w->rng_sub);
     w->scratch = inst->model->scratch_alloc ? inst->model->scratch_alloc(inst) : NULL;
-    w->ncells = inst->nseries * (size_t)inst->horizon;
-    w->sbuf = sim_calloc(w->ncells * SLOTS + 1, sizeof *w->sbuf);
+    w->sbuf = sim_calloc(inst->nseries * (size_t)inst->horizon + 1, sizeof *w->sbuf);
     sim_seriesacc_init(&w->acc, inst);
-}
-
-static void worker_flush(worker *w)
-{
-    for (size_t c = 0; c < w->ncells; c++) sim_hist_add_many(&w->acc.h[c], &w->sbuf[c * SLOTS], w->used);
-    w->used = 0;
 }
 
 static void worker_free(worker *w, const sim_inst *inst)
@@ -123,7 +115,7 @@ int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *s
                 else sim_inst_sample(inst, cfg->seed, trial, w.prng, th);
                 for (size_t s = 0; s < inst->nstream; s++) w.rng_sub[s] = UINT64_MAX;
                 sim_trial tr = {cfg->seed, trial, inner, w.rng, w.rng_sub, inst->stream, &out[i * no],
-                                &w.sbuf[w.used], SLOTS, w.scratch, -1, &terr};
+                                w.sbuf, 1, w.scratch, -1, &terr};
                 if (inst->model->trial(inst, th, &tr) != 0) {
 #pragma omp critical(sim_engine_err)
                     if (!failed) {
@@ -132,7 +124,9 @@ int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *s
                     }
                     continue;
                 }
-                if (cfg->want_series && w.ncells && ++w.used == SLOTS) worker_flush(&w);
+                if (cfg->want_series)
+                    for (size_t s = 0; s < inst->nseries; s++)
+                        sim_sgrid_add(&w.acc.g[s], &w.sbuf[s * (size_t)inst->horizon]);
                 if (rows) {
                     sim_buf_clear(&rows[i]);
                     cfg->row(cfg->row_user, d, th, &out[i * no], &rows[i]);
@@ -153,7 +147,6 @@ int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *s
                 sim_progress_update(&prog, done);
             }
         }
-        if (cfg->want_series && w.used) worker_flush(&w);
 #pragma omp critical(sim_engine_merge)
         if (series && cfg->want_series) sim_seriesacc_merge(series, &w.acc);
         worker_free(&w, inst);

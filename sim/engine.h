@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "inst.h"
+#include "sgrid.h"
 #include "stats.h"
 
 /* Results of consecutive trials first .. first+n-1. */
@@ -45,14 +46,16 @@ typedef struct sim_runcfg {
     bool want_series;      /* accumulate the daily series */
 } sim_runcfg;
 
-/* Daily series statistics: one histogram per (series, day). */
+/* Daily series statistics: one grid of (value, day) counts per series. */
 typedef struct sim_seriesacc {
     size_t nseries;
     int horizon;
-    sim_hist *h; /* [s * horizon + t] */
+    sim_sgrid *g; /* [series] */
 } sim_seriesacc;
 
 void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst);
+/* Most value bins of a series grid over `horizon` days (16 MiB of counts). */
+size_t sim_series_cap(int horizon);
 void sim_seriesacc_free(sim_seriesacc *a);
 void sim_seriesacc_merge(sim_seriesacc *dst, const sim_seriesacc *src);
 

@@ -142,16 +142,18 @@ void sim_write_series(sim_buf *b, const sim_inst *inst, const sim_runstats *rs)
     header(&r, SIM_SERIES_COLUMNS);
     for (size_t s = 0; s < inst->nseries; s++)
         for (int t = 0; t < inst->horizon; t++) {
-            const sim_hist *h = &rs->series.h[s * (size_t)inst->horizon + (size_t)t];
+            const sim_sgrid *g = &rs->series.g[s];
             char date[11];
+            double q[9];
             sim_format_date(inst->start_date + t, date);
+            sim_sgrid_quantiles(g, t, SIM_SERIES_P, 9, q);
             sim_csv_str(&r, inst->series[s]);
             sim_csv_int(&r, t);
             sim_csv_str(&r, date);
-            sim_csv_int(&r, (long long)h->n);
-            sim_csv_stat(&r, sim_hist_mean(h));
-            for (int k = 0; k < 9; k++) sim_csv_stat(&r, sim_hist_quantile(h, SIM_SERIES_P[k]));
-            sim_csv_int(&r, (long long)sim_hist_resolution(h));
+            sim_csv_int(&r, (long long)g->n);
+            sim_csv_stat(&r, sim_sgrid_mean(g, t));
+            for (int k = 0; k < 9; k++) sim_csv_stat(&r, q[k]);
+            sim_csv_int(&r, (long long)sim_sgrid_resolution(g));
             sim_csv_end(&r);
         }
     *b = r.buf;
@@ -161,16 +163,16 @@ void sim_obs_compare(const sim_inst *inst, sim_runstats *rs, size_t i, sim_obs_c
 {
     const sim_observation *ob = &inst->obs[i];
     if (ob->is_series) {
-        const sim_hist *h = &rs->series.h[ob->index * (size_t)inst->horizon + (size_t)ob->day];
-        sim_acc tmp;
-        memset(&tmp, 0, sizeof tmp);
-        tmp.integer = true;
-        tmp.h = *h;
-        c->pct_low = sim_acc_percentile(&tmp, ob->low);
-        c->pct_high = sim_acc_percentile(&tmp, ob->high);
-        c->p5 = sim_hist_quantile(h, 0.05);
-        c->p50 = sim_hist_quantile(h, 0.5);
-        c->p95 = sim_hist_quantile(h, 0.95);
+        const sim_sgrid *g = &rs->series.g[ob->index];
+        uint64_t lt, eq;
+        sim_sgrid_count(g, ob->day, ob->low, &lt, &eq);
+        c->pct_low = g->n ? 100.0 * ((double)lt + 0.5 * (double)eq) / (double)g->n : NAN;
+        sim_sgrid_count(g, ob->day, ob->high, &lt, &eq);
+        c->pct_high = g->n ? 100.0 * ((double)lt + 0.5 * (double)eq) / (double)g->n : NAN;
+        static const double P3[3] = {0.05, 0.5, 0.95};
+        double q[3];
+        sim_sgrid_quantiles(g, ob->day, P3, 3, q);
+        c->p5 = q[0], c->p50 = q[1], c->p95 = q[2];
     } else {
         sim_acc *a = &rs->acc[ob->index];
         c->pct_low = sim_acc_percentile(a, ob->low);

@@ -1,12 +1,16 @@
 /* sample.h - counting draws the daily models need beyond GSL's, all exact
- * in distribution (tested against the exact probability mass functions):
+ * in distribution (tests/test_sample.c checks each against its exact
+ * probability mass function):
  *
- * - the number of days until a stock of n people, each with daily event
- *   probability P = 1 - exp(-h), first has an event (the waiting time of a
- *   process that is quiet most days: one draw instead of one a day);
- * - a binomial count given that it is at least one (the count on that day);
- * - a binomial sampler for small means that inverts the CDF from
- *   (1 - p)^n = exp(n log1p(-p)) instead of GSL's gsl_pow_uint loop. */
+ * - the number of days until a stock of n people, each with daily hazard
+ *   h (so daily event probability 1 - exp(-h)), first has an event: the
+ *   waiting time of a process that is quiet most days, one draw instead of
+ *   one a day;
+ * - binomial counts for such a stock, with or without the condition that
+ *   the count is at least one, parameterised by the hazard so that
+ *   (1 - p)^n is exp(-n h): no log1p, no gsl_pow_uint loop;
+ * - a hypergeometric draw that inverts from the mode, so that drawing
+ *   t of N costs O(sd) rather than GSL's O(t). */
 #ifndef SIM_SAMPLE_H
 #define SIM_SAMPLE_H
 
@@ -14,15 +18,29 @@
 
 #include <gsl/gsl_rng.h>
 
-/* Days d >= 0 until the first event of a stock whose daily chance of no
- * event is exp(-rate), rate = n h (n people, per-day hazard h each):
- * P(d >= k) = exp(-k rate). Returns INT64_MAX when rate is 0. */
+/* Days d >= 0 until the first event of a stock whose chance of a day
+ * without events is exp(-rate) (rate = n h): P(d >= k) = exp(-k rate).
+ * INT64_MAX when rate is 0. */
 int64_t sim_ran_wait(const gsl_rng *r, double rate);
 
-/* Binomial(n, p) conditioned on being >= 1 (n >= 1, 0 < p <= 1). */
-int64_t sim_ran_binomial_pos(const gsl_rng *r, double p, int64_t n);
+/* A daily hazard h with the numbers the binomials below need, computed once:
+ * p = 1 - exp(-h), odds = p / (1 - p) = exp(h) - 1. */
+typedef struct sim_hazard {
+    double h, p, odds;
+} sim_hazard;
 
-/* Binomial(n, p): inversion for small means, GSL's BTPE otherwise. */
+sim_hazard sim_hazard_make(double h);
+/* Binomial(n, 1 - exp(-h)): each of n people has an event with hazard h. */
+int64_t sim_ran_binomial_h(const gsl_rng *r, const sim_hazard *hz, int64_t n);
+/* The same count conditioned on being at least one (n >= 1, h > 0). */
+int64_t sim_ran_binomial_h_pos(const gsl_rng *r, const sim_hazard *hz, int64_t n);
+
+/* Binomial(n, p): Bernoulli trials for n <= 8, inversion for small means,
+ * GSL's BTPE otherwise. */
 int64_t sim_ran_binomial(const gsl_rng *r, double p, int64_t n);
+
+/* Hypergeometric: successes in t draws without replacement from n1
+ * successes and n2 failures. */
+uint64_t sim_ran_hypergeometric(const gsl_rng *r, uint64_t n1, uint64_t n2, uint64_t t);
 
 #endif

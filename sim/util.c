@@ -332,7 +332,16 @@ void sim_format_num(double x, char out[32])
         return;
     }
     if (x == floor(x) && fabs(x) < 9007199254740992.0) {
-        snprintf(out, 32, "%.0f", x);
+        /* whole numbers: digits by hand, the common case in trials.csv */
+        long long v = (long long)x;
+        char tmp[24];
+        int n = 0;
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        do tmp[n++] = (char)('0' + u % 10); while (u /= 10);
+        int k = 0;
+        if (v < 0) out[k++] = '-';
+        while (n) out[k++] = tmp[--n];
+        out[k] = '\0';
         return;
     }
     for (int prec = 15; prec <= 17; prec++) {
