@@ -120,6 +120,8 @@ def main(argv=None):
             % ("column", "nA", "nB", "mean A", "mean B", "z", "A p5 / p50 / p95",
                "B p5 / p50 / p95", "KS D", "crit", "verdict"))
     failures = []
+    worst_z = (0.0, "")
+    worst_d = (0.0, "")
     for title, group in (("outputs", outs), ("sampled parameters", pars)):
         if not group:
             continue
@@ -162,7 +164,12 @@ def main(argv=None):
                      D, crit, verdict))
             if bad:
                 failures.append(name)
+            if abs(z) > worst_z[0]:
+                worst_z = (abs(z), name)
+            if D / crit > worst_d[0]:
+                worst_d = (D / crit, name)
     print()
+    print("largest |z| %.2f (%s); largest KS D / D_crit %.2f (%s)" % (worst_z + worst_d))
     if failures:
         print("DIFFER: %d column(s): %s" % (len(failures), ", ".join(failures)))
         return 1

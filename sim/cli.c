@@ -122,3 +122,26 @@ void sim_cli_signals(void)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 }
+
+char *sim_cli_command(const char *cmd, int argc, char **argv)
+{
+    /* the arguments that decide the results, in order; not -j, -o, -f, -q
+     * or --resume, which do not */
+    sim_buf b;
+    sim_buf_init(&b);
+    sim_buf_printf(&b, "riskmc %s", cmd);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-j") || !strcmp(a, "-o") || !strcmp(a, "--threads") || !strcmp(a, "--out")) {
+            i++;
+            continue;
+        }
+        if (!strcmp(a, "-f") || !strcmp(a, "--force") || !strcmp(a, "-q") || !strcmp(a, "--quiet") ||
+            !strncmp(a, "--threads=", 10) || !strncmp(a, "--out=", 6) || !strcmp(a, "--resume") ||
+            (a[0] == '-' && a[1] == 'j' && a[2]) || (a[0] == '-' && a[1] == 'o' && a[2]))
+            continue;
+        sim_buf_putc(&b, ' ');
+        sim_cli_shell_quote(&b, a);
+    }
+    return sim_buf_take(&b);
+}

@@ -61,6 +61,8 @@ int sim_cli_count(const char *what, const char *arg, uint64_t lo, uint64_t hi, u
 char *sim_cli_outdir(const sim_common *c, const sim_inst *inst, const char *suffix);
 /* Quote an argument for a shell command line that reproduces a run. */
 void sim_cli_shell_quote(sim_buf *b, const char *s);
+/* The command line that reproduces a run (without -j, -o, -f, -q, --resume). */
+char *sim_cli_command(const char *cmd, int argc, char **argv);
 /* Install SIGINT/SIGTERM handlers that stop runs cleanly. */
 void sim_cli_signals(void);
 
@@ -70,5 +72,11 @@ int sim_cmd_show(int argc, char **argv);
 int sim_cmd_sources(int argc, char **argv);
 int sim_cmd_plot(int argc, char **argv);
 int sim_cmd_report(int argc, char **argv);
+int sim_cmd_sweep(int argc, char **argv);
+int sim_cmd_compare(int argc, char **argv);
+int sim_cmd_tornado(int argc, char **argv);
+int sim_cmd_spider(int argc, char **argv);
+int sim_cmd_sobol(int argc, char **argv);
+int sim_cmd_morris(int argc, char **argv);
 
 #endif

@@ -28,6 +28,12 @@ static const command COMMANDS[] = {
     {"sources", sim_cmd_sources, "list the sources registry"},
     {"plot", sim_cmd_plot, "draw charts of results folders with gnuplot"},
     {"report", sim_cmd_report, "write a memo-ready brief (Markdown and HTML) of results folders"},
+    {"sweep", sim_cmd_sweep, "run a scenario over a 1-D or 2-D grid of parameter values"},
+    {"compare", sim_cmd_compare, "run scenarios side by side; differences with 95% intervals"},
+    {"tornado", sim_cmd_tornado, "one-at-a-time swings of each parameter from p5 to p95, ranked"},
+    {"spider", sim_cmd_spider, "one-at-a-time along several percentiles of each parameter"},
+    {"morris", sim_cmd_morris, "elementary-effects screening of the parameters (mu*, sigma)"},
+    {"sobol", sim_cmd_sobol, "first-order and total Sobol indices with bootstrap intervals"},
     {NULL, NULL, NULL},
 };
 

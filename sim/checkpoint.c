@@ -1,0 +1,85 @@
+/* checkpoint.c - see checkpoint.h. */
+#define _GNU_SOURCE
+#include "checkpoint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAGIC 0x314b504d4349524bULL /* "RKICMPK1" */
+
+char *sim_checkpoint_path(const char *outdir)
+{
+    char *p = sim_strdup(outdir);
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/') p[--n] = '\0';
+    char *slash = strrchr(p, '/');
+    char *out = slash ? sim_asprintf("%.*s/.%s.checkpoint", (int)(slash - p), p, slash + 1)
+                      : sim_asprintf(".%s.checkpoint", p);
+    free(p);
+    return out;
+}
+
+int sim_checkpoint_load(sim_checkpoint *cp, const char *path, uint64_t fingerprint, size_t width, sim_err *err)
+{
+    memset(cp, 0, sizeof *cp);
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    uint64_t head[4];
+    int rc = 1;
+    if (fread(head, sizeof head, 1, f) != 1 || head[0] != MAGIC)
+        rc = sim_errf(err, "%s: not a riskmc checkpoint (delete it to start afresh)", path);
+    else if (head[1] != fingerprint || head[3] != width)
+        rc = sim_errf(err, "%s: a checkpoint of another run (other scenario, seed or options; delete it, or run "
+                           "with the options it was made with)", path);
+    else {
+        cp->done = head[2];
+        cp->width = width;
+        cp->data = sim_malloc((cp->done * width + 1) * sizeof *cp->data);
+        if (cp->done * width > 0 && fread(cp->data, sizeof *cp->data, cp->done * width, f) != cp->done * width)
+            rc = sim_errf(err, "%s: checkpoint cut short (delete it to start afresh)", path);
+    }
+    fclose(f);
+    if (rc < 0) sim_checkpoint_free(cp);
+    else cp->path = sim_strdup(path), cp->fingerprint = fingerprint;
+    return rc;
+}
+
+int sim_checkpoint_save(const char *path, uint64_t fingerprint, uint64_t done, size_t width, const double *data,
+                        sim_err *err)
+{
+    char *tmp = sim_asprintf("%s.tmp-%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        sim_errf(err, "%s: cannot write: %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    uint64_t head[4] = {MAGIC, fingerprint, done, width};
+    int bad = fwrite(head, sizeof head, 1, f) != 1 ||
+              (done * width > 0 && fwrite(data, sizeof *data, done * width, f) != done * width) || fflush(f) != 0;
+    if (!bad) fsync(fileno(f));
+    bad |= fclose(f) != 0;
+    int rc = 0;
+    if (bad || rename(tmp, path) != 0) {
+        rc = sim_errf(err, "%s: cannot write the checkpoint: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+void sim_checkpoint_remove(const char *path)
+{
+    unlink(path);
+}
+
+void sim_checkpoint_free(sim_checkpoint *cp)
+{
+    free(cp->path);
+    free(cp->data);
+    memset(cp, 0, sizeof *cp);
+}

@@ -1,0 +1,1078 @@
+/* cmd_sens.c - which assumptions drive the answer:
+ *
+ *   riskmc tornado  each uncertain parameter alone at its 5th and 95th
+ *                   percentile, the others at their medians;
+ *   riskmc spider   the same along several percentiles;
+ *   riskmc morris   elementary-effects screening (Morris 1991; mu*, sigma);
+ *   riskmc sobol    first-order and total Sobol indices (Saltelli 2010
+ *                   sampling on a Sobol sequence, Saltelli 2010 and Jansen
+ *                   estimators), bootstrap 95% intervals, and the share of
+ *                   variance owed to parameters resting on assumptions.
+ *
+ * All keep common random numbers: the chance of trial k is the same at every
+ * design point, so the effects measured are the parameters', not noise. */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_qrng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "checkpoint.h"
+#include "cli.h"
+#include "design.h"
+#include "rng.h"
+
+/* ------------------------------------------------------------ shared options */
+
+typedef struct sensopts {
+    sim_common c;
+    const char *output;
+    double threshold;
+    bool has_threshold;
+    const char *percentiles;
+    uint64_t base_n, boot, trajectories, levels;
+    bool resume;
+} sensopts;
+
+static int sens_parse(int argc, char **argv, const char *cmd, const char *usage, sensopts *o, const char **path)
+{
+    static const struct option longopts[] = {SIM_COMMON_LONGOPTS,
+                                             {"output", required_argument, 0, OPT_OUTPUT},
+                                             {"threshold", required_argument, 0, OPT_THRESHOLD},
+                                             {"percentiles", required_argument, 0, OPT_PERCENTILES},
+                                             {"base", required_argument, 0, 'N'},
+                                             {"bootstrap", required_argument, 0, OPT_BOOT},
+                                             {"trajectories", required_argument, 0, 'r'},
+                                             {"levels", required_argument, 0, OPT_LEVELS},
+                                             {"resume", no_argument, 0, OPT_RESUME},
+                                             {0, 0, 0, 0}};
+    sim_err err;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "n:s:j:o:qfhN:r:", longopts, NULL)) != -1) {
+        const char *why;
+        switch (opt) {
+        case 'h': fputs(usage, stdout); return 0;
+        case OPT_OUTPUT: o->output = optarg; continue;
+        case OPT_THRESHOLD:
+            if (sim_parse_real(optarg, &o->threshold, &why) != 0) {
+                fprintf(stderr, "riskmc %s: --threshold '%s': %s\n", cmd, optarg, why);
+                return 2;
+            }
+            o->has_threshold = true;
+            continue;
+        case OPT_PERCENTILES: o->percentiles = optarg; continue;
+        case OPT_RESUME: o->resume = true; continue;
+        case 'N':
+            if (sim_cli_count("-N/--base", optarg, 16, 1u << 20, &o->base_n, &err) != 0) goto bad;
+            continue;
+        case OPT_BOOT:
+            if (sim_cli_count("--bootstrap", optarg, 100, 100000, &o->boot, &err) != 0) goto bad;
+            continue;
+        case 'r':
+            if (sim_cli_count("-r/--trajectories", optarg, 2, 10000, &o->trajectories, &err) != 0) goto bad;
+            continue;
+        case OPT_LEVELS:
+            if (sim_cli_count("--levels", optarg, 2, 100, &o->levels, &err) != 0 || o->levels % 2) {
+                if (o->levels % 2) sim_errf(&err, "--levels: %llu (allowed: an even number of levels, 2 to 100)",
+                                            (unsigned long long)o->levels);
+                goto bad;
+            }
+            continue;
+        default: {
+            int r = sim_cli_common(opt, optarg, &o->c, &err);
+            if (r > 0) continue;
+            if (r == 0) {
+                fprintf(stderr, "try 'riskmc %s --help'\n", cmd);
+                return 2;
+            }
+            goto bad;
+        }
+        }
+    bad:
+        fprintf(stderr, "riskmc %s: %s\n", cmd, err.msg);
+        return 2;
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "riskmc %s: expected one scenario file\n\n%s", cmd, usage);
+        return 2;
+    }
+    *path = argv[optind];
+    return -1;
+}
+
+/* The output studied: --output, else the model's first charted output. */
+static long pick_output(const sim_inst *inst, const sensopts *o, sim_err *err)
+{
+    if (o->output) return sim_output_arg(inst, o->output, err);
+    for (size_t i = 0; i < inst->nout; i++)
+        if (inst->out[i].show == SIM_SHOW_CHART) return (long)i;
+    return inst->nout ? 0 : sim_errf(err, "the model has no outputs");
+}
+
+/* "mean(force_end)" or "P(force_end>=20000)" */
+static void stat_label(const sim_inst *inst, size_t out, const sensopts *o, char *buf, size_t n)
+{
+    if (o->has_threshold) {
+        char v[32];
+        sim_format_num(o->threshold, v);
+        snprintf(buf, n, "P(%s>=%s)", inst->out[out].name, v);
+    } else {
+        snprintf(buf, n, "mean(%s)", inst->out[out].name);
+    }
+}
+
+/* the value a trial contributes: the output, or whether it reaches the threshold */
+static double stat_value(const sensopts *o, double y)
+{
+    if (!o->has_threshold) return y;
+    return !isnan(y) && y >= o->threshold ? 1.0 : 0.0;
+}
+
+static void param_sources(const sim_param *p, char *buf, size_t n)
+{
+    sim_buf b;
+    sim_buf_init(&b);
+    sim_entry_cites(p->entry, &b);
+    snprintf(buf, n, "%s", b.s ? b.s : "");
+    sim_buf_free(&b);
+}
+
+/* mean of the non-NaN values */
+static double mean_of(const double *y, size_t n, size_t stride)
+{
+    double s = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(y[i * stride])) s += y[i * stride], k++;
+    return k ? s / (double)k : NAN;
+}
+
+/* mean and standard error of the paired differences b - a */
+static void paired(const double *a, const double *b, size_t n, double *diff, double *se)
+{
+    double s = 0, s2 = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(a[i]) || isnan(b[i])) continue;
+        double d = b[i] - a[i];
+        s += d, s2 += d * d, k++;
+    }
+    *diff = k ? s / (double)k : NAN;
+    double var = k > 1 ? (s2 - s * s / (double)k) / (double)(k - 1) : 0;
+    *se = k > 1 ? sqrt(var > 0 ? var : 0) / sqrt((double)k) : NAN;
+}
+
+/* ------------------------------------------------------------ one-at-a-time designs */
+
+/* Design point p: every uncertain parameter at its median, one moved to
+ * probability u. Point 0 is the base. */
+typedef struct oat {
+    const sim_inst *inst;
+    size_t *unc, nunc;
+    double *u;          /* [npct] the probabilities visited */
+    size_t npct;
+    uint64_t per;       /* trials per point */
+    double *median;     /* theta at the medians */
+} oat;
+
+static void oat_point(const oat *d, size_t point, size_t *param, size_t *pct)
+{
+    *param = (point - 1) / d->npct;
+    *pct = (point - 1) % d->npct;
+}
+
+static void oat_theta(void *user, uint64_t i, double *theta, gsl_rng *r)
+{
+    (void)r;
+    const oat *d = user;
+    size_t point = (size_t)(i / d->per);
+    memcpy(theta, d->median, d->inst->nparam * sizeof *theta);
+    if (point > 0) {
+        size_t p, k;
+        oat_point(d, point, &p, &k);
+        const sim_param *pm = &d->inst->param[d->unc[p]];
+        theta[d->unc[p]] = sim_param_at(pm, d->u[k]);
+    }
+}
+
+static void oat_key(void *user, uint64_t i, uint64_t *trial, uint64_t *inner)
+{
+    const oat *d = user;
+    *trial = i % d->per;
+    *inner = 0;
+}
+
+static int oat_run(const sim_inst *inst, const sensopts *o, size_t out, const char *kind, int argc, char **argv,
+                   oat *d, double **y, char **command, char **outdir, sim_err *err)
+{
+    d->inst = inst;
+    d->nunc = sim_inst_uncertain(inst, &d->unc);
+    if (d->nunc == 0) return sim_errf(err, "the scenario has no uncertain parameter to move");
+    d->median = sim_calloc(inst->nparam + 1, sizeof *d->median);
+    sim_theta_medians(inst, d->median);
+    d->per = o->c.has_trials ? o->c.trials : 2000;
+    uint64_t npoints = 1 + (uint64_t)d->nunc * d->npct;
+    if ((double)npoints * (double)d->per > 2e9)
+        return sim_errf(err, "-n: %llu trials at %llu points is too many", (unsigned long long)d->per,
+                        (unsigned long long)npoints);
+    *command = sim_cli_command(kind, argc, argv);
+    char suffix[32];
+    snprintf(suffix, sizeof suffix, "-%s", kind);
+    *outdir = sim_cli_outdir(&o->c, inst, suffix);
+    char *cp = sim_checkpoint_path(*outdir);
+    size_t cols[1] = {out};
+    sim_designrun dr = {inst, {0}, npoints * d->per, d->per * 4, cols, 1, cp,
+                        sim_run_fingerprint(inst, *command), o->resume};
+    dr.cfg.seed = o->c.has_seed ? o->c.seed : inst->seed;
+    dr.cfg.threads = o->c.threads;
+    dr.cfg.progress = true;
+    dr.cfg.label = kind;
+    dr.cfg.theta = oat_theta;
+    dr.cfg.theta_user = d;
+    dr.cfg.key = oat_key;
+    dr.cfg.key_user = d;
+    sim_cli_signals();
+    int rc = sim_design_gather(&dr, y, err);
+    free(cp);
+    return rc;
+}
+
+static void oat_free(oat *d)
+{
+    free(d->unc);
+    free(d->u);
+    free(d->median);
+}
+
+static const char TORNADO_USAGE[] =
+    "usage: riskmc tornado SCENARIO [--output NAME] [--threshold X] [options]\n"
+    "\n"
+    "One at a time: each uncertain parameter moved to its own 5th and 95th\n"
+    "percentile while the others stay at their medians; the change (swing) of\n"
+    "the output's mean (or of P(output >= X) with --threshold), ranked by size,\n"
+    "with Monte Carlo standard errors from paired trials. Writes tornado.csv.\n"
+    "\n"
+    "options:\n"
+    "      --output NAME  the output studied (default: the model's first headline output)\n"
+    "      --threshold X  study P(output >= X) instead of the mean\n"
+    "  -n, --trials N     trials per design point (default 2000)\n"
+    "  -s, --seed S       random seed (default: the scenario's)\n"
+    "  -j, --threads N    threads (default: all cores); results do not depend on it\n"
+    "  -o, --out DIR      results folder (default: results/<scenario name>-tornado)\n"
+    "  -f, --force        replace an existing results folder\n"
+    "      --resume       continue a killed run from its checkpoint\n"
+    "      --set KEY=VAL  override a scenario key first (repeatable)\n"
+    "  -q, --quiet        no progress line and no table\n"
+    "  -h, --help         this help\n";
+
+typedef struct swing {
+    size_t param;
+    double lo, hi, vlo, vhi, d, se;
+} swing;
+
+static int cmp_swing(const void *a, const void *b)
+{
+    const swing *x = a, *y = b;
+    double ax = fabs(x->d), ay = fabs(y->d);
+    if (ax != ay) return ax < ay ? 1 : -1;
+    return x->param < y->param ? -1 : x->param > y->param;
+}
+
+int sim_cmd_tornado(int argc, char **argv)
+{
+    sensopts o = {0};
+    const char *path;
+    int r = sens_parse(argc, argv, "tornado", TORNADO_USAGE, &o, &path);
+    if (r >= 0) {
+        sim_cli_free(&o.c);
+        return r;
+    }
+    sim_inst inst;
+    sim_err err;
+    if (sim_cli_open(&inst, path, &o.c, &err) != 0) {
+        fprintf(stderr, "riskmc: %s\n", err.msg);
+        sim_cli_free(&o.c);
+        return 1;
+    }
+    int status = 1;
+    oat d = {0};
+    double *y = NULL;
+    char *command = NULL, *outdir = NULL;
+    long out = pick_output(&inst, &o, &err);
+    if (out < 0) goto done;
+    d.npct = 2;
+    d.u = sim_calloc(2, sizeof *d.u);
+    d.u[0] = 0.05, d.u[1] = 0.95;
+    if (oat_run(&inst, &o, (size_t)out, "tornado", argc, argv, &d, &y, &command, &outdir, &err) != 0) goto done;
+    {
+        for (uint64_t i = 0; i < (1 + d.nunc * 2) * d.per; i++) y[i] = stat_value(&o, y[i]);
+        double base = mean_of(y, d.per, 1);
+        swing *sw = sim_calloc(d.nunc, sizeof *sw);
+        for (size_t p = 0; p < d.nunc; p++) {
+            const double *ylo = &y[(1 + 2 * p) * d.per], *yhi = &y[(2 + 2 * p) * d.per];
+            sw[p].param = p;
+            sw[p].lo = sim_param_at(&inst.param[d.unc[p]], 0.05);
+            sw[p].hi = sim_param_at(&inst.param[d.unc[p]], 0.95);
+            sw[p].vlo = mean_of(ylo, d.per, 1);
+            sw[p].vhi = mean_of(yhi, d.per, 1);
+            paired(ylo, yhi, d.per, &sw[p].d, &sw[p].se);
+        }
+        qsort(sw, d.nunc, sizeof *sw, cmp_swing);
+        char label[200];
+        stat_label(&inst, (size_t)out, &o, label, sizeof label);
+        sim_buf b;
+        sim_buf_init(&b);
+        sim_csvrow row = {b, 0};
+        const char *hdr[] = {"rank", "parameter", "statistic", "base", "value_p5", "value_p95", "at_p5", "at_p95",
+                             "swing", "swing_se", "assumption", "sources"};
+        for (size_t h = 0; h < 12; h++) sim_csv_str(&row, hdr[h]);
+        sim_csv_end(&row);
+        for (size_t k = 0; k < d.nunc; k++) {
+            const sim_param *pm = &inst.param[d.unc[sw[k].param]];
+            char src[256];
+            param_sources(pm, src, sizeof src);
+            sim_csv_int(&row, (long long)k + 1);
+            sim_csv_str(&row, pm->name);
+            sim_csv_str(&row, label);
+            sim_csv_stat(&row, base);
+            sim_csv_num(&row, sw[k].lo), sim_csv_num(&row, sw[k].hi);
+            sim_csv_stat(&row, sw[k].vlo), sim_csv_stat(&row, sw[k].vhi);
+            sim_csv_stat(&row, sw[k].d), sim_csv_stat(&row, sw[k].se);
+            sim_csv_str(&row, sim_entry_is_assumption(pm->entry) ? "yes" : "no");
+            sim_csv_str(&row, src);
+            sim_csv_end(&row);
+        }
+        b = row.buf;
+        const char *names[] = {"tornado.csv"};
+        uint64_t seed = o.c.has_seed ? o.c.seed : inst.seed;
+        int rc = sim_write_folder(outdir, o.c.force, &inst, "tornado", command, seed, d.per, names, &b, 1, &err);
+        sim_buf_free(&b);
+        if (rc == 0) {
+            char *cp = sim_checkpoint_path(outdir);
+            sim_checkpoint_remove(cp);
+            free(cp);
+        }
+        if (rc == 0 && !o.c.quiet) {
+            printf("%s: %s at the base (every uncertain parameter at its median) = %.6g\n", inst.sc.name, label,
+                   base);
+            printf("each parameter alone from its 5th to its 95th percentile (%llu paired trials each):\n\n",
+                   (unsigned long long)d.per);
+            printf("%4s  %-42s %12s %12s %12s\n", "rank", "parameter", "at p5", "at p95", "swing");
+            for (size_t k = 0; k < d.nunc; k++) {
+                const sim_param *pm = &inst.param[d.unc[sw[k].param]];
+                char sw_s[64];
+                snprintf(sw_s, sizeof sw_s, "%+.4g ± %.2g", sw[k].d, 1.96 * sw[k].se);
+                printf("%4zu  %-42s %12.5g %12.5g %18s%s\n", k + 1, pm->name, sw[k].vlo, sw[k].vhi, sw_s,
+                       sim_entry_is_assumption(pm->entry) ? "  (assumption)" : "");
+            }
+            printf("\nresults: %s/tornado.csv\n", outdir);
+        }
+        free(sw);
+        if (rc == 0) status = 0;
+    }
+done:
+    if (status) fprintf(stderr, "riskmc: %s\n", err.msg);
+    free(y), free(command), free(outdir);
+    oat_free(&d);
+    sim_inst_close(&inst);
+    sim_cli_free(&o.c);
+    return status;
+}
+
+static const char SPIDER_USAGE[] =
+    "usage: riskmc spider SCENARIO [--output NAME] [--threshold X] [--percentiles LIST] [options]\n"
+    "\n"
+    "One at a time along several percentiles: each uncertain parameter moved\n"
+    "through its own percentiles (default 5,25,50,75,95) while the others stay at\n"
+    "their medians; the output's mean (or P(output >= X)) at each, with its Monte\n"
+    "Carlo standard error. Writes spider.csv.\n"
+    "\n"
+    "options:\n"
+    "      --output NAME       the output studied (default: the model's first headline output)\n"
+    "      --threshold X       study P(output >= X) instead of the mean\n"
+    "      --percentiles LIST  percentiles visited, e.g. 5,10,25,50,75,90,95\n"
+    "  -n, --trials N          trials per design point (default 2000)\n"
+    "  -s, --seed S            random seed (default: the scenario's)\n"
+    "  -j, --threads N         threads (default: all cores); results do not depend on it\n"
+    "  -o, --out DIR           results folder (default: results/<scenario name>-spider)\n"
+    "  -f, --force             replace an existing results folder\n"
+    "      --resume            continue a killed run from its checkpoint\n"
+    "      --set KEY=VAL       override a scenario key first (repeatable)\n"
+    "  -q, --quiet             no progress line and no table\n"
+    "  -h, --help              this help\n";
+
+int sim_cmd_spider(int argc, char **argv)
+{
+    sensopts o = {0};
+    const char *path;
+    int r = sens_parse(argc, argv, "spider", SPIDER_USAGE, &o, &path);
+    if (r >= 0) {
+        sim_cli_free(&o.c);
+        return r;
+    }
+    sim_inst inst;
+    sim_err err;
+    if (sim_cli_open(&inst, path, &o.c, &err) != 0) {
+        fprintf(stderr, "riskmc: %s\n", err.msg);
+        sim_cli_free(&o.c);
+        return 1;
+    }
+    int status = 1;
+    oat d = {0};
+    double *y = NULL;
+    char *command = NULL, *outdir = NULL;
+    long out = pick_output(&inst, &o, &err);
+    if (out < 0) goto done;
+    {
+        char *list = sim_strdup(o.percentiles ? o.percentiles : "5,25,50,75,95");
+        for (char *t = strtok(list, ","); t; t = strtok(NULL, ",")) {
+            double v;
+            const char *why;
+            if (sim_parse_real(sim_trim(t), &v, &why) != 0 || v <= 0 || v >= 100) {
+                sim_errf(&err, "--percentiles: '%s' (allowed: numbers between 0 and 100, exclusive)", t);
+                free(list);
+                goto done;
+            }
+            d.u = sim_realloc(d.u, (d.npct + 1) * sizeof *d.u);
+            d.u[d.npct++] = v / 100;
+        }
+        free(list);
+        if (d.npct < 2 || d.npct > 99) {
+            sim_errf(&err, "--percentiles: give 2 to 99 percentiles");
+            goto done;
+        }
+        gsl_sort(d.u, 1, d.npct);
+    }
+    if (oat_run(&inst, &o, (size_t)out, "spider", argc, argv, &d, &y, &command, &outdir, &err) != 0) goto done;
+    {
+        uint64_t total = (1 + d.nunc * d.npct) * d.per;
+        for (uint64_t i = 0; i < total; i++) y[i] = stat_value(&o, y[i]);
+        char label[200];
+        stat_label(&inst, (size_t)out, &o, label, sizeof label);
+        sim_buf b;
+        sim_buf_init(&b);
+        sim_csvrow row = {b, 0};
+        const char *hdr[] = {"parameter", "statistic", "percentile", "value", "result", "se", "assumption"};
+        for (size_t h = 0; h < 7; h++) sim_csv_str(&row, hdr[h]);
+        sim_csv_end(&row);
+        for (size_t p = 0; p < d.nunc; p++) {
+            const sim_param *pm = &inst.param[d.unc[p]];
+            for (size_t k = 0; k < d.npct; k++) {
+                const double *yy = &y[(1 + p * d.npct + k) * d.per];
+                double s = 0, s2 = 0;
+                size_t cnt = 0;
+                for (uint64_t i = 0; i < d.per; i++)
+                    if (!isnan(yy[i])) s += yy[i], s2 += yy[i] * yy[i], cnt++;
+                double mean = cnt ? s / (double)cnt : NAN;
+                double var = cnt > 1 ? (s2 - s * s / (double)cnt) / (double)(cnt - 1) : 0;
+                sim_csv_str(&row, pm->name);
+                sim_csv_str(&row, label);
+                sim_csv_num(&row, round(d.u[k] * 1e6) / 1e4);
+                sim_csv_num(&row, sim_param_at(pm, d.u[k]));
+                sim_csv_stat(&row, mean);
+                sim_csv_stat(&row, cnt > 1 ? sqrt(var > 0 ? var : 0) / sqrt((double)cnt) : NAN);
+                sim_csv_str(&row, sim_entry_is_assumption(pm->entry) ? "yes" : "no");
+                sim_csv_end(&row);
+            }
+        }
+        b = row.buf;
+        const char *names[] = {"spider.csv"};
+        uint64_t seed = o.c.has_seed ? o.c.seed : inst.seed;
+        int rc = sim_write_folder(outdir, o.c.force, &inst, "spider", command, seed, d.per, names, &b, 1, &err);
+        sim_buf_free(&b);
+        if (rc == 0) {
+            char *cp = sim_checkpoint_path(outdir);
+            sim_checkpoint_remove(cp);
+            free(cp);
+            if (!o.c.quiet) printf("%s: %s along %zu percentiles of %zu parameters\nresults: %s/spider.csv\n",
+                                   inst.sc.name, label, d.npct, d.nunc, outdir);
+            status = 0;
+        }
+    }
+done:
+    if (status) fprintf(stderr, "riskmc: %s\n", err.msg);
+    free(y), free(command), free(outdir);
+    oat_free(&d);
+    sim_inst_close(&inst);
+    sim_cli_free(&o.c);
+    return status;
+}
+
+/* ------------------------------------------------------------ Morris */
+
+static const char MORRIS_USAGE[] =
+    "usage: riskmc morris SCENARIO [--output NAME] [--threshold X] [-r TRAJECTORIES] [options]\n"
+    "\n"
+    "Elementary-effects screening (Morris 1991, mu* of Campolongo et al. 2007):\n"
+    "r random one-at-a-time trajectories through a grid of LEVELS equally likely\n"
+    "values of every uncertain parameter; each step's effect on the output's mean\n"
+    "(over -n trials, common random numbers along a trajectory) per unit move in\n"
+    "probability. Ranks parameters by mu* (mean absolute effect); sigma shows\n"
+    "interactions or non-linearity. Writes morris.csv.\n"
+    "\n"
+    "options:\n"
+    "      --output NAME       the output studied (default: the model's first headline output)\n"
+    "      --threshold X       study P(output >= X) instead of the mean\n"
+    "  -r, --trajectories R    trajectories (default 20)\n"
+    "      --levels P          grid levels, even (default 4)\n"
+    "  -n, --trials N          trials per design point (default 200)\n"
+    "  -s, --seed S            random seed (default: the scenario's)\n"
+    "  -j, --threads N         threads (default: all cores); results do not depend on it\n"
+    "  -o, --out DIR           results folder (default: results/<scenario name>-morris)\n"
+    "  -f, --force             replace an existing results folder\n"
+    "      --resume            continue a killed run from its checkpoint\n"
+    "      --set KEY=VAL       override a scenario key first (repeatable)\n"
+    "  -q, --quiet             no progress line and no table\n"
+    "  -h, --help              this help\n";
+
+typedef struct morris {
+    const sim_inst *inst;
+    size_t *unc, nunc;
+    uint64_t r, per;
+    double *u;        /* [traj][point][param] probabilities */
+    double *median;
+} morris;
+
+static void morris_theta(void *user, uint64_t i, double *theta, gsl_rng *rr)
+{
+    (void)rr;
+    const morris *d = user;
+    uint64_t pt = i / d->per; /* traj * (P + 1) + point */
+    memcpy(theta, d->median, d->inst->nparam * sizeof *theta);
+    const double *u = &d->u[pt * d->nunc];
+    for (size_t p = 0; p < d->nunc; p++) theta[d->unc[p]] = sim_param_at(&d->inst->param[d->unc[p]], u[p]);
+}
+
+static void morris_key(void *user, uint64_t i, uint64_t *trial, uint64_t *inner)
+{
+    const morris *d = user;
+    uint64_t traj = i / (d->per * (d->nunc + 1));
+    *trial = traj * d->per + i % d->per; /* common along a trajectory, fresh between them */
+    *inner = 0;
+}
+
+typedef struct mstat {
+    size_t p;
+    double mustar, mu, sigma, se;
+} mstat;
+
+static int cmp_mstat(const void *a, const void *b)
+{
+    const mstat *x = a, *y = b;
+    if (x->mustar != y->mustar) return x->mustar < y->mustar ? 1 : -1;
+    return x->p < y->p ? -1 : x->p > y->p;
+}
+
+int sim_cmd_morris(int argc, char **argv)
+{
+    sensopts o = {0};
+    const char *path;
+    int rr = sens_parse(argc, argv, "morris", MORRIS_USAGE, &o, &path);
+    if (rr >= 0) {
+        sim_cli_free(&o.c);
+        return rr;
+    }
+    sim_inst inst;
+    sim_err err;
+    if (sim_cli_open(&inst, path, &o.c, &err) != 0) {
+        fprintf(stderr, "riskmc: %s\n", err.msg);
+        sim_cli_free(&o.c);
+        return 1;
+    }
+    int status = 1;
+    morris d = {0};
+    double *y = NULL;
+    char *command = NULL, *outdir = NULL, *cp = NULL;
+    long out = pick_output(&inst, &o, &err);
+    if (out < 0) goto done;
+    d.inst = &inst;
+    d.nunc = sim_inst_uncertain(&inst, &d.unc);
+    if (d.nunc == 0) {
+        sim_errf(&err, "the scenario has no uncertain parameter to screen");
+        goto done;
+    }
+    d.r = o.trajectories ? o.trajectories : 20;
+    d.per = o.c.has_trials ? o.c.trials : 200;
+    {
+        unsigned levels = (unsigned)(o.levels ? o.levels : 4);
+        double delta = (double)levels / (2.0 * (double)(levels - 1)); /* on the grid 0, 1/(p-1), ..., 1 */
+        uint64_t npts = d.r * (d.nunc + 1);
+        if ((double)npts * (double)d.per > 2e9) {
+            sim_errf(&err, "too many trials (trajectories x (parameters + 1) x -n above 2,000,000,000)");
+            goto done;
+        }
+        d.median = sim_calloc(inst.nparam + 1, sizeof *d.median);
+        sim_theta_medians(&inst, d.median);
+        d.u = sim_calloc(npts * d.nunc + 1, sizeof *d.u);
+        uint64_t seed = o.c.has_seed ? o.c.seed : inst.seed;
+        gsl_rng *g = sim_rng_alloc();
+        size_t *perm = sim_calloc(d.nunc, sizeof *perm);
+        double *x = sim_calloc(d.nunc, sizeof *x);
+        for (uint64_t t = 0; t < d.r; t++) {
+            sim_rng_seek(g, seed, t, sim_rng_stream_id("design", "morris"), 0, 0);
+            /* base on the grid where a step of delta stays on it */
+            unsigned start_levels = levels / 2;
+            for (size_t p = 0; p < d.nunc; p++) {
+                x[p] = (double)gsl_rng_uniform_int(g, start_levels) / (double)(levels - 1);
+                perm[p] = p;
+            }
+            gsl_ran_shuffle(g, perm, d.nunc, sizeof *perm);
+            for (size_t k = 0; k <= d.nunc; k++) {
+                if (k > 0) x[perm[k - 1]] += delta;
+                /* grid value to probability: the middle of its equally likely slice */
+                for (size_t p = 0; p < d.nunc; p++)
+                    d.u[((t * (d.nunc + 1)) + k) * d.nunc + p] =
+                        (x[p] * (double)(levels - 1) + 0.5) / (double)levels;
+            }
+            /* remember which parameter each step moved: store it in the
+             * perm order, recovered below from the u differences */
+        }
+        gsl_rng_free(g);
+        free(x);
+        command = sim_cli_command("morris", argc, argv);
+        outdir = sim_cli_outdir(&o.c, &inst, "-morris");
+        cp = sim_checkpoint_path(outdir);
+        size_t cols[1] = {(size_t)out};
+        sim_designrun dr = {&inst, {0}, npts * d.per, d.per * (d.nunc + 1), cols, 1, cp,
+                            sim_run_fingerprint(&inst, command), o.resume};
+        dr.cfg.seed = seed;
+        dr.cfg.threads = o.c.threads;
+        dr.cfg.progress = true;
+        dr.cfg.label = "morris";
+        dr.cfg.theta = morris_theta;
+        dr.cfg.theta_user = &d;
+        dr.cfg.key = morris_key;
+        dr.cfg.key_user = &d;
+        sim_cli_signals();
+        if (sim_design_gather(&dr, &y, &err) != 0) {
+            free(perm);
+            goto done;
+        }
+        for (uint64_t i = 0; i < npts * d.per; i++) y[i] = stat_value(&o, y[i]);
+        /* elementary effects per parameter */
+        double *ee = sim_calloc(d.r * d.nunc + 1, sizeof *ee);
+        for (uint64_t t = 0; t < d.r; t++)
+            for (size_t k = 1; k <= d.nunc; k++) {
+                const double *u0 = &d.u[(t * (d.nunc + 1) + k - 1) * d.nunc], *u1 = &d.u[(t * (d.nunc + 1) + k) * d.nunc];
+                size_t moved = 0;
+                for (size_t p = 0; p < d.nunc; p++)
+                    if (u1[p] != u0[p]) moved = p;
+                double f0 = mean_of(&y[(t * (d.nunc + 1) + k - 1) * d.per], d.per, 1);
+                double f1 = mean_of(&y[(t * (d.nunc + 1) + k) * d.per], d.per, 1);
+                ee[t * d.nunc + moved] = (f1 - f0) / delta;
+            }
+        mstat *ms = sim_calloc(d.nunc, sizeof *ms);
+        for (size_t p = 0; p < d.nunc; p++) {
+            double sa = 0, s = 0, s2 = 0, sa2 = 0;
+            for (uint64_t t = 0; t < d.r; t++) {
+                double e = ee[t * d.nunc + p];
+                sa += fabs(e), sa2 += e * e, s += e, s2 += e * e;
+            }
+            double rn = (double)d.r;
+            ms[p].p = p;
+            ms[p].mustar = sa / rn;
+            ms[p].mu = s / rn;
+            double var = (s2 - s * s / rn) / (rn - 1), vara = (sa2 - sa * sa / rn) / (rn - 1);
+            ms[p].sigma = sqrt(var > 0 ? var : 0);
+            ms[p].se = sqrt(vara > 0 ? vara : 0) / sqrt(rn);
+        }
+        qsort(ms, d.nunc, sizeof *ms, cmp_mstat);
+        char label[200];
+        stat_label(&inst, (size_t)out, &o, label, sizeof label);
+        sim_buf b;
+        sim_buf_init(&b);
+        sim_csvrow row = {b, 0};
+        const char *hdr[] = {"rank", "parameter", "statistic", "mu_star", "mu_star_se", "mu", "sigma",
+                             "trajectories", "assumption", "sources"};
+        for (size_t h = 0; h < 10; h++) sim_csv_str(&row, hdr[h]);
+        sim_csv_end(&row);
+        for (size_t k = 0; k < d.nunc; k++) {
+            const sim_param *pm = &inst.param[d.unc[ms[k].p]];
+            char src[256];
+            param_sources(pm, src, sizeof src);
+            sim_csv_int(&row, (long long)k + 1);
+            sim_csv_str(&row, pm->name);
+            sim_csv_str(&row, label);
+            sim_csv_stat(&row, ms[k].mustar), sim_csv_stat(&row, ms[k].se);
+            sim_csv_stat(&row, ms[k].mu), sim_csv_stat(&row, ms[k].sigma);
+            sim_csv_int(&row, (long long)d.r);
+            sim_csv_str(&row, sim_entry_is_assumption(pm->entry) ? "yes" : "no");
+            sim_csv_str(&row, src);
+            sim_csv_end(&row);
+        }
+        b = row.buf;
+        const char *names[] = {"morris.csv"};
+        int rc = sim_write_folder(outdir, o.c.force, &inst, "morris", command, seed, d.per, names, &b, 1, &err);
+        sim_buf_free(&b);
+        if (rc == 0) {
+            sim_checkpoint_remove(cp);
+            if (!o.c.quiet) {
+                printf("%s: elementary effects on %s (%llu trajectories, %u levels, %llu trials a point)\n\n",
+                       inst.sc.name, label, (unsigned long long)d.r, levels, (unsigned long long)d.per);
+                printf("%4s  %-42s %12s %12s\n", "rank", "parameter", "mu*", "sigma");
+                for (size_t k = 0; k < d.nunc; k++)
+                    printf("%4zu  %-42s %12.4g %12.4g\n", k + 1, inst.param[d.unc[ms[k].p]].name, ms[k].mustar,
+                           ms[k].sigma);
+                printf("\nresults: %s/morris.csv\n", outdir);
+            }
+            status = 0;
+        }
+        free(ms);
+        free(ee);
+        free(perm);
+    }
+done:
+    if (status) fprintf(stderr, "riskmc: %s\n", err.msg);
+    free(y), free(command), free(outdir), free(cp);
+    free(d.unc), free(d.u), free(d.median);
+    sim_inst_close(&inst);
+    sim_cli_free(&o.c);
+    return status;
+}
+
+/* ------------------------------------------------------------ Sobol */
+
+static const char SOBOL_USAGE[] =
+    "usage: riskmc sobol SCENARIO [-N BASE] [--output NAME] [--threshold X] [options]\n"
+    "\n"
+    "Variance-based sensitivity: first-order (S1) and total (ST) Sobol indices of\n"
+    "every uncertain parameter, for the mean of an output and for each threshold\n"
+    "probability the scenario sets on it. Saltelli sampling on a Sobol sequence\n"
+    "(GSL's gsl_qrng_sobol), the Saltelli (2010) estimator for S1 and Jansen's for\n"
+    "ST, 95% bootstrap intervals. Also the indices of two groups: all parameters\n"
+    "marked assumption, and all backed by a source, with the share of the output's\n"
+    "variance each accounts for. Chance (each trial's own randomness) is part of\n"
+    "the variance; it is shared by a row's A and AB_i points. Writes sobol.csv.\n"
+    "Model runs: BASE x (parameters + 4).\n"
+    "\n"
+    "options:\n"
+    "  -N, --base N        base sample size (default 4096)\n"
+    "      --output NAME   the output studied (default: the model's first headline output)\n"
+    "      --threshold X   also study P(output >= X)\n"
+    "      --bootstrap B   bootstrap resamples for the intervals (default 1000)\n"
+    "  -s, --seed S        random seed (default: the scenario's)\n"
+    "  -j, --threads N     threads (default: all cores); results do not depend on it\n"
+    "  -o, --out DIR       results folder (default: results/<scenario name>-sobol)\n"
+    "  -f, --force         replace an existing results folder\n"
+    "      --resume        continue a killed run from its checkpoint\n"
+    "      --set KEY=VAL   override a scenario key first (repeatable)\n"
+    "  -q, --quiet         no progress line and no table\n"
+    "  -h, --help          this help\n";
+
+typedef struct sobold {
+    const sim_inst *inst;
+    size_t *unc, nunc;
+    size_t ngroups;       /* 0 or 2: assumption, sourced */
+    bool *in_assumption;  /* [nunc] */
+    size_t M;             /* matrices per row: A, B, AB_1..AB_P, AB_groups */
+    uint64_t N;
+    double *q;            /* [row][2P] quasi-random points */
+    double *median;
+} sobold;
+
+/* which of a matrix's columns come from B */
+static bool from_b(const sobold *d, size_t m, size_t p)
+{
+    if (m == 1) return true;
+    if (m == 0) return false;
+    if (m < 2 + d->nunc) return p == m - 2;
+    size_t g = m - 2 - d->nunc; /* 0: assumption group, 1: sourced group */
+    return g == 0 ? d->in_assumption[p] : !d->in_assumption[p];
+}
+
+static void sobol_theta(void *user, uint64_t i, double *theta, gsl_rng *rr)
+{
+    (void)rr;
+    const sobold *d = user;
+    uint64_t j = i / d->M;
+    size_t m = (size_t)(i % d->M);
+    memcpy(theta, d->median, d->inst->nparam * sizeof *theta);
+    const double *q = &d->q[j * 2 * d->nunc];
+    for (size_t p = 0; p < d->nunc; p++) {
+        double u = from_b(d, m, p) ? q[d->nunc + p] : q[p];
+        theta[d->unc[p]] = sim_param_at(&d->inst->param[d->unc[p]], u);
+    }
+}
+
+static void sobol_key(void *user, uint64_t i, uint64_t *trial, uint64_t *inner)
+{
+    const sobold *d = user;
+    *trial = i / d->M;
+    *inner = i % d->M == 1 ? 1 : 0; /* B draws its own chance; A and every AB_i share A's */
+}
+
+typedef struct sidx {
+    double s1, s1lo, s1hi, st, stlo, sthi;
+} sidx;
+
+/* S1 and ST of column m against A and B, rows given by idx (a bootstrap
+ * resample) or 0..N-1. f[j * M + m]. */
+static void estimate(const double *f, size_t M, uint64_t N, const uint64_t *idx, size_t m, double V, double *s1,
+                     double *st)
+{
+    double a = 0, b = 0;
+    for (uint64_t k = 0; k < N; k++) {
+        uint64_t j = idx ? idx[k] : k;
+        double fa = f[j * M], fb = f[j * M + 1], fm = f[j * M + m];
+        a += fb * (fm - fa);
+        b += (fa - fm) * (fa - fm);
+    }
+    *s1 = V > 0 ? a / (double)N / V : NAN;
+    *st = V > 0 ? b / (2.0 * (double)N) / V : NAN;
+}
+
+static double variance_ab(const double *f, size_t M, uint64_t N, const uint64_t *idx)
+{
+    double s = 0, s2 = 0;
+    for (uint64_t k = 0; k < N; k++) {
+        uint64_t j = idx ? idx[k] : k;
+        for (int c = 0; c < 2; c++) s += f[j * M + (size_t)c], s2 += f[j * M + (size_t)c] * f[j * M + (size_t)c];
+    }
+    double n = 2.0 * (double)N;
+    return (s2 - s * s / n) / (n - 1);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Indices of every column for one statistic, with bootstrap intervals. */
+static void sobol_indices(const sobold *d, const double *f, uint64_t boot, uint64_t seed, sidx *out)
+{
+    size_t K = d->M - 2;
+    double V = variance_ab(f, d->M, d->N, NULL);
+    for (size_t k = 0; k < K; k++) estimate(f, d->M, d->N, NULL, k + 2, V, &out[k].s1, &out[k].st);
+    double *bs1 = sim_calloc(boot * K + 1, sizeof *bs1), *bst = sim_calloc(boot * K + 1, sizeof *bst);
+    uint64_t *idx = sim_calloc(d->N, sizeof *idx);
+    gsl_rng *g = sim_rng_alloc();
+    for (uint64_t b = 0; b < boot; b++) {
+        sim_rng_seek(g, seed, b, sim_rng_stream_id("design", "sobol-bootstrap"), 0, 0);
+        for (uint64_t k = 0; k < d->N; k++) idx[k] = gsl_rng_uniform_int(g, d->N);
+        double Vb = variance_ab(f, d->M, d->N, idx);
+        for (size_t k = 0; k < K; k++) estimate(f, d->M, d->N, idx, k + 2, Vb, &bs1[k * boot + b], &bst[k * boot + b]);
+    }
+    for (size_t k = 0; k < K; k++) {
+        qsort(&bs1[k * boot], boot, sizeof *bs1, cmp_dbl);
+        qsort(&bst[k * boot], boot, sizeof *bst, cmp_dbl);
+        out[k].s1lo = gsl_stats_quantile_from_sorted_data(&bs1[k * boot], 1, boot, 0.025);
+        out[k].s1hi = gsl_stats_quantile_from_sorted_data(&bs1[k * boot], 1, boot, 0.975);
+        out[k].stlo = gsl_stats_quantile_from_sorted_data(&bst[k * boot], 1, boot, 0.025);
+        out[k].sthi = gsl_stats_quantile_from_sorted_data(&bst[k * boot], 1, boot, 0.975);
+    }
+    gsl_rng_free(g);
+    free(idx), free(bs1), free(bst);
+}
+
+typedef struct srow {
+    size_t k;
+    double st;
+} srow;
+
+static int cmp_srow(const void *a, const void *b)
+{
+    const srow *x = a, *y = b;
+    if (x->st != y->st) return x->st < y->st ? 1 : -1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
+int sim_cmd_sobol(int argc, char **argv)
+{
+    sensopts o = {0};
+    const char *path;
+    int rr = sens_parse(argc, argv, "sobol", SOBOL_USAGE, &o, &path);
+    if (rr >= 0) {
+        sim_cli_free(&o.c);
+        return rr;
+    }
+    sim_inst inst;
+    sim_err err;
+    if (sim_cli_open(&inst, path, &o.c, &err) != 0) {
+        fprintf(stderr, "riskmc: %s\n", err.msg);
+        sim_cli_free(&o.c);
+        return 1;
+    }
+    int status = 1;
+    sobold d = {0};
+    double *y = NULL;
+    char *command = NULL, *outdir = NULL, *cp = NULL;
+    long out = pick_output(&inst, &o, &err);
+    if (out < 0) goto done;
+    d.inst = &inst;
+    d.nunc = sim_inst_uncertain(&inst, &d.unc);
+    if (d.nunc == 0) {
+        sim_errf(&err, "the scenario has no uncertain parameter");
+        goto done;
+    }
+    d.in_assumption = sim_calloc(d.nunc, sizeof *d.in_assumption);
+    size_t na = 0;
+    for (size_t p = 0; p < d.nunc; p++) na += d.in_assumption[p] = sim_entry_is_assumption(inst.param[d.unc[p]].entry);
+    d.ngroups = na > 0 && na < d.nunc ? 2 : 0;
+    d.M = 2 + d.nunc + d.ngroups;
+    d.N = o.base_n ? o.base_n : 4096;
+    if ((double)d.N * (double)d.nunc * 16 > 256e6 || (double)d.N * (double)d.M > 2e9) {
+        sim_errf(&err, "-N %llu with %zu parameters needs too much memory (allowed: N x parameters <= 16,000,000)",
+                 (unsigned long long)d.N, d.nunc);
+        goto done;
+    }
+    {
+        /* the quasi-random points: Sobol for up to 40 dimensions (GSL's limit),
+         * reverse Halton beyond */
+        size_t dim = 2 * d.nunc;
+        const gsl_qrng_type *qt = dim <= 40 ? gsl_qrng_sobol : gsl_qrng_reversehalton;
+        if (dim > 1229) {
+            sim_errf(&err, "%zu uncertain parameters: too many for the quasi-random sequences (allowed: 614)", d.nunc);
+            goto done;
+        }
+        gsl_qrng *qr = gsl_qrng_alloc(qt, (unsigned)dim);
+        d.q = sim_calloc(d.N * dim, sizeof *d.q);
+        double *tmp = sim_calloc(dim, sizeof *tmp);
+        gsl_qrng_get(qr, tmp); /* skip the first point (all zeros) */
+        for (uint64_t j = 0; j < d.N; j++) {
+            gsl_qrng_get(qr, tmp);
+            for (size_t k = 0; k < dim; k++) {
+                double u = tmp[k];
+                d.q[j * dim + k] = u < 1e-12 ? 1e-12 : u > 1 - 1e-12 ? 1 - 1e-12 : u;
+            }
+        }
+        free(tmp);
+        gsl_qrng_free(qr);
+        if (dim > 40 && !o.c.quiet)
+            fprintf(stderr, "riskmc sobol: %zu dimensions exceed the Sobol sequence's 40: using reverse Halton\n", dim);
+    }
+    d.median = sim_calloc(inst.nparam + 1, sizeof *d.median);
+    sim_theta_medians(&inst, d.median);
+    uint64_t seed = o.c.has_seed ? o.c.seed : inst.seed;
+    command = sim_cli_command("sobol", argc, argv);
+    outdir = sim_cli_outdir(&o.c, &inst, "-sobol");
+    cp = sim_checkpoint_path(outdir);
+    {
+        size_t cols[1] = {(size_t)out};
+        uint64_t chunk = d.M * (d.N / 16 > 256 ? d.N / 16 : 256);
+        sim_designrun dr = {&inst, {0}, d.N * d.M, chunk, cols, 1, cp, sim_run_fingerprint(&inst, command), o.resume};
+        dr.cfg.seed = seed;
+        dr.cfg.threads = o.c.threads;
+        dr.cfg.progress = true;
+        dr.cfg.label = "sobol";
+        dr.cfg.theta = sobol_theta;
+        dr.cfg.theta_user = &d;
+        dr.cfg.key = sobol_key;
+        dr.cfg.key_user = &d;
+        sim_cli_signals();
+        if (sim_design_gather(&dr, &y, &err) != 0) goto done;
+    }
+    {
+        /* statistics: the mean, and each threshold of the output */
+        size_t nst = 1;
+        double thr[64];
+        for (size_t t = 0; t < inst.nthr && nst < 64; t++)
+            if (inst.thr[t].output == (size_t)out) thr[nst++] = inst.thr[t].value;
+        if (o.has_threshold && nst < 64) thr[nst++] = o.threshold;
+        uint64_t boot = o.boot ? o.boot : 1000;
+        size_t K = d.M - 2;
+        sidx *ix = sim_calloc(nst * K, sizeof *ix);
+        double *f = sim_calloc(d.N * d.M, sizeof *f);
+        char (*labels)[200] = sim_calloc(nst, sizeof *labels);
+        for (size_t s = 0; s < nst; s++) {
+            sensopts so = o;
+            so.has_threshold = s > 0;
+            so.threshold = s > 0 ? thr[s] : 0;
+            stat_label(&inst, (size_t)out, &so, labels[s], sizeof labels[s]);
+            /* a trial without a value counts as 0 for a mean it cannot enter:
+             * outputs studied here are counts, which always have one */
+            for (uint64_t i = 0; i < d.N * d.M; i++) {
+                double v = stat_value(&so, y[i]);
+                f[i] = isnan(v) ? 0 : v;
+            }
+            sobol_indices(&d, f, boot, seed, &ix[s * K]);
+        }
+        sim_buf b;
+        sim_buf_init(&b);
+        sim_csvrow row = {b, 0};
+        const char *hdr[] = {"statistic", "kind", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
+                             "assumption", "sources", "base_n"};
+        for (size_t h = 0; h < 12; h++) sim_csv_str(&row, hdr[h]);
+        sim_csv_end(&row);
+        srow *order = sim_calloc(K, sizeof *order);
+        for (size_t s = 0; s < nst; s++) {
+            for (size_t k = 0; k < K; k++) order[k] = (srow){k, ix[s * K + k].st};
+            qsort(order, d.nunc, sizeof *order, cmp_srow); /* parameters by total effect; groups last */
+            for (size_t kk = 0; kk < K; kk++) {
+                size_t k = order[kk].k;
+                const sidx *v = &ix[s * K + k];
+                sim_csv_str(&row, labels[s]);
+                if (k < d.nunc) {
+                    const sim_param *pm = &inst.param[d.unc[k]];
+                    char src[256];
+                    param_sources(pm, src, sizeof src);
+                    sim_csv_str(&row, "parameter");
+                    sim_csv_str(&row, pm->name);
+                    sim_csv_stat(&row, v->s1), sim_csv_stat(&row, v->s1lo), sim_csv_stat(&row, v->s1hi);
+                    sim_csv_stat(&row, v->st), sim_csv_stat(&row, v->stlo), sim_csv_stat(&row, v->sthi);
+                    sim_csv_str(&row, d.in_assumption[k] ? "yes" : "no");
+                    sim_csv_str(&row, src);
+                } else {
+                    bool assum = k == d.nunc;
+                    sim_csv_str(&row, "group");
+                    sim_csv_str(&row, assum ? "all parameters resting on assumptions" : "all parameters backed by a source");
+                    sim_csv_stat(&row, v->s1), sim_csv_stat(&row, v->s1lo), sim_csv_stat(&row, v->s1hi);
+                    sim_csv_stat(&row, v->st), sim_csv_stat(&row, v->stlo), sim_csv_stat(&row, v->sthi);
+                    sim_csv_str(&row, assum ? "yes" : "no");
+                    sim_csv_str(&row, "");
+                }
+                sim_csv_int(&row, (long long)d.N);
+                sim_csv_end(&row);
+            }
+        }
+        b = row.buf;
+        const char *names[] = {"sobol.csv"};
+        int rc = sim_write_folder(outdir, o.c.force, &inst, "sobol", command, seed, d.N, names, &b, 1, &err);
+        sim_buf_free(&b);
+        if (rc == 0) {
+            sim_checkpoint_remove(cp);
+            if (!o.c.quiet) {
+                printf("%s: Sobol indices, base sample %llu, %llu model runs, %llu bootstrap resamples\n",
+                       inst.sc.name, (unsigned long long)d.N, (unsigned long long)(d.N * d.M), (unsigned long long)boot);
+                for (size_t s = 0; s < nst; s++) {
+                    printf("\n%s\n%-44s %22s %22s\n", labels[s], "parameter", "first order S1", "total ST");
+                    for (size_t k = 0; k < K; k++) order[k] = (srow){k, ix[s * K + k].st};
+                    qsort(order, d.nunc, sizeof *order, cmp_srow);
+                    for (size_t kk = 0; kk < d.nunc; kk++) {
+                        size_t k = order[kk].k;
+                        const sidx *v = &ix[s * K + k];
+                        char a[64], bb[64];
+                        snprintf(a, sizeof a, "%.3f [%.3f, %.3f]", v->s1, v->s1lo, v->s1hi);
+                        snprintf(bb, sizeof bb, "%.3f [%.3f, %.3f]", v->st, v->stlo, v->sthi);
+                        printf("%-44s %22s %22s%s\n", inst.param[d.unc[k]].name, a, bb,
+                               d.in_assumption[k] ? "  *" : "");
+                    }
+                    if (d.ngroups) {
+                        const sidx *ga = &ix[s * K + d.nunc], *gs = &ix[s * K + d.nunc + 1];
+                        printf("Parameters resting on assumptions (*) account for %.0f%% of the variance of %s "
+                               "(total effect, 95%% interval %.0f%% to %.0f%%); those backed by a source for %.0f%% "
+                               "(%.0f%% to %.0f%%).\n",
+                               100 * ga->st, labels[s], 100 * ga->stlo, 100 * ga->sthi, 100 * gs->st, 100 * gs->stlo,
+                               100 * gs->sthi);
+                    }
+                }
+                printf("\nresults: %s/sobol.csv\n", outdir);
+            }
+            status = 0;
+        }
+        free(order), free(ix), free(f), free(labels);
+    }
+done:
+    if (status) fprintf(stderr, "riskmc: %s\n", err.msg);
+    free(y), free(command), free(outdir), free(cp);
+    free(d.unc), free(d.in_assumption), free(d.q), free(d.median);
+    sim_inst_close(&inst);
+    sim_cli_free(&o.c);
+    return status;
+}

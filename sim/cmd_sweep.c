@@ -1,0 +1,531 @@
+/* cmd_sweep.c - `riskmc sweep` (parameters on a 1-D or 2-D grid) and
+ * `riskmc compare` (scenarios side by side), both with common random
+ * numbers, so that differences between points are not noise. */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "design.h"
+
+/* ------------------------------------------------------------ sweep */
+
+static const char SWEEP_USAGE[] =
+    "usage: riskmc sweep SCENARIO --vary KEY=LO:HI:N [--vary KEY2=...] [options]\n"
+    "\n"
+    "Run the scenario at every point of a grid of parameter values, with common\n"
+    "random numbers (trial k of every point draws the same chance), and write\n"
+    "sweep.csv: one row per grid point with each output's mean, its Monte Carlo\n"
+    "standard error, sd, p5, p50 (and its standard error), p95, and every\n"
+    "threshold probability with its standard error.\n"
+    "\n"
+    "  --vary KEY=LO:HI:N   N evenly spaced values from LO to HI (N >= 2)\n"
+    "  --vary KEY=V1,V2,... the values listed\n"
+    "                       KEY is a parameter as `riskmc show` names it, e.g.\n"
+    "                       transfer.rate_per_day; one --vary gives a line, two a grid.\n"
+    "                       The other uncertain parameters keep their laws.\n"
+    "\n"
+    "options:\n"
+    "  -n, --trials N     trials per grid point (default 2000)\n"
+    "  -s, --seed S       random seed (default: the scenario's)\n"
+    "  -j, --threads N    threads (default: all cores); results do not depend on it\n"
+    "  -o, --out DIR      results folder (default: results/<scenario name>-sweep)\n"
+    "  -f, --force        replace an existing results folder\n"
+    "      --set KEY=VAL  override a scenario key first (repeatable)\n"
+    "  -q, --quiet        no progress line and no table\n"
+    "  -h, --help         this help\n";
+
+typedef struct axis {
+    long param;
+    char *key;
+    double *v;
+    size_t n;
+} axis;
+
+static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *err)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq) return sim_errf(err, "--vary '%s': expected KEY=LO:HI:N or KEY=V1,V2,...", arg);
+    ax->key = sim_strndup(arg, (size_t)(eq - arg));
+    sim_trim(ax->key);
+    ax->param = sim_param_arg(inst, ax->key, false, err);
+    if (ax->param < 0) return sim_err_prefix(err, "--vary");
+    const sim_param *p = &inst->param[ax->param];
+    const char *spec = eq + 1, *why;
+    if (strchr(spec, ':')) {
+        double lo, hi;
+        long long n;
+        char a[64], b[64], c[64];
+        if (sscanf(spec, "%63[^:]:%63[^:]:%63s", a, b, c) != 3 || sim_parse_real(sim_trim(a), &lo, &why) ||
+            sim_parse_real(sim_trim(b), &hi, &why) || sim_parse_int(sim_trim(c), &n, &why))
+            return sim_errf(err, "--vary %s: '%s' is not LO:HI:N (e.g. 0:250:6)", ax->key, spec);
+        if (n < 2 || n > 1000)
+            return sim_errf(err, "--vary %s: %lld points (allowed: 2 to 1000)", ax->key, n);
+        ax->n = (size_t)n;
+        ax->v = sim_calloc(ax->n, sizeof *ax->v);
+        for (size_t i = 0; i < ax->n; i++) ax->v[i] = lo + (hi - lo) * (double)i / (double)(ax->n - 1);
+    } else {
+        char *copy = sim_strdup(spec);
+        for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {
+            double x;
+            if (sim_parse_real(sim_trim(t), &x, &why) != 0) {
+                free(copy);
+                return sim_errf(err, "--vary %s: '%s': %s", ax->key, t, why);
+            }
+            ax->v = sim_realloc(ax->v, (ax->n + 1) * sizeof *ax->v);
+            ax->v[ax->n++] = x;
+        }
+        free(copy);
+        if (ax->n == 0 || ax->n > 1000) return sim_errf(err, "--vary %s: give 1 to 1000 values", ax->key);
+    }
+    for (size_t i = 0; i < ax->n; i++) {
+        double x = ax->v[i];
+        bool ok = p->domain == SIM_DOM_ANY || ((p->domain == SIM_DOM_NONNEG || p->domain == SIM_DOM_COUNT) && x >= 0) ||
+                  (p->domain == SIM_DOM_POS && x > 0) || (p->domain == SIM_DOM_PROB && x >= 0 && x <= 1);
+        if (!ok) return sim_errf(err, "--vary %s: %g is out of range for this parameter", ax->key, x);
+        ax->v[i] = sim_param_fix(p, x);
+    }
+    return 0;
+}
+
+typedef struct sweepctx {
+    const sim_inst *inst;
+    uint64_t seed, per;
+    axis *ax;
+    size_t nax;
+} sweepctx;
+
+static void sweep_point(const sweepctx *c, size_t point, size_t *idx)
+{
+    if (c->nax == 1) idx[0] = point;
+    else idx[0] = point / c->ax[1].n, idx[1] = point % c->ax[1].n;
+}
+
+static void sweep_theta(void *user, uint64_t i, double *theta, gsl_rng *r)
+{
+    const sweepctx *c = user;
+    size_t point = (size_t)(i / c->per), idx[2];
+    sim_inst_sample(c->inst, c->seed, i % c->per, r, theta);
+    sweep_point(c, point, idx);
+    for (size_t a = 0; a < c->nax; a++) theta[c->ax[a].param] = c->ax[a].v[idx[a]];
+}
+
+static void trial_key(void *user, uint64_t i, uint64_t *trial, uint64_t *inner)
+{
+    const sweepctx *c = user;
+    *trial = i % c->per;
+    *inner = 0;
+}
+
+/* Column name like mean(escaped) */
+static void col(sim_csvrow *r, const char *stat, const char *name)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s(%s)", stat, name);
+    sim_csv_str(r, buf);
+}
+
+static void thr_name(const sim_inst *inst, const sim_threshold *t, char *out, size_t n)
+{
+    char v[32];
+    sim_format_num(t->value, v);
+    snprintf(out, n, "%s>=%s", inst->out[t->output].name, v);
+}
+
+static void sweep_csv(sim_buf *b, const sim_inst *inst, const sweepctx *c, sim_pointstats *ps)
+{
+    sim_csvrow r = {*b, 0};
+    sim_csv_str(&r, "point");
+    for (size_t a = 0; a < c->nax; a++) sim_csv_str(&r, c->ax[a].key);
+    sim_csv_str(&r, "trials");
+    for (size_t o = 0; o < inst->nout; o++) {
+        const char *nm = inst->out[o].name;
+        col(&r, "mean", nm), col(&r, "se_mean", nm), col(&r, "sd", nm), col(&r, "p5", nm);
+        col(&r, "p50", nm), col(&r, "se_p50", nm), col(&r, "p95", nm);
+    }
+    for (size_t k = 0; k < inst->nthr; k++) {
+        char t[160];
+        thr_name(inst, &inst->thr[k], t, sizeof t);
+        col(&r, "P", t), col(&r, "se_P", t);
+    }
+    sim_csv_end(&r);
+    for (size_t p = 0; p < ps->npoints; p++) {
+        size_t idx[2];
+        sweep_point(c, p, idx);
+        sim_csv_int(&r, (long long)p);
+        for (size_t a = 0; a < c->nax; a++) sim_csv_num(&r, c->ax[a].v[idx[a]]);
+        sim_csv_int(&r, (long long)c->per);
+        for (size_t o = 0; o < inst->nout; o++) {
+            sim_acc *a = &ps->acc[p * inst->nout + o];
+            sim_summary s;
+            sim_acc_summary(a, &s);
+            sim_csv_stat(&r, s.mean), sim_csv_stat(&r, s.mcse), sim_csv_stat(&r, s.sd), sim_csv_stat(&r, s.q[0]);
+            sim_csv_stat(&r, s.q[2]), sim_csv_stat(&r, sim_acc_quantile_se(a, 0.5)), sim_csv_stat(&r, s.q[4]);
+        }
+        for (size_t k = 0; k < inst->nthr; k++) {
+            sim_acc *a = &ps->acc[p * inst->nout + inst->thr[k].output];
+            uint64_t n = sim_acc_n(a) + a->missing, h = sim_acc_count_ge(a, inst->thr[k].value);
+            double pr = n ? (double)h / (double)n : NAN;
+            sim_csv_stat(&r, pr);
+            sim_csv_stat(&r, n ? sqrt(pr * (1 - pr) / (double)n) : NAN);
+        }
+        sim_csv_end(&r);
+    }
+    *b = r.buf;
+}
+
+int sim_cmd_sweep(int argc, char **argv)
+{
+    static const struct option longopts[] = {SIM_COMMON_LONGOPTS, {"vary", required_argument, 0, OPT_VARY}, {0, 0, 0, 0}};
+    sim_common c = {0};
+    const char *vary[2];
+    size_t nvary = 0;
+    sim_err err;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "n:s:j:o:qfh", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(SWEEP_USAGE, stdout);
+            sim_cli_free(&c);
+            return 0;
+        }
+        if (opt == OPT_VARY) {
+            if (nvary == 2) {
+                fprintf(stderr, "riskmc sweep: at most two --vary (a line or a grid)\n");
+                sim_cli_free(&c);
+                return 2;
+            }
+            vary[nvary++] = optarg;
+            continue;
+        }
+        int r = sim_cli_common(opt, optarg, &c, &err);
+        if (r <= 0) {
+            if (r < 0) fprintf(stderr, "riskmc sweep: %s\n", err.msg);
+            else fputs("try 'riskmc sweep --help'\n", stderr);
+            sim_cli_free(&c);
+            return 2;
+        }
+    }
+    if (optind != argc - 1 || nvary == 0) {
+        fprintf(stderr, "riskmc sweep: expected one scenario and at least one --vary\n\n%s", SWEEP_USAGE);
+        sim_cli_free(&c);
+        return 2;
+    }
+    sim_inst inst;
+    if (sim_cli_open(&inst, argv[optind], &c, &err) != 0) {
+        fprintf(stderr, "riskmc: %s\n", err.msg);
+        sim_cli_free(&c);
+        return 1;
+    }
+    axis ax[2] = {{0}};
+    int status = 1;
+    for (size_t a = 0; a < nvary; a++)
+        if (parse_vary(&inst, vary[a], &ax[a], &err) != 0) goto out;
+    if (nvary == 2 && ax[0].param == ax[1].param) {
+        sim_errf(&err, "--vary: the same parameter twice (%s)", ax[0].key);
+        goto out;
+    }
+    {
+        uint64_t per = c.has_trials ? c.trials : 2000, seed = c.has_seed ? c.seed : inst.seed;
+        size_t npoints = ax[0].n * (nvary == 2 ? ax[1].n : 1);
+        if ((double)per * (double)npoints > 2e9) {
+            sim_errf(&err, "-n: %llu trials at %zu points is too many (allowed: at most 2,000,000,000 in all)",
+                     (unsigned long long)per, npoints);
+            goto out;
+        }
+        sweepctx sc = {&inst, seed, per, ax, nvary};
+        sim_pointstats ps;
+        sim_pointstats_init(&ps, &inst, npoints, per, 0);
+        sim_runcfg cfg = {0};
+        cfg.seed = seed;
+        cfg.n = per * npoints;
+        cfg.threads = c.threads;
+        cfg.progress = true;
+        cfg.label = "sweep";
+        cfg.theta = sweep_theta;
+        cfg.theta_user = &sc;
+        cfg.key = trial_key;
+        cfg.key_user = &sc;
+        sim_cli_signals();
+        char *outdir = sim_cli_outdir(&c, &inst, "-sweep");
+        char *cmd = sim_cli_command("sweep", argc, argv);
+        int rc = sim_engine_run(&inst, &cfg, NULL, sim_pointstats_block, &ps, &err);
+        if (rc == 0) {
+            sim_buf b;
+            sim_buf_init(&b);
+            sweep_csv(&b, &inst, &sc, &ps);
+            const char *names[] = {"sweep.csv"};
+            rc = sim_write_folder(outdir, c.force, &inst, "sweep", cmd, seed, per, names, &b, 1, &err);
+            sim_buf_free(&b);
+        }
+        if (rc == 0 && !c.quiet) {
+            printf("%s: %zu points x %llu trials, seed %llu, common random numbers\n\n", inst.sc.name, npoints,
+                   (unsigned long long)per, (unsigned long long)seed);
+            printf("%-8s", "point");
+            for (size_t a = 0; a < nvary; a++) printf(" %24s", ax[a].key);
+            size_t shown = 0;
+            for (size_t o = 0; o < inst.nout && shown < 4; o++)
+                if (inst.out[o].show == SIM_SHOW_CHART) printf(" %22s", inst.out[o].name), shown++;
+            printf("\n");
+            for (size_t p = 0; p < npoints; p++) {
+                size_t idx[2];
+                sweep_point(&sc, p, idx);
+                printf("%-8zu", p);
+                for (size_t a = 0; a < nvary; a++) printf(" %24g", ax[a].v[idx[a]]);
+                shown = 0;
+                for (size_t o = 0; o < inst.nout && shown < 4; o++) {
+                    if (inst.out[o].show != SIM_SHOW_CHART) continue;
+                    sim_summary s;
+                    sim_acc_summary(&ps.acc[p * inst.nout + o], &s);
+                    char m[40], se[40], cell[90];
+                    sim_format_thousands(s.mean, fabs(s.mean) < 100 ? 2 : 0, m, sizeof m);
+                    sim_format_thousands(s.mcse, s.mcse < 10 ? 2 : 0, se, sizeof se);
+                    snprintf(cell, sizeof cell, "%s ± %s", m, se);
+                    printf(" %23s", cell);
+                    shown++;
+                }
+                printf("\n");
+            }
+            printf("\n(mean ± Monte Carlo standard error)\nresults: %s/sweep.csv\n", outdir);
+        }
+        sim_pointstats_free(&ps);
+        free(outdir);
+        free(cmd);
+        if (rc == 0) status = 0;
+    }
+out:
+    if (status) fprintf(stderr, "riskmc: %s\n", err.msg);
+    for (size_t a = 0; a < 2; a++) free(ax[a].key), free(ax[a].v);
+    sim_inst_close(&inst);
+    sim_cli_free(&c);
+    return status;
+}
+
+/* ------------------------------------------------------------ compare */
+
+static const char COMPARE_USAGE[] =
+    "usage: riskmc compare A.ini B.ini [C.ini ...] [options]\n"
+    "\n"
+    "Run scenarios with common random numbers (trial k of each draws the same\n"
+    "chance wherever the scenarios agree) and report each output's difference\n"
+    "from the first scenario: the mean difference over paired trials with a 95%\n"
+    "interval, and the same for every threshold probability of the first\n"
+    "scenario. Writes compare.csv.\n"
+    "\n"
+    "options:\n"
+    "  -n, --trials N     trials per scenario (default: the first scenario's)\n"
+    "  -s, --seed S       random seed (default: the first scenario's)\n"
+    "  -j, --threads N    threads (default: all cores); results do not depend on it\n"
+    "  -o, --out DIR      results folder (default: results/compare-<first scenario>)\n"
+    "  -f, --force        replace an existing results folder\n"
+    "  -q, --quiet        no progress line and no table\n"
+    "  -h, --help         this help\n";
+
+#define CHUNK 32768 /* trials per scenario held at once */
+
+typedef struct pairacc {
+    double sum, sumsq; /* of the paired differences, in trial order */
+    double sum_a, sum_b;
+    uint64_t n;
+} pairacc;
+
+static void pair_add(pairacc *p, double a, double b)
+{
+    if (isnan(a) || isnan(b)) return;
+    double d = b - a;
+    p->sum += d;
+    p->sumsq += d * d;
+    p->sum_a += a;
+    p->sum_b += b;
+    p->n++;
+}
+
+static void pair_stats(const pairacc *p, double *ma, double *mb, double *diff, double *se)
+{
+    double n = (double)p->n;
+    *ma = p->n ? p->sum_a / n : NAN;
+    *mb = p->n ? p->sum_b / n : NAN;
+    *diff = p->n ? p->sum / n : NAN;
+    double var = p->n > 1 ? (p->sumsq - p->sum * p->sum / n) / (n - 1) : NAN;
+    *se = p->n > 1 ? sqrt(var > 0 ? var : 0) / sqrt(n) : NAN;
+}
+
+/* Keep every output of the trials of a chunk, in trial order. */
+typedef struct keep {
+    double *dst;
+    size_t nout;
+    uint64_t first;
+} keep;
+
+static int keep_block(void *user, const sim_block *b, sim_err *err)
+{
+    (void)err;
+    keep *k = user;
+    memcpy(&k->dst[(b->first - k->first) * k->nout], b->out, b->n * k->nout * sizeof *b->out);
+    return 0;
+}
+
+int sim_cmd_compare(int argc, char **argv)
+{
+    static const struct option longopts[] = {SIM_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    sim_common c = {0};
+    sim_err err;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "n:s:j:o:qfh", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(COMPARE_USAGE, stdout);
+            sim_cli_free(&c);
+            return 0;
+        }
+        int r = sim_cli_common(opt, optarg, &c, &err);
+        if (r <= 0) {
+            if (r < 0) fprintf(stderr, "riskmc compare: %s\n", err.msg);
+            else fputs("try 'riskmc compare --help'\n", stderr);
+            sim_cli_free(&c);
+            return 2;
+        }
+    }
+    int ns = argc - optind;
+    if (ns < 2) {
+        fprintf(stderr, "riskmc compare: expected two or more scenarios\n\n%s", COMPARE_USAGE);
+        sim_cli_free(&c);
+        return 2;
+    }
+    sim_inst *inst = sim_calloc((size_t)ns, sizeof *inst);
+    int opened = 0, status = 1;
+    for (; opened < ns; opened++)
+        if (sim_cli_open(&inst[opened], argv[optind + opened], &c, &err) != 0) goto out;
+    {
+        const sim_inst *a = &inst[0];
+        uint64_t n = c.has_trials ? c.trials : a->trials, seed = c.has_seed ? c.seed : a->seed;
+        /* statistics: each output's mean, then each threshold probability of
+         * the first scenario; column of each in every scenario */
+        size_t nstat = a->nout + a->nthr;
+        long *col = sim_calloc((size_t)ns * nstat, sizeof *col);
+        for (int s = 0; s < ns; s++)
+            for (size_t k = 0; k < nstat; k++) {
+                size_t o = k < a->nout ? k : a->thr[k - a->nout].output;
+                col[(size_t)s * nstat + k] = sim_inst_find_output(&inst[s], a->out[o].name);
+            }
+        pairacc *pa = sim_calloc((size_t)ns * nstat, sizeof *pa);
+        double **out = sim_calloc((size_t)ns, sizeof *out);
+        for (int s = 0; s < ns; s++) out[s] = sim_calloc((size_t)CHUNK * inst[s].nout + 1, sizeof *out[s]);
+        sim_cli_signals();
+        int rc = 0;
+        /* chunk by chunk, every scenario on the same trials, so memory does
+         * not grow with the trial count */
+        for (uint64_t k0 = 0; k0 < n && rc == 0; k0 += CHUNK) {
+            uint64_t m = n - k0 < CHUNK ? n - k0 : CHUNK;
+            for (int s = 0; s < ns && rc == 0; s++) {
+                sim_runcfg cfg = {0};
+                cfg.seed = seed;
+                cfg.first = k0;
+                cfg.n = m;
+                cfg.threads = c.threads;
+                cfg.progress = n > CHUNK;
+                cfg.label = inst[s].sc.name;
+                keep kp = {out[s], inst[s].nout, k0};
+                rc = sim_engine_run(&inst[s], &cfg, NULL, keep_block, &kp, &err);
+            }
+            for (uint64_t i = 0; i < m && rc == 0; i++)
+                for (int s = 0; s < ns; s++)
+                    for (size_t k = 0; k < nstat; k++) {
+                        long cs = col[(size_t)s * nstat + k], c0 = col[k];
+                        if (cs < 0) continue;
+                        double ya = out[0][i * a->nout + (size_t)c0], yb = out[s][i * inst[s].nout + (size_t)cs];
+                        if (k >= a->nout) { /* a threshold: compare indicators */
+                            double x = a->thr[k - a->nout].value;
+                            ya = isnan(ya) ? 0 : ya >= x, yb = isnan(yb) ? 0 : yb >= x;
+                        }
+                        pair_add(&pa[(size_t)s * nstat + k], ya, yb);
+                    }
+        }
+        if (rc == 0) {
+            sim_buf b;
+            sim_buf_init(&b);
+            sim_csvrow r = {b, 0};
+            const char *hdr[] = {"scenario", "output", "statistic", "value", "first_value", "difference",
+                                 "se", "low95", "high95", "trials"};
+            for (size_t h = 0; h < 10; h++) sim_csv_str(&r, hdr[h]);
+            sim_csv_end(&r);
+            for (int s = 0; s < ns; s++)
+                for (size_t k = 0; k < nstat; k++) {
+                    const pairacc *p = &pa[(size_t)s * nstat + k];
+                    if (col[(size_t)s * nstat + k] < 0) continue;
+                    double ma, mb, d, se;
+                    pair_stats(p, &ma, &mb, &d, &se);
+                    size_t o = k < a->nout ? k : a->thr[k - a->nout].output;
+                    char st[64] = "mean";
+                    if (k >= a->nout) {
+                        char v[32];
+                        sim_format_num(a->thr[k - a->nout].value, v);
+                        snprintf(st, sizeof st, "P(>=%s)", v);
+                    }
+                    sim_csv_str(&r, inst[s].sc.name);
+                    sim_csv_str(&r, a->out[o].name);
+                    sim_csv_str(&r, st);
+                    sim_csv_stat(&r, mb), sim_csv_stat(&r, ma), sim_csv_stat(&r, s ? d : 0);
+                    sim_csv_stat(&r, s ? se : 0), sim_csv_stat(&r, s ? d - 1.959963984540054 * se : 0);
+                    sim_csv_stat(&r, s ? d + 1.959963984540054 * se : 0);
+                    sim_csv_int(&r, (long long)p->n);
+                    sim_csv_end(&r);
+                }
+            b = r.buf;
+            char *outdir = c.out ? sim_strdup(c.out) : sim_asprintf("results/compare-%s", a->sc.name);
+            char *cmd = sim_cli_command("compare", argc, argv);
+            const char *names[] = {"compare.csv"};
+            rc = sim_write_folder(outdir, c.force, a, "compare", cmd, seed, n, names, &b, 1, &err);
+            if (rc == 0 && !c.quiet) {
+                char nt[32];
+                sim_format_thousands((double)n, 0, nt, sizeof nt);
+                printf("difference from %s (paired over %s trials, seed %llu; 95%% interval)\n\n", a->sc.name, nt,
+                       (unsigned long long)seed);
+                for (size_t k = 0; k < nstat; k++) {
+                    size_t o = k < a->nout ? k : a->thr[k - a->nout].output;
+                    if (k < a->nout && a->out[o].show != SIM_SHOW_CHART) continue;
+                    char lab[200];
+                    if (k < a->nout) snprintf(lab, sizeof lab, "mean %s", a->out[o].name);
+                    else {
+                        char v[40];
+                        sim_format_thousands(a->thr[k - a->nout].value, 0, v, sizeof v);
+                        snprintf(lab, sizeof lab, "P(%s >= %s)", a->out[o].name, v);
+                    }
+                    printf("%-32s", lab);
+                    for (int s = 1; s < ns; s++) {
+                        double ma, mb, d, se;
+                        pair_stats(&pa[(size_t)s * nstat + k], &ma, &mb, &d, &se);
+                        char cell[120];
+                        if (k < a->nout) {
+                            char x[40], y[40];
+                            sim_format_thousands(d, fabs(d) < 10 ? 2 : 0, x, sizeof x);
+                            sim_format_thousands(1.96 * se, 1.96 * se < 10 ? 2 : 0, y, sizeof y);
+                            snprintf(cell, sizeof cell, "%s: %s ± %s", inst[s].sc.name, x, y);
+                        } else {
+                            snprintf(cell, sizeof cell, "%s: %+.1f ± %.1f pts", inst[s].sc.name, 100 * d, 196 * se);
+                        }
+                        printf("  %-34s", cell);
+                    }
+                    printf("\n");
+                }
+                printf("\nresults: %s/compare.csv\n", outdir);
+            }
+            free(outdir);
+            free(cmd);
+            sim_buf_free(&b);
+        }
+        for (int s = 0; s < ns; s++) free(out[s]);
+        free(out);
+        free(pa);
+        free(col);
+        if (rc == 0) status = 0;
+    }
+out:
+    if (status) fprintf(stderr, "riskmc: %s\n", err.msg);
+    for (int s = 0; s < opened; s++) sim_inst_close(&inst[s]);
+    free(inst);
+    sim_cli_free(&c);
+    return status;
+}

@@ -1,0 +1,208 @@
+/* design.c - see design.h. */
+#define _GNU_SOURCE
+#include "design.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "progress.h"
+
+#include "checkpoint.h"
+#include "outdir.h"
+
+double sim_param_at(const sim_param *p, double u)
+{
+    if (!p->uncertain) return sim_param_fix(p, sim_dist_mean(p->dist));
+    return sim_param_fix(p, sim_dist_quantile(p->dist, u));
+}
+
+void sim_theta_medians(const sim_inst *inst, double *theta)
+{
+    for (size_t i = 0; i < inst->nparam; i++) theta[i] = sim_param_at(&inst->param[i], 0.5);
+}
+
+static int name_error(const char *what, const char *name, const char **cands, size_t n, sim_err *err)
+{
+    sim_buf all;
+    sim_buf_init(&all);
+    for (size_t i = 0; i < n; i++) sim_buf_printf(&all, "%s%s", i ? ", " : "", cands[i]);
+    const char *sug = sim_suggest(name, cands, n);
+    sim_errf(err, "unknown %s '%s' (%s%s%sallowed: %s)", what, name, sug ? "did you mean '" : "", sug ? sug : "",
+             sug ? "'?; " : "", all.s ? all.s : "none");
+    sim_buf_free(&all);
+    return -1;
+}
+
+long sim_output_arg(const sim_inst *inst, const char *name, sim_err *err)
+{
+    long o = sim_inst_find_output(inst, name);
+    if (o >= 0) return o;
+    const char **c = sim_malloc((inst->nout + 1) * sizeof *c);
+    for (size_t i = 0; i < inst->nout; i++) c[i] = inst->out[i].name;
+    name_error("output", name, c, inst->nout, err);
+    free(c);
+    return -1;
+}
+
+long sim_param_arg(const sim_inst *inst, const char *name, bool uncertain_only, sim_err *err)
+{
+    long p = sim_inst_find_param(inst, name);
+    if (p >= 0 && (!uncertain_only || inst->param[p].uncertain)) return p;
+    const char **c = sim_malloc((inst->nparam + 1) * sizeof *c);
+    size_t n = 0;
+    for (size_t i = 0; i < inst->nparam; i++)
+        if (!uncertain_only || inst->param[i].uncertain) c[n++] = inst->param[i].name;
+    if (p >= 0) sim_errf(err, "'%s' is a fixed value, not a distribution (allowed: uncertain parameters)", name);
+    else name_error(uncertain_only ? "uncertain parameter" : "parameter", name, c, n, err);
+    free(c);
+    return -1;
+}
+
+void sim_pointstats_init(sim_pointstats *ps, const sim_inst *inst, size_t npoints, uint64_t per, uint64_t first)
+{
+    ps->npoints = npoints;
+    ps->nout = inst->nout;
+    ps->per = per;
+    ps->first = first;
+    ps->acc = sim_calloc(npoints * inst->nout + 1, sizeof *ps->acc);
+    for (size_t p = 0; p < npoints; p++)
+        for (size_t o = 0; o < inst->nout; o++) sim_acc_init(&ps->acc[p * inst->nout + o], inst->out[o].integer);
+}
+
+void sim_pointstats_free(sim_pointstats *ps)
+{
+    for (size_t i = 0; i < ps->npoints * ps->nout; i++) sim_acc_free(&ps->acc[i]);
+    free(ps->acc);
+    memset(ps, 0, sizeof *ps);
+}
+
+int sim_pointstats_block(void *user, const sim_block *b, sim_err *err)
+{
+    (void)err;
+    sim_pointstats *ps = user;
+    for (size_t i = 0; i < b->n; i++) {
+        size_t p = (size_t)((b->first + i - ps->first) / ps->per);
+        for (size_t o = 0; o < ps->nout; o++) sim_acc_add(&ps->acc[p * ps->nout + o], b->out[i * ps->nout + o]);
+    }
+    return 0;
+}
+
+int sim_gather_block(void *user, const sim_block *b, sim_err *err)
+{
+    (void)err;
+    sim_gather *g = user;
+    for (size_t i = 0; i < b->n; i++) g->y[b->first + i - g->first] = b->out[i * g->nout + g->output];
+    return 0;
+}
+
+int sim_write_folder(const char *path, bool force, const sim_inst *inst, const char *kind, const char *command,
+                     uint64_t seed, uint64_t trials, const char *const *names, const sim_buf *bufs, size_t n,
+                     sim_err *err)
+{
+    sim_outdir od;
+    if (sim_outdir_begin(&od, path, force, err) != 0) return -1;
+    int rc = 0;
+    sim_buf files;
+    sim_buf_init(&files);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = sim_write_file(od.tmp, names[i], &bufs[i], err);
+        sim_buf_printf(&files, "%s, ", names[i]);
+    }
+    sim_buf extra;
+    sim_buf_init(&extra);
+    if (rc == 0) {
+        sim_write_dictionary(&extra, inst);
+        rc = sim_write_file(od.tmp, "dictionary.csv", &extra, err);
+        sim_buf_clear(&extra);
+        sim_write_sources_used(&extra, inst);
+        if (rc == 0) rc = sim_write_file(od.tmp, "sources.csv", &extra, err);
+        sim_buf_clear(&extra);
+        sim_buf_puts(&files, "dictionary.csv, sources.csv, manifest.ini");
+        sim_runinfo ri = {command, kind, seed, trials, files.s};
+        sim_write_manifest(&extra, inst, &ri);
+        if (rc == 0) rc = sim_write_file(od.tmp, "manifest.ini", &extra, err);
+    }
+    sim_buf_free(&extra);
+    sim_buf_free(&files);
+    if (rc == 0) rc = sim_outdir_commit(&od, err);
+    if (rc != 0 && od.tmp) sim_outdir_abort(&od);
+    return rc;
+}
+
+double sim_acc_quantile_se(sim_acc *a, double p)
+{
+    uint64_t n = sim_acc_n(a);
+    if (n < 2) return NAN;
+    double s = sqrt(p * (1 - p) / (double)n);
+    double lo = p - s < 0 ? 0 : p - s, hi = p + s > 1 ? 1 : p + s;
+    return (sim_acc_quantile(a, hi) - sim_acc_quantile(a, lo)) / 2;
+}
+
+typedef struct gatherctx {
+    double *y;
+    const size_t *cols;
+    size_t ncols, nout;
+} gatherctx;
+
+static int gather_cols(void *user, const sim_block *b, sim_err *err)
+{
+    (void)err;
+    gatherctx *g = user;
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t k = 0; k < g->ncols; k++) g->y[(b->first + i) * g->ncols + k] = b->out[i * g->nout + g->cols[k]];
+    return 0;
+}
+
+int sim_design_gather(const sim_designrun *d, double **y, sim_err *err)
+{
+    *y = sim_calloc(d->total * d->ncols + 1, sizeof **y);
+    uint64_t done = 0;
+    if (d->checkpoint && d->resume) {
+        sim_checkpoint cp;
+        int r = sim_checkpoint_load(&cp, d->checkpoint, d->fingerprint, d->ncols, err);
+        if (r < 0) {
+            free(*y);
+            return -1;
+        }
+        if (r == 0) {
+            free(*y);
+            return sim_errf(err, "--resume: no checkpoint at %s (nothing to resume: run without --resume)",
+                            d->checkpoint);
+        }
+        done = cp.done < d->total ? cp.done : d->total;
+        memcpy(*y, cp.data, done * d->ncols * sizeof **y);
+        sim_checkpoint_free(&cp);
+        if (!sim_progress_quiet)
+            fprintf(stderr, "resuming: %llu of %llu design points already done\n", (unsigned long long)done,
+                    (unsigned long long)d->total);
+    }
+    gatherctx g = {*y, d->cols, d->ncols, d->inst->nout};
+    for (uint64_t k0 = done; k0 < d->total; k0 += d->chunk) {
+        sim_runcfg cfg = d->cfg;
+        cfg.first = k0;
+        cfg.n = d->total - k0 < d->chunk ? d->total - k0 : d->chunk;
+        if (sim_engine_run(d->inst, &cfg, NULL, gather_cols, &g, err) != 0) {
+            free(*y);
+            return -1;
+        }
+        if (d->checkpoint && k0 + cfg.n < d->total &&
+            sim_checkpoint_save(d->checkpoint, d->fingerprint, k0 + cfg.n, d->ncols, *y, err) != 0) {
+            free(*y);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+uint64_t sim_run_fingerprint(const sim_inst *inst, const char *command)
+{
+    sim_buf b;
+    sim_buf_init(&b);
+    sim_buf_puts(&b, command);
+    sim_write_resolved(&b, inst);
+    uint64_t h = sim_hash64(b.s);
+    sim_buf_free(&b);
+    return h;
+}

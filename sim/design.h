@@ -1,0 +1,73 @@
+/* design.h - runs over designed parameter values: sweeps, comparisons,
+ * one-at-a-time and variance-based sensitivity.
+ *
+ * Every design keeps common random numbers: design point p, trial k draws
+ * its chance from the streams of trial k (engine key (seed, k, inner)), so
+ * two points differ only by their parameter values, not by noise. */
+#ifndef SIM_DESIGN_H
+#define SIM_DESIGN_H
+
+#include "engine.h"
+#include "results.h"
+
+/* A parameter's value at probability u of its law, as the model uses it. */
+double sim_param_at(const sim_param *p, double u);
+/* Every parameter at its median (fixed ones at their value). */
+void sim_theta_medians(const sim_inst *inst, double *theta);
+
+/* Output by name, or an error naming the allowed ones. */
+long sim_output_arg(const sim_inst *inst, const char *name, sim_err *err);
+/* Parameter by name, or an error naming the allowed ones. */
+long sim_param_arg(const sim_inst *inst, const char *name, bool uncertain_only, sim_err *err);
+
+/* Per-point statistics of every output: point = design index / per. */
+typedef struct sim_pointstats {
+    size_t npoints, nout;
+    uint64_t per, first;
+    sim_acc *acc; /* [point * nout + output] */
+} sim_pointstats;
+
+void sim_pointstats_init(sim_pointstats *ps, const sim_inst *inst, size_t npoints, uint64_t per, uint64_t first);
+void sim_pointstats_free(sim_pointstats *ps);
+int sim_pointstats_block(void *user, const sim_block *b, sim_err *err);
+
+/* Values of one output for every design index of a run, in order. */
+typedef struct sim_gather {
+    size_t output;
+    size_t nout;
+    uint64_t first;
+    double *y;
+} sim_gather;
+
+int sim_gather_block(void *user, const sim_block *b, sim_err *err);
+
+/* Write a finished results folder: files (name, contents) plus manifest.ini
+ * of the given kind. */
+int sim_write_folder(const char *path, bool force, const sim_inst *inst, const char *kind, const char *command,
+                     uint64_t seed, uint64_t trials, const char *const *names, const sim_buf *bufs, size_t n,
+                     sim_err *err);
+
+/* A run over design indices 0 .. total-1 in chunks, keeping some output
+ * columns of each index, saving a checkpoint after every chunk and, with
+ * resume, continuing from one. */
+typedef struct sim_designrun {
+    const sim_inst *inst;
+    sim_runcfg cfg;          /* seed, threads, label and the theta/key callbacks */
+    uint64_t total, chunk;
+    const size_t *cols;      /* output columns kept per index */
+    size_t ncols;
+    const char *checkpoint;  /* NULL: none */
+    uint64_t fingerprint;
+    bool resume;
+} sim_designrun;
+
+/* On success *y holds total * ncols values (free it). */
+int sim_design_gather(const sim_designrun *d, double **y, sim_err *err);
+/* A fingerprint of a run: its command line and its resolved scenario. */
+uint64_t sim_run_fingerprint(const sim_inst *inst, const char *command);
+
+/* The monte carlo standard error of a quantile, from the spread of the
+ * order statistics around it: (Q(p + s) - Q(p - s)) / 2, s = sqrt(p(1-p)/n). */
+double sim_acc_quantile_se(sim_acc *a, double p);
+
+#endif
