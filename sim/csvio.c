@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 #include <csv.h>
 
@@ -53,11 +54,18 @@ void sim_csv_num(sim_csvrow *r, double x)
 void sim_csv_stat(sim_csvrow *r, double x)
 {
     char s[48];
-    if (x == x) {
-        snprintf(s, sizeof s, "%.10g", x);
-        x = strtod(s, NULL);
+    if (x != x) {
+        sep(r);
+        return;
     }
-    sim_csv_num(r, x);
+    if (x == floor(x) && fabs(x) < 1e15) {
+        sim_csv_num(r, x);
+        return;
+    }
+    /* %.10g, without an exponent for ordinary magnitudes */
+    snprintf(s, sizeof s, "%.10g", x);
+    sep(r);
+    sim_buf_puts(&r->buf, s);
 }
 
 void sim_csv_int(sim_csvrow *r, long long x)

@@ -75,8 +75,9 @@ void sim_trials_row(void *user, uint64_t trial, const double *theta, const doubl
     const sim_inst *inst = user;
     sim_csvrow r = {*row, 0};
     sim_csv_int(&r, (long long)trial);
+    /* sampled values to 10 significant digits: (seed, trial) reproduce them exactly */
     for (size_t i = 0; i < inst->nparam; i++)
-        if (inst->param[i].uncertain) sim_csv_num(&r, theta[i]);
+        if (inst->param[i].uncertain) sim_csv_stat(&r, theta[i]);
     for (size_t i = 0; i < inst->nout; i++) sim_csv_num(&r, out[i]);
     sim_csv_end(&r);
     *row = r.buf;

@@ -33,7 +33,7 @@ static void cover(sim_sgrid *g, int64_t a, int64_t b, unsigned min_shift)
     unsigned s = g->shift > min_shift ? g->shift : min_shift;
     while ((uint64_t)((b >> s) - (a >> s)) >= g->cap) s++;
     size_t span = (size_t)((b >> s) - (a >> s)) + 1;
-    size_t nb = 2 * span + 16; /* slack, so re-gridding is rare */
+    size_t nb = span + span / 2 + 16; /* slack, so re-gridding is rare */
     if (nb > g->cap) nb = g->cap;
     if (nb < span) nb = span;
     /* slack on both sides: values may spread either way */
@@ -80,6 +80,17 @@ void sim_sgrid_add(sim_sgrid *g, const int64_t *v)
     if (g->n == 0 || lo < g->min) g->min = lo;
     if (g->n == 0 || hi > g->max) g->max = hi;
     g->n++;
+}
+
+void sim_sgrid_absorb(sim_sgrid *dst, sim_sgrid *src)
+{
+    if (dst->n == 0 && dst->H == src->H && dst->cap == src->cap) {
+        sim_sgrid t = *dst;
+        *dst = *src;
+        *src = t;
+        return;
+    }
+    sim_sgrid_merge(dst, src);
 }
 
 void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src)

@@ -30,6 +30,9 @@ void sim_sgrid_free(sim_sgrid *g);
 /* Add one trial's values v[0 .. days-1]. */
 void sim_sgrid_add(sim_sgrid *g, const int64_t *v);
 void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src);
+/* Merge src into dst, taking src's memory when dst is empty (src is left
+ * empty or unchanged; free it after). */
+void sim_sgrid_absorb(sim_sgrid *dst, sim_sgrid *src);
 /* Quantiles p[0..np-1] (ascending) of day t, GSL's definition. */
 void sim_sgrid_quantiles(const sim_sgrid *g, int t, const double *p, size_t np, double *out);
 double sim_sgrid_mean(const sim_sgrid *g, int t);
