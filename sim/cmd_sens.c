@@ -510,11 +510,11 @@ static const char MORRIS_USAGE[] =
     "usage: riskmc morris SCENARIO [--output NAME] [--threshold X] [-r TRAJECTORIES] [options]\n"
     "\n"
     "Elementary-effects screening (Morris 1991, mu* of Campolongo et al. 2007):\n"
-    "r random one-at-a-time trajectories through a grid of LEVELS equally likely\n"
-    "values of every uncertain parameter; each step's effect on the output's mean\n"
-    "(over -n trials, common random numbers along a trajectory) per unit move in\n"
-    "probability. Ranks parameters by mu* (mean absolute effect); sigma shows\n"
-    "interactions or non-linearity. Writes morris.csv.\n"
+    "r random one-at-a-time trajectories through a grid of LEVELS percentiles of\n"
+    "every uncertain parameter (from the 0.5th to the 99.5th); each step's effect\n"
+    "on the output's mean (over -n trials, common random numbers along a\n"
+    "trajectory) per unit step on the grid. Ranks parameters by mu* (mean absolute\n"
+    "effect); sigma shows interactions or non-linearity. Writes morris.csv.\n"
     "\n"
     "options:\n"
     "      --output NAME       the output studied (default: the model's first headline output)\n"
@@ -625,13 +625,10 @@ int sim_cmd_morris(int argc, char **argv)
             gsl_ran_shuffle(g, perm, d.nunc, sizeof *perm);
             for (size_t k = 0; k <= d.nunc; k++) {
                 if (k > 0) x[perm[k - 1]] += delta;
-                /* grid value to probability: the middle of its equally likely slice */
-                for (size_t p = 0; p < d.nunc; p++)
-                    d.u[((t * (d.nunc + 1)) + k) * d.nunc + p] =
-                        (x[p] * (double)(levels - 1) + 0.5) / (double)levels;
+                /* grid value to probability: the grid spans the 0.5th to the
+                 * 99.5th percentile (laws without bounds have no 0th) */
+                for (size_t p = 0; p < d.nunc; p++) d.u[((t * (d.nunc + 1)) + k) * d.nunc + p] = 0.005 + 0.99 * x[p];
             }
-            /* remember which parameter each step moved: store it in the
-             * perm order, recovered below from the u differences */
         }
         gsl_rng_free(g);
         free(x);
@@ -883,6 +880,27 @@ static int cmp_srow(const void *a, const void *b)
     return x->k < y->k ? -1 : x->k > y->k;
 }
 
+static void pct1(double x, char *out, size_t n)
+{
+    x *= 100;
+    if (fabs(x) < 10) snprintf(out, n, "%.1f%%", x);
+    else snprintf(out, n, "%.0f%%", x);
+}
+
+/* The one sentence a report states about assumptions. */
+static void sobol_sentence(const char *label, const sidx *ga, const sidx *gs, char *out, size_t n)
+{
+    char a1[16], a1l[16], a1h[16], at[16], atl[16], ath[16], s1[16], st[16];
+    pct1(ga->s1, a1, sizeof a1), pct1(ga->s1lo, a1l, sizeof a1l), pct1(ga->s1hi, a1h, sizeof a1h);
+    pct1(ga->st, at, sizeof at), pct1(ga->stlo, atl, sizeof atl), pct1(ga->sthi, ath, sizeof ath);
+    pct1(gs->s1, s1, sizeof s1), pct1(gs->st, st, sizeof st);
+    snprintf(out, n,
+             "The parameters resting on assumptions (*) explain %s of the variance of %s on their own (95%% interval "
+             "%s to %s) and are involved in %s of it with their interactions (%s to %s); for the parameters backed by "
+             "a source the shares are %s and %s.",
+             a1, label, a1l, a1h, at, atl, ath, s1, st);
+}
+
 int sim_cmd_sobol(int argc, char **argv)
 {
     sensopts o = {0};
@@ -1055,11 +1073,9 @@ int sim_cmd_sobol(int argc, char **argv)
                     }
                     if (d.ngroups) {
                         const sidx *ga = &ix[s * K + d.nunc], *gs = &ix[s * K + d.nunc + 1];
-                        printf("Parameters resting on assumptions (*) account for %.0f%% of the variance of %s "
-                               "(total effect, 95%% interval %.0f%% to %.0f%%); those backed by a source for %.0f%% "
-                               "(%.0f%% to %.0f%%).\n",
-                               100 * ga->st, labels[s], 100 * ga->stlo, 100 * ga->sthi, 100 * gs->st, 100 * gs->stlo,
-                               100 * gs->sthi);
+                        char line[1024];
+                        sobol_sentence(labels[s], ga, gs, line, sizeof line);
+                        printf("%s\n", line);
                     }
                 }
                 printf("\nresults: %s/sobol.csv\n", outdir);

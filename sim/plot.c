@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "plot.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -156,9 +157,12 @@ static void tics(sim_buf *p, const char *axis, double lo, double hi, bool whole)
 
 static void footer(const sim_rundir *rd, char *out, size_t n)
 {
-    char tr[32];
-    sim_format_thousands((double)rd->trials, 0, tr, sizeof tr);
-    snprintf(out, n, "%s · %s trials · seed %llu · riskmc %s%s%s%s\nsources: %s", rd->name, tr,
+    char tr[64], num[32];
+    sim_format_thousands((double)rd->trials, 0, num, sizeof num);
+    if (!*rd->kind || strcmp(rd->kind, "run") == 0) snprintf(tr, sizeof tr, "%s trials", num);
+    else if (strcmp(rd->kind, "sobol") == 0) snprintf(tr, sizeof tr, "Sobol base sample %s", num);
+    else snprintf(tr, sizeof tr, "%s %s, %s trials per point", rd->kind, "design", num);
+    snprintf(out, n, "%s · %s · seed %llu · riskmc %s%s%s%s\nsources: %s", rd->name, tr,
              (unsigned long long)rd->seed, rd->version, *rd->commit ? " (" : "", rd->commit, *rd->commit ? ")" : "",
              *rd->sources_used ? rd->sources_used : "none cited");
 }
@@ -429,6 +433,287 @@ static int group_chart(plotter *pl, const sim_rundir *rd, const char *group, con
     return rc;
 }
 
+/* ------------------------------------------------------------ sensitivity results */
+
+/* gnuplot-safe text for a chart's own data file: names are identifiers, but
+ * a comma or a quote would break the CSV the script reads */
+static void data_label(sim_buf *b, const char *s, bool star)
+{
+    sim_buf_putc(b, '"');
+    for (; *s; s++)
+        if (*s != '"' && *s != '\n') sim_buf_putc(b, *s);
+    if (star) sim_buf_puts(b, " *");
+    sim_buf_putc(b, '"');
+}
+
+static void range_params(sim_buf *p, const char *axis, double lo, double hi, bool whole)
+{
+    if (!(hi > lo)) hi = lo + 1;
+    double pad = (hi - lo) * 0.05;
+    sim_buf_printf(p, "set %srange [%.17g:%.17g]\n", axis, lo - pad, hi + pad);
+    tics(p, axis, lo - pad, hi + pad, whole);
+}
+
+static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
+{
+    const sim_table *t = &rd->design;
+    size_t n = t->nrows < 15 ? t->nrows : 15;
+    if (n == 0) return 0;
+    sim_buf data, params;
+    sim_buf_init(&data);
+    sim_buf_init(&params);
+    double lo = INFINITY, hi = -INFINITY, base = sim_table_num(t, 0, "base");
+    for (size_t r = 0; r < n; r++) {
+        double a = sim_table_num(t, r, "at_p5"), b = sim_table_num(t, r, "at_p95");
+        sim_buf_printf(&data, "%zu,", n - 1 - r); /* largest at the top */
+        data_label(&data, sim_table_get(t, r, "parameter"), strcmp(sim_table_get(t, r, "assumption"), "yes") == 0);
+        sim_buf_printf(&data, ",%.17g,%.17g,%.17g\n", base, a, b);
+        lo = fmin(lo, fmin(a, fmin(b, base))), hi = fmax(hi, fmax(a, fmax(b, base)));
+    }
+    range_params(&params, "x", lo, hi, false);
+    sim_buf_printf(&params, "set yrange [-0.7:%.17g]\nset arrow 1 from %.17g, graph 0 to %.17g, graph 1 nohead "
+                            "linecolor rgb \"#333333\" linewidth 1.5\n", (double)n - 0.3, base, base);
+    char foot[2048], sub[512], xl[512];
+    footer(rd, foot, sizeof foot);
+    const char *stat = sim_table_get(t, 0, "statistic");
+    snprintf(sub, sizeof sub, "%s: each parameter alone from its 5th to its 95th percentile, the others at their "
+                              "medians (* rests on an assumption)", stat);
+    snprintf(xl, sizeof xl, "%s (line: all parameters at their medians)", stat);
+    const char *text[5] = {rd->title, sub, xl, "", foot};
+    int rc = chart(pl, "tornado.gp", "tornado", &data, &params, text, err);
+    sim_buf_free(&data);
+    sim_buf_free(&params);
+    return rc;
+}
+
+static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
+{
+    const sim_table *t = &rd->design;
+    /* the parameters with the widest ranges, at most eight */
+    const char *names[256];
+    double range[256];
+    size_t np = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *nm = sim_table_get(t, r, "parameter");
+        size_t k = 0;
+        while (k < np && strcmp(names[k], nm) != 0) k++;
+        double v = sim_table_num(t, r, "result");
+        if (k == np) {
+            if (np == 256) continue;
+            names[np] = nm, range[np] = 0, np++;
+        }
+        for (size_t q = 0; q < t->nrows; q++)
+            if (strcmp(sim_table_get(t, q, "parameter"), nm) == 0) range[k] = fmax(range[k], fabs(sim_table_num(t, q, "result") - v));
+    }
+    size_t keep = np < 8 ? np : 8;
+    for (size_t i = 0; i < keep; i++)
+        for (size_t j = i + 1; j < np; j++)
+            if (range[j] > range[i]) {
+                const char *tn = names[i];
+                double tr = range[i];
+                names[i] = names[j], range[i] = range[j], names[j] = tn, range[j] = tr;
+            }
+    sim_buf data, params;
+    sim_buf_init(&data);
+    sim_buf_init(&params);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < keep; i++) {
+        if (i) sim_buf_puts(&data, "\n\n");
+        data_label(&data, names[i], false);
+        sim_buf_puts(&data, "\n");
+        for (size_t r = 0; r < t->nrows; r++) {
+            if (strcmp(sim_table_get(t, r, "parameter"), names[i]) != 0) continue;
+            double v = sim_table_num(t, r, "result");
+            sim_buf_printf(&data, "%.17g,%.17g\n", sim_table_num(t, r, "percentile"), v);
+            lo = fmin(lo, v), hi = fmax(hi, v);
+        }
+    }
+    sim_buf_printf(&params, "nblocks = %zu\nset xrange [0:100]\nset xtics 0, 10, 100\n", keep);
+    range_params(&params, "y", lo, hi, false);
+    char foot[2048], sub[512];
+    footer(rd, foot, sizeof foot);
+    const char *stat = sim_table_get(t, 0, "statistic");
+    snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu with the widest effect)",
+             stat, keep);
+    const char *text[5] = {rd->title, sub, "percentile of the parameter's own law", stat, foot};
+    int rc = chart(pl, "lines.gp", "spider", &data, &params, text, err);
+    sim_buf_free(&data);
+    sim_buf_free(&params);
+    return rc;
+}
+
+static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
+{
+    const sim_table *t = &rd->design;
+    int rc = 0;
+    /* one chart per statistic, in file order */
+    for (size_t r0 = 0; r0 < t->nrows && rc == 0;) {
+        const char *stat = sim_table_get(t, r0, "statistic");
+        size_t r1 = r0;
+        while (r1 < t->nrows && strcmp(sim_table_get(t, r1, "statistic"), stat) == 0) r1++;
+        sim_buf data, params;
+        sim_buf_init(&data);
+        sim_buf_init(&params);
+        /* rows: the 15 parameters of largest total effect, then the groups */
+        size_t rows = 0, shown = 0;
+        size_t idx[64];
+        for (size_t r = r0; r < r1 && rows < 64; r++) {
+            bool group = strcmp(sim_table_get(t, r, "kind"), "group") == 0;
+            if (!group && shown == 15) continue;
+            shown += !group;
+            idx[rows++] = r;
+        }
+        double hi = 0;
+        for (size_t k = 0; k < rows; k++) {
+            size_t r = idx[k];
+            bool group = strcmp(sim_table_get(t, r, "kind"), "group") == 0;
+            sim_buf_printf(&data, "%zu,", rows - 1 - k);
+            const char *nm = sim_table_get(t, r, "parameter");
+            data_label(&data, group ? (strstr(nm, "assumption") ? "ALL ASSUMPTIONS" : "ALL SOURCED") : nm,
+                       !group && strcmp(sim_table_get(t, r, "assumption"), "yes") == 0);
+            static const char *const C[] = {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"};
+            for (int c = 0; c < 6; c++) {
+                double v = sim_table_num(t, r, C[c]);
+                sim_buf_printf(&data, ",%.17g", v);
+                if (v > hi) hi = v;
+            }
+            sim_buf_putc(&data, '\n');
+        }
+        /* the view follows the estimates; an interval running past it is cut */
+        hi = 0;
+        for (size_t k = 0; k < rows; k++)
+            hi = fmax(hi, fmax(sim_table_num(t, idx[k], "S1"), sim_table_num(t, idx[k], "ST")));
+        if (hi < 0.05) hi = 0.05;
+        sim_buf_printf(&params, "set xrange [%.17g:%.17g]\nset yrange [-0.7:%.17g]\n", -0.02 * hi, hi * 1.08,
+                       (double)rows - 0.3);
+        sim_buf_printf(&params, "set xtics (");
+        double step = nice_step(hi * 1.08, 6);
+        for (double v = 0; v <= hi * 1.08 + 1e-12; v += step)
+            sim_buf_printf(&params, "%s\"%.0f%%%%\" %.17g", v > 0 ? ", " : "", 100 * v, v); /* %% in tic labels */
+        sim_buf_puts(&params, ")\n");
+        char foot[2048], sub[512], name[256];
+        footer(rd, foot, sizeof foot);
+        snprintf(sub, sizeof sub, "Sobol indices of %s: share of its variance (base sample %s; * rests on an "
+                                  "assumption)", stat, sim_table_get(t, r0, "base_n"));
+        const char *text[5] = {rd->title, sub, "share of the variance", "", foot};
+        /* file name from the statistic: mean(force_end) -> sobol-mean-force_end */
+        size_t k = strlen(strcpy(name, "sobol-"));
+        for (const char *c = stat; *c && k < sizeof name - 1; c++)
+            name[k++] = (char)(isalnum((unsigned char)*c) || *c == '_' || *c == '.' ? *c : '-');
+        while (k > 6 && name[k - 1] == '-') k--;
+        name[k] = '\0';
+        rc = chart(pl, "indices.gp", name, &data, &params, text, err);
+        sim_buf_free(&data);
+        sim_buf_free(&params);
+        r0 = r1;
+    }
+    return rc;
+}
+
+static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
+{
+    const sim_table *t = &rd->design;
+    size_t n = t->nrows < 15 ? t->nrows : 15;
+    if (n == 0) return 0;
+    sim_buf data, params;
+    sim_buf_init(&data);
+    sim_buf_init(&params);
+    double hi = 0;
+    for (size_t r = 0; r < n; r++) {
+        double mu = sim_table_num(t, r, "mu_star"), se = sim_table_num(t, r, "mu_star_se"),
+               sg = sim_table_num(t, r, "sigma");
+        sim_buf_printf(&data, "%zu,", n - 1 - r);
+        data_label(&data, sim_table_get(t, r, "parameter"), strcmp(sim_table_get(t, r, "assumption"), "yes") == 0);
+        /* the columns indices.gp reads: first bar mu* with its +-2 se, second bar sigma */
+        sim_buf_printf(&data, ",%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", sg, sg, sg, mu, mu - 2 * se, mu + 2 * se);
+        hi = fmax(hi, fmax(mu + 2 * se, sg));
+    }
+    if (hi <= 0) hi = 1;
+    sim_buf_printf(&params, "set xrange [0:%.17g]\nset yrange [-0.7:%.17g]\n", hi * 1.08, (double)n - 0.3);
+    tics(&params, "x", 0, hi * 1.08, false);
+    sim_buf_puts(&params, "set key bottom right\n");
+    char foot[2048], sub[512];
+    footer(rd, foot, sizeof foot);
+    snprintf(sub, sizeof sub, "Elementary effects on %s: mu* (red, with 2 standard errors) and sigma (blue); * rests on "
+                              "an assumption", sim_table_get(t, 0, "statistic"));
+    const char *text[5] = {rd->title, sub, "effect of one grid step (output units)", "", foot};
+    int rc = chart(pl, "indices.gp", "morris", &data, &params, text, err);
+    sim_buf_free(&data);
+    sim_buf_free(&params);
+    return rc;
+}
+
+/* sweep.csv: a line per charted output for one parameter, a heat map for two */
+static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
+{
+    const sim_table *t = &rd->design;
+    long ct = sim_table_col(t, "trials");
+    if (ct < 1 || t->nrows == 0) return 0;
+    int naxes = (int)ct - 1; /* columns between point and trials */
+    const char *k1 = t->header[1], *k2 = naxes == 2 ? t->header[2] : NULL;
+    const char **outs;
+    size_t no = sim_rundir_outputs(rd, false, &outs);
+    int rc = 0;
+    for (size_t o = 0; o < no && rc == 0; o++) {
+        char cm[300], c5[300], c95[300], name[256];
+        snprintf(cm, sizeof cm, "mean(%s)", outs[o]);
+        snprintf(c5, sizeof c5, "p5(%s)", outs[o]);
+        snprintf(c95, sizeof c95, "p95(%s)", outs[o]);
+        if (sim_table_col(t, cm) < 0) continue;
+        sim_buf data, params;
+        sim_buf_init(&data);
+        sim_buf_init(&params);
+        char foot[2048], sub[512];
+        footer(rd, foot, sizeof foot);
+        const char *desc = sim_rundir_describe(rd, outs[o]);
+        double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+        if (naxes == 1) {
+            sim_buf_puts(&data, "\"mean (band: 90% of trials)\"\n");
+            for (size_t r = 0; r < t->nrows; r++) {
+                double x = sim_table_num(t, r, k1), m = sim_table_num(t, r, cm), a = sim_table_num(t, r, c5),
+                       b = sim_table_num(t, r, c95);
+                sim_buf_printf(&data, "%.17g,%.17g,%.17g,%.17g\n", x, m, a, b);
+                lo = fmin(lo, a), hi = fmax(hi, b), xlo = fmin(xlo, x), xhi = fmax(xhi, x);
+            }
+            sim_buf_puts(&params, "nblocks = 1\nbands = 1\n");
+            range_params(&params, "x", xlo, xhi, false);
+            range_params(&params, "y", lo, hi, false);
+            snprintf(sub, sizeof sub, "%s as %s varies (common random numbers; band: 5th to 95th percentile)", outs[o],
+                     k1);
+            const char *text[5] = {rd->title, sub, k1, *desc ? desc : outs[o], foot};
+            snprintf(name, sizeof name, "sweep-%s", outs[o]);
+            rc = chart(pl, "lines.gp", name, &data, &params, text, err);
+        } else {
+            for (size_t r = 0; r < t->nrows; r++) {
+                double x = sim_table_num(t, r, k1), y = sim_table_num(t, r, k2), m = sim_table_num(t, r, cm);
+                sim_buf_printf(&data, "%.17g,%.17g,%.17g\n", x, y, m);
+                lo = fmin(lo, m), hi = fmax(hi, m);
+                xlo = fmin(xlo, x), xhi = fmax(xhi, x), ylo = fmin(ylo, y), yhi = fmax(yhi, y);
+            }
+            /* image pixels are centred on the grid points */
+            size_t nx = 0, ny = 0;
+            for (size_t r = 0; r < t->nrows; r++) {
+                nx += sim_table_num(t, r, k2) == ylo;
+                ny += sim_table_num(t, r, k1) == xlo;
+            }
+            double dx = nx > 1 ? (xhi - xlo) / (double)(nx - 1) : 1, dy = ny > 1 ? (yhi - ylo) / (double)(ny - 1) : 1;
+            sim_buf_printf(&params, "set xrange [%.17g:%.17g]\nset yrange [%.17g:%.17g]\n", xlo - dx / 2, xhi + dx / 2,
+                           ylo - dy / 2, yhi + dy / 2);
+            if (!(hi > lo)) hi = lo + 1;
+            sim_buf_printf(&params, "set cbrange [%.17g:%.17g]\n", lo, hi);
+            tics(&params, "cb", lo, hi, false);
+            snprintf(sub, sizeof sub, "mean %s over a grid of %s and %s (common random numbers)", outs[o], k1, k2);
+            const char *text[5] = {rd->title, sub, k1, k2, foot};
+            snprintf(name, sizeof name, "heatmap-%s", outs[o]);
+            rc = chart(pl, "heatmap.gp", name, &data, &params, text, err);
+        }
+        sim_buf_free(&data);
+        sim_buf_free(&params);
+    }
+    free(outs);
+    return rc;
+}
+
 /* ------------------------------------------------------------ drivers */
 
 
@@ -475,11 +760,17 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
         sim_rundir_free(&rd);
         return -1;
     }
+    const char *what = *rd.kind ? rd.kind : "run";
+    if (strcmp(what, "tornado") == 0) rc = tornado_chart(&pl, &rd, err);
+    else if (strcmp(what, "spider") == 0) rc = spider_chart(&pl, &rd, err);
+    else if (strcmp(what, "sobol") == 0) rc = sobol_charts(&pl, &rd, err);
+    else if (strcmp(what, "morris") == 0) rc = morris_chart(&pl, &rd, err);
+    else if (strcmp(what, "sweep") == 0) rc = sweep_charts(&pl, &rd, err);
     const char **outs;
-    size_t no = sim_rundir_outputs(&rd, false, &outs);
+    size_t no = strcmp(what, "run") == 0 ? sim_rundir_outputs(&rd, false, &outs) : (outs = NULL, (size_t)0);
     for (size_t i = 0; i < no && rc == 0; i++) rc = output_charts(&pl, &rd, outs[i], err);
     free(outs);
-    for (size_t r = 0; r < rd.dict.nrows && rc == 0; r++) {
+    for (size_t r = 0; r < rd.dict.nrows && rc == 0 && strcmp(what, "run") == 0; r++) {
         const char *kind = sim_table_get(&rd.dict, r, "kind"), *nm = sim_table_get(&rd.dict, r, "name");
         if (strcmp(kind, "group") == 0) rc = group_chart(&pl, &rd, nm, sim_table_get(&rd.dict, r, "description"), err);
         else if (strcmp(kind, "series") == 0 && rd.series.nrows) rc = fan_chart(&pl, &rd, nm, err);

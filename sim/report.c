@@ -57,7 +57,6 @@ static void esc_md(sim_buf *b, const char *s)
         switch (*s) {
         case '&': sim_buf_puts(b, "&amp;"); break;
         case '<': sim_buf_puts(b, "&lt;"); break;
-        case '>': sim_buf_puts(b, "&gt;"); break;
         case '|': case '*': case '`': case '[': case ']': case '\\':
             sim_buf_putc(b, '\\');
             sim_buf_putc(b, *s);
@@ -305,9 +304,12 @@ static size_t charts_with(const char *dir, const char *prefix, char ***out)
 
 static void meta_line(doc *d, const sim_rundir *rd)
 {
-    char tr[32], line[1024];
-    sim_format_thousands((double)rd->trials, 0, tr, sizeof tr);
-    snprintf(line, sizeof line, "Scenario %s, model %s: %s trials, seed %llu; riskmc %s%s%s%s.", rd->name, rd->model, tr,
+    char num[32], tr[96], line[1024];
+    sim_format_thousands((double)rd->trials, 0, num, sizeof num);
+    if (!*rd->kind || !strcmp(rd->kind, "run")) snprintf(tr, sizeof tr, "%s trials", num);
+    else if (!strcmp(rd->kind, "sobol")) snprintf(tr, sizeof tr, "Sobol analysis, base sample %s", num);
+    else snprintf(tr, sizeof tr, "%s, %s trials per design point", rd->kind, num);
+    snprintf(line, sizeof line, "Scenario %s, model %s: %s, seed %llu; riskmc %s%s%s%s.", rd->name, rd->model, tr,
              (unsigned long long)rd->seed, rd->version, *rd->commit ? " (commit " : "", rd->commit,
              *rd->commit ? ")" : "");
     sim_buf_puts(&d->html, "<p class=\"meta\">");
@@ -622,11 +624,145 @@ static void reproduce(doc *d, const sim_rundir *const *rds, size_t n)
 
 /* ------------------------------------------------------------ one folder */
 
+/* The columns a design brief shows, per kind. */
+static const char *const *design_columns(const char *kind)
+{
+    static const char *const TORNADO[] = {"rank", "parameter", "at_p5", "at_p95", "swing", "swing_se", NULL};
+    static const char *const SOBOL[] = {"parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high", NULL};
+    static const char *const MORRIS[] = {"rank", "parameter", "mu_star", "mu_star_se", "sigma", NULL};
+    static const char *const SPIDER[] = {"parameter", "percentile", "value", "result", "se", NULL};
+    static const char *const COMPARE[] = {"scenario", "output", "statistic", "value", "difference", "low95",
+                                          "high95", NULL};
+    if (!strcmp(kind, "tornado")) return TORNADO;
+    if (!strcmp(kind, "sobol")) return SOBOL;
+    if (!strcmp(kind, "morris")) return MORRIS;
+    if (!strcmp(kind, "spider")) return SPIDER;
+    if (!strcmp(kind, "compare")) return COMPARE;
+    return NULL;
+}
+
+static void design_table(doc *d, const sim_table *t, const char *const *cols, size_t r0, size_t r1)
+{
+    size_t nc = 0;
+    const char *hdr[16];
+    for (; cols && cols[nc] && nc < 16; nc++) hdr[nc] = cols[nc];
+    if (!cols) {
+        nc = t->ncols < 8 ? t->ncols : 8;
+        for (size_t c = 0; c < nc; c++) hdr[c] = t->header[c];
+    }
+    table_begin(d, hdr, nc);
+    for (size_t r = r0; r < r1; r++) {
+        const char *cells[16];
+        char buf[16][48];
+        for (size_t c = 0; c < nc; c++) {
+            const char *v = sim_table_get(t, r, hdr[c]);
+            char *end;
+            double x = strtod(v, &end);
+            if (*v && !*end && (strchr(v, '.') || strchr(v, 'e'))) {
+                /* a brief reads better rounded: whole numbers with separators,
+                 * small ones to three significant digits */
+                if (fabs(x) >= 100) sim_format_thousands(x, 0, buf[c], sizeof buf[c]);
+                else snprintf(buf[c], sizeof buf[c], "%.3g", x);
+                cells[c] = buf[c];
+            } else {
+                cells[c] = v;
+            }
+        }
+        table_row(d, cells, nc);
+    }
+    table_end(d);
+}
+
+/* The brief of a sweep, comparison or sensitivity analysis. */
+static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
+{
+    doc d;
+    begin(&d, rd->title);
+    if (*rd->question) {
+        para_begin(&d);
+        sim_buf_puts(&d.md, "**Question.** ");
+        sim_buf_puts(&d.html, "<b>Question.</b> ");
+        text(&d, rd->question);
+        para_end(&d);
+    }
+    meta_line(&d, rd);
+    sim_buf_puts(&d.md, "Reproduce: ");
+    sim_buf_printf(&d.md, "`%s`\n\n", rd->command);
+    sim_buf_puts(&d.html, "<p class=\"meta\">Reproduce: <code>");
+    esc_html(&d.html, rd->command);
+    sim_buf_puts(&d.html, "</code></p>\n");
+    const sim_table *t = &rd->design;
+    const char *const *cols = design_columns(rd->kind);
+    int rc = 0;
+    if (!strcmp(rd->kind, "sobol")) {
+        /* per statistic: the sentence on assumptions, the top of the table */
+        for (size_t r0 = 0; r0 < t->nrows;) {
+            const char *stat = sim_table_get(t, r0, "statistic");
+            size_t r1 = r0;
+            while (r1 < t->nrows && !strcmp(sim_table_get(t, r1, "statistic"), stat)) r1++;
+            char h[256];
+            snprintf(h, sizeof h, "Sobol indices of %s", stat);
+            heading(&d, 2, h);
+            double ga[3] = {NAN, NAN, NAN}, gs[2] = {NAN, NAN};
+            for (size_t r = r0; r < r1; r++) {
+                if (strcmp(sim_table_get(t, r, "kind"), "group")) continue;
+                if (!strcmp(sim_table_get(t, r, "assumption"), "yes"))
+                    ga[0] = sim_table_num(t, r, "ST"), ga[1] = sim_table_num(t, r, "ST_low"),
+                    ga[2] = sim_table_num(t, r, "ST_high"), gs[1] = sim_table_num(t, r, "S1");
+                else
+                    gs[0] = sim_table_num(t, r, "ST");
+            }
+            if (!isnan(ga[0])) {
+                char line[600];
+                snprintf(line, sizeof line,
+                         "Parameters resting on assumptions are involved in %.0f%% of the variance of %s (total "
+                         "effect, 95%% interval %.0f%% to %.0f%%); parameters backed by a source in %.0f%%.",
+                         100 * ga[0], stat, 100 * ga[1], 100 * ga[2], 100 * gs[0]);
+                para_begin(&d);
+                text(&d, line);
+                para_end(&d);
+            }
+            size_t show = r1 - r0 < 12 ? r1 - r0 : 12;
+            design_table(&d, t, cols, r0, r0 + show);
+            r0 = r1;
+        }
+    } else {
+        heading(&d, 2, "Results");
+        design_table(&d, t, cols, 0, t->nrows < 20 ? t->nrows : 20);
+        if (t->nrows > 20) {
+            para_begin(&d);
+            text(&d, "(first 20 rows; the full table is the CSV file of this folder)");
+            para_end(&d);
+        }
+    }
+    heading(&d, 2, "Charts");
+    sim_buf_puts(&d.html, "<div class=\"figs\">\n");
+    char **files;
+    size_t nf = charts_with(dir, "", &files);
+    for (size_t i = 0; i < nf && rc == 0; i++) {
+        char rel[600];
+        snprintf(rel, sizeof rel, "charts/%s", files[i]);
+        rc = figure(&d, dir, rel, files[i], err);
+    }
+    for (size_t i = 0; i < nf; i++) free(files[i]);
+    free(files);
+    sim_buf_puts(&d.html, "</div>\n");
+    assumptions(&d, rd);
+    if (rc == 0) return finish(&d, dir, err);
+    sim_buf_free(&d.md), sim_buf_free(&d.html);
+    return rc;
+}
+
 static int report_dir(const char *dir, sim_err *err)
 {
     if (!has_png_charts(dir) && sim_plot_dir(dir, SIM_FMT_PNG, err) != 0) return -1;
     sim_rundir rd;
     if (sim_rundir_open(&rd, dir, err) != 0) return -1;
+    if (*rd.kind && strcmp(rd.kind, "run") != 0) {
+        int r = report_design(dir, &rd, err);
+        sim_rundir_free(&rd);
+        return r;
+    }
     doc d;
     begin(&d, rd.title);
     if (*rd.question) {

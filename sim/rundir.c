@@ -91,7 +91,20 @@ int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err)
                              (const char **)&rd->assumptions};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         if (!*fields[i]) *fields[i] = sim_strdup("");
-    if (read_table(dir, "summary.csv", true, &rd->summary, err) || read_table(dir, "risks.csv", false, &rd->risks, err) ||
+    static const char *const KINDS[] = {"run", "sweep", "compare", "tornado", "spider", "morris", "sobol", NULL};
+    bool known = !*rd->kind;
+    for (const char *const *k = KINDS; *k && !known; k++) known = strcmp(rd->kind, *k) == 0;
+    if (!known) {
+        sim_errf(err, "%s/manifest.ini: kind = %s (allowed: run, sweep, compare, tornado, spider, morris, sobol)", dir,
+                 rd->kind);
+        sim_rundir_free(rd);
+        return -1;
+    }
+    bool run = !*rd->kind || strcmp(rd->kind, "run") == 0;
+    char design[64];
+    snprintf(design, sizeof design, "%s.csv", run ? "none" : rd->kind);
+    if (read_table(dir, "summary.csv", run, &rd->summary, err) || read_table(dir, "risks.csv", false, &rd->risks, err) ||
+        (!run && read_table(dir, design, true, &rd->design, err)) ||
         read_table(dir, "dictionary.csv", false, &rd->dict, err) || read_table(dir, "series.csv", false, &rd->series, err) ||
         read_table(dir, "observations.csv", false, &rd->obs, err) ||
         read_table(dir, "sources.csv", false, &rd->sources, err)) {
@@ -109,8 +122,8 @@ void sim_rundir_free(sim_rundir *rd)
     for (size_t i = 0; i < rd->nresolved; i++)
         free(rd->resolved[i].section), free(rd->resolved[i].key), free(rd->resolved[i].value);
     free(rd->resolved);
-    sim_table *tabs[] = {&rd->summary, &rd->risks, &rd->dict, &rd->series, &rd->obs, &rd->sources};
-    for (size_t i = 0; i < 6; i++) sim_table_free(tabs[i]);
+    sim_table *tabs[] = {&rd->summary, &rd->risks, &rd->dict, &rd->series, &rd->obs, &rd->sources, &rd->design};
+    for (size_t i = 0; i < 7; i++) sim_table_free(tabs[i]);
     memset(rd, 0, sizeof *rd);
 }
 

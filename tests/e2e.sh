@@ -25,7 +25,7 @@ check() { # check NAME COMMAND... : passes when the command succeeds
 echo "== command line"
 check "--version" bash -c "'$BIN' --version | grep -q '^riskmc [0-9]'"
 check "--help lists the commands" bash -c "'$BIN' --help | grep -q 'validate'"
-for cmd in run validate show sources; do
+for cmd in run validate show sources plot report sweep compare tornado spider morris sobol; do
     check "$cmd --help" bash -c "'$BIN' $cmd --help | grep -q '^usage: riskmc $cmd'"
 done
 check "unknown command exits 2" bash -c "'$BIN' frobnicate 2>/dev/null; [ \$? -eq 2 ]"
@@ -133,6 +133,72 @@ check "a hostile title is drawn literally and runs nothing" bash -c "
 check "Arabic text is kept intact in the manifest and the reports" bash -c "
     grep -q 'تقدير مخاطر الفرار والتسلل' '$TMP/host/manifest.ini' && grep -q 'تقدير مخاطر الفرار والتسلل' '$TMP/host/report.md' &&
     grep -q 'تقدير مخاطر الفرار والتسلل' '$TMP/host/report.html'"
+
+echo "== sweeps, comparisons and sensitivity"
+check "Ishigami Sobol indices match the closed form within their bootstrap intervals" bash -c "
+    '$BIN' sobol scenarios/ishigami.ini -N 8192 -o '$TMP/ish' -q && python3 - '$TMP/ish/sobol.csv' <<'EOF2'
+import csv, sys
+exact = {'ishigami.x1': (0.3139, 0.5576), 'ishigami.x2': (0.4424, 0.4424), 'ishigami.x3': (0.0, 0.2437)}
+for r in csv.DictReader(open(sys.argv[1])):
+    s1, st = exact[r['parameter']]
+    for est, lo, hi, true in ((r['S1'], r['S1_low'], r['S1_high'], s1), (r['ST'], r['ST_low'], r['ST_high'], st)):
+        est, lo, hi = float(est), float(lo), float(hi)
+        half = (hi - lo) / 2  # about 2 standard errors: allow 2 half-widths (4 se)
+        assert abs(est - true) <= 2 * half + 1e-9, (r['parameter'], est, true, lo, hi)
+EOF2"
+check "Sobol g-function indices match the closed form within their bootstrap intervals" bash -c "
+    '$BIN' sobol scenarios/sobol-g.ini -N 8192 -o '$TMP/sg' -q && python3 - '$TMP/sg/sobol.csv' <<'EOF2'
+import csv, math, sys
+a = [0, 1, 4.5, 9, 99, 99, 99, 99]
+V = [1 / (3 * (1 + x) ** 2) for x in a]
+P = math.prod(1 + v for v in V)
+for r in csv.DictReader(open(sys.argv[1])):
+    i = int(r['parameter'].split('x')[-1]) - 1
+    exact = (V[i] / (P - 1), V[i] * P / (1 + V[i]) / (P - 1))
+    for k, true in zip(('S1', 'ST'), exact):
+        est, lo, hi = float(r[k]), float(r[k + '_low']), float(r[k + '_high'])
+        assert abs(est - true) <= (hi - lo) + 1e-6, (r['parameter'], k, est, true, lo, hi)
+EOF2"
+check "sobol writes the same bytes at -j 1 and -j 2" bash -c "
+    '$BIN' sobol scenarios/baseline.ini --output infiltrated -N 256 -j 1 -o '$TMP/sb1' -q &&
+    '$BIN' sobol scenarios/baseline.ini --output infiltrated -N 256 -j 2 -o '$TMP/sb2' -q && diff -r '$TMP/sb1' '$TMP/sb2'"
+check "a killed Sobol run resumes to the same bytes" bash -c "
+    '$BIN' sobol scenarios/baseline.ini --output force_end -N 2048 -o '$TMP/full' -q &&
+    { '$BIN' sobol scenarios/baseline.ini --output force_end -N 2048 -o '$TMP/cut' -q & pid=\$!;
+      for i in \$(seq 1 200); do [ -f '$TMP/.cut.checkpoint' ] && break; sleep 0.05; done; kill -9 \$pid; wait \$pid 2>/dev/null; } ;
+    [ -f '$TMP/.cut.checkpoint' ] && [ ! -e '$TMP/cut' ] &&
+    '$BIN' sobol scenarios/baseline.ini --output force_end -N 2048 -o '$TMP/cut' -q --resume 2>/dev/null &&
+    diff -r '$TMP/full' '$TMP/cut' && [ ! -e '$TMP/.cut.checkpoint' ]"
+check "--resume without a checkpoint is an error" bash -c "
+    ! '$BIN' tornado scenarios/baseline.ini -n 50 -o '$TMP/nothing' -q --resume 2>'$TMP/resume.err' &&
+    grep -q 'no checkpoint' '$TMP/resume.err'"
+check "tornado ranks latent0 first for force_end" bash -c "
+    '$BIN' tornado scenarios/baseline.ini --output force_end -n 300 -o '$TMP/torn' -q &&
+    sed -n 2p '$TMP/torn/tornado.csv' | grep -q '^1,initial.latent0,mean(force_end),'"
+check "a parameter with no effect shows none: common random numbers" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary iraq.breach_fraction=0.1,0.5 --set iraq.breach_rate=0 -n 300 -o '$TMP/crn' -q &&
+    python3 -c \"
+import csv
+rows = list(csv.DictReader(open('$TMP/crn/sweep.csv')))
+assert len(rows) == 2
+for k in rows[0]:
+    if k not in ('point', 'iraq.breach_fraction'):
+        assert rows[0][k] == rows[1][k], k
+\""
+check "compare: a scenario against itself differs by exactly zero" bash -c "
+    '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini -n 300 -o '$TMP/same' -q &&
+    awk -F, 'NR > 1 && (\$6 != 0 || \$7 != 0) { bad = 1 } END { exit bad }' '$TMP/same/compare.csv'"
+check "compare: restoring funding lowers escapes, with an interval" bash -c "
+    '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini -n 2000 -o '$TMP/fund' -q &&
+    awk -F, '\$1 == \"funding-restored\" && \$2 == \"escaped\" && \$3 == \"mean\" { found = 1; if (!(\$9 < 0)) exit 1 } END { exit !found }' '$TMP/fund/compare.csv'"
+check "spider, morris and a 2-D sweep run" bash -c "
+    '$BIN' spider scenarios/baseline.ini -n 100 -o '$TMP/spi' -q && '$BIN' morris scenarios/baseline.ini -r 4 -n 50 -o '$TMP/mor' -q &&
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:3 --vary period.funding_cut.escape=1,2 -n 100 -o '$TMP/sw2' -q"
+check "sensitivity charts are drawn" bash -c "
+    '$BIN' plot '$TMP/torn' '$TMP/spi' '$TMP/mor' '$TMP/sw2' '$TMP/sb1' '$TMP/crn' -o '$TMP/sensplots' >/dev/null &&
+    [ -s '$TMP/torn/charts/tornado.png' ] && [ -s '$TMP/spi/charts/spider.png' ] && [ -s '$TMP/mor/charts/morris.png' ] &&
+    [ -s '$TMP/sw2/charts/heatmap-force_end.png' ] && [ -s '$TMP/crn/charts/sweep-force_end.png' ] &&
+    [ -s '$TMP/sb1/charts/sobol-mean-infiltrated.png' ]"
 
 echo "== bad input (tests/bad)"
 shopt -s nullglob
