@@ -341,7 +341,7 @@ int sim_cmd_tornado(int argc, char **argv)
             sim_csv_str(&row, pm->name);
             sim_csv_str(&row, label);
             sim_csv_stat(&row, base);
-            sim_csv_num(&row, sw[k].lo), sim_csv_num(&row, sw[k].hi);
+            sim_csv_stat(&row, sw[k].lo), sim_csv_stat(&row, sw[k].hi);
             sim_csv_stat(&row, sw[k].vlo), sim_csv_stat(&row, sw[k].vhi);
             sim_csv_stat(&row, sw[k].d), sim_csv_stat(&row, sw[k].se);
             sim_csv_str(&row, sim_entry_is_assumption(pm->entry) ? "yes" : "no");
@@ -474,7 +474,7 @@ int sim_cmd_spider(int argc, char **argv)
                 sim_csv_str(&row, pm->name);
                 sim_csv_str(&row, label);
                 sim_csv_num(&row, round(d.u[k] * 1e6) / 1e4);
-                sim_csv_num(&row, sim_param_at(pm, d.u[k]));
+                sim_csv_stat(&row, sim_param_at(pm, d.u[k]));
                 sim_csv_stat(&row, mean);
                 sim_csv_stat(&row, cnt > 1 ? sqrt(var > 0 ? var : 0) / sqrt((double)cnt) : NAN);
                 sim_csv_str(&row, sim_entry_is_assumption(pm->entry) ? "yes" : "no");
