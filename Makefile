@@ -39,9 +39,9 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODEL_SRC))
 MAIN_OBJ := $(BUILD)/sim/main.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-BIN := bin/riskmc
+BIN ?= bin/riskmc
 
-.PHONY: all run check deps test unit e2e bench asan ubsan valgrind fuzz fuzz-replay clean
+.PHONY: all run check deps test unit e2e mpibin bench asan ubsan valgrind fuzz fuzz-replay clean
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -77,7 +77,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
-	@mkdir -p bin
+	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJ) tests/testutil.h
@@ -103,8 +103,16 @@ test: unit e2e
 unit: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 
-e2e: $(BIN)
-	@tests/e2e.sh $(BIN)
+e2e: $(BIN) mpibin
+	@MPI_BIN=build/mpi/riskmc tests/e2e.sh $(BIN)
+
+# the same program built with Open MPI, for the test that runs it on 2 ranks
+mpibin:
+	@$(MAKE) --no-print-directory MPI=1 BIN=build/mpi/riskmc all
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	bench/bench.sh $(BIN)
 
 clean:
 	rm -rf build bin

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "checkpoint.h"
 
+#include "cluster.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -51,6 +53,7 @@ int sim_checkpoint_load(sim_checkpoint *cp, const char *path, uint64_t fingerpri
 int sim_checkpoint_save(const char *path, uint64_t fingerprint, uint64_t done, size_t width, const double *data,
                         sim_err *err)
 {
+    if (!sim_mpi_root()) return 0;
     char *tmp = sim_asprintf("%s.tmp-%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f) {
@@ -74,6 +77,7 @@ int sim_checkpoint_save(const char *path, uint64_t fingerprint, uint64_t done, s
 
 void sim_checkpoint_remove(const char *path)
 {
+    if (!sim_mpi_root()) return;
     unlink(path);
 }
 

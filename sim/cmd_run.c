@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "outdir.h"
 #include "results.h"
+#include "rng.h"
 
 static const char USAGE[] =
     "usage: riskmc run SCENARIO [options]\n"
@@ -132,6 +133,9 @@ int sim_cmd_run(int argc, char **argv)
     double t0 = sim_now();
     if (sim_engine_run(&inst, &cfg, &ctx.stats.series, on_block, &ctx, &err) != 0) goto abort;
     double elapsed = sim_now() - t0;
+    if (getenv("RISKMC_COUNT_DRAWS"))
+        fprintf(stderr, "random draws: %llu (%.1f per trial)\n", (unsigned long long)sim_rng_draws(),
+                (double)sim_rng_draws() / (double)n);
     {
         FILE *f = ctx.trials;
         ctx.trials = NULL;

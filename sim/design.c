@@ -10,6 +10,7 @@
 #include "progress.h"
 
 #include "checkpoint.h"
+#include "cluster.h"
 #include "outdir.h"
 
 double sim_param_at(const sim_param *p, double u)
@@ -161,7 +162,15 @@ int sim_design_gather(const sim_designrun *d, double **y, sim_err *err)
     uint64_t done = 0;
     if (d->checkpoint && d->resume) {
         sim_checkpoint cp;
-        int r = sim_checkpoint_load(&cp, d->checkpoint, d->fingerprint, d->ncols, err);
+        /* rank 0 reads the checkpoint; every rank learns how far it got */
+        int r = sim_mpi_root() ? sim_checkpoint_load(&cp, d->checkpoint, d->fingerprint, d->ncols, err) : 1;
+        uint64_t st = (uint64_t)(r + 1);
+        sim_mpi_bcast_u64(&st);
+        r = (int)st - 1;
+        if (!sim_mpi_root()) {
+            memset(&cp, 0, sizeof cp);
+            cp.done = 0;
+        }
         if (r < 0) {
             free(*y);
             return -1;
@@ -172,7 +181,8 @@ int sim_design_gather(const sim_designrun *d, double **y, sim_err *err)
                             d->checkpoint);
         }
         done = cp.done < d->total ? cp.done : d->total;
-        memcpy(*y, cp.data, done * d->ncols * sizeof **y);
+        sim_mpi_bcast_u64(&done);
+        if (sim_mpi_root()) memcpy(*y, cp.data, done * d->ncols * sizeof **y);
         sim_checkpoint_free(&cp);
         if (!sim_progress_quiet)
             fprintf(stderr, "resuming: %llu of %llu design points already done\n", (unsigned long long)done,

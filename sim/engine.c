@@ -9,6 +9,7 @@
 
 #include <omp.h>
 
+#include "cluster.h"
 #include "progress.h"
 #include "rng.h"
 
@@ -20,6 +21,10 @@ volatile int sim_interrupted = 0;
 int sim_threads_default(void)
 {
     int n = omp_get_num_procs();
+    /* ranks sharing a machine share its cores (Open MPI says how many) */
+    const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    int ranks = local ? atoi(local) : 1;
+    if (ranks > 1) n /= ranks;
     return n > 0 ? n : 1;
 }
 
@@ -109,8 +114,8 @@ static void blockbuf_free(blockbuf *bb)
     }
 }
 
-int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *series, sim_block_fn fn,
-                   void *user, sim_err *err)
+static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *series, sim_block_fn fn,
+                        void *user, sim_err *err)
 {
     const size_t np = inst->nparam, no = inst->nout;
     int threads = cfg->threads > 0 ? cfg->threads : sim_threads_default();
@@ -186,6 +191,7 @@ int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *s
 #pragma omp critical(sim_engine_merge)
         if (series && cfg->want_series)
             for (size_t s = 0; s < inst->nseries; s++) sim_sgrid_absorb(&series->g[s], &w.acc.g[s]);
+        sim_rng_flush_draws();
         worker_free(&w, inst);
     }
     sim_progress_end(&prog, failed ? 0 : done);
@@ -196,4 +202,133 @@ int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *s
         return -1;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------ across ranks */
+
+#define ROUND 32768 /* trials each rank runs before rank 0 gathers them */
+
+typedef struct keepall {
+    sim_buf bytes;   /* theta, out, then row lengths and rows, per trial */
+    size_t np, no;
+    uint64_t n;
+} keepall;
+
+static int keep_round(void *user, const sim_block *b, sim_err *err)
+{
+    (void)err;
+    keepall *k = user;
+    for (size_t i = 0; i < b->n; i++) {
+        sim_buf_add(&k->bytes, (const char *)&b->theta[i * k->np], k->np * sizeof(double));
+        sim_buf_add(&k->bytes, (const char *)&b->out[i * k->no], k->no * sizeof(double));
+        uint64_t len = b->rows ? b->rows[i].len : 0;
+        sim_buf_add(&k->bytes, (const char *)&len, sizeof len);
+        if (len) sim_buf_add(&k->bytes, b->rows[i].s, (size_t)len);
+    }
+    k->n += b->n;
+    return 0;
+}
+
+/* Rank 0 hands the gathered trials of a round to fn in blocks, in order. */
+static int replay(const sim_inst *inst, const char *p, size_t len, uint64_t first, sim_block_fn fn, void *user,
+                  bool rows, sim_err *err)
+{
+    const size_t np = inst->nparam, no = inst->nout;
+    blockbuf bb;
+    blockbuf_init(&bb, inst, rows);
+    const char *end = p + len;
+    int rc = 0;
+    while (p < end && rc == 0) {
+        size_t n = 0;
+        while (p < end && n < BLOCK) {
+            memcpy(&bb.theta[n * np], p, np * sizeof(double)), p += np * sizeof(double);
+            memcpy(&bb.out[n * no], p, no * sizeof(double)), p += no * sizeof(double);
+            uint64_t rl;
+            memcpy(&rl, p, sizeof rl), p += sizeof rl;
+            if (rows) {
+                sim_buf_clear(&bb.rows[n]);
+                sim_buf_add(&bb.rows[n], p, (size_t)rl);
+            }
+            p += rl;
+            n++;
+        }
+        sim_block b = {first, n, bb.theta, bb.out, bb.rows};
+        if (fn) rc = fn(user, &b, err);
+        first += n;
+    }
+    blockbuf_free(&bb);
+    return rc;
+}
+
+static int engine_mpi(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *series, sim_block_fn fn, void *user,
+                      sim_err *err)
+{
+    const int rank = sim_mpi_rank(), size = sim_mpi_size();
+    sim_seriesacc local;
+    bool series_on = series && cfg->want_series;
+    if (series_on) sim_seriesacc_init(&local, inst);
+    sim_progress prog;
+    sim_progress_start(&prog, cfg->progress && rank == 0, cfg->label, cfg->n);
+    const uint64_t round = (uint64_t)ROUND * (uint64_t)size;
+    for (uint64_t s0 = 0; s0 < cfg->n; s0 += round) {
+        uint64_t lo = s0 + (uint64_t)rank * ROUND, hi = lo + ROUND;
+        if (lo > cfg->n) lo = cfg->n;
+        if (hi > cfg->n) hi = cfg->n;
+        keepall k = {{0}, inst->nparam, inst->nout, 0};
+        if (hi > lo) {
+            sim_runcfg c = *cfg;
+            c.first = cfg->first + lo;
+            c.n = hi - lo;
+            c.progress = false;
+            if (engine_local(inst, &c, series_on ? &local : NULL, keep_round, &k, err) != 0)
+                sim_mpi_abort(1, err ? err->msg : "the run failed");
+        }
+        size_t *lens = sim_calloc((size_t)size, sizeof *lens);
+        char *all = sim_mpi_gather_bytes(k.bytes.s ? k.bytes.s : "", k.bytes.len, lens);
+        sim_buf_free(&k.bytes);
+        if (rank == 0) {
+            size_t total = 0;
+            for (int r = 0; r < size; r++) total += lens[r];
+            if (replay(inst, all, total, cfg->first + s0, fn, user, cfg->row != NULL, err) != 0) {
+                free(all), free(lens);
+                sim_mpi_abort(1, err ? err->msg : "the run failed");
+            }
+            sim_progress_update(&prog, s0 + round < cfg->n ? s0 + round : cfg->n);
+        }
+        free(all);
+        free(lens);
+    }
+    if (series_on) {
+        /* every rank's grids to rank 0; merging is exact, so order does not matter */
+        for (size_t s = 0; s < inst->nseries; s++) {
+            uint8_t *packed;
+            size_t len = sim_sgrid_pack(&local.g[s], &packed);
+            size_t *lens = sim_calloc((size_t)size, sizeof *lens);
+            char *all = sim_mpi_gather_bytes(packed, len, lens);
+            free(packed);
+            if (rank == 0) {
+                size_t at = 0;
+                for (int r = 0; r < size; r++) {
+                    sim_sgrid g;
+                    if (sim_sgrid_unpack(&g, (uint8_t *)all + at, lens[r], sim_series_cap(inst->horizon)) != 0)
+                        sim_mpi_abort(1, "damaged series grid from a rank");
+                    sim_sgrid_absorb(&series->g[s], &g);
+                    sim_sgrid_free(&g);
+                    at += lens[r];
+                }
+            }
+            free(all);
+            free(lens);
+        }
+        sim_seriesacc_free(&local);
+    }
+    sim_progress_end(&prog, rank == 0 ? cfg->n : 0);
+    return 0;
+}
+
+int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *series, sim_block_fn fn,
+                   void *user, sim_err *err)
+{
+    if (sim_mpi_enabled()) return engine_mpi(inst, cfg, series, fn, user, err);
+    return engine_local(inst, cfg, series, fn, user, err);
 }

@@ -7,6 +7,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "cluster.h"
 
 #ifndef RISKMC_VERSION
 #define RISKMC_VERSION "0.0.0"
@@ -52,11 +53,33 @@ static void usage(FILE *f)
 /* GSL domain errors become our message, not an abort. */
 static void gsl_handler(const char *reason, const char *file, int line, int gsl_errno)
 {
-    fprintf(stderr, "riskmc: numerical error in GSL (%s:%d): %s (%s)\n", file, line, reason, gsl_strerror(gsl_errno));
-    exit(1);
+    char msg[512];
+    snprintf(msg, sizeof msg, "numerical error in GSL (%s:%d): %s (%s)", file, line, reason, gsl_strerror(gsl_errno));
+    sim_mpi_abort(1, msg);
 }
 
+/* Commands that run trials; under MPI every rank takes part. The others
+ * only read and write files: rank 0 alone does them. */
+static bool runs_trials(const char *cmd)
+{
+    static const char *const T[] = {"run", "sweep", "compare", "tornado", "spider", "morris", "sobol", NULL};
+    for (const char *const *t = T; *t; t++)
+        if (strcmp(*t, cmd) == 0) return true;
+    return false;
+}
+
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    sim_mpi_init(&argc, &argv);
+    int status = dispatch(argc, argv);
+    if (status != 0 && sim_mpi_enabled()) sim_mpi_abort(status, sim_mpi_root() ? NULL : "failed (see rank 0)");
+    sim_mpi_finalize();
+    return status;
+}
+
+static int dispatch(int argc, char **argv)
 {
     gsl_set_error_handler(gsl_handler);
     if (argc < 2) {
@@ -79,6 +102,7 @@ int main(int argc, char **argv)
         printf("riskmc %s (commit %s)\n", RISKMC_VERSION, RISKMC_COMMIT);
         return 0;
     }
+    if (!sim_mpi_root() && !runs_trials(cmd)) return 0;
     for (const command *c = COMMANDS; c->name; c++)
         if (strcmp(c->name, cmd) == 0) {
             /* getopt names the program by argv[0]: make it "riskmc run" */

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "outdir.h"
 
+#include "cluster.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -84,6 +86,12 @@ static void clean_stale(const char *dir, const char *base)
 int sim_outdir_begin(sim_outdir *od, const char *final, bool force, sim_err *err)
 {
     memset(od, 0, sizeof *od);
+    if (!sim_mpi_root()) {
+        /* under MPI only rank 0 writes: the others write into nothing */
+        od->final = sim_strdup(final);
+        od->tmp = sim_strdup("/dev/null");
+        return 0;
+    }
     struct stat st;
     if (lstat(final, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
@@ -120,6 +128,7 @@ char *sim_outdir_path(const sim_outdir *od, const char *name)
 
 FILE *sim_outdir_open(const sim_outdir *od, const char *name, sim_err *err)
 {
+    if (!sim_mpi_root()) return fopen("/dev/null", "w");
     char *path = sim_outdir_path(od, name);
     FILE *f = fopen(path, "w");
     if (!f) sim_errf(err, "%s: cannot write: %s", path, strerror(errno));
@@ -148,6 +157,11 @@ static void sync_dir(const char *path)
 
 int sim_outdir_commit(sim_outdir *od, sim_err *err)
 {
+    if (!sim_mpi_root()) {
+        free(od->tmp), free(od->final);
+        memset(od, 0, sizeof *od);
+        return 0;
+    }
     sync_dir(od->tmp);
     struct stat st;
     int rc = 0;
@@ -184,7 +198,7 @@ int sim_outdir_commit(sim_outdir *od, sim_err *err)
 
 void sim_outdir_abort(sim_outdir *od)
 {
-    if (od->tmp) sim_rmtree(od->tmp);
+    if (od->tmp && sim_mpi_root()) sim_rmtree(od->tmp);
     sim_outdir_active = NULL;
     free(od->tmp), free(od->final);
     memset(od, 0, sizeof *od);

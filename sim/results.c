@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "outdir.h"
 
 #ifndef RISKMC_VERSION
@@ -469,6 +470,7 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
 
 int sim_write_file(const char *dir, const char *name, const sim_buf *b, sim_err *err)
 {
+    if (!sim_mpi_root()) return 0; /* under MPI only rank 0 writes */
     char *path = sim_asprintf("%s/%s", dir, name);
     FILE *f = fopen(path, "w");
     if (!f) {

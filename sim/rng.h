@@ -18,6 +18,10 @@ gsl_rng *sim_rng_alloc(void);
 /* Point r at the start of a stream. */
 void sim_rng_seek(gsl_rng *r, uint64_t seed, uint64_t trial, uint64_t stream, uint64_t sub,
                   uint64_t inner);
+/* Draw counting for the benchmark (only when RISKMC_COUNT_DRAWS is set):
+ * each thread adds its count to the total with sim_rng_flush_draws. */
+void sim_rng_flush_draws(void);
+uint64_t sim_rng_draws(void);
 /* Stream id for a name: stable across versions and machines. */
 uint64_t sim_rng_stream_id(const char *kind, const char *name);
 

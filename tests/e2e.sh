@@ -63,6 +63,18 @@ check "--set changes the run and is recorded" bash -c "
     grep -q '^command = riskmc run scenarios/baseline.ini -n 500 -s 20260222 --set transfer.rate_per_day=0\$' '$TMP/set/manifest.ini' &&
     grep -q '^rate_per_day = 0\$' '$TMP/set/manifest.ini'"
 
+if [ -n "${MPI_BIN:-}" ] && command -v mpirun >/dev/null; then
+    MPIRUN="mpirun -np 2 --oversubscribe"
+    [ "$(id -u)" = 0 ] && MPIRUN="$MPIRUN --allow-run-as-root"
+    case $MPI_BIN in /*) ;; *) MPI_BIN=$PWD/$MPI_BIN ;; esac
+    check "mpirun -np 2 writes the bytes one process writes (run)" bash -c "
+        $MPIRUN '$MPI_BIN' run scenarios/baseline.ini -n 70000 -s 11 -o '$TMP/mpi-run' -q 2>'$TMP/mpi.err' &&
+        '$BIN' run scenarios/baseline.ini -n 70000 -s 11 -o '$TMP/one-run' -q && diff -r '$TMP/one-run' '$TMP/mpi-run'"
+    check "mpirun -np 2 writes the bytes one process writes (sobol)" bash -c "
+        $MPIRUN '$MPI_BIN' sobol scenarios/baseline.ini -N 512 -o '$TMP/mpi-sobol' -q 2>>'$TMP/mpi.err' &&
+        '$BIN' sobol scenarios/baseline.ini -N 512 -o '$TMP/one-sobol' -q && diff -r '$TMP/one-sobol' '$TMP/mpi-sobol'"
+fi
+
 echo "== results folders"
 check "an existing folder is not overwritten" bash -c "
     '$BIN' run scenarios/baseline.ini -n 200 -o '$TMP/j1' -q 2> '$TMP/exists.err'; [ \$? -eq 1 ] &&

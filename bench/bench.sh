@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# bench.sh - measure riskmc against a vectorised NumPy implementation of the
+# same model (bench/detention_numpy.py), on this machine, in one run.
+#
+#   make bench                 (BENCH_TRIALS=20000 BENCH_BIG=1000000 by default)
+#
+# Prints: trials per second of riskmc at 1 and 2 threads and of NumPy on the
+# baseline, the ratios, random draws per trial and nanoseconds per draw, the
+# growth of run time with trials and with the horizon, the peak memory of a
+# 1,000,000-trial run, and what two independent processes achieve on this
+# machine (the ceiling any two-thread speed-up can reach here).
+set -eu
+BIN=${1:-bin/riskmc}
+N=${BENCH_TRIALS:-20000}
+BIG=${BENCH_BIG:-1000000}
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/riskmc-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+SC=scenarios/baseline.ini
+
+# wall seconds and peak resident KiB of a command: "secs kib"
+measure() {
+    /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
+    cat "$TMP/time"
+}
+best_of() { # best_of REPEATS command... : the fastest of several runs (least disturbed)
+    local k=$1 best=""; shift
+    for i in $(seq "$k"); do
+        local r; r=$(measure "$@")
+        if [ -z "$best" ] || awk -v a="${r% *}" -v b="${best% *}" 'BEGIN { exit !(a < b) }'; then best=$r; fi
+    done
+    echo "$best"
+}
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "riskmc $($BIN --version | cut -d' ' -f2-), scenario $SC, $N trials"
+echo
+
+r1=$(best_of 3 "$BIN" run $SC -n "$N" -j 1 -o "$TMP/j1" -f -q)
+r2=$(best_of 3 "$BIN" run $SC -n "$N" -j 2 -o "$TMP/j2" -f -q)
+np=$(best_of 2 "$PY" bench/detention_numpy.py $SC -n "$N" --out "$TMP/numpy.csv" --quiet)
+t1=${r1% *} t2=${r2% *} tn=${np% *}
+printf '%-44s %10s %12s %10s\n' "" "seconds" "trials/s" "peak MiB"
+printf '%-44s %10s %12s %10.0f\n' "riskmc, 1 thread (all output files)" "$t1" "$(rate "$N" "$t1")" "$(awk -v k="${r1#* }" 'BEGIN { print k / 1024 }')"
+printf '%-44s %10s %12s %10.0f\n' "riskmc, 2 threads (all output files)" "$t2" "$(rate "$N" "$t2")" "$(awk -v k="${r2#* }" 'BEGIN { print k / 1024 }')"
+printf '%-44s %10s %12s %10.0f\n' "NumPy, vectorised (trials.csv only)" "$tn" "$(rate "$N" "$tn")" "$(awk -v k="${np#* }" 'BEGIN { print k / 1024 }')"
+echo
+echo "riskmc 2 threads vs NumPy:      $(ratio "$tn" "$t2")x   (target 10x)"
+echo "riskmc 2 threads vs 1 thread:   $(ratio "$t1" "$t2")x   (target 1.85x)"
+
+# what two independent single-thread processes reach on this machine
+both=$( { /usr/bin/time -f '%e' "$BIN" run $SC -n "$N" -j 1 -o "$TMP/p1" -f -q & /usr/bin/time -f '%e' "$BIN" run $SC -n "$N" -j 1 -o "$TMP/p2" -f -q; wait; } 2>&1 | sort -n | tail -1)
+echo "two independent 1-thread runs:  $(awk -v a="$t1" -v b="$both" 'BEGIN { printf "%.2f", 2 * a / b }')x the throughput of one (this machine's ceiling for 2 threads)"
+
+draws=$(RISKMC_COUNT_DRAWS=1 "$BIN" run $SC -n "$N" -j 1 -o "$TMP/cnt" -f -q 2>&1 | awk '/random draws/ { print $3 }')
+echo "random draws per trial:         $(awk -v d="$draws" -v n="$N" 'BEGIN { printf "%.0f", d / n }'), $(awk -v t="$t1" -v d="$draws" 'BEGIN { printf "%.1f", t * 1e9 / d }') ns per draw (1 thread, whole run / draws)"
+echo
+
+echo "run time against trials (2 threads):"
+for n in $((N / 2)) $N $((N * 2)); do
+    r=$(best_of 2 "$BIN" run $SC -n "$n" -j 2 -o "$TMP/lin" -f -q)
+    printf '  %8d trials  %7.2f s  %6.1f us per trial\n' "$n" "${r% *}" "$(awk -v t="${r% *}" -v n="$n" 'BEGIN { print t * 1e6 / n }')"
+done
+echo "run time against the horizon ($N trials, 2 threads):"
+for h in 91 182 365; do
+    r=$(best_of 2 "$BIN" run $SC -n "$N" -j 2 --set "time.horizon_days=$h" -o "$TMP/hor" -f -q)
+    printf '  %8d days    %7.2f s  %6.2f us per trial-day\n' "$h" "${r% *}" "$(awk -v t="${r% *}" -v n="$N" -v h="$h" 'BEGIN { print t * 1e6 / n / h }')"
+done
+echo
+
+if [ "$BIG" -gt 0 ]; then
+    r=$(measure "$BIN" run $SC -n "$BIG" -j 2 -o "$TMP/big" -f -q)
+    printf 'peak memory at %d trials: %.0f MiB (target 512 MiB), %.1f s\n' "$BIG" "$(awk -v k="${r#* }" 'BEGIN { print k / 1024 }')" "${r% *}"
+fi
