@@ -138,8 +138,9 @@ void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
     *b = r.buf;
 }
 
-void sim_write_series(sim_buf *b, const sim_inst *inst, const sim_runstats *rs)
+void sim_write_series(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
 {
+    for (size_t s = 0; s < inst->nseries; s++) sim_sgrid_finalize(&rs->series.g[s]);
     sim_csvrow r = {*b, 0};
     header(&r, SIM_SERIES_COLUMNS);
     for (size_t s = 0; s < inst->nseries; s++)
@@ -165,7 +166,8 @@ void sim_obs_compare(const sim_inst *inst, sim_runstats *rs, size_t i, sim_obs_c
 {
     const sim_observation *ob = &inst->obs[i];
     if (ob->is_series) {
-        const sim_sgrid *g = &rs->series.g[ob->index];
+        sim_sgrid *g = &rs->series.g[ob->index];
+        sim_sgrid_finalize(g);
         uint64_t lt, eq;
         sim_sgrid_count(g, ob->day, ob->low, &lt, &eq);
         c->pct_low = g->n ? 100.0 * ((double)lt + 0.5 * (double)eq) / (double)g->n : NAN;

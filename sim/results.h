@@ -55,7 +55,7 @@ void sim_trials_row(void *inst, uint64_t trial, const double *theta, const doubl
 
 void sim_write_summary(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
 void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
-void sim_write_series(sim_buf *b, const sim_inst *inst, const sim_runstats *rs);
+void sim_write_series(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
 void sim_write_observations(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
 
 /* Facts about a run for its manifest (none of them depend on threads). */

@@ -39,15 +39,15 @@ static void cover(sim_sgrid *g, int64_t a, int64_t b, unsigned min_shift)
     /* slack on both sides: values may spread either way */
     int64_t base = (a >> s) - (int64_t)((nb - span) / 2);
     const size_t H = (size_t)g->H;
-    uint32_t *c = sim_calloc(nb * H, sizeof *c);
+    int32_t *c = sim_calloc(nb * H, sizeof *c);
     int64_t old = base_of(g);
     /* only the bins between the values seen hold counts */
     size_t first = g->n ? (size_t)((g->min >> g->shift) - old) : 0, last = g->n ? (size_t)((g->max >> g->shift) - old) + 1 : 0;
     for (size_t i = first; i < last; i++) {
         int64_t k = ((old + (int64_t)i) >> (s - g->shift)) - base;
         SIM_ASSERT(k >= 0 && (size_t)k < nb);
-        const uint32_t *from = &g->c[i * H];
-        uint32_t *to = &c[(size_t)k * H];
+        const int32_t *from = &g->c[i * H];
+        int32_t *to = &c[(size_t)k * H];
         for (size_t t = 0; t < H; t++) to[t] += from[t];
     }
     free(g->c);
@@ -71,11 +71,20 @@ void sim_sgrid_add(sim_sgrid *g, const int64_t *v)
         cover(g, g->n && g->min < lo ? g->min : lo, g->n && g->max > hi ? g->max : hi, 0);
         base = base_of(g);
     }
+    SIM_ASSERT(!g->final);
     const unsigned sh = g->shift;
-    uint32_t *c = g->c;
-    for (int t = 0; t < H; t++) {
-        c[(size_t)((v[t] >> sh) - base) * (size_t)H + (size_t)t]++;
-        g->sum[t] += v[t];
+    int32_t *c = g->c;
+    int64_t *sum = g->sum;
+    for (int t0 = 0; t0 < H;) {
+        int64_t x = v[t0];
+        int t1 = t0 + 1;
+        while (t1 < H && v[t1] == x) t1++;
+        /* x holds over days t0 .. t1 - 1 */
+        int32_t *row = &c[(size_t)((x >> sh) - base) * (size_t)H];
+        row[t0]++;
+        sum[t0] += x;
+        if (t1 < H) row[t1]--, sum[t1] -= x;
+        t0 = t1;
     }
     if (g->n == 0 || lo < g->min) g->min = lo;
     if (g->n == 0 || hi > g->max) g->max = hi;
@@ -96,6 +105,8 @@ void sim_sgrid_absorb(sim_sgrid *dst, sim_sgrid *src)
 void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src)
 {
     if (src->n == 0) return;
+    SIM_ASSERT(dst->final == src->final || dst->n == 0);
+    dst->final = src->final;
     int64_t a = dst->n && dst->min < src->min ? dst->min : src->min;
     int64_t b = dst->n && dst->max > src->max ? dst->max : src->max;
     if (dst->nbins == 0 || dst->shift < src->shift || (a >> dst->shift) < base_of(dst) ||
@@ -107,14 +118,26 @@ void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src)
     for (size_t i = first; i < last; i++) {
         int64_t k = ((sb + (int64_t)i) >> (dst->shift - src->shift)) - db;
         SIM_ASSERT(k >= 0 && (size_t)k < dst->nbins);
-        const uint32_t *from = &src->c[i * H];
-        uint32_t *to = &dst->c[(size_t)k * H];
+        const int32_t *from = &src->c[i * H];
+        int32_t *to = &dst->c[(size_t)k * H];
         for (size_t t = 0; t < H; t++) to[t] += from[t];
     }
     for (size_t t = 0; t < H; t++) dst->sum[t] += src->sum[t];
     if (dst->n == 0 || src->min < dst->min) dst->min = src->min;
     if (dst->n == 0 || src->max > dst->max) dst->max = src->max;
     dst->n += src->n;
+}
+
+void sim_sgrid_finalize(sim_sgrid *g)
+{
+    if (g->final) return;
+    const size_t H = (size_t)g->H;
+    for (size_t i = 0; i < g->nbins; i++) {
+        int32_t *row = &g->c[i * H];
+        for (size_t t = 1; t < H; t++) row[t] += row[t - 1];
+    }
+    for (size_t t = 1; t < H; t++) g->sum[t] += g->sum[t - 1];
+    g->final = true;
 }
 
 /* value of a bin: exact at resolution 1, else its middle */
@@ -139,13 +162,13 @@ void sim_sgrid_quantiles(const sim_sgrid *g, int t, const double *p, size_t np, 
         uint64_t j = (uint64_t)idx;
         double delta = idx - (double)j;
         /* the j-th and (j+1)-th smallest (0-based) */
-        while (before + g->c[bin * H + (size_t)t] <= j) before += g->c[bin * H + (size_t)t], bin++;
+        while (before + (uint64_t)g->c[bin * H + (size_t)t] <= j) before += (uint64_t)g->c[bin * H + (size_t)t], bin++;
         double lo = bin_value(g, bin);
         double hi = lo;
         if (delta > 0 && j + 1 < g->n) {
             size_t b2 = bin;
             uint64_t bef2 = before;
-            while (bef2 + g->c[b2 * H + (size_t)t] <= j + 1) bef2 += g->c[b2 * H + (size_t)t], b2++;
+            while (bef2 + (uint64_t)g->c[b2 * H + (size_t)t] <= j + 1) bef2 += (uint64_t)g->c[b2 * H + (size_t)t], b2++;
             hi = bin_value(g, b2);
         }
         out[k] = (1 - delta) * lo + delta * hi;
@@ -161,7 +184,7 @@ void sim_sgrid_count(const sim_sgrid *g, int t, double x, uint64_t *lt, uint64_t
 {
     *lt = *eq = 0;
     for (size_t i = 0; i < g->nbins; i++) {
-        uint32_t c = g->c[i * (size_t)g->H + (size_t)t];
+        uint64_t c = (uint64_t)g->c[i * (size_t)g->H + (size_t)t];
         double v = bin_value(g, i);
         if (v < x) *lt += c;
         else if (v == x) *eq += c;
@@ -173,12 +196,12 @@ int64_t sim_sgrid_resolution(const sim_sgrid *g)
     return (int64_t)1 << g->shift;
 }
 
-/* layout: H, n, min, max, lo, shift, nbins, sums[H], counts[nbins * H] */
+/* layout: H, n, min, max, lo, shift, nbins, final, sums[H], counts[nbins * H] */
 size_t sim_sgrid_pack(const sim_sgrid *g, uint8_t **out)
 {
-    size_t H = (size_t)g->H, len = 7 * 8 + H * 8 + g->nbins * H * 4;
+    size_t H = (size_t)g->H, len = 8 * 8 + H * 8 + g->nbins * H * 4;
     uint8_t *b = sim_malloc(len), *p = b;
-    int64_t head[7] = {g->H, (int64_t)g->n, g->min, g->max, g->lo, g->shift, (int64_t)g->nbins};
+    int64_t head[8] = {g->H, (int64_t)g->n, g->min, g->max, g->lo, g->shift, (int64_t)g->nbins, g->final};
     memcpy(p, head, sizeof head), p += sizeof head;
     memcpy(p, g->sum, H * 8), p += H * 8;
     if (g->nbins) memcpy(p, g->c, g->nbins * H * 4);
@@ -188,7 +211,7 @@ size_t sim_sgrid_pack(const sim_sgrid *g, uint8_t **out)
 
 int sim_sgrid_unpack(sim_sgrid *g, const uint8_t *buf, size_t len, size_t cap)
 {
-    int64_t head[7];
+    int64_t head[8];
     if (len < sizeof head) return -1;
     memcpy(head, buf, sizeof head);
     if (head[0] < 0 || head[0] > 1000000 || head[5] < 0 || head[5] > 62 || head[6] < 0 || (size_t)head[6] > cap)
@@ -197,7 +220,7 @@ int sim_sgrid_unpack(sim_sgrid *g, const uint8_t *buf, size_t len, size_t cap)
     if (len != sizeof head + H * 8 + nb * H * 4) return -1;
     sim_sgrid_init(g, (int)H, cap);
     g->n = (uint64_t)head[1], g->min = head[2], g->max = head[3], g->lo = head[4];
-    g->shift = (unsigned)head[5], g->nbins = nb;
+    g->shift = (unsigned)head[5], g->nbins = nb, g->final = head[7] != 0;
     memcpy(g->sum, buf + sizeof head, H * 8);
     g->c = sim_calloc(nb * H + 1, sizeof *g->c);
     if (nb) memcpy(g->c, buf + sizeof head + H * 8, nb * H * 4);

@@ -2,8 +2,12 @@
  * does not grow with the number of trials.
  *
  * One grid per series counts trials by (value bin, day), laid out value by
- * value with the days of a value side by side, so a trial whose value stays
- * put for days touches one stretch of memory. Bins are one unit wide until
+ * value with the days of a value side by side. While trials are added the
+ * grid holds differences along the days: a trial whose value v holds from
+ * day t0 to t1 adds 1 at (v, t0) and takes 1 at (v, t1 + 1), two writes
+ * for the whole stretch; sim_sgrid_finalize turns the differences into
+ * counts by summing along the days. Sums, merges and re-gridding are linear,
+ * so they work in either form. Bins are one unit wide until
  * the series' values span more than the grid's bin cap, after which they
  * double in width (the resolution); the widths reached depend only on the
  * range of values, so grids merge to the same counts however the trials
@@ -11,6 +15,7 @@
 #ifndef SIM_SGRID_H
 #define SIM_SGRID_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,16 +24,19 @@ typedef struct sim_sgrid {
     int64_t lo;       /* value at the start of bin 0, a multiple of the bin width */
     unsigned shift;   /* bin width = 2^shift */
     size_t nbins, cap;
-    uint32_t *c;      /* [bin * H + day] trial counts */
-    int64_t *sum;     /* [day] sum of the values */
+    int32_t *c;       /* [bin * H + day] trial counts, or their differences along days */
+    int64_t *sum;     /* [day] sum of the values (or its differences) */
+    bool final;       /* c and sum hold counts and sums, not differences */
     uint64_t n;       /* trials */
     int64_t min, max;
 } sim_sgrid;
 
 void sim_sgrid_init(sim_sgrid *g, int days, size_t cap);
 void sim_sgrid_free(sim_sgrid *g);
-/* Add one trial's values v[0 .. days-1]. */
+/* Add one trial's values v[0 .. days-1] (the grid must not be final). */
 void sim_sgrid_add(sim_sgrid *g, const int64_t *v);
+/* Turn differences into counts; the reading functions below need it. */
+void sim_sgrid_finalize(sim_sgrid *g);
 void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src);
 /* Merge src into dst, taking src's memory when dst is empty (src is left
  * empty or unchanged; free it after). */
