@@ -42,6 +42,7 @@ TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BIN ?= bin/riskmc
 
 .PHONY: all run check deps test unit e2e mpibin bench asan ubsan valgrind fuzz fuzz-replay clean
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -96,7 +97,7 @@ run: deps
 
 # ---------------------------------------------------------------- tests
 check: deps
-	@$(MAKE) --no-print-directory all test
+	@$(MAKE) --no-print-directory all test fuzz-replay valgrind
 
 test: unit e2e
 
@@ -109,6 +110,64 @@ e2e: $(BIN) mpibin
 # the same program built with Open MPI, for the test that runs it on 2 ranks
 mpibin:
 	@$(MAKE) --no-print-directory MPI=1 BIN=build/mpi/riskmc all
+
+# ---------------------------------------------------------------- sanitizers
+# The whole suite (unit tests and e2e) with a sanitized build in build/asan
+# or build/ubsan.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/riskmc OPT="-O1 -g" \
+		EXTRA_CFLAGS="-fsanitize=address -fno-omit-frame-pointer" EXTRA_LDFLAGS="-fsanitize=address" all test
+
+ubsan: deps
+	@$(MAKE) --no-print-directory BUILD=build/ubsan BIN=build/ubsan/riskmc OPT="-O1 -g" \
+		EXTRA_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+		EXTRA_LDFLAGS="-fsanitize=undefined" all test
+
+# A small scenario under valgrind: no errors, no leaks.
+valgrind: $(BIN)
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9 \
+		$(BIN) run scenarios/hindcast-2026q1.ini -n 40 -j 2 -o build/valgrind-run --force -q
+	@rm -rf build/valgrind-run
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c) built with clang, AddressSanitizer
+# and UndefinedBehaviorSanitizer. `make fuzz` runs each for FUZZ_SECONDS,
+# starting from the corpus in tests/fuzz/corpus/<harness>/ and saving new
+# inputs beside it in build/fuzz/; crashes go to tests/fuzz/crashes/.
+# `make fuzz-replay` (part of `make check`) runs every corpus input once.
+FUZZ_SECONDS ?= 120
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=c11 -g -O1 -fopenmp -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -DRISKMC_VERSION='"$(VERSION)"' -DRISKMC_COMMIT='"$(COMMIT)"' \
+	-DRISKMC_SCENARIO_DIR='"$(CURDIR)/scenarios"' -DRISKMC_SHARE_DIR='"$(CURDIR)"' -Isim -Imodels
+FUZZ_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(SIM_SRC) $(MODEL_SRC))
+FUZZ_HARNESS := scenario dist set
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ -lgsl -lgslcblas -linih -lcsv -lm
+
+build/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@ -lgsl -lgslcblas -linih -lcsv -lm
+
+fuzz: deps $(addprefix build/fuzz/fuzz_,$(FUZZ_HARNESS))
+	@mkdir -p tests/fuzz/crashes
+	@set -e; for h in $(FUZZ_HARNESS); do \
+		mkdir -p build/fuzz/corpus-$$h; \
+		echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+			-artifact_prefix=tests/fuzz/crashes/$$h- -print_final_stats=1 \
+			build/fuzz/corpus-$$h tests/fuzz/corpus/$$h 2>&1 | grep -E '^(#|==|stat::|INFO: Seed)' | tail -6; \
+	done
+
+fuzz-replay: $(addprefix build/fuzz/replay_,$(FUZZ_HARNESS))
+	@set -e; for h in $(FUZZ_HARNESS); do \
+		printf 'fuzz corpus %-9s ' $$h; \
+		ASAN_OPTIONS=detect_leaks=1 build/fuzz/replay_$$h tests/fuzz/corpus/$$h/*; \
+	done
 
 bench: deps
 	@$(MAKE) --no-print-directory all

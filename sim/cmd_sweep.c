@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "cli.h"
+#include "cluster.h"
+#include "progress.h"
 #include "design.h"
 
 /* ------------------------------------------------------------ sweep */
@@ -33,6 +36,7 @@ static const char SWEEP_USAGE[] =
     "  -j, --threads N    threads (default: all cores); results do not depend on it\n"
     "  -o, --out DIR      results folder (default: results/<scenario name>-sweep)\n"
     "  -f, --force        replace an existing results folder\n"
+    "      --resume       continue a killed run from its checkpoint\n"
     "      --set KEY=VAL  override a scenario key first (repeatable)\n"
     "  -q, --quiet        no progress line and no table\n"
     "  -h, --help         this help\n";
@@ -134,7 +138,36 @@ static void thr_name(const sim_inst *inst, const sim_threshold *t, char *out, si
     snprintf(out, n, "%s>=%s", inst->out[t->output].name, v);
 }
 
-static void sweep_csv(sim_buf *b, const sim_inst *inst, const sweepctx *c, sim_pointstats *ps)
+/* The numbers of one point's row: per output mean, se_mean, sd, p5, p50,
+ * se_p50, p95; per threshold P and se_P. */
+#define PER_OUTPUT 7
+#define PER_THRESHOLD 2
+
+static size_t point_width(const sim_inst *inst)
+{
+    return inst->nout * PER_OUTPUT + inst->nthr * PER_THRESHOLD;
+}
+
+static void point_stats(const sim_inst *inst, sim_acc *acc, double *v)
+{
+    for (size_t o = 0; o < inst->nout; o++) {
+        sim_acc *a = &acc[o];
+        sim_summary s;
+        sim_acc_summary(a, &s);
+        double *w = &v[o * PER_OUTPUT];
+        w[0] = s.mean, w[1] = s.mcse, w[2] = s.sd, w[3] = s.q[0], w[4] = s.q[2];
+        w[5] = sim_acc_quantile_se(a, 0.5), w[6] = s.q[4];
+    }
+    for (size_t k = 0; k < inst->nthr; k++) {
+        sim_acc *a = &acc[inst->thr[k].output];
+        uint64_t n = sim_acc_n(a) + a->missing, h = sim_acc_count_ge(a, inst->thr[k].value);
+        double pr = n ? (double)h / (double)n : NAN;
+        v[inst->nout * PER_OUTPUT + k * PER_THRESHOLD] = pr;
+        v[inst->nout * PER_OUTPUT + k * PER_THRESHOLD + 1] = n ? sqrt(pr * (1 - pr) / (double)n) : NAN;
+    }
+}
+
+static void sweep_csv(sim_buf *b, const sim_inst *inst, const sweepctx *c, size_t npoints, const double *stats)
 {
     sim_csvrow r = {*b, 0};
     sim_csv_str(&r, "point");
@@ -151,35 +184,68 @@ static void sweep_csv(sim_buf *b, const sim_inst *inst, const sweepctx *c, sim_p
         col(&r, "P", t), col(&r, "se_P", t);
     }
     sim_csv_end(&r);
-    for (size_t p = 0; p < ps->npoints; p++) {
+    const size_t W = point_width(inst);
+    for (size_t p = 0; p < npoints; p++) {
         size_t idx[2];
         sweep_point(c, p, idx);
         sim_csv_int(&r, (long long)p);
         for (size_t a = 0; a < c->nax; a++) sim_csv_num(&r, c->ax[a].v[idx[a]]);
         sim_csv_int(&r, (long long)c->per);
-        for (size_t o = 0; o < inst->nout; o++) {
-            sim_acc *a = &ps->acc[p * inst->nout + o];
-            sim_summary s;
-            sim_acc_summary(a, &s);
-            sim_csv_stat(&r, s.mean), sim_csv_stat(&r, s.mcse), sim_csv_stat(&r, s.sd), sim_csv_stat(&r, s.q[0]);
-            sim_csv_stat(&r, s.q[2]), sim_csv_stat(&r, sim_acc_quantile_se(a, 0.5)), sim_csv_stat(&r, s.q[4]);
-        }
-        for (size_t k = 0; k < inst->nthr; k++) {
-            sim_acc *a = &ps->acc[p * inst->nout + inst->thr[k].output];
-            uint64_t n = sim_acc_n(a) + a->missing, h = sim_acc_count_ge(a, inst->thr[k].value);
-            double pr = n ? (double)h / (double)n : NAN;
-            sim_csv_stat(&r, pr);
-            sim_csv_stat(&r, n ? sqrt(pr * (1 - pr) / (double)n) : NAN);
-        }
+        for (size_t k = 0; k < W; k++) sim_csv_stat(&r, stats[p * W + k]);
         sim_csv_end(&r);
     }
     *b = r.buf;
 }
 
+/* Run the points in chunks, keeping each finished point's row numbers and
+ * a checkpoint of them. */
+static int sweep_points(const sim_inst *inst, const sim_runcfg *base, const sweepctx *c, size_t npoints,
+                        const char *cp, uint64_t fingerprint, bool resume, double *stats, sim_err *err)
+{
+    const size_t W = point_width(inst);
+    uint64_t done = 0;
+    if (resume) {
+        sim_checkpoint ck;
+        int r = sim_mpi_root() ? sim_checkpoint_load(&ck, cp, fingerprint, W, err) : 1;
+        uint64_t st = (uint64_t)(r + 1);
+        sim_mpi_bcast_u64(&st);
+        if (st == 0) return -1;
+        if (st == 1) return sim_errf(err, "--resume: no checkpoint at %s (nothing to resume: run without --resume)", cp);
+        if (sim_mpi_root()) {
+            done = ck.done < npoints ? ck.done : npoints;
+            memcpy(stats, ck.data, done * W * sizeof *stats);
+            sim_checkpoint_free(&ck);
+        }
+        sim_mpi_bcast_u64(&done);
+        if (!sim_progress_quiet)
+            fprintf(stderr, "resuming: %llu of %zu points already done\n", (unsigned long long)done, npoints);
+    }
+    /* about 64k trials a chunk, whole points */
+    size_t chunk = (size_t)(65536 / c->per);
+    if (chunk < 1) chunk = 1;
+    for (size_t p0 = (size_t)done; p0 < npoints; p0 += chunk) {
+        size_t m = npoints - p0 < chunk ? npoints - p0 : chunk;
+        sim_pointstats ps;
+        sim_pointstats_init(&ps, inst, m, c->per, (uint64_t)p0 * c->per);
+        sim_runcfg cfg = *base;
+        cfg.first = (uint64_t)p0 * c->per;
+        cfg.n = (uint64_t)m * c->per;
+        int rc = sim_engine_run(inst, &cfg, NULL, sim_pointstats_block, &ps, err);
+        if (rc == 0)
+            for (size_t k = 0; k < m; k++) point_stats(inst, &ps.acc[k * inst->nout], &stats[(p0 + k) * W]);
+        sim_pointstats_free(&ps);
+        if (rc != 0) return -1;
+        if (p0 + m < npoints && sim_checkpoint_save(cp, fingerprint, p0 + m, W, stats, err) != 0) return -1;
+    }
+    return 0;
+}
+
 int sim_cmd_sweep(int argc, char **argv)
 {
-    static const struct option longopts[] = {SIM_COMMON_LONGOPTS, {"vary", required_argument, 0, OPT_VARY}, {0, 0, 0, 0}};
+    static const struct option longopts[] = {SIM_COMMON_LONGOPTS, {"vary", required_argument, 0, OPT_VARY},
+                                             {"resume", no_argument, 0, OPT_RESUME}, {0, 0, 0, 0}};
     sim_common c = {0};
+    bool resume = false;
     const char *vary[2];
     size_t nvary = 0;
     sim_err err;
@@ -190,6 +256,10 @@ int sim_cmd_sweep(int argc, char **argv)
             fputs(SWEEP_USAGE, stdout);
             sim_cli_free(&c);
             return 0;
+        }
+        if (opt == OPT_RESUME) {
+            resume = true;
+            continue;
         }
         if (opt == OPT_VARY) {
             if (nvary == 2) {
@@ -236,8 +306,7 @@ int sim_cmd_sweep(int argc, char **argv)
             goto out;
         }
         sweepctx sc = {&inst, seed, per, ax, nvary};
-        sim_pointstats ps;
-        sim_pointstats_init(&ps, &inst, npoints, per, 0);
+        double *stats = sim_calloc(npoints * point_width(&inst) + 1, sizeof *stats);
         sim_runcfg cfg = {0};
         cfg.seed = seed;
         cfg.n = per * npoints;
@@ -251,15 +320,18 @@ int sim_cmd_sweep(int argc, char **argv)
         sim_cli_signals();
         char *outdir = sim_cli_outdir(&c, &inst, "-sweep");
         char *cmd = sim_cli_command("sweep", argc, argv);
-        int rc = sim_engine_run(&inst, &cfg, NULL, sim_pointstats_block, &ps, &err);
+        char *cp = sim_checkpoint_path(outdir);
+        int rc = sweep_points(&inst, &cfg, &sc, npoints, cp, sim_run_fingerprint(&inst, cmd), resume, stats, &err);
         if (rc == 0) {
             sim_buf b;
             sim_buf_init(&b);
-            sweep_csv(&b, &inst, &sc, &ps);
+            sweep_csv(&b, &inst, &sc, npoints, stats);
             const char *names[] = {"sweep.csv"};
             rc = sim_write_folder(outdir, c.force, &inst, "sweep", cmd, seed, per, names, &b, 1, &err);
             sim_buf_free(&b);
+            if (rc == 0) sim_checkpoint_remove(cp);
         }
+        free(cp);
         if (rc == 0 && !c.quiet) {
             printf("%s: %zu points x %llu trials, seed %llu, common random numbers\n\n", inst.sc.name, npoints,
                    (unsigned long long)per, (unsigned long long)seed);
@@ -277,11 +349,10 @@ int sim_cmd_sweep(int argc, char **argv)
                 shown = 0;
                 for (size_t o = 0; o < inst.nout && shown < 4; o++) {
                     if (inst.out[o].show != SIM_SHOW_CHART) continue;
-                    sim_summary s;
-                    sim_acc_summary(&ps.acc[p * inst.nout + o], &s);
+                    const double *w = &stats[p * point_width(&inst) + o * PER_OUTPUT];
                     char m[40], se[40], cell[90];
-                    sim_format_thousands(s.mean, fabs(s.mean) < 100 ? 2 : 0, m, sizeof m);
-                    sim_format_thousands(s.mcse, s.mcse < 10 ? 2 : 0, se, sizeof se);
+                    sim_format_thousands(w[0], fabs(w[0]) < 100 ? 2 : 0, m, sizeof m);
+                    sim_format_thousands(w[1], w[1] < 10 ? 2 : 0, se, sizeof se);
                     snprintf(cell, sizeof cell, "%s ± %s", m, se);
                     printf(" %23s", cell);
                     shown++;
@@ -290,7 +361,7 @@ int sim_cmd_sweep(int argc, char **argv)
             }
             printf("\n(mean ± Monte Carlo standard error)\nresults: %s/sweep.csv\n", outdir);
         }
-        sim_pointstats_free(&ps);
+        free(stats);
         free(outdir);
         free(cmd);
         if (rc == 0) status = 0;

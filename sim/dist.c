@@ -4,6 +4,7 @@
 #include "dist.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 #include <strings.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_sf_log.h>
 
@@ -29,8 +32,8 @@ static const spec SPECS[SIM_D_NKINDS] = {
     [SIM_D_NORMAL] = {"normal", 2, "normal(mu, sd) with sd > 0"},
     [SIM_D_TRUNCNORMAL] = {"truncnormal", 4, "truncnormal(mu, sd, lo, hi) with sd > 0, lo < hi"},
     [SIM_D_LOGNORMAL] = {"lognormal", 2, "lognormal(mu, sigma) with sigma > 0 (log X ~ normal(mu, sigma))"},
-    [SIM_D_BETA] = {"beta", 2, "beta(a, b) with a > 0, b > 0"},
-    [SIM_D_GAMMA] = {"gamma", 2, "gamma(shape, rate) with shape > 0, rate > 0"},
+    [SIM_D_BETA] = {"beta", 2, "beta(a, b) with a and b from 0.001 to 100000"},
+    [SIM_D_GAMMA] = {"gamma", 2, "gamma(shape, rate) with shape from 0.001 to 100000, rate > 0"},
     [SIM_D_POISSON] = {"poisson", 1, "poisson(mu) with mu >= 0"},
     [SIM_D_CHOICE] = {"choice", -1, "choice(x1 @ w1, x2 @ w2, ...) with weights >= 0 summing to 1, or no weights"},
 };
@@ -135,7 +138,11 @@ static int check_args(parser *p, size_t col, sim_dist *d)
         }
         break;
     case SIM_D_BETA:
-    case SIM_D_GAMMA: ok = a[0] > 0 && a[1] > 0; break;
+        /* GSL's beta and gamma functions lose accuracy for shapes far
+         * outside this range; such laws are point masses or spikes at 0 */
+        ok = a[0] >= 1e-3 && a[0] <= 1e5 && a[1] >= 1e-3 && a[1] <= 1e5;
+        break;
+    case SIM_D_GAMMA: ok = a[0] >= 1e-3 && a[0] <= 1e5 && a[1] > 0 && a[0] / a[1] < 1e300; break;
     case SIM_D_POISSON: ok = a[0] >= 0 && a[0] < 1e9; break;
     default: break;
     }
@@ -162,7 +169,10 @@ static int parse_choice(parser *p, sim_dist *d, size_t col)
         }
         sim_dist *it = &d->items[d->nitems];
         memset(it, 0, sizeof *it);
-        if (parse_expr(p, it) != 0) return -1;
+        if (parse_expr(p, it) != 0) {
+            sim_dist_free(it); /* a nested choice may hold items already */
+            return -1;
+        }
         d->nitems++;
         skip_ws(p);
         if (p->s[p->pos] == '@') {
@@ -438,6 +448,69 @@ double sim_dist_cdf(const sim_dist *d, double x)
     }
 }
 
+/* Quantiles of beta and gamma by root finding (GSL's Brent solver) on GSL's
+ * distribution functions: gsl_cdf_beta_Pinv and gsl_cdf_gamma_Pinv fail to
+ * converge (a GSL error) for shapes far from 1, e.g. beta(1000, 1) or
+ * gamma(0.001, 1), while gsl_cdf_*_P and _Q are accurate over the shapes
+ * check_args allows. The root is sought in log (gamma) or logit (beta)
+ * coordinates, where quantiles as small as 1e-300 are still found; the lower
+ * tail is matched with P and the upper with Q, so both tails keep their
+ * precision. */
+typedef struct cdfpair {
+    double (*P)(double x, double a, double b);
+    double (*Q)(double x, double a, double b);
+    double a, b, target;
+    bool upper, logit;
+} cdfpair;
+
+static double cdf_x(const cdfpair *f, double y)
+{
+    return f->logit ? 1 / (1 + exp(-y)) : exp(y);
+}
+
+static double cdf_gap(double y, void *user)
+{
+    const cdfpair *f = user;
+    double x = cdf_x(f, y);
+    return f->upper ? f->target - f->Q(x, f->a, f->b) : f->P(x, f->a, f->b) - f->target;
+}
+
+/* The x whose cdf is u, with y = log(x) or logit(x) sought in [ylo, yhi]. */
+static double invert_cdf(cdfpair *f, double u, double ylo, double yhi)
+{
+    f->upper = u > 0.5;
+    f->target = f->upper ? 1 - u : u;
+    if (cdf_gap(ylo, f) >= 0) return 0;
+    if (cdf_gap(yhi, f) <= 0) return cdf_x(f, yhi);
+    gsl_function fn = {cdf_gap, f};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    SIM_ASSERT(s != NULL);
+    gsl_root_fsolver_set(s, &fn, ylo, yhi);
+    double y = ylo;
+    for (int i = 0; i < 200; i++) {
+        gsl_root_fsolver_iterate(s);
+        y = gsl_root_fsolver_root(s);
+        double lo = cdf_x(f, gsl_root_fsolver_x_lower(s)), hi = cdf_x(f, gsl_root_fsolver_x_upper(s));
+        if (hi - lo <= 4 * DBL_EPSILON * hi) break;
+    }
+    gsl_root_fsolver_free(s);
+    return cdf_x(f, y);
+}
+
+static double beta_quantile(double a, double b, double u)
+{
+    cdfpair f = {gsl_cdf_beta_P, gsl_cdf_beta_Q, a, b, 0, false, true};
+    return invert_cdf(&f, u, -745, 40);
+}
+
+static double gamma_quantile(double shape, double rate, double u)
+{
+    cdfpair f = {gsl_cdf_gamma_P, gsl_cdf_gamma_Q, shape, 1.0 / rate, 0, false, false};
+    double hi = (shape + 10 * sqrt(shape) + 10) / rate;
+    while (gsl_cdf_gamma_Q(hi, shape, 1.0 / rate) > (u > 0.5 ? 1 - u : u) / 2 && hi < 1e300) hi *= 2;
+    return invert_cdf(&f, u, log(DBL_MIN), log(hi));
+}
+
 static double poisson_quantile(double mu, double u)
 {
     if (mu == 0) return 0;
@@ -462,7 +535,8 @@ static double choice_quantile(const sim_dist *d, double u)
     if (sim_dist_is_integer(d)) {
         double a = floor(lo), b = ceil(hi); /* F(a) < u <= F(b) */
         while (b - a > 1) {
-            double m = floor((a + b) / 2);
+            double m = floor(a + (b - a) / 2);
+            if (m <= a || m >= b) break; /* beyond 2^53 whole numbers are not all doubles */
             if (sim_dist_cdf(d, m) >= u) b = m;
             else a = m;
         }
@@ -493,13 +567,13 @@ double sim_dist_quantile(const sim_dist *d, double u)
     case SIM_D_PERT: {
         double al, be;
         pert_shape(a, &al, &be);
-        return a[0] + (a[2] - a[0]) * gsl_cdf_beta_Pinv(u, al, be);
+        return a[0] + (a[2] - a[0]) * beta_quantile(al, be, u);
     }
     case SIM_D_NORMAL: return a[0] + gsl_cdf_gaussian_Pinv(u, a[1]);
     case SIM_D_TRUNCNORMAL: return tn_quantile(a, u);
     case SIM_D_LOGNORMAL: return gsl_cdf_lognormal_Pinv(u, a[0], a[1]);
-    case SIM_D_BETA: return gsl_cdf_beta_Pinv(u, a[0], a[1]);
-    case SIM_D_GAMMA: return gsl_cdf_gamma_Pinv(u, a[0], 1.0 / a[1]);
+    case SIM_D_BETA: return beta_quantile(a[0], a[1], u);
+    case SIM_D_GAMMA: return gamma_quantile(a[0], a[1], u);
     case SIM_D_POISSON: return poisson_quantile(a[0], u);
     case SIM_D_CHOICE: return choice_quantile(d, u);
     default: SIM_ASSERT(0);

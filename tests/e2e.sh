@@ -86,6 +86,61 @@ check "no temporary folders are left" bash -c "! ls -a '$TMP' | grep -q '\\.tmp-
 check "a failed run leaves no folder" bash -c "
     ! '$BIN' run scenarios/baseline.ini -n 10 --set 'time.horizon_days=0' -o '$TMP/none' -q 2>/dev/null && [ ! -e '$TMP/none' ]"
 
+check "SIGKILL at any moment leaves the old results or the new, never a partial folder" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 300 -s 1 -o '$TMP/kill' -q && cp -r '$TMP/kill' '$TMP/kill.old' &&
+    for delay in 0.05 0.2 0.4 0.7 1.0 1.5; do
+        '$BIN' run scenarios/baseline.ini -n 30000 -s 2 -o '$TMP/kill' -q -f & pid=\$!; sleep \$delay; kill -9 \$pid; wait \$pid 2>/dev/null
+        if diff -rq '$TMP/kill' '$TMP/kill.old' >/dev/null; then continue; fi
+        # not the old results: then the complete new ones
+        [ \$(wc -l < '$TMP/kill/trials.csv') -eq 30001 ] && [ -s '$TMP/kill/manifest.ini' ] || exit 1
+        cp -r '$TMP/kill' '$TMP/kill.new' && rm -rf '$TMP/kill.old' && mv '$TMP/kill.new' '$TMP/kill.old'
+    done
+    # a run killed before its first result leaves nothing at all
+    '$BIN' run scenarios/baseline.ini -n 30000 -o '$TMP/never' -q & pid=\$!; sleep 0.3; kill -9 \$pid; wait \$pid 2>/dev/null
+    [ ! -e '$TMP/never' ] || [ \$(wc -l < '$TMP/never/trials.csv') -eq 30001 ]"
+check "the next run removes temporary folders a killed run left" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/never' -q -f && ! ls -a '$TMP' | grep -q '^\\.never\\.tmp-'"
+cat > "$TMP/finite.py" <<'EOF2'
+# every number in a results folder is finite, and a field is empty only
+# where the output has no value (first_escape_day without an escape)
+import csv, math, sys
+d = sys.argv[1]
+for name in ("summary.csv", "risks.csv", "series.csv", "trials.csv"):
+    rows = list(csv.reader(open(f"{d}/{name}", newline="")))
+    head = rows[0]
+    for r in rows[1:]:
+        for h, v in zip(head, r):
+            if v == "":
+                ok = h == "first_escape_day" or (name == "summary.csv" and r[1] == "0" and h not in ("output", "n", "missing")) \
+                    or (name == "summary.csv" and r[1] == "1" and h.endswith("_mcse"))
+                assert ok, (name, h, r[:3])
+                continue
+            try:
+                x = float(v)
+            except ValueError:
+                continue
+            assert math.isfinite(x), (name, h, v)
+EOF2
+check "numeric edge cases give finite numbers everywhere" bash -c "
+    for sets in 'escape.recapture_fraction=1' 'escape.recapture_fraction=0' 'ct.removals_per_year=1e9' \
+        'latent.infiltration_rate=1e6' 'facility.ne_syria_prisons.event_rate=1e7' 'time.horizon_days=1' \
+        'initial.latent0=0' 'facility.ne_syria_prisons.held0=0' 'iraq.breach_fraction=1' 'period.funding_cut.escape=0' \
+        'transfer.rate_per_day=1e9' 'camp.recruit_rate=1e5' 'initial.dispersed0=0'; do
+        '$BIN' run scenarios/baseline.ini -n 30 --set \"\$sets\" -o '$TMP/edge' -q -f && python3 '$TMP/finite.py' '$TMP/edge' ||
+            { echo \"with --set \$sets\"; exit 1; }
+    done
+    '$BIN' run scenarios/baseline.ini -n 1 -o '$TMP/one' -q && python3 '$TMP/finite.py' '$TMP/one'"
+check "a scenario name cannot leave the results folder" bash -c "
+    printf '[scenario]\\nname = ../../escape\\nextends = $PWD/scenarios/baseline.ini\\n' > '$TMP/esc.ini' &&
+    ! '$BIN' run '$TMP/esc.ini' -n 5 -q 2>'$TMP/esc.err' && grep -q 'cannot be a results folder name' '$TMP/esc.err' &&
+    [ ! -e ../escape ]"
+check "UTF-8 (Arabic) text stays intact in the CSV files" bash -c "
+    mkdir -p '$TMP/ar' && cp scenarios/sources.csv '$TMP/ar/sources.csv' &&
+    printf 'A1,open-source,الجزيرة نت,2026-01-01,https://example.org,عدد الفارين,120,ملاحظة\\n' >> '$TMP/ar/sources.csv' &&
+    printf '[scenario]\\nname = arabic\\nextends = $PWD/scenarios/baseline.ini\\n[ct]\\nremovals_per_year = 320 [F12, A1]\\n' > '$TMP/ar/ar.ini' &&
+    '$BIN' run '$TMP/ar/ar.ini' -n 20 -o '$TMP/ar/out' -q && grep -q 'A1,open-source,الجزيرة نت,2026-01-01,https://example.org,عدد الفارين,120,ملاحظة' '$TMP/ar/out/sources.csv' &&
+    '$BIN' report '$TMP/ar/out' >/dev/null && grep -q 'عدد الفارين' '$TMP/ar/out/report.md'"
+
 echo "== CSV files read back"
 check "every CSV parses with a constant column count" python3 - "$TMP/j1" <<'EOF'
 import csv, glob, sys
@@ -181,6 +236,13 @@ check "a killed Sobol run resumes to the same bytes" bash -c "
     [ -f '$TMP/.cut.checkpoint' ] && [ ! -e '$TMP/cut' ] &&
     '$BIN' sobol scenarios/baseline.ini --output force_end -N 2048 -o '$TMP/cut' -q --resume 2>/dev/null &&
     diff -r '$TMP/full' '$TMP/cut' && [ ! -e '$TMP/.cut.checkpoint' ]"
+check "a killed sweep resumes to the same bytes" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:12 -n 8000 -o '$TMP/swfull' -q &&
+    { '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:12 -n 8000 -o '$TMP/swcut' -q & pid=\$!;
+      for i in \$(seq 1 400); do [ -f '$TMP/.swcut.checkpoint' ] && break; sleep 0.05; done; kill -9 \$pid; wait \$pid 2>/dev/null; } ;
+    [ -f '$TMP/.swcut.checkpoint' ] && [ ! -e '$TMP/swcut' ] &&
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:12 -n 8000 -o '$TMP/swcut' -q --resume 2>/dev/null &&
+    diff -r '$TMP/swfull' '$TMP/swcut'"
 check "--resume without a checkpoint is an error" bash -c "
     ! '$BIN' tornado scenarios/baseline.ini -n 50 -o '$TMP/nothing' -q --resume 2>'$TMP/resume.err' &&
     grep -q 'no checkpoint' '$TMP/resume.err'"
