@@ -132,15 +132,6 @@ int sim_write_folder(const char *path, bool force, const sim_inst *inst, const c
     return rc;
 }
 
-double sim_acc_quantile_se(sim_acc *a, double p)
-{
-    uint64_t n = sim_acc_n(a);
-    if (n < 2) return NAN;
-    double s = sqrt(p * (1 - p) / (double)n);
-    double lo = p - s < 0 ? 0 : p - s, hi = p + s > 1 ? 1 : p + s;
-    return (sim_acc_quantile(a, hi) - sim_acc_quantile(a, lo)) / 2;
-}
-
 typedef struct gatherctx {
     double *y;
     const size_t *cols;

@@ -66,8 +66,4 @@ int sim_design_gather(const sim_designrun *d, double **y, sim_err *err);
 /* A fingerprint of a run: its command line and its resolved scenario. */
 uint64_t sim_run_fingerprint(const sim_inst *inst, const char *command);
 
-/* The monte carlo standard error of a quantile, from the spread of the
- * order statistics around it: (Q(p + s) - Q(p - s)) / 2, s = sqrt(p(1-p)/n). */
-double sim_acc_quantile_se(sim_acc *a, double p);
-
 #endif

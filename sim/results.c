@@ -18,10 +18,12 @@
 #define RISKMC_COMMIT "unknown"
 #endif
 
-const char *const SIM_SUMMARY_COLUMNS[] = {"output", "n",   "missing", "mean", "sd",  "mcse", "min", "p5",
-                                           "p25",    "p50", "p75",     "p95",  "max", "resolution", NULL};
-const char *const SIM_RISKS_COLUMNS[] = {"output",     "threshold",   "trials",  "hits", "probability",
-                                         "wilson_low", "wilson_high", "sources", NULL};
+const char *const SIM_SUMMARY_COLUMNS[] = {"output",  "n",       "missing",  "mean",     "sd",       "mcse",
+                                           "min",     "p5",      "p25",      "p50",      "p75",      "p95",
+                                           "max",     "resolution", "sd_mcse", "p5_mcse", "p25_mcse", "p50_mcse",
+                                           "p75_mcse", "p95_mcse", NULL};
+const char *const SIM_RISKS_COLUMNS[] = {"output", "threshold",  "trials",      "hits",    "probability",
+                                         "mcse",   "wilson_low", "wilson_high", "sources", NULL};
 const char *const SIM_SERIES_COLUMNS[] = {"series", "day", "date", "n",   "mean",  "p2_5",       "p5", "p10",
                                           "p25",    "p50", "p75",  "p90", "p95", "p97_5", "resolution", NULL};
 const double SIM_SERIES_P[9] = {0.025, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.975};
@@ -101,6 +103,8 @@ void sim_write_summary(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
         for (int i = 0; i < 5; i++) sim_csv_stat(&r, s.q[i]);
         sim_csv_stat(&r, s.max);
         sim_csv_int(&r, (long long)s.resolution);
+        sim_csv_stat(&r, s.sd_mcse);
+        for (int i = 0; i < 5; i++) sim_csv_stat(&r, s.q_mcse[i]);
         sim_csv_end(&r);
     }
     *b = r.buf;
@@ -128,7 +132,9 @@ void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
         sim_csv_num(&r, t->value);
         sim_csv_int(&r, (long long)n);
         sim_csv_int(&r, (long long)k);
-        sim_csv_stat(&r, n ? (double)k / (double)n : NAN);
+        double p = n ? (double)k / (double)n : NAN;
+        sim_csv_stat(&r, p);
+        sim_csv_stat(&r, n ? sqrt(p * (1 - p) / (double)n) : NAN);
         sim_csv_stat(&r, lo);
         sim_csv_stat(&r, hi);
         sim_csv_str(&r, cites.s ? cites.s : "");

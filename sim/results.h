@@ -3,8 +3,9 @@
  * every file are stated here, once.
  *
  *   trials.csv       trial, <uncertain parameters>, <outputs>
- *   summary.csv      output, n, missing, mean, sd, mcse, min, p5, p25, p50, p75, p95, max, resolution
- *   risks.csv        output, threshold, trials, hits, probability, wilson_low, wilson_high, sources
+ *   summary.csv      output, n, missing, mean, sd, mcse, min, p5, p25, p50, p75, p95, max, resolution,
+ *                    sd_mcse, p5_mcse, p25_mcse, p50_mcse, p75_mcse, p95_mcse (mcse: of the mean)
+ *   risks.csv        output, threshold, trials, hits, probability, mcse, wilson_low, wilson_high, sources
  *   series.csv       series, day, date, n, mean, p2_5, p5, p10, p25, p50, p75, p90, p95, p97_5, resolution
  *   observations.csv observation, kind, name, date, observed_low, observed_high, percentile_low,
  *                    percentile_high, model_p5, model_p50, model_p95, verdict, sources

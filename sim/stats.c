@@ -341,6 +341,50 @@ void sim_acc_summary(sim_acc *a, sim_summary *s)
     }
     s->mcse = s->sd / sqrt((double)s->n);
     for (int i = 0; i < 5; i++) s->q[i] = sim_acc_quantile(a, SIM_SUMMARY_P[i]);
+    if (s->n < 2) {
+        s->sd_mcse = NAN;
+        for (int i = 0; i < 5; i++) s->q_mcse[i] = NAN;
+        return;
+    }
+    double var = s->sd * s->sd;
+    if (var > 0) {
+        double v4 = (sim_acc_m4(a, s->mean) - var * var) / (4 * var * (double)s->n);
+        s->sd_mcse = v4 > 0 ? sqrt(v4) : 0;
+    } else {
+        s->sd_mcse = 0;
+    }
+    for (int i = 0; i < 5; i++) s->q_mcse[i] = sim_acc_quantile_se(a, SIM_SUMMARY_P[i]);
+}
+
+double sim_acc_quantile_se(sim_acc *a, double p)
+{
+    uint64_t n = sim_acc_n(a);
+    if (n < 2) return NAN;
+    double s = sqrt(p * (1 - p) / (double)n);
+    double lo = p - s < 0 ? 0 : p - s, hi = p + s > 1 ? 1 : p + s;
+    return (sim_acc_quantile(a, hi) - sim_acc_quantile(a, lo)) / 2;
+}
+
+double sim_acc_m4(sim_acc *a, double mean)
+{
+    long double m = 0;
+    uint64_t n = sim_acc_n(a);
+    if (n == 0) return NAN;
+    if (a->integer) {
+        const sim_hist *h = &a->h;
+        int64_t w = (int64_t)1 << h->shift;
+        for (size_t i = 0; i < h->nbins; i++) {
+            if (!h->c[i]) continue;
+            long double v = (long double)(h->lo + (int64_t)i * w) + (long double)(w - 1) / 2 - mean;
+            m += (long double)h->c[i] * v * v * v * v;
+        }
+    } else {
+        for (size_t i = 0; i < a->r.n; i++) {
+            long double v = (long double)a->r.x[i] - mean;
+            m += v * v * v * v;
+        }
+    }
+    return (double)(m / (long double)n);
 }
 
 uint64_t sim_acc_count_ge(sim_acc *a, double x)

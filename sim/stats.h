@@ -65,10 +65,17 @@ typedef struct sim_acc {
     uint64_t missing;
 } sim_acc;
 
+/* A summary with the Monte Carlo standard error of each statistic:
+ *   mcse     of the mean: sd / sqrt(n)
+ *   sd_mcse  of the sd: sqrt((m4 - sd^4) / (4 sd^2 n)), m4 the fourth central moment
+ *   q_mcse   of each quantile: (Q(p + s) - Q(p - s)) / 2, s = sqrt(p(1-p)/n),
+ *            the spread of the order statistics around it (binomial method)
+ * min and max have none (extremes do not settle as n grows). */
 typedef struct sim_summary {
     uint64_t n, missing;
     double mean, sd, mcse, min, max;
     double q[5]; /* p5, p25, p50, p75, p95 */
+    double sd_mcse, q_mcse[5];
     int64_t resolution;
 } sim_summary;
 
@@ -82,6 +89,10 @@ uint64_t sim_acc_n(const sim_acc *a);
 double sim_acc_quantile(sim_acc *a, double p);
 void sim_acc_summary(sim_acc *a, sim_summary *s);
 uint64_t sim_acc_count_ge(sim_acc *a, double x);
+/* Monte Carlo standard error of the p-quantile (see sim_summary); NaN for n < 2. */
+double sim_acc_quantile_se(sim_acc *a, double p);
+/* Fourth central moment about `mean` (histogram bins at their middles). */
+double sim_acc_m4(sim_acc *a, double mean);
 /* Mid-rank percentile of x among the values: 100 * (P(X < x) + P(X = x) / 2). */
 double sim_acc_percentile(sim_acc *a, double x);
 

@@ -3,6 +3,8 @@
  * bins deterministically, and the Wilson interval matches published values. */
 #include "testutil.h"
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -115,6 +117,41 @@ static void test_reals(void **state)
     sim_acc_free(&a);
 }
 
+/* The standard errors of the summary against theory on 40,000 standard
+ * normal draws: sd_mcse = 1/sqrt(2n) (the estimate rests on the sample fourth
+ * moment, whose relative sd here is about 1.3%, so 5% is about 4 of them);
+ * the median's SE = sqrt(pi/2)/sqrt(n) (estimated from the spacing of about
+ * 2*sqrt(p(1-p)n) = 200 order statistics, relative sd about 1/sqrt(200) = 7%,
+ * so 28% is 4 of them). The mean's mcse is sd/sqrt(n) exactly. */
+static void test_mcse(void **state)
+{
+    (void)state;
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 7);
+    sim_acc a, b;
+    sim_acc_init(&a, false);
+    sim_acc_init(&b, true);
+    const double n = 40000;
+    for (int i = 0; i < (int)n; i++) {
+        double x = gsl_ran_ugaussian(g);
+        sim_acc_add(&a, x);
+        sim_acc_add(&b, floor(1000 + 100 * x)); /* the histogram path: sd about 100 */
+    }
+    sim_summary s, t;
+    sim_acc_summary(&a, &s);
+    sim_acc_summary(&b, &t);
+    assert_true(fabs(s.mcse - s.sd / sqrt(n)) < 1e-15);
+    assert_true(fabs(s.sd_mcse / (1 / sqrt(2 * n)) - 1) < 0.05);
+    assert_true(fabs(t.sd_mcse / (100 / sqrt(2 * n)) - 1) < 0.05);
+    assert_true(fabs(s.q_mcse[2] / (sqrt(M_PI / 2) / sqrt(n)) - 1) < 0.28);
+    /* p5: sqrt(p(1-p)/n) / phi(z_0.05) */
+    double se5 = sqrt(0.05 * 0.95 / n) / gsl_ran_ugaussian_pdf(gsl_cdf_ugaussian_Pinv(0.05));
+    assert_true(fabs(s.q_mcse[0] / se5 - 1) < 0.4);
+    sim_acc_free(&a);
+    sim_acc_free(&b);
+    gsl_rng_free(g);
+}
+
 static void test_wilson(void **state)
 {
     (void)state;
@@ -138,7 +175,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hist_matches_gsl), cmocka_unit_test(test_hist_merge_order),
         cmocka_unit_test(test_hist_pack),        cmocka_unit_test(test_reals),
-        cmocka_unit_test(test_wilson),
+        cmocka_unit_test(test_wilson),           cmocka_unit_test(test_mcse),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
