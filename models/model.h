@@ -28,6 +28,8 @@ typedef struct sim_param {
     sim_domain domain;
     bool uncertain;          /* a distribution: sampled once per trial */
     bool count;              /* rounded to the nearest whole number */
+    bool chance;             /* two-dimensional runs: drawn afresh in every inner
+                                (chance) trial, not once per outer sample */
     uint64_t stream;
 } sim_param;
 
@@ -136,6 +138,7 @@ struct sim_inst {
     sim_observation *obs;
     size_t nobs;
 
+    struct sim_corr *corr;     /* rank correlations between parameters (corr.h), or NULL */
     void *data;                /* the model's compiled scenario */
 };
 

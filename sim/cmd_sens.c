@@ -284,6 +284,15 @@ static int cmp_swing(const void *a, const void *b)
     return x->param < y->param ? -1 : x->param > y->param;
 }
 
+/* These designs move parameters one at a time or sample them independently:
+ * say so when the scenario correlates some. */
+static void corr_note(const sim_inst *inst, const char *cmd)
+{
+    if (inst->corr)
+        fprintf(stderr, "riskmc %s: note: the scenario's [correlation] is not applied: %s treats the parameters as "
+                        "independent (run and sweep apply it)\n", cmd, cmd);
+}
+
 int sim_cmd_tornado(int argc, char **argv)
 {
     sensopts o = {0};
@@ -300,6 +309,7 @@ int sim_cmd_tornado(int argc, char **argv)
         sim_cli_free(&o.c);
         return 1;
     }
+    corr_note(&inst, "tornado");
     int status = 1;
     oat d = {0};
     double *y = NULL;
@@ -423,6 +433,7 @@ int sim_cmd_spider(int argc, char **argv)
         sim_cli_free(&o.c);
         return 1;
     }
+    corr_note(&inst, "spider");
     int status = 1;
     oat d = {0};
     double *y = NULL;
@@ -585,6 +596,7 @@ int sim_cmd_morris(int argc, char **argv)
         sim_cli_free(&o.c);
         return 1;
     }
+    corr_note(&inst, "morris");
     int status = 1;
     morris d = {0};
     double *y = NULL;
@@ -917,6 +929,7 @@ int sim_cmd_sobol(int argc, char **argv)
         sim_cli_free(&o.c);
         return 1;
     }
+    corr_note(&inst, "sobol");
     int status = 1;
     sobold d = {0};
     double *y = NULL;

@@ -1,6 +1,7 @@
 /* inst.c - see inst.h. */
 #define _GNU_SOURCE
 #include "inst.h"
+#include "corr.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +31,10 @@ static const sim_keyspec ENGINE_KEYS[] = {
     {"observation.*", "value", SIM_T_NUMBER, SIM_K_CITE, SIM_DOM_ANY, -1e15, 1e15, "the observed value"},
     {"observation.*", "low", SIM_T_NUMBER, SIM_K_CITE, SIM_DOM_ANY, -1e15, 1e15, "lower end of an observed range"},
     {"observation.*", "high", SIM_T_NUMBER, SIM_K_CITE, SIM_DOM_ANY, -1e15, 1e15, "upper end of an observed range"},
+    {"correlation", "*", SIM_T_STRING, SIM_K_CITE, SIM_DOM_ANY, 0, 0,
+     "rank (Spearman) correlations of this uncertain parameter with others: other.parameter: rho, ... (-1 < rho < 1)"},
+    {"uncertainty", "chance", SIM_T_STRING, 0, SIM_DOM_ANY, 0, 0,
+     "uncertain parameters that are chance, not uncertainty: drawn afresh in every inner trial of run --outer/--inner"},
     {"run", "*", SIM_T_STRING, 0, SIM_DOM_ANY, 0, 0, "written by riskmc in manifest.ini; ignored when run"},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL},
 };
@@ -102,19 +107,25 @@ double sim_param_fix(const sim_param *p, double x)
     return x;
 }
 
-void sim_inst_sample(const sim_inst *inst, uint64_t seed, uint64_t trial, gsl_rng *r, double *theta)
+void sim_inst_sample2(const sim_inst *inst, uint64_t seed, uint64_t trial, uint64_t inner, gsl_rng *r,
+                      double *theta)
 {
     for (size_t i = 0; i < inst->nparam; i++) {
         const sim_param *p = &inst->param[i];
-        double x;
         if (p->uncertain) {
-            sim_rng_seek(r, seed, trial, p->stream, 0, 0);
-            x = sim_dist_sample(p->dist, r);
+            sim_rng_seek(r, seed, trial, p->stream, 0, p->chance ? inner : 0);
+            theta[i] = sim_dist_sample(p->dist, r);
         } else {
-            x = sim_dist_mean(p->dist);
+            theta[i] = sim_dist_mean(p->dist);
         }
-        theta[i] = sim_param_fix(p, x);
     }
+    if (inst->corr) sim_corr_apply(inst, seed, trial, theta);
+    for (size_t i = 0; i < inst->nparam; i++) theta[i] = sim_param_fix(&inst->param[i], theta[i]);
+}
+
+void sim_inst_sample(const sim_inst *inst, uint64_t seed, uint64_t trial, gsl_rng *r, double *theta)
+{
+    sim_inst_sample2(inst, seed, trial, 0, r, theta);
 }
 
 size_t sim_inst_uncertain(const sim_inst *inst, size_t **idx)
@@ -372,6 +383,7 @@ int sim_inst_open(sim_inst *inst, const char *path, const sim_open_opts *o, sim_
 
     if (inst->model->compile(inst, err) != 0) goto fail;
     if (resolve_engine_sections(inst, err) != 0) goto fail;
+    if (sim_corr_resolve(inst, err) != 0) goto fail;
     /* distinct streams, so no two quantities share random numbers */
     for (size_t i = 0; i < inst->nparam; i++)
         for (size_t j = 0; j < inst->nstream; j++)
@@ -385,6 +397,7 @@ fail:
 void sim_inst_close(sim_inst *inst)
 {
     if (inst->model && inst->model->release) inst->model->release(inst);
+    sim_corr_free(inst->corr);
     for (size_t i = 0; i < inst->nparam; i++) free(inst->param[i].name);
     free(inst->param);
     for (size_t i = 0; i < inst->nout; i++) free(inst->out[i].name), free(inst->out[i].help);

@@ -17,8 +17,14 @@ int sim_inst_open(sim_inst *inst, const char *path, const sim_open_opts *o, sim_
 void sim_inst_close(sim_inst *inst);
 
 /* Parameter values for one trial: fixed values as they are, uncertain ones
- * drawn from their own streams keyed by (seed, trial); counts rounded. */
+ * drawn from their own streams keyed by (seed, trial), re-paired by the
+ * scenario's [correlation] (corr.h); counts rounded. */
 void sim_inst_sample(const sim_inst *inst, uint64_t seed, uint64_t trial, gsl_rng *r, double *theta);
+/* The same for inner (chance) trial `inner` of outer sample `trial` in a
+ * two-dimensional run: parameters marked chance are drawn at (trial, inner),
+ * the others as for inner 0. sim_inst_sample is inner 0. */
+void sim_inst_sample2(const sim_inst *inst, uint64_t seed, uint64_t trial, uint64_t inner, gsl_rng *r,
+                      double *theta);
 /* Round a parameter value as the model will use it (counts are whole). */
 double sim_param_fix(const sim_param *p, double x);
 
