@@ -21,6 +21,7 @@ enum {
     OPT_OUTER,
     OPT_INNER,
     OPT_PRECISION,
+    OPT_BATCH,
     OPT_CSV,
     OPT_LEVELS,
     OPT_PERCENTILES,

@@ -1,14 +1,17 @@
 /* cmd_run.c - `riskmc run`: run a scenario and write its results folder. */
 #define _GNU_SOURCE
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cluster.h"
 #include "engine.h"
 #include "outdir.h"
 #include "results.h"
 #include "rng.h"
+#include "twod.h"
 
 static const char USAGE[] =
     "usage: riskmc run SCENARIO [options]\n"
@@ -29,12 +32,30 @@ static const char USAGE[] =
     "  -q, --quiet        no progress line and no table\n"
     "  -h, --help         this help\n"
     "\n"
+    "run to precision:\n"
+    "      --precision TOL  add batches of trials until the Monte Carlo standard error\n"
+    "                     of every headline mean is within TOL of it (relative) and\n"
+    "                     that of every threshold probability within TOL (absolute);\n"
+    "                     -n is then the most trials to run (default 10,000,000)\n"
+    "      --batch B      trials per batch (default 10,000)\n"
+    "\n"
+    "two-dimensional Monte Carlo (uncertainty and chance apart):\n"
+    "      --outer N      N outer samples of the uncertain parameters ...\n"
+    "      --inner M      ... each run for M chance trials (parameters listed in\n"
+    "                     [uncertainty] chance are drawn afresh in each); writes\n"
+    "                     uncertainty.csv, outer.csv and exceedance.csv besides the\n"
+    "                     pooled files; trials.csv gets columns outer, inner\n"
+    "\n"
     "Same scenario, seed and trials give the same bytes, whatever -j.\n";
 
 typedef struct runctx {
     const sim_inst *inst;
     FILE *trials;
     sim_runstats stats;
+    sim_twod *twod;
+    /* run to precision: running sums of the headline outputs, in trial order */
+    long double *sum, *sum2;
+    uint64_t *nvalid, *hits;
 } runctx;
 
 static int on_block(void *user, const sim_block *b, sim_err *err)
@@ -44,16 +65,72 @@ static int on_block(void *user, const sim_block *b, sim_err *err)
         if (b->rows[i].len && fwrite(b->rows[i].s, 1, b->rows[i].len, c->trials) != b->rows[i].len)
             return sim_errf(err, "trials.csv: write failed");
     sim_runstats_add(&c->stats, b);
+    if (c->twod) sim_twod_add(c->twod, b);
+    if (c->sum) {
+        const sim_inst *inst = c->inst;
+        for (size_t i = 0; i < b->n; i++) {
+            const double *o = &b->out[i * inst->nout];
+            for (size_t k = 0; k < inst->nout; k++)
+                if (!isnan(o[k])) c->sum[k] += o[k], c->sum2[k] += (long double)o[k] * o[k], c->nvalid[k]++;
+            for (size_t h = 0; h < inst->nthr; h++) c->hits[h] += o[inst->thr[h].output] >= inst->thr[h].value;
+        }
+    }
     return 0;
 }
 
-static char *command_line(const char *path, const sim_common *c, uint64_t n, uint64_t seed)
+/* Is every headline mean and threshold probability known within tol? The
+ * worst relative shortfall goes to *worst, described in what. */
+static bool precise_enough(const runctx *c, uint64_t n, double tol, double *worst, char *what, size_t wn)
+{
+    const sim_inst *inst = c->inst;
+    bool any = false;
+    for (size_t k = 0; k < inst->nout; k++) any |= inst->out[k].show >= SIM_SHOW_TABLE;
+    *worst = 0;
+    snprintf(what, wn, "-");
+    for (size_t k = 0; k < inst->nout; k++) {
+        if (any && inst->out[k].show < SIM_SHOW_TABLE) continue;
+        uint64_t m = c->nvalid[k];
+        if (m < 2) continue; /* an output with (almost) no values has no mean to pin down */
+        double mean = (double)(c->sum[k] / (long double)m);
+        double var = (double)((c->sum2[k] - c->sum[k] * c->sum[k] / (long double)m) / (long double)(m - 1));
+        double se = var > 0 ? sqrt(var / (double)m) : 0;
+        double need = tol * fabs(mean), r = se == 0 ? 0 : need > 0 ? se / need : INFINITY;
+        if (r > *worst) {
+            *worst = r;
+            snprintf(what, wn, "mean of %s: %.3g +- %.2g", inst->out[k].name, mean, se);
+        }
+    }
+    for (size_t h = 0; h < inst->nthr; h++) {
+        /* the Laplace estimate keeps the error of a probability seen 0 or n times from being 0 */
+        double p = ((double)c->hits[h] + 1) / ((double)n + 2), se = sqrt(p * (1 - p) / (double)n), r = se / tol;
+        if (r > *worst) {
+            *worst = r;
+            snprintf(what, wn, "P(%s >= %g): %.4f +- %.2g", inst->out[inst->thr[h].output].name, inst->thr[h].value,
+                     (double)c->hits[h] / (double)n, se);
+        }
+    }
+    return *worst <= 1;
+}
+
+typedef struct runopts {
+    double precision;
+    uint64_t batch, outer, inner;
+} runopts;
+
+static char *command_line(const char *path, const sim_common *c, uint64_t n, uint64_t seed, const runopts *ro)
 {
     sim_buf b;
     sim_buf_init(&b);
     sim_buf_puts(&b, "riskmc run ");
     sim_cli_shell_quote(&b, path);
-    sim_buf_printf(&b, " -n %llu -s %llu", (unsigned long long)n, (unsigned long long)seed);
+    if (ro->outer)
+        sim_buf_printf(&b, " --outer %llu --inner %llu -s %llu", (unsigned long long)ro->outer,
+                       (unsigned long long)ro->inner, (unsigned long long)seed);
+    else if (ro->precision > 0)
+        sim_buf_printf(&b, " --precision %.10g --batch %llu -n %llu -s %llu", ro->precision,
+                       (unsigned long long)ro->batch, (unsigned long long)n, (unsigned long long)seed);
+    else
+        sim_buf_printf(&b, " -n %llu -s %llu", (unsigned long long)n, (unsigned long long)seed);
     for (size_t i = 0; i < c->nsets; i++) {
         sim_buf_puts(&b, " --set ");
         sim_cli_shell_quote(&b, c->sets[i]);
@@ -67,8 +144,14 @@ static char *command_line(const char *path, const sim_common *c, uint64_t n, uin
 
 int sim_cmd_run(int argc, char **argv)
 {
-    static const struct option longopts[] = {SIM_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    static const struct option longopts[] = {SIM_COMMON_LONGOPTS,
+                                             {"precision", required_argument, 0, OPT_PRECISION},
+                                             {"batch", required_argument, 0, OPT_BATCH},
+                                             {"outer", required_argument, 0, OPT_OUTER},
+                                             {"inner", required_argument, 0, OPT_INNER},
+                                             {0, 0, 0, 0}};
     sim_common c = {0};
+    runopts ro = {0, 10000, 0, 0};
     sim_err err;
     int opt;
     optind = 1;
@@ -78,7 +161,24 @@ int sim_cmd_run(int argc, char **argv)
             sim_cli_free(&c);
             return 0;
         }
-        int r = sim_cli_common(opt, optarg, &c, &err);
+        int r = 1;
+        if (opt == OPT_PRECISION) {
+            char *end;
+            ro.precision = strtod(optarg, &end);
+            if (*end || !(ro.precision > 0 && ro.precision < 1)) {
+                r = -1;
+                sim_errf(&err, "--precision: '%s' is not a tolerance (allowed: a number above 0 and below 1, e.g. "
+                               "0.01)", optarg);
+            }
+        } else if (opt == OPT_BATCH) {
+            r = sim_cli_count("--batch", optarg, 100, 100000000ULL, &ro.batch, &err) ? -1 : 1;
+        } else if (opt == OPT_OUTER) {
+            r = sim_cli_count("--outer", optarg, 1, 10000000ULL, &ro.outer, &err) ? -1 : 1;
+        } else if (opt == OPT_INNER) {
+            r = sim_cli_count("--inner", optarg, 1, 10000000ULL, &ro.inner, &err) ? -1 : 1;
+        } else {
+            r = sim_cli_common(opt, optarg, &c, &err);
+        }
         if (r == 0) {
             fputs("try 'riskmc run --help'\n", stderr);
             sim_cli_free(&c);
@@ -96,6 +196,17 @@ int sim_cmd_run(int argc, char **argv)
         return 2;
     }
     const char *path = argv[optind];
+    const char *bad = NULL;
+    if (!!ro.outer != !!ro.inner) bad = "--outer and --inner go together";
+    else if (ro.outer && ro.precision > 0) bad = "--precision does not combine with --outer/--inner";
+    else if (ro.outer && c.has_trials) bad = "-n does not combine with --outer/--inner (the run has outer x inner trials)";
+    else if (ro.outer && ro.outer * ro.inner > 100000000ULL)
+        bad = "--outer x --inner is at most 100,000,000 trials";
+    if (bad) {
+        fprintf(stderr, "riskmc run: %s\n", bad);
+        sim_cli_free(&c);
+        return 2;
+    }
     sim_inst inst;
     if (sim_cli_open(&inst, path, &c, &err) != 0) {
         fprintf(stderr, "riskmc: %s\n", err.msg);
@@ -103,12 +214,27 @@ int sim_cmd_run(int argc, char **argv)
         return 1;
     }
     uint64_t n = c.has_trials ? c.trials : inst.trials, seed = c.has_seed ? c.seed : inst.seed;
+    if (ro.precision > 0) n = c.has_trials ? c.trials : 10000000ULL;
+    if (ro.outer) n = ro.outer * ro.inner;
     char *outdir = sim_cli_outdir(&c, &inst, NULL);
     sim_outdir od;
     int status = 1;
-    runctx ctx = {&inst, NULL, {0}};
+    runctx ctx = {&inst, NULL, {0}, NULL, NULL, NULL, NULL, NULL};
+    sim_twod twod;
     sim_runstats_init(&ctx.stats, &inst);
-    char *cmd = command_line(path, &c, n, seed);
+    if (ro.outer) {
+        sim_twod_init(&twod, &inst, seed, ro.outer, ro.inner);
+        ctx.twod = &twod;
+    }
+    if (ro.precision > 0) {
+        ctx.sum = sim_calloc(inst.nout + 1, sizeof *ctx.sum);
+        ctx.sum2 = sim_calloc(inst.nout + 1, sizeof *ctx.sum2);
+        ctx.nvalid = sim_calloc(inst.nout + 1, sizeof *ctx.nvalid);
+        ctx.hits = sim_calloc(inst.nthr + 1, sizeof *ctx.hits);
+    }
+    char *cmd = command_line(path, &c, n, seed, &ro);
+    char extra[512] = "";
+    uint64_t max_n = n;
     sim_cli_signals();
     if (sim_outdir_begin(&od, outdir, c.force, &err) != 0) goto done;
     ctx.trials = sim_outdir_open(&od, "trials.csv", &err);
@@ -116,7 +242,8 @@ int sim_cmd_run(int argc, char **argv)
     {
         sim_csvrow hr;
         sim_csv_init(&hr);
-        sim_trials_header(&hr, &inst);
+        if (ro.outer) sim_twod_trials_header(&hr, &inst);
+        else sim_trials_header(&hr, &inst);
         fwrite(hr.buf.s, 1, hr.buf.len, ctx.trials);
         sim_csv_free(&hr);
     }
@@ -130,9 +257,54 @@ int sim_cmd_run(int argc, char **argv)
     cfg.row = sim_trials_row;
     cfg.row_user = &inst;
     cfg.want_series = true;
+    if (ro.outer) {
+        cfg.row = sim_twod_row;
+        cfg.row_user = &twod;
+        cfg.key = sim_twod_key;
+        cfg.key_user = &twod;
+        cfg.theta = sim_twod_theta;
+        cfg.theta_user = &twod;
+    }
     double t0 = sim_now();
-    if (sim_engine_run(&inst, &cfg, &ctx.stats.series, on_block, &ctx, &err) != 0) goto abort;
+    if (ro.precision > 0) {
+        /* batches of fixed size from trial 0: the stopping point depends on
+         * the seed alone (the statistics are sums in trial order) */
+        uint64_t done = 0, stop = 0;
+        double worst = 0;
+        char what[256] = "";
+        while (!stop) {
+            cfg.first = done;
+            cfg.n = ro.batch < max_n - done ? ro.batch : max_n - done;
+            if (sim_engine_run(&inst, &cfg, &ctx.stats.series, on_block, &ctx, &err) != 0) goto abort;
+            done += cfg.n;
+            if (sim_mpi_root()) {
+                bool ok = precise_enough(&ctx, done, ro.precision, &worst, what, sizeof what);
+                stop = ok ? 1 : done >= max_n ? 2 : 0;
+                if (!c.quiet)
+                    fprintf(stderr, "precision: %llu trials; least precise: %s (%.0f%% of the tolerance)\n",
+                            (unsigned long long)done, what, 100 * worst);
+            }
+            sim_mpi_bcast_u64(&stop);
+        }
+        n = done;
+        snprintf(extra, sizeof extra, "precision = %.10g\nbatch = %llu\nprecision_reached = %s\nleast_precise = %s\n",
+                 ro.precision, (unsigned long long)ro.batch, stop == 1 ? "yes" : "no", what);
+        if (stop == 2)
+            fprintf(stderr, "riskmc run: warning: the tolerance %g was not reached within %llu trials (least precise: "
+                            "%s); raise -n to allow more\n", ro.precision, (unsigned long long)max_n, what);
+        else if (!c.quiet)
+            fprintf(stderr, "precision: reached %g after %llu trials\n", ro.precision, (unsigned long long)n);
+        free(cmd);
+        cmd = command_line(path, &c, max_n, seed, &ro);
+    } else {
+        if (sim_engine_run(&inst, &cfg, &ctx.stats.series, on_block, &ctx, &err) != 0) goto abort;
+    }
     double elapsed = sim_now() - t0;
+    if (ro.outer) {
+        sim_twod_finish(&twod, &ctx.stats);
+        snprintf(extra, sizeof extra, "outer = %llu\ninner = %llu\n", (unsigned long long)ro.outer,
+                 (unsigned long long)ro.inner);
+    }
     if (getenv("RISKMC_COUNT_DRAWS"))
         fprintf(stderr, "random draws: %llu (%.1f per trial)\n", (unsigned long long)sim_rng_draws(),
                 (double)sim_rng_draws() / (double)n);
@@ -166,11 +338,23 @@ int sim_cmd_run(int argc, char **argv)
         sim_buf_clear(&b);
         sim_write_sources_used(&b, &inst);
         rc |= sim_write_file(od.tmp, "sources.csv", &b, &err);
+        if (ro.outer) {
+            sim_buf_clear(&b);
+            sim_write_uncertainty(&b, &twod, &ctx.stats);
+            rc |= sim_write_file(od.tmp, "uncertainty.csv", &b, &err);
+            sim_buf_clear(&b);
+            sim_write_outer(&b, &twod);
+            rc |= sim_write_file(od.tmp, "outer.csv", &b, &err);
+            sim_buf_clear(&b);
+            sim_write_exceedance(&b, &twod, &ctx.stats);
+            rc |= sim_write_file(od.tmp, "exceedance.csv", &b, &err);
+        }
         sim_buf_clear(&b);
-        char files[200];
-        snprintf(files, sizeof files, "trials.csv, summary.csv, risks.csv%s%s, dictionary.csv, sources.csv, manifest.ini",
-                 inst.nseries && inst.horizon ? ", series.csv" : "", inst.nobs ? ", observations.csv" : "");
-        sim_runinfo ri = {cmd, "run", seed, n, files};
+        char files[256];
+        snprintf(files, sizeof files, "trials.csv, summary.csv, risks.csv%s%s%s, dictionary.csv, sources.csv, manifest.ini",
+                 inst.nseries && inst.horizon ? ", series.csv" : "", inst.nobs ? ", observations.csv" : "",
+                 ro.outer ? ", uncertainty.csv, outer.csv, exceedance.csv" : "");
+        sim_runinfo ri = {cmd, "run", seed, n, files, extra};
         sim_write_manifest(&b, &inst, &ri);
         rc |= sim_write_file(od.tmp, "manifest.ini", &b, &err);
         sim_buf_free(&b);
@@ -184,6 +368,7 @@ int sim_cmd_run(int argc, char **argv)
         printf("%s: %s trials, seed %llu (%.1f s, %s trials/s)\n\n", inst.sc.name, nt, (unsigned long long)seed,
                elapsed, rate);
         sim_print_table(stdout, &inst, &ctx.stats);
+        if (ro.outer) sim_twod_print(stdout, &twod, &ctx.stats);
         printf("\nresults: %s/\n", outdir);
     }
     status = 0;
@@ -196,6 +381,8 @@ done:
     free(cmd);
     free(outdir);
     sim_runstats_free(&ctx.stats);
+    if (ctx.twod) sim_twod_free(ctx.twod);
+    free(ctx.sum), free(ctx.sum2), free(ctx.nvalid), free(ctx.hits);
     sim_inst_close(&inst);
     sim_cli_free(&c);
     return status;

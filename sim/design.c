@@ -121,7 +121,7 @@ int sim_write_folder(const char *path, bool force, const sim_inst *inst, const c
         if (rc == 0) rc = sim_write_file(od.tmp, "sources.csv", &extra, err);
         sim_buf_clear(&extra);
         sim_buf_puts(&files, "dictionary.csv, sources.csv, manifest.ini");
-        sim_runinfo ri = {command, kind, seed, trials, files.s};
+        sim_runinfo ri = {command, kind, seed, trials, files.s, NULL};
         sim_write_manifest(&extra, inst, &ri);
         if (rc == 0) rc = sim_write_file(od.tmp, "manifest.ini", &extra, err);
     }

@@ -320,6 +320,71 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
     return rc;
 }
 
+/* ------------------------------------------------------------ two-dimensional runs: exceedance band */
+
+/* The family of exceedance curves P_i(X >= x) of the outer samples, as a
+ * band: 90% of the outer samples' curves lie in the shaded area at each x. */
+static int band_chart(plotter *pl, const sim_rundir *rd, const char *output, sim_err *err)
+{
+    const sim_table *t = &rd->exceed;
+    long co = sim_table_col(t, "output");
+    sim_buf data, params;
+    sim_buf_init(&data);
+    sim_buf_init(&params);
+    double lo = INFINITY, hi = -INFINITY;
+    bool whole = true;
+    for (size_t r = 0; co >= 0 && r < t->nrows; r++) {
+        if (strcmp(t->rows[r][co], output) != 0) continue;
+        double x = sim_table_num(t, r, "x");
+        whole &= x == floor(x);
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+        sim_buf_printf(&data, "%.17g,%.17g,%.17g,%.17g,%.17g\n", x, 100 * sim_table_num(t, r, "outer_p5"),
+                       100 * sim_table_num(t, r, "outer_p50"), 100 * sim_table_num(t, r, "outer_p95"),
+                       100 * sim_table_num(t, r, "pooled"));
+    }
+    if (!data.len) {
+        sim_buf_free(&data);
+        sim_buf_free(&params);
+        return 0;
+    }
+    if (hi <= lo) hi = lo + 1;
+    sim_buf_printf(&params, "xmin = %.17g\nxmax = %.17g\n", lo, hi);
+    tics(&params, "x", lo, hi, whole);
+    const sim_table *u = &rd->uncert;
+    long uo = sim_table_col(u, "output"), us = sim_table_col(u, "statistic");
+    int k = 0;
+    for (size_t r = 0; uo >= 0 && us >= 0 && r < u->nrows; r++) {
+        if (strcmp(u->rows[r][uo], output) != 0 || strcmp(u->rows[r][us], "probability") != 0) continue;
+        double x = sim_table_num(u, r, "threshold");
+        char st[48], sp[32], sl[32], sh[32];
+        fmt_num(x, st, sizeof st);
+        fmt_pct(sim_table_num(u, r, "pooled"), sp, sizeof sp);
+        fmt_pct(sim_table_num(u, r, "outer_p5"), sl, sizeof sl);
+        fmt_pct(sim_table_num(u, r, "outer_p95"), sh, sizeof sh);
+        sim_buf_printf(&params,
+                       "set arrow %d from %.17g, graph 0 to %.17g, graph 1 nohead dashtype 2 linewidth 1.5 "
+                       "linecolor rgb \"#b2182b\"\n"
+                       "set label %d \"P(≥ %s) = %s\\n90%% of outer samples: %s to %s\" at %.17g, graph %.3f %s "
+                       "offset %s,0 front textcolor rgb \"#b2182b\"\n",
+                       k + 1, x, x, k + 1, st, sp, sl, sh, x, 0.93 - 0.14 * k,
+                       x > lo + 0.65 * (hi - lo) ? "right" : "left", x > lo + 0.65 * (hi - lo) ? "-0.6" : "0.6");
+        k++;
+    }
+    char foot[2048], sub[512], xl[512];
+    footer(rd, foot, sizeof foot);
+    const char *desc = sim_rundir_describe(rd, output);
+    snprintf(sub, sizeof sub, "Chance that %s reaches at least x, and how sure we are of it", output);
+    snprintf(xl, sizeof xl, "%s%s%s", output, *desc ? ": " : "", desc);
+    const char *text[5] = {rd->title, sub, xl, "chance of a value ≥ x", foot};
+    char name[256];
+    snprintf(name, sizeof name, "exceedance-band-%s", output);
+    int rc = chart(pl, "band.gp", name, &data, &params, text, err);
+    sim_buf_free(&data);
+    sim_buf_free(&params);
+    return rc;
+}
+
 /* ------------------------------------------------------------ daily series: fan chart */
 
 static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_err *err)
@@ -769,6 +834,7 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
     const char **outs;
     size_t no = strcmp(what, "run") == 0 ? sim_rundir_outputs(&rd, false, &outs) : (outs = NULL, (size_t)0);
     for (size_t i = 0; i < no && rc == 0; i++) rc = output_charts(&pl, &rd, outs[i], err);
+    for (size_t i = 0; i < no && rc == 0 && rd.exceed.nrows; i++) rc = band_chart(&pl, &rd, outs[i], err);
     free(outs);
     for (size_t r = 0; r < rd.dict.nrows && rc == 0 && strcmp(what, "run") == 0; r++) {
         const char *kind = sim_table_get(&rd.dict, r, "kind"), *nm = sim_table_get(&rd.dict, r, "name");

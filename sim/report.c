@@ -377,20 +377,42 @@ static void risks(doc *d, const sim_rundir *rd)
 {
     if (!rd->risks.nrows) return;
     heading(d, 2, "Risks");
-    const char *cols[] = {"risk", "probability", "95% interval (Wilson)", "threshold from"};
-    table_begin(d, cols, 4);
+    const sim_table *u = &rd->uncert;
+    const bool two = u->nrows > 0;
+    const char *cols[] = {"risk", "probability", two ? "95% interval (Monte Carlo)" : "95% interval (Wilson)",
+                          "threshold from", "90% of outer samples"};
+    table_begin(d, cols, two ? 5 : 4);
     for (size_t r = 0; r < rd->risks.nrows; r++) {
-        char t[48], lab[256], p[32], lo[32], hi[32], iv[80];
+        char t[48], lab[256], p[32], lo[32], hi[32], iv[80], band[160] = "";
         num(sim_table_num(&rd->risks, r, "threshold"), t, sizeof t, false);
-        snprintf(lab, sizeof lab, "P(%s ≥ %s)", sim_table_get(&rd->risks, r, "output"), t);
+        const char *out = sim_table_get(&rd->risks, r, "output");
+        snprintf(lab, sizeof lab, "P(%s ≥ %s)", out, t);
         pct(sim_table_num(&rd->risks, r, "probability"), p, sizeof p);
         pct(sim_table_num(&rd->risks, r, "wilson_low"), lo, sizeof lo);
         pct(sim_table_num(&rd->risks, r, "wilson_high"), hi, sizeof hi);
         snprintf(iv, sizeof iv, "%s to %s", lo, hi);
-        const char *cells[] = {lab, p, iv, sim_table_get(&rd->risks, r, "sources")};
-        table_row(d, cells, 4);
+        for (size_t k = 0; two && k < u->nrows; k++)
+            if (strcmp(sim_table_get(u, k, "output"), out) == 0 &&
+                strcmp(sim_table_get(u, k, "statistic"), "probability") == 0 &&
+                sim_table_num(u, k, "threshold") == sim_table_num(&rd->risks, r, "threshold")) {
+                char a[32], b[32], m[32];
+                pct(sim_table_num(u, k, "outer_p5"), a, sizeof a);
+                pct(sim_table_num(u, k, "outer_p50"), m, sizeof m);
+                pct(sim_table_num(u, k, "outer_p95"), b, sizeof b);
+                snprintf(band, sizeof band, "%s to %s (median %s)", a, b, m);
+            }
+        const char *cells[] = {lab, p, iv, sim_table_get(&rd->risks, r, "sources"), band};
+        table_row(d, cells, two ? 5 : 4);
     }
     table_end(d);
+    if (two) {
+        para_begin(d);
+        text(d, "Two-dimensional run: the uncertain parameters were drawn once per outer sample and each sample was "
+                "run for many chance trials. The probability is over all trials; its interval is the Monte Carlo "
+                "error (from the spread between outer samples); the last column is how much the probability itself "
+                "moves with the uncertain parameters: 90% of the outer samples' probabilities lie in that range.");
+        para_end(d);
+    }
 }
 
 static bool exists(const char *dir, const char *rel)
@@ -432,6 +454,15 @@ static int charts(doc *d, const sim_rundir *rd, sim_err *err)
         alts = sim_realloc(alts, (n + 1) * sizeof *alts);
         rels[n] = sim_strdup(rel);
         alts[n++] = sim_strdup(alt);
+    }
+    for (size_t i = 0; i < no; i++) {
+        char rel[600];
+        snprintf(rel, sizeof rel, "charts/exceedance-band-%s.png", outs[i]);
+        if (!exists(rd->dir, rel)) continue;
+        rels = sim_realloc(rels, (n + 1) * sizeof *rels);
+        alts = sim_realloc(alts, (n + 1) * sizeof *alts);
+        rels[n] = sim_strdup(rel);
+        alts[n++] = sim_asprintf("uncertainty band of P(%s ≥ x)", outs[i]);
     }
     free(outs);
     int rc = 0;

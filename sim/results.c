@@ -98,13 +98,14 @@ void sim_write_summary(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
         sim_csv_int(&r, (long long)s.missing);
         sim_csv_stat(&r, s.mean);
         sim_csv_stat(&r, s.sd);
-        sim_csv_stat(&r, s.mcse);
+        sim_csv_stat(&r, rs->mean_mcse ? rs->mean_mcse[o] : s.mcse);
         sim_csv_stat(&r, s.min);
         for (int i = 0; i < 5; i++) sim_csv_stat(&r, s.q[i]);
         sim_csv_stat(&r, s.max);
         sim_csv_int(&r, (long long)s.resolution);
-        sim_csv_stat(&r, s.sd_mcse);
-        for (int i = 0; i < 5; i++) sim_csv_stat(&r, s.q_mcse[i]);
+        double f = rs->deff ? sqrt(rs->deff[o]) : 1;
+        sim_csv_stat(&r, s.sd_mcse * f);
+        for (int i = 0; i < 5; i++) sim_csv_stat(&r, s.q_mcse[i] * f);
         sim_csv_end(&r);
     }
     *b = r.buf;
@@ -115,6 +116,27 @@ static void cites_text(const sim_entry *e, sim_buf *out)
     if (e) sim_entry_cites(e, out);
 }
 
+void sim_risk(const sim_inst *inst, sim_runstats *rs, size_t i, double *p, double *mcse, double *lo, double *hi)
+{
+    const sim_threshold *t = &inst->thr[i];
+    sim_acc *a = &rs->acc[t->output];
+    uint64_t n = sim_acc_n(a) + a->missing, k = sim_acc_count_ge(a, t->value);
+    *p = n ? (double)k / (double)n : NAN;
+    *mcse = n ? sqrt(*p * (1 - *p) / (double)n) : NAN;
+    sim_wilson(k, n, lo, hi);
+    if (rs->thr_mcse && n) {
+        *mcse = rs->thr_mcse[i];
+        /* the number of independent trials that would give this standard error */
+        double neff = *mcse > 0 ? *p * (1 - *p) / (*mcse * *mcse) : (double)n;
+        if (neff > (double)n) neff = (double)n;
+        if (neff < 1) neff = 1;
+        double z = 1.959963984540054, z2 = z * z, c = (*p + z2 / (2 * neff)) / (1 + z2 / neff);
+        double h = z / (1 + z2 / neff) * sqrt(*p * (1 - *p) / neff + z2 / (4 * neff * neff));
+        *lo = c - h < 0 ? 0 : c - h;
+        *hi = c + h > 1 ? 1 : c + h;
+    }
+}
+
 void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
 {
     sim_csvrow r = {*b, 0};
@@ -123,8 +145,8 @@ void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
         const sim_threshold *t = &inst->thr[i];
         sim_acc *a = &rs->acc[t->output];
         uint64_t n = sim_acc_n(a) + a->missing, k = sim_acc_count_ge(a, t->value);
-        double lo, hi;
-        sim_wilson(k, n, &lo, &hi);
+        double p, se, lo, hi;
+        sim_risk(inst, rs, i, &p, &se, &lo, &hi);
         sim_buf cites;
         sim_buf_init(&cites);
         cites_text(t->entry, &cites);
@@ -132,9 +154,8 @@ void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
         sim_csv_num(&r, t->value);
         sim_csv_int(&r, (long long)n);
         sim_csv_int(&r, (long long)k);
-        double p = n ? (double)k / (double)n : NAN;
         sim_csv_stat(&r, p);
-        sim_csv_stat(&r, n ? sqrt(p * (1 - p) / (double)n) : NAN);
+        sim_csv_stat(&r, se);
         sim_csv_stat(&r, lo);
         sim_csv_stat(&r, hi);
         sim_csv_str(&r, cites.s ? cites.s : "");
@@ -398,6 +419,7 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
     sim_buf_printf(b, "\nmodel = %s\n", inst->model->name);
     sim_buf_printf(b, "seed = %llu\n", (unsigned long long)ri->seed);
     sim_buf_printf(b, "trials = %llu\n", (unsigned long long)ri->trials);
+    if (ri->extra) sim_buf_puts(b, ri->extra);
     sim_buf_printf(b, "sources_registry = %s\n", sc->sources ? sc->sources->path : "");
     sim_buf_puts(b, "sources_used = ");
     sim_cited_sources(inst, b);
@@ -440,15 +462,13 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
         fprintf(f, "\n%-*s %12s   %s\n", (int)w + 14, "risk", "probability", "95% interval (Wilson)");
         for (size_t i = 0; i < inst->nthr; i++) {
             const sim_threshold *t = &inst->thr[i];
-            sim_acc *a = &rs->acc[t->output];
-            uint64_t n = sim_acc_n(a) + a->missing, k = sim_acc_count_ge(a, t->value);
-            double lo, hi;
-            sim_wilson(k, n, &lo, &hi);
+            double p, se, lo, hi;
+            sim_risk(inst, rs, i, &p, &se, &lo, &hi);
             char v[40], lab[160];
             fmt(t->value, v, sizeof v);
             snprintf(lab, sizeof lab, "P(%s >= %s)", inst->out[t->output].name, v);
-            fprintf(f, "%-*s %11.1f%%   %.1f%% - %.1f%%\n", (int)w + 14, lab, n ? 100.0 * (double)k / (double)n : 0,
-                    100 * lo, 100 * hi);
+            fprintf(f, "%-*s %11.1f%%   %.1f%% - %.1f%%\n", (int)w + 14, lab, isnan(p) ? 0 : 100 * p, 100 * lo,
+                    100 * hi);
         }
     }
     if (inst->nobs) {

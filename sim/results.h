@@ -34,7 +34,18 @@ typedef struct sim_runstats {
     sim_acc *acc;
     sim_seriesacc series;
     uint64_t n;
+    /* Two-dimensional runs (twod.h) set these: inner trials of one outer
+     * sample are not independent, so the standard errors come from the
+     * spread between outer samples. mean_mcse[o] replaces the mean's, the
+     * other statistics' are scaled by sqrt(deff[o]); thr_mcse[i] replaces a
+     * threshold probability's, and its interval is Wilson's at the effective
+     * sample size p(1-p)/mcse^2. NULL in ordinary runs. */
+    double *mean_mcse, *deff, *thr_mcse;
 } sim_runstats;
+
+/* P(output >= x) of threshold i: probability, standard error and 95%
+ * interval (Wilson's, at the effective sample size in two-dimensional runs). */
+void sim_risk(const sim_inst *inst, sim_runstats *rs, size_t i, double *p, double *mcse, double *lo, double *hi);
 
 void sim_runstats_init(sim_runstats *rs, const sim_inst *inst);
 void sim_runstats_free(sim_runstats *rs);
@@ -65,6 +76,7 @@ typedef struct sim_runinfo {
     const char *kind;      /* "run", "sweep", ... */
     uint64_t seed, trials;
     const char *files;     /* the files the folder holds */
+    const char *extra;     /* more "key = value" lines for [run], or NULL */
 } sim_runinfo;
 
 void sim_write_dictionary(sim_buf *b, const sim_inst *inst);

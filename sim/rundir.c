@@ -107,7 +107,9 @@ int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err)
         (!run && read_table(dir, design, true, &rd->design, err)) ||
         read_table(dir, "dictionary.csv", false, &rd->dict, err) || read_table(dir, "series.csv", false, &rd->series, err) ||
         read_table(dir, "observations.csv", false, &rd->obs, err) ||
-        read_table(dir, "sources.csv", false, &rd->sources, err)) {
+        read_table(dir, "sources.csv", false, &rd->sources, err) ||
+        read_table(dir, "uncertainty.csv", false, &rd->uncert, err) ||
+        read_table(dir, "exceedance.csv", false, &rd->exceed, err)) {
         sim_rundir_free(rd);
         return -1;
     }
@@ -122,8 +124,9 @@ void sim_rundir_free(sim_rundir *rd)
     for (size_t i = 0; i < rd->nresolved; i++)
         free(rd->resolved[i].section), free(rd->resolved[i].key), free(rd->resolved[i].value);
     free(rd->resolved);
-    sim_table *tabs[] = {&rd->summary, &rd->risks, &rd->dict, &rd->series, &rd->obs, &rd->sources, &rd->design};
-    for (size_t i = 0; i < 7; i++) sim_table_free(tabs[i]);
+    sim_table *tabs[] = {&rd->summary, &rd->risks,  &rd->dict,   &rd->series, &rd->obs,
+                         &rd->sources, &rd->design, &rd->uncert, &rd->exceed};
+    for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++) sim_table_free(tabs[i]);
     memset(rd, 0, sizeof *rd);
 }
 

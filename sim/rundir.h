@@ -24,6 +24,7 @@ typedef struct sim_rundir {
     size_t nresolved;
     sim_table summary, risks, dict, series, obs, sources; /* ncols == 0 when absent */
     sim_table design;          /* <kind>.csv of a sweep, compare, tornado, spider, morris or sobol */
+    sim_table uncert, exceed;  /* uncertainty.csv and exceedance.csv of a two-dimensional run */
 } sim_rundir;
 
 int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err);

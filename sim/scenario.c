@@ -112,9 +112,13 @@ typedef struct loadctx {
     bool failed;
 } loadctx;
 
+/* Names are at most SIM_NAME_MAX characters: they become section names,
+ * column headers and stream names in fixed-size places. */
+#define SIM_NAME_MAX 80
+
 static bool valid_name(const char *s, bool allow_dots)
 {
-    if (!*s) return false;
+    if (!*s || strlen(s) > SIM_NAME_MAX) return false;
     for (const char *p = s; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-' || (allow_dots && *p == '.')))
             return false;
@@ -141,7 +145,7 @@ static int check_line(loadctx *c, const char *s, size_t n)
             return sim_errf(c->err, "%s:%d: [%.40s...]: section name too long (allowed: at most %d characters)",
                             c->file, c->line, t, MAX_NAME);
         if (!valid_name(t, true))
-            return sim_errf(c->err, "%s:%d: [%s]: not a valid section name (allowed: letters, digits, _ and - in parts joined by '.')",
+            return sim_errf(c->err, "%s:%d: [%s]: not a valid section name (allowed: up to 80 letters, digits, _ and - in parts joined by '.')",
                             c->file, c->line, t);
         add_secline(c->out, t, c->file, c->line);
         return 0;
@@ -194,7 +198,7 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     if (!valid_name(name, true)) {
         c->failed = true;
-        sim_errf(c->err, "%s:%d: %s.%s: not a valid key name (allowed: letters, digits, _ and - in parts joined by '.')",
+        sim_errf(c->err, "%s:%d: %s.%s: not a valid key name (allowed: up to 80 letters, digits, _ and - in parts joined by '.')",
                  c->file, c->line, section, name);
         return 0;
     }
@@ -485,7 +489,7 @@ static bool pattern_match(const char *pat, const char *s)
     if (strcmp(pat, "*") == 0) return valid_name(s, true);
     size_t n = strlen(pat);
     if (n >= 2 && strcmp(pat + n - 2, ".*") == 0)
-        return strncmp(pat, s, n - 1) == 0 && sim_is_ident(s + n - 1);
+        return strncmp(pat, s, n - 1) == 0 && sim_is_ident(s + n - 1) && strlen(s) <= SIM_NAME_MAX;
     return strcmp(pat, s) == 0;
 }
 

@@ -274,6 +274,134 @@ check "sensitivity charts are drawn" bash -c "
     [ -s '$TMP/sw2/charts/heatmap-force_end.png' ] && [ -s '$TMP/crn/charts/sweep-force_end.png' ] &&
     [ -s '$TMP/sb1/charts/sobol-mean-infiltrated.png' ]"
 
+echo "== uncertainty: correlated inputs, two-dimensional runs, run to precision"
+"$BIN" run scenarios/correlated.ini -n 20000 -s 4 -o "$TMP/cor" -q -f >/dev/null 2>&1
+"$BIN" run scenarios/baseline.ini -n 20000 -s 4 -o "$TMP/cor-base" -q -f >/dev/null 2>&1
+check "correlated inputs: each parameter keeps the baseline's values exactly, re-paired (whole groups of 10,000)" python3 - "$TMP/cor" "$TMP/cor-base" <<'EOF2'
+import csv, sys
+a = list(csv.DictReader(open(sys.argv[1] + "/trials.csv")))
+b = list(csv.DictReader(open(sys.argv[2] + "/trials.csv")))
+names = [c for c in a[0] if c.startswith(("initial.", "infiltration.", "latent.", "escape.", "transfer."))]
+assert len(names) >= 6, names
+for c in names:
+    assert sorted(float(r[c]) for r in a) == sorted(float(r[c]) for r in b), c
+# the re-pairing did happen
+assert [r["initial.latent0"] for r in a] != [r["initial.latent0"] for r in b]
+EOF2
+check "correlated inputs: Spearman correlations within 4 standard errors of the targets" python3 - "$TMP/cor" <<'EOF2'
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/trials.csv")))
+n = len(rows)
+def ranks(v):
+    o = sorted(range(n), key=lambda i: v[i]); r = [0.0] * n; i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and v[o[j + 1]] == v[o[i]]: j += 1
+        for t in range(i, j + 1): r[o[t]] = (i + j) / 2
+        i = j + 1
+    return r
+def rho(x, y):
+    rx, ry = ranks(x), ranks(y); mx, my = sum(rx) / n, sum(ry) / n
+    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    return sxy / math.sqrt(sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry))
+col = lambda c: [float(r[c]) for r in rows]
+tol = 4 * math.sqrt(1.06 / (n - 3))  # Fisher z of Spearman's r
+for a, b, want in [("initial.latent0", "initial.dispersed0", 0.5),
+                   ("infiltration.rate.syrian", "latent.infiltration_rate", 0.6),
+                   ("infiltration.rate.iraqi", "infiltration.rate.foreign", 0.6),
+                   ("initial.latent0", "latent.infiltration_rate", 0.0)]:
+    r = rho(col(a), col(b))
+    assert abs(math.atanh(r) - math.atanh(want)) < tol, (a, b, r, want, tol)
+EOF2
+check "correlated inputs: same bytes at -j 1 and -j 2" bash -c "
+    '$BIN' run scenarios/correlated.ini -n 20000 -s 4 -j 1 -o '$TMP/cor1' -q -f && diff -r '$TMP/cor' '$TMP/cor1' >/dev/null"
+
+"$BIN" run scenarios/baseline.ini --outer 60 --inner 25 -s 9 -j 1 -o "$TMP/twod1" -q -f >/dev/null 2>&1
+"$BIN" run scenarios/baseline.ini --outer 60 --inner 25 -s 9 -j 2 -o "$TMP/twod2" -q -f >/dev/null 2>&1
+check "two-dimensional run: same bytes at -j 1 and -j 2" diff -r "$TMP/twod1" "$TMP/twod2"
+check "two-dimensional run: --inner 1 is the ordinary run" bash -c "
+    '$BIN' run scenarios/baseline.ini --outer 300 --inner 1 -s 9 -o '$TMP/twodi1' -q -f &&
+    '$BIN' run scenarios/baseline.ini -n 300 -s 9 -o '$TMP/oned' -q -f &&
+    diff <(cut -d, -f3- '$TMP/twodi1/trials.csv' | tail -n +2) <(cut -d, -f2- '$TMP/oned/trials.csv' | tail -n +2) >/dev/null"
+check "two-dimensional run: outer samples, their probabilities and bands recomputed from trials.csv" python3 - "$TMP/twod1" <<'EOF2'
+import csv, math, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/trials.csv")))
+N, M = 60, 25
+assert len(rows) == N * M and rows[0]["outer"] == "0" and rows[-1]["inner"] == str(M - 1)
+outer = list(csv.DictReader(open(d + "/outer.csv")))
+assert len(outer) == N
+# uncertainty parameters are fixed within an outer sample; the model's chance varies
+for i in range(N):
+    grp = rows[i * M:(i + 1) * M]
+    assert len({r["initial.latent0"] for r in grp}) == 1
+    assert float(grp[0]["initial.latent0"]) == float(outer[i]["initial.latent0"])
+assert len({r["escaped"] for r in rows[:M]}) > 1 or len({r["at_large_end"] for r in rows[:M]}) > 1
+def q7(v, p):  # quantile, linear interpolation (GSL's, R type 7)
+    v = sorted(v); h = (len(v) - 1) * p; lo = math.floor(h)
+    return v[lo] + (h - lo) * (v[min(lo + 1, len(v) - 1)] - v[lo])
+unc = list(csv.DictReader(open(d + "/uncertainty.csv")))
+risks = list(csv.DictReader(open(d + "/risks.csv")))
+for u in unc:
+    if u["statistic"] != "probability": continue
+    out, x = u["output"], float(u["threshold"])
+    P = [sum(float(r[out]) >= x for r in rows[i * M:(i + 1) * M]) / M for i in range(N)]
+    col = "P(%s>=%s)" % (out, u["threshold"])
+    assert all(abs(float(o[col]) - p) < 1e-9 for o, p in zip(outer, P)), col
+    for k, p in (("outer_p5", .05), ("outer_p50", .5), ("outer_p95", .95)):
+        assert abs(float(u[k]) - q7(P, p)) < 1e-9, (out, k, u[k], q7(P, p))
+    pooled = sum(P) / N
+    assert abs(float(u["pooled"]) - pooled) < 1e-9
+    m = sum(P) / N; sd = math.sqrt(sum((p - m) ** 2 for p in P) / (N - 1))
+    assert abs(float(u["pooled_mcse"]) - sd / math.sqrt(N)) < 1e-9
+    r = [r for r in risks if r["output"] == out and float(r["threshold"]) == x][0]
+    assert abs(float(r["probability"]) - pooled) < 1e-9 and abs(float(r["mcse"]) - sd / math.sqrt(N)) < 1e-9
+ex = list(csv.DictReader(open(d + "/exceedance.csv")))
+assert {e["output"] for e in ex} >= {"escaped", "force_end"}
+for e in ex[::17]:
+    out, x = e["output"], float(e["x"])
+    P = [sum(float(r[out]) >= x for r in rows[i * M:(i + 1) * M] if r[out] != "") / M for i in range(N)]
+    assert abs(float(e["outer_p50"]) - q7(P, .5)) < 1e-9 and abs(float(e["pooled"]) - sum(P) / N) < 1e-9, e
+EOF2
+check "two-dimensional run: chance parameters vary within an outer sample, and plot draws the band" bash -c "
+    printf '[scenario]\\nextends = $PWD/scenarios/baseline.ini\\nname = chance\\n[uncertainty]\\nchance = escape.recapture_fraction\\n' > '$TMP/chance.ini' &&
+    '$BIN' run '$TMP/chance.ini' --outer 4 --inner 6 -o '$TMP/chance' -q -f &&
+    [ \$(head -7 '$TMP/chance/trials.csv' | tail -6 | cut -d, -f3 | sort -u | wc -l) -eq 1 ] &&
+    [ \$(python3 -c \"import csv; r=list(csv.DictReader(open('$TMP/chance/trials.csv'))); print(len({x['escape.recapture_fraction'] for x in r[:6]}))\") -eq 6 ] &&
+    ! head -1 '$TMP/chance/outer.csv' | grep -q recapture_fraction &&
+    '$BIN' plot '$TMP/twod1' >/dev/null && [ -s '$TMP/twod1/charts/exceedance-band-force_end.png' ] &&
+    '$BIN' report '$TMP/twod1' >/dev/null && grep -q '90% of outer samples' '$TMP/twod1/report.md'"
+check "run to precision: same bytes at -j 1 and -j 2, and it stops where it should" bash -c "
+    '$BIN' run scenarios/baseline.ini --precision 0.02 --batch 1500 -s 3 -j 1 -o '$TMP/prec1' -q -f &&
+    '$BIN' run scenarios/baseline.ini --precision 0.02 --batch 1500 -s 3 -j 2 -o '$TMP/prec2' -q -f &&
+    diff -r '$TMP/prec1' '$TMP/prec2' >/dev/null && grep -q '^precision_reached = yes' '$TMP/prec1/manifest.ini' &&
+    python3 - '$TMP/prec1' 1500 0.02 <<'EOF2'
+import csv, math, sys
+d, B, tol = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+rows = list(csv.DictReader(open(d + '/trials.csv')))
+dic = list(csv.DictReader(open(d + '/dictionary.csv')))
+heads = [r['name'] for r in dic if r['kind'] == 'output' and r['show'] in ('table', 'chart')]
+thr = [(r['output'], float(r['threshold'])) for r in csv.DictReader(open(d + '/risks.csv'))]
+def ok(n):
+    for h in heads:
+        v = [float(r[h]) for r in rows[:n] if r[h] != '']
+        if len(v) < 2: continue
+        m = sum(v) / len(v); s = math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1))
+        if s / math.sqrt(len(v)) > tol * abs(m) + 1e-12: return False
+    for o, x in thr:
+        k = sum(float(r[o]) >= x for r in rows[:n] if r[o] != '')
+        p = (k + 1) / (n + 2)
+        if math.sqrt(p * (1 - p) / n) > tol: return False
+    return True
+n = len(rows)
+assert n % B == 0 and n > B, n
+assert ok(n) and not ok(n - B), n
+EOF2"
+check "run to precision: an unreachable tolerance stops at -n with a warning" bash -c "
+    '$BIN' run scenarios/baseline.ini --precision 0.0001 --batch 1000 -n 3000 -o '$TMP/prec3' -q -f 2>'$TMP/prec3.err' &&
+    grep -q 'was not reached within 3000 trials' '$TMP/prec3.err' && [ \$(wc -l < '$TMP/prec3/trials.csv') -eq 3001 ] &&
+    grep -q '^precision_reached = no' '$TMP/prec3/manifest.ini'"
+
 echo "== bad input (tests/bad)"
 shopt -s nullglob
 for f in tests/bad/*.expected; do
