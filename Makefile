@@ -126,6 +126,7 @@ ubsan: deps
 # A small scenario under valgrind: no errors, no leaks.
 valgrind: $(BIN)
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9 \
+		--suppressions=tests/valgrind.supp \
 		$(BIN) run scenarios/hindcast-2026q1.ini -n 40 -j 2 -o build/valgrind-run --force -q
 	@rm -rf build/valgrind-run
 
