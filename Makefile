@@ -33,6 +33,14 @@ CFLAGS_ALL := -std=c11 $(OPT) $(WARN) -fopenmp \
 	-Isim -Imodels $(if $(filter 1,$(MPI)),-DSIM_MPI) $(EXTRA_CFLAGS)
 LDLIBS_ALL := -lgsl -lgslcblas -linih -lcsv -lm -fopenmp $(EXTRA_LDFLAGS)
 
+# the objects that print the git commit are rebuilt when it changes
+COMMIT_STAMP := $(BUILD)/commit.stamp
+$(COMMIT_STAMP): FORCE
+	@mkdir -p $(@D); echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' > $@
+$(BUILD)/sim/results.o $(BUILD)/sim/main.o: $(COMMIT_STAMP)
+.PHONY: FORCE
+FORCE:
+
 SIM_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c))
 MODEL_SRC := $(wildcard models/*.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODEL_SRC))
@@ -77,9 +85,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(BIN): $(LIB_OBJ) $(MAIN_OBJ)
+# which build a binary was linked from: switching between `make` and
+# `make MPI=1` relinks it
+BIN_FROM := $(dir $(BIN)).$(notdir $(BIN)).from
+$(BIN_FROM): FORCE
+	@mkdir -p $(@D); echo '$(BUILD)' | cmp -s - $@ || echo '$(BUILD)' > $@
+
+$(BIN): $(LIB_OBJ) $(MAIN_OBJ) $(BIN_FROM)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) -o $@ $(LIB_OBJ) $(MAIN_OBJ) $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJ) tests/testutil.h
 	@mkdir -p $(dir $@)
@@ -109,7 +123,8 @@ e2e: $(BIN) mpibin
 
 # the same program built with Open MPI, for the test that runs it on 2 ranks
 mpibin:
-	@$(MAKE) --no-print-directory MPI=1 BIN=build/mpi/riskmc all
+	@$(MAKE) --no-print-directory MPI=1 BUILD=build/mpi OPT="-O2 -g" EXTRA_CFLAGS= EXTRA_LDFLAGS= \
+		BIN=build/mpi/riskmc all
 
 # ---------------------------------------------------------------- sanitizers
 # The whole suite (unit tests and e2e) with a sanitized build in build/asan

@@ -73,11 +73,12 @@ if [ -n "${MPI_BIN:-}" ] && command -v mpirun >/dev/null; then
     check "mpirun -np 2 writes the bytes one process writes (sobol)" bash -c "
         $MPIRUN '$MPI_BIN' sobol scenarios/baseline.ini -N 512 -o '$TMP/mpi-sobol' -q 2>>'$TMP/mpi.err' &&
         '$BIN' sobol scenarios/baseline.ini -N 512 -o '$TMP/one-sobol' -q && diff -r '$TMP/one-sobol' '$TMP/mpi-sobol'"
+    # ranks take rounds of 32,768 trials: these runs are big enough for rank 1 to take part
     check "mpirun -np 2 writes the bytes one process writes (two-dimensional; correlated inputs run to precision)" bash -c "
-        $MPIRUN '$MPI_BIN' run scenarios/baseline.ini --outer 50 --inner 40 -s 5 -o '$TMP/mpi-2d' -q 2>>'$TMP/mpi.err' &&
-        '$BIN' run scenarios/baseline.ini --outer 50 --inner 40 -s 5 -o '$TMP/one-2d' -q && diff -r '$TMP/one-2d' '$TMP/mpi-2d' &&
-        $MPIRUN '$MPI_BIN' run scenarios/correlated.ini --precision 0.02 --batch 3000 -s 5 -o '$TMP/mpi-prec' -q 2>>'$TMP/mpi.err' &&
-        '$BIN' run scenarios/correlated.ini --precision 0.02 --batch 3000 -s 5 -o '$TMP/one-prec' -q && diff -r '$TMP/one-prec' '$TMP/mpi-prec'"
+        $MPIRUN '$MPI_BIN' run scenarios/baseline.ini --outer 350 --inner 120 -s 5 -o '$TMP/mpi-2d' -q 2>>'$TMP/mpi.err' &&
+        '$BIN' run scenarios/baseline.ini --outer 350 --inner 120 -s 5 -o '$TMP/one-2d' -q && diff -r '$TMP/one-2d' '$TMP/mpi-2d' &&
+        $MPIRUN '$MPI_BIN' run scenarios/correlated.ini --precision 0.05 --batch 40000 -s 5 -o '$TMP/mpi-prec' -q 2>>'$TMP/mpi.err' &&
+        '$BIN' run scenarios/correlated.ini --precision 0.05 --batch 40000 -s 5 -o '$TMP/one-prec' -q && diff -r '$TMP/one-prec' '$TMP/mpi-prec'"
 fi
 
 echo "== results folders"
