@@ -92,6 +92,7 @@ static void test_hist_pack(void **state)
     size_t len = sim_hist_pack(&h, &buf);
     assert_int_equal(sim_hist_unpack(&g, buf, len, 4096), 0);
     for (double p = 0; p <= 1; p += 0.05) assert_true(sim_hist_quantile(&h, p) == sim_hist_quantile(&g, p));
+    sim_hist_free(&g);
     assert_int_equal(sim_hist_unpack(&g, buf, len - 1, 4096), -1);
     free(buf);
     sim_hist_free(&h);
