@@ -83,12 +83,10 @@ static int on_block(void *user, const sim_block *b, sim_err *err)
 static bool precise_enough(const runctx *c, uint64_t n, double tol, double *worst, char *what, size_t wn)
 {
     const sim_inst *inst = c->inst;
-    bool any = false;
-    for (size_t k = 0; k < inst->nout; k++) any |= inst->out[k].show >= SIM_SHOW_TABLE;
     *worst = 0;
     snprintf(what, wn, "-");
     for (size_t k = 0; k < inst->nout; k++) {
-        if (any && inst->out[k].show < SIM_SHOW_TABLE) continue;
+        if (!sim_inst_headline(inst, k)) continue;
         uint64_t m = c->nvalid[k];
         if (m < 2) continue; /* an output with (almost) no values has no mean to pin down */
         double mean = (double)(c->sum[k] / (long double)m);

@@ -284,13 +284,21 @@ static int cmp_swing(const void *a, const void *b)
     return x->param < y->param ? -1 : x->param > y->param;
 }
 
-/* These designs move parameters one at a time or sample them independently:
- * say so when the scenario correlates some. */
-static void corr_note(const sim_inst *inst, const char *cmd)
+/* Open the scenario of a sensitivity command (on failure: say why, free the
+ * options, -1). These designs move parameters one at a time or sample them
+ * independently: say so when the scenario correlates some. */
+static int sens_open(sim_inst *inst, const char *path, sim_common *c, const char *cmd)
 {
+    sim_err err;
+    if (sim_cli_open(inst, path, c, &err) != 0) {
+        fprintf(stderr, "riskmc: %s\n", err.msg);
+        sim_cli_free(c);
+        return -1;
+    }
     if (inst->corr)
         fprintf(stderr, "riskmc %s: note: the scenario's [correlation] is not applied: %s treats the parameters as "
                         "independent (run and sweep apply it)\n", cmd, cmd);
+    return 0;
 }
 
 int sim_cmd_tornado(int argc, char **argv)
@@ -304,12 +312,7 @@ int sim_cmd_tornado(int argc, char **argv)
     }
     sim_inst inst;
     sim_err err;
-    if (sim_cli_open(&inst, path, &o.c, &err) != 0) {
-        fprintf(stderr, "riskmc: %s\n", err.msg);
-        sim_cli_free(&o.c);
-        return 1;
-    }
-    corr_note(&inst, "tornado");
+    if (sens_open(&inst, path, &o.c, "tornado") != 0) return 1;
     int status = 1;
     oat d = {0};
     double *y = NULL;
@@ -428,12 +431,7 @@ int sim_cmd_spider(int argc, char **argv)
     }
     sim_inst inst;
     sim_err err;
-    if (sim_cli_open(&inst, path, &o.c, &err) != 0) {
-        fprintf(stderr, "riskmc: %s\n", err.msg);
-        sim_cli_free(&o.c);
-        return 1;
-    }
-    corr_note(&inst, "spider");
+    if (sens_open(&inst, path, &o.c, "spider") != 0) return 1;
     int status = 1;
     oat d = {0};
     double *y = NULL;
@@ -591,12 +589,7 @@ int sim_cmd_morris(int argc, char **argv)
     }
     sim_inst inst;
     sim_err err;
-    if (sim_cli_open(&inst, path, &o.c, &err) != 0) {
-        fprintf(stderr, "riskmc: %s\n", err.msg);
-        sim_cli_free(&o.c);
-        return 1;
-    }
-    corr_note(&inst, "morris");
+    if (sens_open(&inst, path, &o.c, "morris") != 0) return 1;
     int status = 1;
     morris d = {0};
     double *y = NULL;
@@ -924,12 +917,7 @@ int sim_cmd_sobol(int argc, char **argv)
     }
     sim_inst inst;
     sim_err err;
-    if (sim_cli_open(&inst, path, &o.c, &err) != 0) {
-        fprintf(stderr, "riskmc: %s\n", err.msg);
-        sim_cli_free(&o.c);
-        return 1;
-    }
-    corr_note(&inst, "sobol");
+    if (sens_open(&inst, path, &o.c, "sobol") != 0) return 1;
     int status = 1;
     sobold d = {0};
     double *y = NULL;

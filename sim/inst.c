@@ -137,6 +137,13 @@ size_t sim_inst_uncertain(const sim_inst *inst, size_t **idx)
     return n;
 }
 
+bool sim_inst_headline(const sim_inst *inst, size_t o)
+{
+    bool any = false;
+    for (size_t k = 0; k < inst->nout && !any; k++) any = inst->out[k].show >= SIM_SHOW_TABLE;
+    return !any || inst->out[o].show >= SIM_SHOW_TABLE;
+}
+
 long sim_inst_find_output(const sim_inst *inst, const char *name)
 {
     for (size_t i = 0; i < inst->nout; i++)

@@ -32,6 +32,9 @@ double sim_param_fix(const sim_param *p, double x);
  * malloc'd. */
 size_t sim_inst_uncertain(const sim_inst *inst, size_t **idx);
 long sim_inst_find_output(const sim_inst *inst, const char *name);
+/* Is output o a headline output: shown in the table (or are there none, so
+ * that every output is)? */
+bool sim_inst_headline(const sim_inst *inst, size_t o);
 long sim_inst_find_series(const sim_inst *inst, const char *name);
 long sim_inst_find_param(const sim_inst *inst, const char *name);
 /* "escaped, recaptured, ..." for messages. */

@@ -173,6 +173,21 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* A threshold x on an exceedance chart (the k-th, from 0): a dashed line and
+ * "P(>= x) = p" over "<what> lo to hi", on the side with room, in front. */
+static void threshold_mark(sim_buf *params, int k, double x, const char *sx, const char *sp, const char *what,
+                           const char *slo, const char *shi, double xmin, double xmax)
+{
+    bool right = x > xmin + 0.65 * (xmax - xmin);
+    sim_buf_printf(params,
+                   "set arrow %d from %.17g, graph 0 to %.17g, graph 1 nohead dashtype 2 linewidth 1.5 "
+                   "linecolor rgb \"#b2182b\"\n"
+                   "set label %d \"P(≥ %s) = %s\\n%s %s to %s\" at %.17g, graph %.3f %s offset %s,0 front "
+                   "textcolor rgb \"#b2182b\"\n",
+                   k + 1, x, x, k + 1, sx, sp, what, slo, shi, x, 0.93 - 0.14 * k, right ? "right" : "left",
+                   right ? "-0.6" : "0.6");
+}
+
 /* ------------------------------------------------------------ one output: histogram and exceedance */
 
 static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, sim_err *err)
@@ -297,14 +312,7 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
             fmt_pct(pr, sp, sizeof sp);
             fmt_pct(wl, sl, sizeof sl);
             fmt_pct(wh, sh, sizeof sh);
-            sim_buf_printf(&params,
-                           "set arrow %d from %.17g, graph 0 to %.17g, graph 1 nohead dashtype 2 linewidth 1.5 "
-                           "linecolor rgb \"#b2182b\"\n"
-                           "set label %d \"P(≥ %s) = %s\\n95%% interval %s to %s\" at %.17g, graph %.3f %s "
-                           "offset %s,0 textcolor rgb \"#b2182b\"\n",
-                           k + 1, t, t, k + 1, st, sp, sl, sh, t, 0.93 - 0.14 * k,
-                           t > ex_lo + 0.65 * (ex_hi - ex_lo) ? "right" : "left",
-                           t > ex_lo + 0.65 * (ex_hi - ex_lo) ? "-0.6" : "0.6");
+            threshold_mark(&params, k, t, st, sp, "95% interval", sl, sh, ex_lo, ex_hi);
             k++;
         }
         snprintf(sub, sizeof sub, "Chance that %s reaches at least x", output);
@@ -362,13 +370,7 @@ static int band_chart(plotter *pl, const sim_rundir *rd, const char *output, sim
         fmt_pct(sim_table_num(u, r, "pooled"), sp, sizeof sp);
         fmt_pct(sim_table_num(u, r, "outer_p5"), sl, sizeof sl);
         fmt_pct(sim_table_num(u, r, "outer_p95"), sh, sizeof sh);
-        sim_buf_printf(&params,
-                       "set arrow %d from %.17g, graph 0 to %.17g, graph 1 nohead dashtype 2 linewidth 1.5 "
-                       "linecolor rgb \"#b2182b\"\n"
-                       "set label %d \"P(≥ %s) = %s\\n90%% of outer samples: %s to %s\" at %.17g, graph %.3f %s "
-                       "offset %s,0 front textcolor rgb \"#b2182b\"\n",
-                       k + 1, x, x, k + 1, st, sp, sl, sh, x, 0.93 - 0.14 * k,
-                       x > lo + 0.65 * (hi - lo) ? "right" : "left", x > lo + 0.65 * (hi - lo) ? "-0.6" : "0.6");
+        threshold_mark(&params, k, x, st, sp, "90% of outer samples:", sl, sh, lo, hi);
         k++;
     }
     char foot[2048], sub[512], xl[512];

@@ -130,10 +130,7 @@ void sim_risk(const sim_inst *inst, sim_runstats *rs, size_t i, double *p, doubl
         double neff = *mcse > 0 ? *p * (1 - *p) / (*mcse * *mcse) : (double)n;
         if (neff > (double)n) neff = (double)n;
         if (neff < 1) neff = 1;
-        double z = 1.959963984540054, z2 = z * z, c = (*p + z2 / (2 * neff)) / (1 + z2 / neff);
-        double h = z / (1 + z2 / neff) * sqrt(*p * (1 - *p) / neff + z2 / (4 * neff * neff));
-        *lo = c - h < 0 ? 0 : c - h;
-        *hi = c + h > 1 ? 1 : c + h;
+        sim_wilson_p(*p, neff, lo, hi);
     }
 }
 
@@ -440,14 +437,12 @@ static void fmt(double x, char *out, size_t n)
 void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
 {
     size_t w = 12;
-    bool any_head = false;
-    for (size_t o = 0; o < inst->nout; o++) any_head |= inst->out[o].show >= SIM_SHOW_TABLE;
     for (size_t o = 0; o < inst->nout; o++)
-        if ((!any_head || inst->out[o].show >= SIM_SHOW_TABLE) && strlen(inst->out[o].name) > w)
+        if (sim_inst_headline(inst, o) && strlen(inst->out[o].name) > w)
             w = strlen(inst->out[o].name);
     fprintf(f, "%-*s %12s   %s\n", (int)w, "output", "median", "90% interval (p5 - p95)");
     for (size_t o = 0; o < inst->nout; o++) {
-        if (any_head && inst->out[o].show < SIM_SHOW_TABLE) continue;
+        if (!sim_inst_headline(inst, o)) continue;
         char m[40], lo[40], hi[40];
         double q[3] = {sim_acc_quantile(&rs->acc[o], 0.5), sim_acc_quantile(&rs->acc[o], 0.05),
                        sim_acc_quantile(&rs->acc[o], 0.95)};

@@ -424,13 +424,18 @@ void sim_wilson(uint64_t k, uint64_t n, double *lo, double *hi)
         *lo = 0, *hi = 1;
         return;
     }
+    sim_wilson_p((double)k / (double)n, (double)n, lo, hi);
+    if (k == 0) *lo = 0;
+    if (k == n) *hi = 1;
+}
+
+void sim_wilson_p(double p, double nn, double *lo, double *hi)
+{
     const double z = 1.959963984540054;
-    double nn = (double)n, p = (double)k / nn, z2 = z * z;
+    double z2 = z * z;
     double denom = 1 + z2 / nn;
     double centre = (p + z2 / (2 * nn)) / denom;
     double half = z / denom * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
     *lo = centre - half < 0 ? 0 : centre - half;
     *hi = centre + half > 1 ? 1 : centre + half;
-    if (k == 0) *lo = 0;
-    if (k == n) *hi = 1;
 }

@@ -98,5 +98,7 @@ double sim_acc_percentile(sim_acc *a, double x);
 
 /* 95% Wilson score interval for k successes in n trials. */
 void sim_wilson(uint64_t k, uint64_t n, double *lo, double *hi);
+/* The same for a proportion p from an effective sample size n (two-dimensional runs). */
+void sim_wilson_p(double p, double n, double *lo, double *hi);
 
 #endif

@@ -182,13 +182,6 @@ static void spread(const double *x, size_t stride, uint64_t n, double *mean, dou
     free(v);
 }
 
-static bool headline(const sim_inst *inst, size_t o)
-{
-    bool any = false;
-    for (size_t k = 0; k < inst->nout; k++) any |= inst->out[k].show >= SIM_SHOW_TABLE;
-    return !any || inst->out[o].show >= SIM_SHOW_TABLE;
-}
-
 static void unc_row(sim_csvrow *r, const char *out, const char *stat, double thr, double pooled, double pmcse,
                     const double *x, size_t stride, uint64_t N, double inner_se)
 {
@@ -219,7 +212,7 @@ void sim_write_uncertainty(sim_buf *b, sim_twod *t, sim_runstats *rs)
     double *x = sim_malloc((size_t)N * sizeof *x + 1);
     static const char *const QN[3] = {"p5", "p50", "p95"};
     for (size_t o = 0; o < t->nout; o++) {
-        if (!headline(inst, o)) continue;
+        if (!sim_inst_headline(inst, o)) continue;
         sim_summary s;
         sim_acc_summary(&rs->acc[o], &s);
         /* the mean: inner_se from the within-sample variances */
@@ -261,7 +254,7 @@ void sim_write_outer(sim_buf *b, sim_twod *t)
     for (size_t p = 0; p < t->np; p++)
         if (inst->param[p].uncertain && !inst->param[p].chance) sim_csv_str(&r, inst->param[p].name);
     for (size_t o = 0; o < t->nout; o++) {
-        if (!headline(inst, o)) continue;
+        if (!sim_inst_headline(inst, o)) continue;
         const char *sfx[4] = {"mean", "p5", "p50", "p95"};
         for (int k = 0; k < 4; k++) {
             char *h = sim_asprintf("%s.%s", inst->out[o].name, sfx[k]);
@@ -280,7 +273,7 @@ void sim_write_outer(sim_buf *b, sim_twod *t)
         for (size_t p = 0; p < t->np; p++)
             if (inst->param[p].uncertain && !inst->param[p].chance) sim_csv_stat(&r, t->theta[i * t->np + p]);
         for (size_t o = 0; o < t->nout; o++) {
-            if (!headline(inst, o)) continue;
+            if (!sim_inst_headline(inst, o)) continue;
             uint64_t n = t->nv[i * t->nout + o];
             sim_csv_stat(&r, n ? t->sum[i * t->nout + o] / (double)n : NAN);
             for (int k = 0; k < 3; k++) sim_csv_stat(&r, t->q[(i * t->nout + o) * 3 + (size_t)k]);
