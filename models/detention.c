@@ -653,7 +653,7 @@ static bool transfer_day(const det *m, const double *th, sim_trial *tr, state *s
     if (remaining <= 0 || eligible <= 0) return false;
     const gsl_rng *r = sim_trial_rng(tr, m->s_transfer, (uint64_t)t + 1);
     double lam = th[m->tr_rate] * s->mu[M_TRANSFER];
-    int64_t q = lam > 0 ? (int64_t)gsl_ran_poisson(r, lam) : 0;
+    int64_t q = !(lam > 0) ? 0 : s->naive ? (int64_t)gsl_ran_poisson(r, lam) : (int64_t)sim_ran_poisson(r, lam);
     if (q > remaining) q = remaining;
     if (q > eligible) q = eligible;
     if (q > 0) {

@@ -14,7 +14,12 @@
 #include "rng.h"
 
 #define BLOCK 2048  /* trials handed back per block */
-#define SERIES_CELLS ((size_t)4 << 20) /* (value bin, day) cells per series grid: 16 MiB */
+/* Value bins of one day of a daily series: exact quantiles while the day's
+ * values span at most this many counts, bins 2, 4, ... wide beyond (4 KiB a
+ * day; 1.4 MiB a series over a year). Counting a batch touches a few days'
+ * bins at a time, which then stay in the first-level cache. */
+#define SERIES_BINS 1024
+#define SERIES_BATCH 256 /* trials whose series a thread counts together (sgrid.h) */
 
 volatile int sim_interrupted = 0;
 
@@ -28,9 +33,9 @@ int sim_threads_default(void)
     return n > 0 ? n : 1;
 }
 
-size_t sim_series_cap(int horizon)
+size_t sim_series_cap(void)
 {
-    return SERIES_CELLS / (size_t)(horizon > 0 ? horizon : 1);
+    return SERIES_BINS;
 }
 
 void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst)
@@ -38,7 +43,7 @@ void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst)
     a->nseries = inst->nseries;
     a->horizon = inst->horizon;
     a->g = sim_calloc(a->nseries + 1, sizeof *a->g);
-    for (size_t i = 0; i < a->nseries; i++) sim_sgrid_init(&a->g[i], a->horizon, sim_series_cap(a->horizon));
+    for (size_t i = 0; i < a->nseries; i++) sim_sgrid_init(&a->g[i], a->horizon, sim_series_cap());
 }
 
 void sim_seriesacc_free(sim_seriesacc *a)
@@ -58,11 +63,13 @@ typedef struct worker {
     gsl_rng **rng;     /* the model's streams */
     uint64_t *rng_sub;
     void *scratch;
-    int64_t *sbuf;     /* one trial's series: [series * horizon + day] */
+    int64_t *sbuf;     /* trials' series: [(trial * series + series) * horizon + day] */
+    size_t batch;      /* trials sbuf holds */
+    size_t pending;    /* trials in sbuf not yet counted in acc */
     sim_seriesacc acc;
 } worker;
 
-static void worker_init(worker *w, const sim_inst *inst)
+static void worker_init(worker *w, const sim_inst *inst, bool series)
 {
     memset(w, 0, sizeof *w);
     w->prng = sim_rng_alloc();
@@ -70,8 +77,18 @@ static void worker_init(worker *w, const sim_inst *inst)
     for (size_t i = 0; i < inst->nstream; i++) w->rng[i] = sim_rng_alloc();
     w->rng_sub = sim_calloc(inst->nstream + 1, sizeof *w->rng_sub);
     w->scratch = inst->model->scratch_alloc ? inst->model->scratch_alloc(inst) : NULL;
-    w->sbuf = sim_calloc(inst->nseries * (size_t)inst->horizon + 1, sizeof *w->sbuf);
+    w->batch = series && inst->nseries ? SERIES_BATCH : 1;
+    w->sbuf = sim_calloc(w->batch * inst->nseries * (size_t)inst->horizon + 1, sizeof *w->sbuf);
     sim_seriesacc_init(&w->acc, inst);
+}
+
+/* Count the series of the trials in sbuf. */
+static void worker_flush(worker *w, const sim_inst *inst)
+{
+    const size_t per = inst->nseries * (size_t)inst->horizon;
+    for (size_t s = 0; s < inst->nseries && w->pending; s++)
+        sim_sgrid_add_batch(&w->acc.g[s], &w->sbuf[s * (size_t)inst->horizon], w->pending, per);
+    w->pending = 0;
 }
 
 static void worker_free(worker *w, const sim_inst *inst)
@@ -132,7 +149,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
 #pragma omp parallel num_threads(threads)
     {
         worker w;
-        worker_init(&w, inst);
+        worker_init(&w, inst, cfg->want_series);
         sim_err terr;
         /* every thread meets every worksharing construct: no early exit; a
          * failure only makes the remaining trials skip */
@@ -150,8 +167,9 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                 if (cfg->theta) cfg->theta(cfg->theta_user, d, th, w.prng);
                 else sim_inst_sample(inst, cfg->seed, trial, w.prng, th);
                 for (size_t s = 0; s < inst->nstream; s++) w.rng_sub[s] = UINT64_MAX;
+                int64_t *sbuf = &w.sbuf[w.pending * inst->nseries * (size_t)inst->horizon];
                 sim_trial tr = {cfg->seed, trial, inner, w.rng, w.rng_sub, inst->stream, &bb->out[i * no],
-                                w.sbuf, 1, w.scratch, -1, &terr};
+                                sbuf, 1, w.scratch, -1, &terr};
                 if (inst->model->trial(inst, th, &tr) != 0) {
 #pragma omp critical(sim_engine_err)
                     if (!failed) {
@@ -160,9 +178,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                     }
                     continue;
                 }
-                if (cfg->want_series)
-                    for (size_t s = 0; s < inst->nseries; s++)
-                        sim_sgrid_add(&w.acc.g[s], &w.sbuf[s * (size_t)inst->horizon]);
+                if (cfg->want_series && inst->nseries && ++w.pending == w.batch) worker_flush(&w, inst);
                 if (bb->rows) {
                     sim_buf_clear(&bb->rows[i]);
                     cfg->row(cfg->row_user, d, th, &bb->out[i * no], &bb->rows[i]);
@@ -187,6 +203,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                 sim_progress_update(&prog, done);
             }
         }
+        if (cfg->want_series) worker_flush(&w, inst);
 #pragma omp barrier
 #pragma omp critical(sim_engine_merge)
         if (series && cfg->want_series)
@@ -310,7 +327,7 @@ static int engine_mpi(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc
                 size_t at = 0;
                 for (int r = 0; r < size; r++) {
                     sim_sgrid g;
-                    if (sim_sgrid_unpack(&g, (uint8_t *)all + at, lens[r], sim_series_cap(inst->horizon)) != 0)
+                    if (sim_sgrid_unpack(&g, (uint8_t *)all + at, lens[r], sim_series_cap()) != 0)
                         sim_mpi_abort(1, "damaged series grid from a rank");
                     sim_sgrid_absorb(&series->g[s], &g);
                     sim_sgrid_free(&g);

@@ -46,7 +46,7 @@ typedef struct sim_runcfg {
     bool want_series;      /* accumulate the daily series */
 } sim_runcfg;
 
-/* Daily series statistics: one grid of (value, day) counts per series. */
+/* Daily series statistics: one grid of per-day histograms per series. */
 typedef struct sim_seriesacc {
     size_t nseries;
     int horizon;
@@ -54,8 +54,8 @@ typedef struct sim_seriesacc {
 } sim_seriesacc;
 
 void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst);
-/* Most value bins of a series grid over `horizon` days (16 MiB of counts). */
-size_t sim_series_cap(int horizon);
+/* Most value bins of one day of a series grid (sgrid.h). */
+size_t sim_series_cap(void);
 void sim_seriesacc_free(sim_seriesacc *a);
 void sim_seriesacc_merge(sim_seriesacc *dst, const sim_seriesacc *src);
 

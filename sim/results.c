@@ -164,7 +164,6 @@ void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
 
 void sim_write_series(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
 {
-    for (size_t s = 0; s < inst->nseries; s++) sim_sgrid_finalize(&rs->series.g[s]);
     sim_csvrow r = {*b, 0};
     header(&r, SIM_SERIES_COLUMNS);
     for (size_t s = 0; s < inst->nseries; s++)
@@ -180,7 +179,7 @@ void sim_write_series(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
             sim_csv_int(&r, (long long)g->n);
             sim_csv_stat(&r, sim_sgrid_mean(g, t));
             for (int k = 0; k < 9; k++) sim_csv_stat(&r, q[k]);
-            sim_csv_int(&r, (long long)sim_sgrid_resolution(g));
+            sim_csv_int(&r, (long long)sim_sgrid_resolution(g, t));
             sim_csv_end(&r);
         }
     *b = r.buf;
@@ -190,8 +189,7 @@ void sim_obs_compare(const sim_inst *inst, sim_runstats *rs, size_t i, sim_obs_c
 {
     const sim_observation *ob = &inst->obs[i];
     if (ob->is_series) {
-        sim_sgrid *g = &rs->series.g[ob->index];
-        sim_sgrid_finalize(g);
+        const sim_sgrid *g = &rs->series.g[ob->index];
         uint64_t lt, eq;
         sim_sgrid_count(g, ob->day, ob->low, &lt, &eq);
         c->pct_low = g->n ? 100.0 * ((double)lt + 0.5 * (double)eq) / (double)g->n : NAN;

@@ -46,6 +46,46 @@ int64_t sim_ran_binomial(const gsl_rng *r, double p, int64_t n)
     return walk_up(gsl_rng_uniform(r), exp((double)n * log1p(-p)), 0, p / (1 - p), n);
 }
 
+uint64_t sim_ran_poisson(const gsl_rng *r, double mu)
+{
+    if (!(mu > 0)) return 0;
+    if (mu > 1e7) return gsl_ran_poisson(r, mu);
+    double u = gsl_rng_uniform(r);
+    if (mu < SMALL) {
+        /* inversion from 0: f(k + 1) = f(k) mu / (k + 1) */
+        double f = exp(-mu);
+        uint64_t k = 0;
+        while (u > f) {
+            u -= f;
+            k++;
+            f *= mu / (double)k;
+            if (f == 0) break;
+        }
+        return k;
+    }
+    /* inversion from the mode outward, as for the hypergeometric below */
+    const uint64_t m = (uint64_t)mu;
+    double pm = exp((double)m * log(mu) - mu - gsl_sf_lnfact((unsigned)m));
+    if (u <= pm) return m;
+    u -= pm;
+    uint64_t down = m, up = m;
+    double pd = pm, pu = pm;
+    for (;;) {
+        bool can_down = down > 0;
+        if (!can_down && pu == 0) return m; /* u beyond the mass by rounding */
+        if (can_down) {
+            pd *= (double)down / mu; /* p(k - 1) = p(k) k / mu */
+            down--;
+            if (u <= pd) return down;
+            u -= pd;
+        }
+        pu *= mu / (double)(up + 1); /* p(k + 1) = p(k) mu / (k + 1) */
+        up++;
+        if (u <= pu) return up;
+        u -= pu;
+    }
+}
+
 sim_hazard sim_hazard_make(double h)
 {
     sim_hazard z = {h, -expm1(-h), expm1(h)};
@@ -85,13 +125,42 @@ static double hyper_lpmf(uint64_t k, uint64_t n1, uint64_t n2, uint64_t t)
            gsl_sf_lnchoose((unsigned)(n1 + n2), (unsigned)t);
 }
 
+/* Few drawn (t <= SMALL_T, t <= n / 2, n1 <= n2, so that t <= n2): inversion
+ * from 0, where P(K = 0) = prod_{i < t} (n2 - i) / (n - i) >= 2^-t. */
+#define SMALL_T 32
+
+static uint64_t hyper_small(const gsl_rng *r, uint64_t n1, uint64_t n2, uint64_t t)
+{
+    const double N = (double)(n1 + n2), N2 = (double)n2, T = (double)t, N1 = (double)n1;
+    double f = 1;
+    for (uint64_t i = 0; i < t; i++) f *= (N2 - (double)i) / (N - (double)i);
+    const uint64_t hi = t < n1 ? t : n1;
+    double u = gsl_rng_uniform(r);
+    uint64_t k = 0;
+    while (u > f && k < hi) {
+        u -= f;
+        /* p(k + 1) = p(k) * (n1 - k)(t - k) / ((k + 1)(n2 - t + k + 1)) */
+        double K = (double)k;
+        f *= (N1 - K) * (T - K) / ((K + 1) * (N2 - T + K + 1));
+        k++;
+    }
+    return k;
+}
+
 uint64_t sim_ran_hypergeometric(const gsl_rng *r, uint64_t n1, uint64_t n2, uint64_t t)
 {
     uint64_t n = n1 + n2;
     if (t > n) t = n;
     uint64_t small = t < n - t ? t : n - t;
-    if (small <= 32 || n > 4000000000ULL)
-        return gsl_ran_hypergeometric(r, (unsigned)n1, (unsigned)n2, (unsigned)t);
+    if (n > 4000000000ULL) return gsl_ran_hypergeometric(r, (unsigned)n1, (unsigned)n2, (unsigned)t);
+    if (small <= SMALL_T) {
+        /* the successes among the n - t left behind are Hypergeometric(n1, n2, n - t);
+         * the failures drawn are Hypergeometric(n2, n1, t) */
+        bool rest = t > n - t, swap = n1 > n2;
+        uint64_t k = swap ? hyper_small(r, n2, n1, small) : hyper_small(r, n1, n2, small);
+        if (swap) k = small - k;
+        return rest ? n1 - k : k;
+    }
     /* Inversion from the mode outward ("chop-down"): visit the support in the
      * fixed order m, m-1, m+1, m-2, ... and stop where the uniform is used up.
      * Exact; expected steps O(sd). */

@@ -9,8 +9,12 @@
  * - binomial counts for such a stock, with or without the condition that
  *   the count is at least one, parameterised by the hazard so that
  *   (1 - p)^n is exp(-n h): no log1p, no gsl_pow_uint loop;
- * - a hypergeometric draw that inverts from the mode, so that drawing
- *   t of N costs O(sd) rather than GSL's O(t). */
+ * - a hypergeometric draw by inversion, from the mode (cost O(sd)) or, for
+ *   few drawn, from 0 with the probabilities as products (no lgamma): one
+ *   uniform where GSL's draws one per person drawn;
+ * - a Poisson draw by inversion, from 0 for small means and from the mode
+ *   otherwise: one uniform where GSL's draws about mu + 1 for mu < 10 and
+ *   gamma and binomial variates above. */
 #ifndef SIM_SAMPLE_H
 #define SIM_SAMPLE_H
 
@@ -38,6 +42,9 @@ int64_t sim_ran_binomial_h_pos(const gsl_rng *r, const sim_hazard *hz, int64_t n
 /* Binomial(n, p): Bernoulli trials for n <= 8, inversion for small means,
  * GSL's BTPE otherwise. */
 int64_t sim_ran_binomial(const gsl_rng *r, double p, int64_t n);
+
+/* Poisson(mu). */
+uint64_t sim_ran_poisson(const gsl_rng *r, double mu);
 
 /* Hypergeometric: successes in t draws without replacement from n1
  * successes and n2 failures. */

@@ -7,88 +7,138 @@
 
 #include "util.h"
 
+#define TILE 8 /* days counted together: one cache line of a trial's values */
+
 void sim_sgrid_init(sim_sgrid *g, int days, size_t cap)
 {
     memset(g, 0, sizeof *g);
-    g->H = days;
+    g->H = days > 0 ? days : 0;
     g->cap = cap < 16 ? 16 : cap;
-    g->sum = sim_calloc((size_t)(days > 0 ? days : 1), sizeof *g->sum);
+    g->d = sim_calloc((size_t)g->H + 1, sizeof *g->d);
 }
 
 void sim_sgrid_free(sim_sgrid *g)
 {
-    free(g->c);
-    free(g->sum);
+    for (int t = 0; g->d && t < g->H; t++) free(g->d[t].c);
+    free(g->d);
     memset(g, 0, sizeof *g);
 }
 
-static int64_t base_of(const sim_sgrid *g)
+/* bins between a >> s and b >> s, less one (no overflow for any int64) */
+static uint64_t bins_between(int64_t a, int64_t b, unsigned s)
 {
-    return g->lo >> g->shift;
+    return (uint64_t)(b >> s) - (uint64_t)(a >> s);
 }
 
-/* Re-grid to cover values a..b with bins at least 2^min_shift wide. */
-static void cover(sim_sgrid *g, int64_t a, int64_t b, unsigned min_shift)
+static int64_t base_of(const sim_sday *d)
 {
-    unsigned s = g->shift > min_shift ? g->shift : min_shift;
-    while ((uint64_t)((b >> s) - (a >> s)) >= g->cap) s++;
-    size_t span = (size_t)((b >> s) - (a >> s)) + 1;
-    size_t nb = span + span / 2 + 16; /* slack, so re-gridding is rare */
-    if (nb > g->cap) nb = g->cap;
+    return d->lo >> d->shift;
+}
+
+/* the smallest value bin i of day d holds */
+static int64_t bin_start(const sim_sday *d, size_t i)
+{
+    return (int64_t)((uint64_t)d->lo + ((uint64_t)i << d->shift));
+}
+
+/* The first and last bins of day d holding trials; false when none do. A
+ * bin's start stands for every value in it: a day's bins only ever widen,
+ * and at any width at least its own, a bin's values share their bin. */
+static bool used(const sim_sday *d, size_t *first, size_t *last)
+{
+    if (!d->c) return false;
+    size_t a = 0, b = d->nb;
+    while (a < b && !d->c[a]) a++;
+    if (a == b) return false;
+    while (!d->c[b - 1]) b--;
+    *first = a, *last = b - 1;
+    return true;
+}
+
+/* whether day d's bins hold values a..b at its width */
+static bool holds(const sim_sday *d, int64_t a, int64_t b)
+{
+    return d->c && (a >> d->shift) >= base_of(d) && bins_between(d->lo, b, d->shift) < d->nb;
+}
+
+/* Re-bin day d to hold values a..b (which include what it holds) with bins
+ * at least 2^min_shift wide: the narrowest width from there at which a and b
+ * lie fewer than cap bins apart. */
+static void cover(sim_sday *d, int64_t a, int64_t b, unsigned min_shift, size_t cap)
+{
+    unsigned s = d->shift > min_shift ? d->shift : min_shift;
+    while (bins_between(a, b, s) >= cap) s++;
+    size_t span = (size_t)bins_between(a, b, s) + 1;
+    size_t nb = span + span / 4 + 8; /* slack, so re-binning is rare */
+    if (nb > cap) nb = cap;
     if (nb < span) nb = span;
     /* slack on both sides: values may spread either way */
     int64_t base = (a >> s) - (int64_t)((nb - span) / 2);
-    const size_t H = (size_t)g->H;
-    int32_t *c = sim_calloc(nb * H, sizeof *c);
-    int64_t old = base_of(g);
-    /* only the bins between the values seen hold counts */
-    size_t first = g->n ? (size_t)((g->min >> g->shift) - old) : 0, last = g->n ? (size_t)((g->max >> g->shift) - old) + 1 : 0;
-    for (size_t i = first; i < last; i++) {
-        int64_t k = ((old + (int64_t)i) >> (s - g->shift)) - base;
-        SIM_ASSERT(k >= 0 && (size_t)k < nb);
-        const int32_t *from = &g->c[i * H];
-        int32_t *to = &c[(size_t)k * H];
-        for (size_t t = 0; t < H; t++) to[t] += from[t];
+    uint32_t *c = sim_calloc(nb, sizeof *c);
+    size_t first, last;
+    if (used(d, &first, &last)) {
+        int64_t old = base_of(d);
+        for (size_t i = first; i <= last; i++) {
+            if (!d->c[i]) continue;
+            int64_t k = ((old + (int64_t)i) >> (s - d->shift)) - base;
+            SIM_ASSERT(k >= 0 && (size_t)k < nb);
+            c[k] += d->c[i];
+        }
     }
-    free(g->c);
-    g->c = c;
-    g->nbins = nb;
-    g->shift = s;
-    g->lo = base * ((int64_t)1 << s);
+    free(d->c);
+    d->c = c;
+    d->nb = (uint32_t)nb;
+    d->shift = s;
+    d->lo = (int64_t)((uint64_t)base << s);
+}
+
+/* Make day d hold value v too. */
+static void grow(sim_sday *d, int64_t v, size_t cap)
+{
+    int64_t a = v, b = v;
+    size_t first, last;
+    if (used(d, &first, &last)) {
+        if (bin_start(d, first) < a) a = bin_start(d, first);
+        if (bin_start(d, last) > b) b = bin_start(d, last);
+    }
+    cover(d, a, b, 0, cap);
+}
+
+void sim_sgrid_add_batch(sim_sgrid *g, const int64_t *v, size_t k, size_t ld)
+{
+    if (k == 0 || g->H == 0) return;
+    for (int t0 = 0; t0 < g->H; t0 += TILE) {
+        const int T = g->H - t0 < TILE ? g->H - t0 : TILE;
+        int64_t base[TILE], sum[TILE];
+        unsigned sh[TILE];
+        uint64_t nb[TILE];
+        uint32_t *c[TILE];
+        for (int j = 0; j < T; j++) {
+            const sim_sday *d = &g->d[t0 + j];
+            c[j] = d->c, base[j] = base_of(d), sh[j] = d->shift, nb[j] = d->c ? d->nb : 0, sum[j] = 0;
+        }
+        for (size_t i = 0; i < k; i++) {
+            const int64_t *r = &v[i * ld + (size_t)t0];
+            for (int j = 0; j < T; j++) {
+                uint64_t b = (uint64_t)(r[j] >> sh[j]) - (uint64_t)base[j];
+                if (b >= nb[j]) { /* outside the day's bins: widen them (rare) */
+                    sim_sday *d = &g->d[t0 + j];
+                    grow(d, r[j], g->cap);
+                    c[j] = d->c, base[j] = base_of(d), sh[j] = d->shift, nb[j] = d->nb;
+                    b = (uint64_t)(r[j] >> sh[j]) - (uint64_t)base[j];
+                }
+                c[j][b]++;
+                sum[j] += r[j];
+            }
+        }
+        for (int j = 0; j < T; j++) g->d[t0 + j].sum += sum[j];
+    }
+    g->n += k;
 }
 
 void sim_sgrid_add(sim_sgrid *g, const int64_t *v)
 {
-    const int H = g->H;
-    if (H <= 0) return;
-    int64_t lo = v[0], hi = v[0];
-    for (int t = 1; t < H; t++) {
-        if (v[t] < lo) lo = v[t];
-        if (v[t] > hi) hi = v[t];
-    }
-    int64_t base = base_of(g);
-    if (g->nbins == 0 || (lo >> g->shift) < base || (hi >> g->shift) - base >= (int64_t)g->nbins) {
-        cover(g, g->n && g->min < lo ? g->min : lo, g->n && g->max > hi ? g->max : hi, 0);
-        base = base_of(g);
-    }
-    SIM_ASSERT(!g->final);
-    const unsigned sh = g->shift;
-    int32_t *c = g->c;
-    int64_t *sum = g->sum;
-    for (int t0 = 0; t0 < H;) {
-        int64_t x = v[t0];
-        int t1 = t0 + 1;
-        while (t1 < H && v[t1] == x) t1++;
-        /* x holds over days t0 .. t1 - 1 */
-        int32_t *row = &c[(size_t)((x >> sh) - base) * (size_t)H];
-        row[t0]++;
-        sum[t0] += x;
-        if (t1 < H) row[t1]--, sum[t1] -= x;
-        t0 = t1;
-    }
-    if (g->n == 0 || lo < g->min) g->min = lo;
-    if (g->n == 0 || hi > g->max) g->max = hi;
-    g->n++;
+    sim_sgrid_add_batch(g, v, 1, (size_t)g->H);
 }
 
 void sim_sgrid_absorb(sim_sgrid *dst, sim_sgrid *src)
@@ -105,46 +155,35 @@ void sim_sgrid_absorb(sim_sgrid *dst, sim_sgrid *src)
 void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src)
 {
     if (src->n == 0) return;
-    SIM_ASSERT(dst->final == src->final || dst->n == 0);
-    dst->final = src->final;
-    int64_t a = dst->n && dst->min < src->min ? dst->min : src->min;
-    int64_t b = dst->n && dst->max > src->max ? dst->max : src->max;
-    if (dst->nbins == 0 || dst->shift < src->shift || (a >> dst->shift) < base_of(dst) ||
-        (b >> dst->shift) - base_of(dst) >= (int64_t)dst->nbins)
-        cover(dst, a, b, src->shift);
-    const size_t H = (size_t)dst->H;
-    int64_t sb = base_of(src), db = base_of(dst);
-    size_t first = (size_t)((src->min >> src->shift) - sb), last = (size_t)((src->max >> src->shift) - sb) + 1;
-    for (size_t i = first; i < last; i++) {
-        int64_t k = ((sb + (int64_t)i) >> (dst->shift - src->shift)) - db;
-        SIM_ASSERT(k >= 0 && (size_t)k < dst->nbins);
-        const int32_t *from = &src->c[i * H];
-        int32_t *to = &dst->c[(size_t)k * H];
-        for (size_t t = 0; t < H; t++) to[t] += from[t];
+    SIM_ASSERT(dst->H == src->H);
+    for (int t = 0; t < dst->H; t++) {
+        const sim_sday *s = &src->d[t];
+        sim_sday *d = &dst->d[t];
+        size_t first, last, df, dl;
+        if (!used(s, &first, &last)) continue;
+        int64_t a = bin_start(s, first), b = bin_start(s, last);
+        if (used(d, &df, &dl)) {
+            if (bin_start(d, df) < a) a = bin_start(d, df);
+            if (bin_start(d, dl) > b) b = bin_start(d, dl);
+        }
+        if (!holds(d, a, b) || d->shift < s->shift) cover(d, a, b, s->shift, dst->cap);
+        const int64_t sb = base_of(s), db = base_of(d);
+        for (size_t i = first; i <= last; i++) {
+            if (!s->c[i]) continue;
+            int64_t k = ((sb + (int64_t)i) >> (d->shift - s->shift)) - db;
+            SIM_ASSERT(k >= 0 && (size_t)k < d->nb);
+            d->c[k] += s->c[i];
+        }
+        d->sum += s->sum;
     }
-    for (size_t t = 0; t < H; t++) dst->sum[t] += src->sum[t];
-    if (dst->n == 0 || src->min < dst->min) dst->min = src->min;
-    if (dst->n == 0 || src->max > dst->max) dst->max = src->max;
     dst->n += src->n;
 }
 
-void sim_sgrid_finalize(sim_sgrid *g)
+/* value of bin i of day d: exact at resolution 1, else the bin's middle */
+static double bin_value(const sim_sday *d, size_t i)
 {
-    if (g->final) return;
-    const size_t H = (size_t)g->H;
-    for (size_t i = 0; i < g->nbins; i++) {
-        int32_t *row = &g->c[i * H];
-        for (size_t t = 1; t < H; t++) row[t] += row[t - 1];
-    }
-    for (size_t t = 1; t < H; t++) g->sum[t] += g->sum[t - 1];
-    g->final = true;
-}
-
-/* value of a bin: exact at resolution 1, else its middle */
-static double bin_value(const sim_sgrid *g, size_t i)
-{
-    int64_t w = (int64_t)1 << g->shift;
-    return (double)(g->lo + (int64_t)i * w) + (double)(w - 1) / 2;
+    int64_t w = (int64_t)1 << d->shift;
+    return (double)(d->lo + (int64_t)i * w) + (double)(w - 1) / 2;
 }
 
 void sim_sgrid_quantiles(const sim_sgrid *g, int t, const double *p, size_t np, double *out)
@@ -153,7 +192,8 @@ void sim_sgrid_quantiles(const sim_sgrid *g, int t, const double *p, size_t np, 
         for (size_t k = 0; k < np; k++) out[k] = NAN;
         return;
     }
-    const size_t H = (size_t)g->H;
+    const sim_sday *d = &g->d[t];
+    const uint32_t *c = d->c;
     size_t bin = 0;
     uint64_t before = 0; /* trials in bins before `bin` */
     for (size_t k = 0; k < np; k++) {
@@ -162,14 +202,13 @@ void sim_sgrid_quantiles(const sim_sgrid *g, int t, const double *p, size_t np, 
         uint64_t j = (uint64_t)idx;
         double delta = idx - (double)j;
         /* the j-th and (j+1)-th smallest (0-based) */
-        while (before + (uint64_t)g->c[bin * H + (size_t)t] <= j) before += (uint64_t)g->c[bin * H + (size_t)t], bin++;
-        double lo = bin_value(g, bin);
-        double hi = lo;
+        while (before + c[bin] <= j) before += c[bin], bin++;
+        double lo = bin_value(d, bin), hi = lo;
         if (delta > 0 && j + 1 < g->n) {
             size_t b2 = bin;
             uint64_t bef2 = before;
-            while (bef2 + (uint64_t)g->c[b2 * H + (size_t)t] <= j + 1) bef2 += (uint64_t)g->c[b2 * H + (size_t)t], b2++;
-            hi = bin_value(g, b2);
+            while (bef2 + c[b2] <= j + 1) bef2 += c[b2], b2++;
+            hi = bin_value(d, b2);
         }
         out[k] = (1 - delta) * lo + delta * hi;
     }
@@ -177,52 +216,80 @@ void sim_sgrid_quantiles(const sim_sgrid *g, int t, const double *p, size_t np, 
 
 double sim_sgrid_mean(const sim_sgrid *g, int t)
 {
-    return g->n ? (double)((long double)g->sum[t] / (long double)g->n) : NAN;
+    return g->n ? (double)((long double)g->d[t].sum / (long double)g->n) : NAN;
 }
 
 void sim_sgrid_count(const sim_sgrid *g, int t, double x, uint64_t *lt, uint64_t *eq)
 {
     *lt = *eq = 0;
-    for (size_t i = 0; i < g->nbins; i++) {
-        uint64_t c = (uint64_t)g->c[i * (size_t)g->H + (size_t)t];
-        double v = bin_value(g, i);
-        if (v < x) *lt += c;
-        else if (v == x) *eq += c;
+    if (g->n == 0) return;
+    const sim_sday *d = &g->d[t];
+    for (size_t i = 0; i < d->nb; i++) {
+        double v = bin_value(d, i);
+        if (v < x) *lt += d->c[i];
+        else if (v == x) *eq += d->c[i];
     }
 }
 
-int64_t sim_sgrid_resolution(const sim_sgrid *g)
+int64_t sim_sgrid_resolution(const sim_sgrid *g, int t)
 {
-    return (int64_t)1 << g->shift;
+    return (int64_t)1 << g->d[t].shift;
 }
 
-/* layout: H, n, min, max, lo, shift, nbins, final, sums[H], counts[nbins * H] */
+/* layout: H, n; then per day (when n > 0): the start of its first used
+ * bin, its width's shift, its sum, its number of bins from the first used to
+ * the last, and their counts */
 size_t sim_sgrid_pack(const sim_sgrid *g, uint8_t **out)
 {
-    size_t H = (size_t)g->H, len = 8 * 8 + H * 8 + g->nbins * H * 4;
+    size_t len = 2 * 8;
+    for (int t = 0; g->n && t < g->H; t++) {
+        size_t first, last;
+        SIM_ASSERT(used(&g->d[t], &first, &last));
+        len += 4 * 8 + (last - first + 1) * 4;
+    }
     uint8_t *b = sim_malloc(len), *p = b;
-    int64_t head[8] = {g->H, (int64_t)g->n, g->min, g->max, g->lo, g->shift, (int64_t)g->nbins, g->final};
+    int64_t head[2] = {g->H, (int64_t)g->n};
     memcpy(p, head, sizeof head), p += sizeof head;
-    memcpy(p, g->sum, H * 8), p += H * 8;
-    if (g->nbins) memcpy(p, g->c, g->nbins * H * 4);
+    for (int t = 0; g->n && t < g->H; t++) {
+        const sim_sday *d = &g->d[t];
+        size_t first, last;
+        used(d, &first, &last);
+        int64_t dh[4] = {bin_start(d, first), d->shift, d->sum, (int64_t)(last - first + 1)};
+        memcpy(p, dh, sizeof dh), p += sizeof dh;
+        memcpy(p, &d->c[first], (last - first + 1) * 4), p += (last - first + 1) * 4;
+    }
     *out = b;
     return len;
 }
 
 int sim_sgrid_unpack(sim_sgrid *g, const uint8_t *buf, size_t len, size_t cap)
 {
-    int64_t head[8];
+    int64_t head[2];
     if (len < sizeof head) return -1;
     memcpy(head, buf, sizeof head);
-    if (head[0] < 0 || head[0] > 1000000 || head[5] < 0 || head[5] > 62 || head[6] < 0 || (size_t)head[6] > cap)
-        return -1;
-    size_t H = (size_t)head[0], nb = (size_t)head[6];
-    if (len != sizeof head + H * 8 + nb * H * 4) return -1;
-    sim_sgrid_init(g, (int)H, cap);
-    g->n = (uint64_t)head[1], g->min = head[2], g->max = head[3], g->lo = head[4];
-    g->shift = (unsigned)head[5], g->nbins = nb, g->final = head[7] != 0;
-    memcpy(g->sum, buf + sizeof head, H * 8);
-    g->c = sim_calloc(nb * H + 1, sizeof *g->c);
-    if (nb) memcpy(g->c, buf + sizeof head + H * 8, nb * H * 4);
+    if (head[0] < 0 || head[0] > 1000000 || head[1] < 0) return -1;
+    sim_sgrid_init(g, (int)head[0], cap);
+    g->n = (uint64_t)head[1];
+    size_t at = sizeof head;
+    for (int t = 0; g->n && t < g->H; t++) {
+        sim_sday *d = &g->d[t];
+        int64_t dh[4];
+        if (len - at < sizeof dh) goto bad;
+        memcpy(dh, buf + at, sizeof dh), at += sizeof dh;
+        if (dh[1] < 0 || dh[1] > 62 || dh[3] < 1 || (uint64_t)dh[3] > g->cap || (len - at) / 4 < (uint64_t)dh[3])
+            goto bad;
+        d->shift = (unsigned)dh[1], d->sum = dh[2], d->nb = (uint32_t)dh[3];
+        d->lo = dh[0];
+        if ((int64_t)((uint64_t)(d->lo >> d->shift) << d->shift) != d->lo) goto bad;
+        d->c = sim_malloc((size_t)d->nb * 4);
+        memcpy(d->c, buf + at, (size_t)d->nb * 4), at += (size_t)d->nb * 4;
+        uint64_t total = 0;
+        for (size_t i = 0; i < d->nb; i++) total += d->c[i];
+        if (total != g->n || !d->c[0] || !d->c[d->nb - 1]) goto bad;
+    }
+    if (at != len) goto bad;
     return 0;
+bad:
+    sim_sgrid_free(g);
+    return -1;
 }

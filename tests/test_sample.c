@@ -122,9 +122,13 @@ static void test_binomial_p(void **state)
 static void test_hypergeometric(void **state)
 {
     (void)state;
-    const uint64_t cases[][3] = {{3000, 800, 250}, {200, 3600, 1200}, {40, 60, 50}, {9000, 1000, 6000}, {5, 4000, 700}};
+    /* from the mode; then few drawn (inversion from 0), including drawing
+     * most of the population and more successes than failures */
+    const uint64_t cases[][3] = {{3000, 800, 250}, {200, 3600, 1200}, {40, 60, 50}, {9000, 1000, 6000}, {5, 4000, 700},
+                                 {3000, 800, 20}, {10, 3990, 32}, {500, 30, 520}, {25, 20, 40}, {1, 1, 1},
+                                 {300, 150, 7}};
     uint64_t stream = 300;
-    for (size_t a = 0; a < 5; a++) {
+    for (size_t a = 0; a < sizeof cases / sizeof cases[0]; a++) {
         law l = {0, 0, 0, cases[a][0], cases[a][1], cases[a][2]};
         double nn = (double)(l.n1 + l.n2), t = (double)l.t, p = (double)l.n1 / nn;
         double mean = t * p, var = t * p * (1 - p) * (nn - t) / (nn - 1);
@@ -138,6 +142,31 @@ static void test_hypergeometric(void **state)
         free(x);
         gsl_rng_free(r);
     }
+}
+
+static double poisson_pmf(long k, const void *a)
+{
+    const law *l = a;
+    return k < 0 ? 0 : gsl_ran_poisson_pdf((unsigned)k, l->p);
+}
+
+static void test_poisson(void **state)
+{
+    (void)state;
+    /* inversion from 0 below 12, from the mode above */
+    const double mus[] = {0.02, 0.7, 5, 11.99, 12, 125, 3000.5};
+    for (size_t a = 0; a < sizeof mus / sizeof mus[0]; a++) {
+        law l = {mus[a], 0, 0, 0, 0, 0};
+        gsl_rng *r = rng(500 + a);
+        double *x = malloc(N * sizeof *x);
+        for (size_t i = 0; i < N; i++) x[i] = (double)sim_ran_poisson(r, l.p);
+        char what[64];
+        snprintf(what, sizeof what, "poisson(%g)", l.p);
+        fit(x, poisson_pmf, &l, l.p, l.p, what);
+        free(x);
+        gsl_rng_free(r);
+    }
+    assert_true(sim_ran_poisson(NULL, 0) == 0);
 }
 
 /* P(wait >= k) = exp(-k rate): a geometric law on 0, 1, 2, ... */
@@ -170,7 +199,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_binomial_h), cmocka_unit_test(test_binomial_h_pos), cmocka_unit_test(test_binomial_p),
-        cmocka_unit_test(test_hypergeometric), cmocka_unit_test(test_wait),
+        cmocka_unit_test(test_hypergeometric), cmocka_unit_test(test_poisson), cmocka_unit_test(test_wait),
     };
     return cmocka_run_group_tests_name("sample", tests, NULL, NULL);
 }

@@ -1,0 +1,183 @@
+/* test_sgrid.c - the daily-series histograms against the values kept in
+ * full: exact quantiles, means and counts while a day's values span fewer
+ * bins than the cap; within half a bin, with the narrowest sufficient
+ * width, beyond it; and the same counts however trials are batched, split
+ * and merged, or packed and unpacked. */
+#include "testutil.h"
+
+#include <gsl/gsl_statistics.h>
+
+#include "sgrid.h"
+
+#define H 19
+#define NT 3000
+
+static const double P[9] = {0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975};
+
+/* NT trials of H days: day t of trial i; `wide` spreads day 7 over ~10^6 */
+static void fill(int64_t *v, bool wide)
+{
+    uint64_t x = 88172645463325252ULL;
+    for (size_t i = 0; i < NT; i++)
+        for (int t = 0; t < H; t++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            int64_t r = (int64_t)(x % 1000);
+            int64_t val;
+            if (t % 3 == 0) val = 1297;                       /* one value for everyone */
+            else if (t % 3 == 1) val = r < 900 ? 0 : r * 3;   /* mostly zero, a long tail */
+            else val = 15000 + r * 5 - (int64_t)i % 7;        /* spread over 5,000 */
+            if (t == 5) val = -val;                           /* negative values */
+            if (wide && t == 7) val = (int64_t)(x % 1000003) - 500000;
+            v[i * H + (size_t)t] = val;
+        }
+}
+
+static void column(const int64_t *v, int t, double *out)
+{
+    for (size_t i = 0; i < NT; i++) out[i] = (double)v[i * H + (size_t)t];
+    gsl_sort(out, 1, NT);
+}
+
+static void same_grids(const sim_sgrid *a, const sim_sgrid *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (int t = 0; t < H; t++) {
+        double qa[9], qb[9];
+        sim_sgrid_quantiles(a, t, P, 9, qa);
+        sim_sgrid_quantiles(b, t, P, 9, qb);
+        for (int k = 0; k < 9; k++) assert_true(qa[k] == qb[k]);
+        assert_true(sim_sgrid_mean(a, t) == sim_sgrid_mean(b, t));
+        assert_int_equal(sim_sgrid_resolution(a, t), sim_sgrid_resolution(b, t));
+    }
+}
+
+static void test_exact(void **state)
+{
+    (void)state;
+    int64_t *v = malloc(NT * H * sizeof *v);
+    double *col = malloc(NT * sizeof *col);
+    fill(v, false);
+    sim_sgrid g;
+    sim_sgrid_init(&g, H, 8192);
+    sim_sgrid_add_batch(&g, v, NT, H);
+    for (int t = 0; t < H; t++) {
+        column(v, t, col);
+        assert_int_equal(sim_sgrid_resolution(&g, t), 1);
+        double q[9];
+        sim_sgrid_quantiles(&g, t, P, 9, q);
+        for (int k = 0; k < 9; k++) assert_true(q[k] == gsl_stats_quantile_from_sorted_data(col, 1, NT, P[k]));
+        long double s = 0;
+        for (size_t i = 0; i < NT; i++) s += col[i];
+        assert_true(sim_sgrid_mean(&g, t) == (double)(s / NT));
+        uint64_t lt, eq, want_lt = 0, want_eq = 0;
+        double x = col[NT / 3];
+        for (size_t i = 0; i < NT; i++) want_lt += col[i] < x, want_eq += col[i] == x;
+        sim_sgrid_count(&g, t, x, &lt, &eq);
+        assert_int_equal(lt, want_lt);
+        assert_int_equal(eq, want_eq);
+    }
+    sim_sgrid_free(&g);
+    free(v), free(col);
+}
+
+static void test_wide(void **state)
+{
+    (void)state;
+    int64_t *v = malloc(NT * H * sizeof *v);
+    double *col = malloc(NT * sizeof *col);
+    fill(v, true);
+    const size_t cap = 1024;
+    sim_sgrid g;
+    sim_sgrid_init(&g, H, cap);
+    sim_sgrid_add_batch(&g, v, NT, H);
+    for (int t = 0; t < H; t++) {
+        column(v, t, col);
+        int64_t lo = (int64_t)col[0], hi = (int64_t)col[NT - 1];
+        /* the narrowest width 2^s at which lo and hi lie fewer than cap bins apart */
+        unsigned s = 0;
+        while ((uint64_t)((hi >> s) - (lo >> s)) >= cap) s++;
+        int64_t w = sim_sgrid_resolution(&g, t);
+        assert_int_equal(w, (int64_t)1 << s);
+        if (t == 7) assert_true(w >= 1024);
+        double q[9];
+        sim_sgrid_quantiles(&g, t, P, 9, q);
+        for (int k = 0; k < 9; k++)
+            assert_true(fabs(q[k] - gsl_stats_quantile_from_sorted_data(col, 1, NT, P[k])) <= (double)w / 2 + 1e-9);
+    }
+    sim_sgrid_free(&g);
+    free(v), free(col);
+}
+
+/* one batch, trial by trial, uneven batches, split over three grids merged
+ * in two orders, and through pack/unpack: the same grid */
+static void test_merge(void **state)
+{
+    (void)state;
+    int64_t *v = malloc(NT * H * sizeof *v);
+    for (int wide = 0; wide < 2; wide++) {
+        fill(v, wide);
+        const size_t cap = wide ? 600 : 4096;
+        sim_sgrid all, one, parts[3], m1, m2;
+        sim_sgrid_init(&all, H, cap);
+        sim_sgrid_add_batch(&all, v, NT, H);
+        sim_sgrid_init(&one, H, cap);
+        for (size_t i = NT; i-- > 0;) sim_sgrid_add(&one, &v[i * H]); /* backwards */
+        same_grids(&all, &one);
+        /* uneven split: small batches first, so widths grow in steps */
+        const size_t cut[4] = {0, 7, 1900, NT};
+        for (int p = 0; p < 3; p++) {
+            sim_sgrid_init(&parts[p], H, cap);
+            for (size_t i = cut[p]; i < cut[p + 1]; i += 5)
+                sim_sgrid_add_batch(&parts[p], &v[i * H], i + 5 <= cut[p + 1] ? 5 : cut[p + 1] - i, H);
+        }
+        sim_sgrid_init(&m1, H, cap);
+        sim_sgrid_init(&m2, H, cap);
+        for (int p = 0; p < 3; p++) sim_sgrid_merge(&m1, &parts[p]);
+        for (int p = 3; p-- > 0;) sim_sgrid_merge(&m2, &parts[p]);
+        same_grids(&all, &m1);
+        same_grids(&all, &m2);
+        uint8_t *buf;
+        size_t len = sim_sgrid_pack(&m1, &buf);
+        sim_sgrid u;
+        assert_int_equal(sim_sgrid_unpack(&u, buf, len, cap), 0);
+        same_grids(&all, &u);
+        sim_sgrid_free(&u);
+        /* damaged: short, long, or a count changed */
+        assert_int_equal(sim_sgrid_unpack(&u, buf, len - 1, cap), -1);
+        assert_int_equal(sim_sgrid_unpack(&u, buf, 8, cap), -1);
+        buf[len - 1] ^= 1;
+        assert_int_equal(sim_sgrid_unpack(&u, buf, len, cap), -1);
+        free(buf);
+        sim_sgrid_free(&all), sim_sgrid_free(&one), sim_sgrid_free(&m1), sim_sgrid_free(&m2);
+        for (int p = 0; p < 3; p++) sim_sgrid_free(&parts[p]);
+    }
+    free(v);
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    sim_sgrid g, u;
+    sim_sgrid_init(&g, H, 64);
+    double q[9];
+    sim_sgrid_quantiles(&g, 3, P, 9, q);
+    assert_true(isnan(q[0]) && isnan(sim_sgrid_mean(&g, 3)));
+    uint8_t *buf;
+    size_t len = sim_sgrid_pack(&g, &buf);
+    assert_int_equal(sim_sgrid_unpack(&u, buf, len, 64), 0);
+    assert_int_equal(u.n, 0);
+    free(buf);
+    sim_sgrid_free(&u);
+    sim_sgrid_free(&g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_exact),
+        cmocka_unit_test(test_wide),
+        cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_empty),
+    };
+    return cmocka_run_group_tests_name("sgrid", tests, NULL, NULL);
+}
