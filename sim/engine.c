@@ -17,8 +17,10 @@
 /* Value bins of one day of a daily series: exact quantiles while the day's
  * values span at most this many counts, bins 2, 4, ... wide beyond (4 KiB a
  * day; 1.4 MiB a series over a year). Counting a batch touches a few days'
- * bins at a time, which then stay in the first-level cache. */
+ * bins at a time, which then stay in the first-level cache. Long horizons
+ * get fewer bins a day, so that a series never takes more than SERIES_CELLS. */
 #define SERIES_BINS 1024
+#define SERIES_CELLS ((size_t)4 << 20) /* 16 MiB of counts */
 #define SERIES_BATCH 256 /* trials whose series a thread counts together (sgrid.h) */
 
 volatile int sim_interrupted = 0;
@@ -33,9 +35,10 @@ int sim_threads_default(void)
     return n > 0 ? n : 1;
 }
 
-size_t sim_series_cap(void)
+size_t sim_series_cap(int horizon)
 {
-    return SERIES_BINS;
+    size_t per_day = SERIES_CELLS / (size_t)(horizon > 0 ? horizon : 1);
+    return per_day < SERIES_BINS ? per_day : SERIES_BINS;
 }
 
 void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst)
@@ -43,7 +46,7 @@ void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst)
     a->nseries = inst->nseries;
     a->horizon = inst->horizon;
     a->g = sim_calloc(a->nseries + 1, sizeof *a->g);
-    for (size_t i = 0; i < a->nseries; i++) sim_sgrid_init(&a->g[i], a->horizon, sim_series_cap());
+    for (size_t i = 0; i < a->nseries; i++) sim_sgrid_init(&a->g[i], a->horizon, sim_series_cap(a->horizon));
 }
 
 void sim_seriesacc_free(sim_seriesacc *a)
@@ -78,7 +81,7 @@ static void worker_init(worker *w, const sim_inst *inst, bool series)
     w->rng_sub = sim_calloc(inst->nstream + 1, sizeof *w->rng_sub);
     w->scratch = inst->model->scratch_alloc ? inst->model->scratch_alloc(inst) : NULL;
     w->batch = series && inst->nseries ? SERIES_BATCH : 1;
-    w->sbuf = sim_calloc(w->batch * inst->nseries * (size_t)inst->horizon + 1, sizeof *w->sbuf);
+    w->sbuf = sim_calloc_big((w->batch * inst->nseries * (size_t)inst->horizon + 1) * sizeof *w->sbuf);
     sim_seriesacc_init(&w->acc, inst);
 }
 
@@ -327,7 +330,7 @@ static int engine_mpi(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc
                 size_t at = 0;
                 for (int r = 0; r < size; r++) {
                     sim_sgrid g;
-                    if (sim_sgrid_unpack(&g, (uint8_t *)all + at, lens[r], sim_series_cap()) != 0)
+                    if (sim_sgrid_unpack(&g, (uint8_t *)all + at, lens[r], sim_series_cap(inst->horizon)) != 0)
                         sim_mpi_abort(1, "damaged series grid from a rank");
                     sim_sgrid_absorb(&series->g[s], &g);
                     sim_sgrid_free(&g);

@@ -1,11 +1,11 @@
 /* sample.c - see sample.h. */
+#define _GNU_SOURCE /* lgamma_r: lgamma without the global sign */
 #include "sample.h"
 
 #include <math.h>
 #include <stdbool.h>
 
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_sf_gamma.h>
 
 /* Means below SMALL are drawn by inverting the CDF from zero: the walk is
  * short. */
@@ -23,6 +23,19 @@ static int64_t walk_up(double u, double f, int64_t k, double odds, int64_t n)
         if (f == 0) break;
     }
     return k;
+}
+
+/* log n! and log C(n, k), from the C library's log-gamma (GSL's carries an
+ * error estimate and costs several times as much) */
+static double lnfact(uint64_t n)
+{
+    int sign;
+    return lgamma_r((double)n + 1, &sign);
+}
+
+static double lnchoose(uint64_t n, uint64_t k)
+{
+    return lnfact(n) - lnfact(k) - lnfact(n - k);
 }
 
 int64_t sim_ran_wait(const gsl_rng *r, double rate)
@@ -65,7 +78,7 @@ uint64_t sim_ran_poisson(const gsl_rng *r, double mu)
     }
     /* inversion from the mode outward, as for the hypergeometric below */
     const uint64_t m = (uint64_t)mu;
-    double pm = exp((double)m * log(mu) - mu - gsl_sf_lnfact((unsigned)m));
+    double pm = exp((double)m * log(mu) - mu - lnfact(m));
     if (u <= pm) return m;
     u -= pm;
     uint64_t down = m, up = m;
@@ -88,17 +101,34 @@ uint64_t sim_ran_poisson(const gsl_rng *r, double mu)
 
 sim_hazard sim_hazard_make(double h)
 {
-    sim_hazard z = {h, -expm1(-h), expm1(h)};
+    sim_hazard z = {h, -expm1(-h), expm1(h), exp(-h), exp(h), -1, 0, 0};
     return z;
 }
 
-int64_t sim_ran_binomial_h(const gsl_rng *r, const sim_hazard *hz, int64_t n)
+/* exp(-n h): from the last n by a few factors exp(-+h) when n moved by
+ * little (at most STEPS factors, then afresh: relative error below 1e-14) */
+#define STEPS 32
+static double none_h(sim_hazard *hz, int64_t n)
+{
+    int64_t d = n - hz->n0;
+    if (hz->n0 < 0 || d < -4 || d > 4 || hz->steps + (d < 0 ? -d : d) > STEPS) {
+        hz->f0 = exp(-(double)n * hz->h);
+        hz->steps = 0;
+    } else {
+        for (; d > 0; d--, hz->steps++) hz->f0 *= hz->em;
+        for (; d < 0; d++, hz->steps++) hz->f0 *= hz->ep;
+    }
+    hz->n0 = n;
+    return hz->f0;
+}
+
+int64_t sim_ran_binomial_h(const gsl_rng *r, sim_hazard *hz, int64_t n)
 {
     const double h = hz->h, p = hz->p;
     if (n <= 0 || h <= 0) return 0;
     if (n <= 8 || (double)n * p >= SMALL || p > 0.5) return sim_ran_binomial(r, p, n);
     /* P(K = 0) = exp(-n h) */
-    return walk_up(gsl_rng_uniform(r), exp(-(double)n * h), 0, hz->odds, n);
+    return walk_up(gsl_rng_uniform(r), none_h(hz, n), 0, hz->odds, n);
 }
 
 int64_t sim_ran_binomial_h_pos(const gsl_rng *r, const sim_hazard *hz, int64_t n)
@@ -121,8 +151,7 @@ int64_t sim_ran_binomial_h_pos(const gsl_rng *r, const sim_hazard *hz, int64_t n
 /* log P(K = k) for the hypergeometric law */
 static double hyper_lpmf(uint64_t k, uint64_t n1, uint64_t n2, uint64_t t)
 {
-    return gsl_sf_lnchoose((unsigned)n1, (unsigned)k) + gsl_sf_lnchoose((unsigned)n2, (unsigned)(t - k)) -
-           gsl_sf_lnchoose((unsigned)(n1 + n2), (unsigned)t);
+    return lnchoose(n1, k) + lnchoose(n2, t - k) - lnchoose(n1 + n2, t);
 }
 
 /* Few drawn (t <= SMALL_T, t <= n / 2, n1 <= n2, so that t <= n2): inversion

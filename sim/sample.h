@@ -31,11 +31,16 @@ int64_t sim_ran_wait(const gsl_rng *r, double rate);
  * p = 1 - exp(-h), odds = p / (1 - p) = exp(h) - 1. */
 typedef struct sim_hazard {
     double h, p, odds;
+    double em, ep;    /* exp(-h), exp(h) */
+    int64_t n0;       /* exp(-n0 h) = f0, kept from the last draw (n0 < 0: none) */
+    double f0;
+    int steps;        /* factors applied to f0 since it was computed afresh */
 } sim_hazard;
 
 sim_hazard sim_hazard_make(double h);
-/* Binomial(n, 1 - exp(-h)): each of n people has an event with hazard h. */
-int64_t sim_ran_binomial_h(const gsl_rng *r, const sim_hazard *hz, int64_t n);
+/* Binomial(n, 1 - exp(-h)): each of n people has an event with hazard h.
+ * Keeps exp(-n h) in hz for the next draw, whose n is often close. */
+int64_t sim_ran_binomial_h(const gsl_rng *r, sim_hazard *hz, int64_t n);
 /* The same count conditioned on being at least one (n >= 1, h > 0). */
 int64_t sim_ran_binomial_h_pos(const gsl_rng *r, const sim_hazard *hz, int64_t n);
 

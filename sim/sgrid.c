@@ -19,8 +19,9 @@ void sim_sgrid_init(sim_sgrid *g, int days, size_t cap)
 
 void sim_sgrid_free(sim_sgrid *g)
 {
-    for (int t = 0; g->d && t < g->H; t++) free(g->d[t].c);
     free(g->d);
+    free(g->arena);
+    free(g->tmp);
     memset(g, 0, sizeof *g);
 }
 
@@ -61,47 +62,51 @@ static bool holds(const sim_sday *d, int64_t a, int64_t b)
     return d->c && (a >> d->shift) >= base_of(d) && bins_between(d->lo, b, d->shift) < d->nb;
 }
 
-/* Re-bin day d to hold values a..b (which include what it holds) with bins
+/* Re-bin day t to hold values a..b (which include what it holds) with bins
  * at least 2^min_shift wide: the narrowest width from there at which a and b
  * lie fewer than cap bins apart. */
-static void cover(sim_sday *d, int64_t a, int64_t b, unsigned min_shift, size_t cap)
+static void cover(sim_sgrid *g, int t, int64_t a, int64_t b, unsigned min_shift)
 {
+    sim_sday *d = &g->d[t];
+    const size_t cap = g->cap;
     unsigned s = d->shift > min_shift ? d->shift : min_shift;
     while (bins_between(a, b, s) >= cap) s++;
     size_t span = (size_t)bins_between(a, b, s) + 1;
-    size_t nb = span + span / 4 + 8; /* slack, so re-binning is rare */
-    if (nb > cap) nb = cap;
-    if (nb < span) nb = span;
-    /* slack on both sides: values may spread either way */
-    int64_t base = (a >> s) - (int64_t)((nb - span) / 2);
-    uint32_t *c = sim_calloc(nb, sizeof *c);
+    /* the values in the middle, room on both sides: they may spread either way */
+    int64_t base = (a >> s) - (int64_t)((cap - span) / 2);
+    if (!g->arena) {
+        g->arena = sim_calloc_big((size_t)g->H * cap * sizeof *g->arena);
+        g->tmp = sim_calloc(cap, sizeof *g->tmp);
+    }
     size_t first, last;
     if (used(d, &first, &last)) {
+        memcpy(g->tmp, d->c, cap * sizeof *d->c);
+        memset(d->c, 0, cap * sizeof *d->c);
         int64_t old = base_of(d);
         for (size_t i = first; i <= last; i++) {
-            if (!d->c[i]) continue;
+            if (!g->tmp[i]) continue;
             int64_t k = ((old + (int64_t)i) >> (s - d->shift)) - base;
-            SIM_ASSERT(k >= 0 && (size_t)k < nb);
-            c[k] += d->c[i];
+            SIM_ASSERT(k >= 0 && (size_t)k < cap);
+            d->c[k] += g->tmp[i];
         }
     }
-    free(d->c);
-    d->c = c;
-    d->nb = (uint32_t)nb;
+    d->c = &g->arena[(size_t)t * cap];
+    d->nb = (uint32_t)cap;
     d->shift = s;
     d->lo = (int64_t)((uint64_t)base << s);
 }
 
-/* Make day d hold value v too. */
-static void grow(sim_sday *d, int64_t v, size_t cap)
+/* Make day t hold value v too. */
+static void grow(sim_sgrid *g, int t, int64_t v)
 {
+    const sim_sday *d = &g->d[t];
     int64_t a = v, b = v;
     size_t first, last;
     if (used(d, &first, &last)) {
         if (bin_start(d, first) < a) a = bin_start(d, first);
         if (bin_start(d, last) > b) b = bin_start(d, last);
     }
-    cover(d, a, b, 0, cap);
+    cover(g, t, a, b, 0);
 }
 
 void sim_sgrid_add_batch(sim_sgrid *g, const int64_t *v, size_t k, size_t ld)
@@ -114,16 +119,25 @@ void sim_sgrid_add_batch(sim_sgrid *g, const int64_t *v, size_t k, size_t ld)
         uint64_t nb[TILE];
         uint32_t *c[TILE];
         for (int j = 0; j < T; j++) {
-            const sim_sday *d = &g->d[t0 + j];
-            c[j] = d->c, base[j] = base_of(d), sh[j] = d->shift, nb[j] = d->c ? d->nb : 0, sum[j] = 0;
+            sim_sday *d = &g->d[t0 + j];
+            if (!d->c) { /* a day's first values: bins for all of the batch's at once */
+                int64_t a = v[(size_t)t0 + (size_t)j], b = a;
+                for (size_t i = 1; i < k; i++) {
+                    int64_t x = v[i * ld + (size_t)t0 + (size_t)j];
+                    a = x < a ? x : a;
+                    b = x > b ? x : b;
+                }
+                cover(g, t0 + j, a, b, 0);
+            }
+            c[j] = d->c, base[j] = base_of(d), sh[j] = d->shift, nb[j] = d->nb, sum[j] = 0;
         }
         for (size_t i = 0; i < k; i++) {
             const int64_t *r = &v[i * ld + (size_t)t0];
             for (int j = 0; j < T; j++) {
                 uint64_t b = (uint64_t)(r[j] >> sh[j]) - (uint64_t)base[j];
                 if (b >= nb[j]) { /* outside the day's bins: widen them (rare) */
-                    sim_sday *d = &g->d[t0 + j];
-                    grow(d, r[j], g->cap);
+                    const sim_sday *d = &g->d[t0 + j];
+                    grow(g, t0 + j, r[j]);
                     c[j] = d->c, base[j] = base_of(d), sh[j] = d->shift, nb[j] = d->nb;
                     b = (uint64_t)(r[j] >> sh[j]) - (uint64_t)base[j];
                 }
@@ -166,7 +180,7 @@ void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src)
             if (bin_start(d, df) < a) a = bin_start(d, df);
             if (bin_start(d, dl) > b) b = bin_start(d, dl);
         }
-        if (!holds(d, a, b) || d->shift < s->shift) cover(d, a, b, s->shift, dst->cap);
+        if (!holds(d, a, b) || d->shift < s->shift) cover(dst, t, a, b, s->shift);
         const int64_t sb = base_of(s), db = base_of(d);
         for (size_t i = first; i <= last; i++) {
             if (!s->c[i]) continue;
@@ -278,14 +292,27 @@ int sim_sgrid_unpack(sim_sgrid *g, const uint8_t *buf, size_t len, size_t cap)
         memcpy(dh, buf + at, sizeof dh), at += sizeof dh;
         if (dh[1] < 0 || dh[1] > 62 || dh[3] < 1 || (uint64_t)dh[3] > g->cap || (len - at) / 4 < (uint64_t)dh[3])
             goto bad;
-        d->shift = (unsigned)dh[1], d->sum = dh[2], d->nb = (uint32_t)dh[3];
-        d->lo = dh[0];
-        if ((int64_t)((uint64_t)(d->lo >> d->shift) << d->shift) != d->lo) goto bad;
-        d->c = sim_malloc((size_t)d->nb * 4);
-        memcpy(d->c, buf + at, (size_t)d->nb * 4), at += (size_t)d->nb * 4;
+        const unsigned sh = (unsigned)dh[1];
+        const size_t nb = (size_t)dh[3];
+        const int64_t lo = dh[0];
+        if ((int64_t)((uint64_t)(lo >> sh) << sh) != lo) goto bad;
+        if (nb - 1 > (uint64_t)(INT64_MAX >> sh) || lo > INT64_MAX - (int64_t)((uint64_t)(nb - 1) << sh)) goto bad;
+        const uint8_t *counts = buf + at;
+        at += nb * 4;
+        uint32_t first, last;
+        memcpy(&first, counts, 4);
+        memcpy(&last, counts + (nb - 1) * 4, 4);
+        if (!first || !last) goto bad;
+        /* bins for the packed ones' first and last values, then the counts */
+        d->shift = sh;
+        cover(g, t, lo, (int64_t)((uint64_t)lo + ((uint64_t)(nb - 1) << sh)), sh);
+        size_t off = (size_t)bins_between(d->lo, lo, sh);
+        if (d->shift != sh || off + nb > g->cap) goto bad;
+        memcpy(&d->c[off], counts, nb * 4);
+        d->sum = dh[2];
         uint64_t total = 0;
-        for (size_t i = 0; i < d->nb; i++) total += d->c[i];
-        if (total != g->n || !d->c[0] || !d->c[d->nb - 1]) goto bad;
+        for (size_t i = 0; i < nb; i++) total += d->c[off + i];
+        if (total != g->n) goto bad;
     }
     if (at != len) goto bad;
     return 0;

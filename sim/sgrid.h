@@ -23,16 +23,18 @@
 typedef struct sim_sday {
     int64_t lo;       /* value at the start of bin 0, a multiple of the bin width */
     int64_t sum;      /* sum of the values counted */
-    uint32_t *c;      /* [nb] trials by bin */
-    uint32_t nb;
+    uint32_t *c;      /* [nb] trials by bin (NULL until the day has values) */
+    uint32_t nb;      /* the grid's cap */
     unsigned shift;   /* bin width = 2^shift */
 } sim_sday;
 
 typedef struct sim_sgrid {
     int H;            /* days */
-    size_t cap;       /* most bins of one day */
+    size_t cap;       /* bins of one day */
     uint64_t n;       /* trials */
     sim_sday *d;      /* [H] */
+    uint32_t *arena;  /* [H * cap]: day t's bins at t * cap, once it has values */
+    uint32_t *tmp;    /* [cap]: re-binning */
 } sim_sgrid;
 
 void sim_sgrid_init(sim_sgrid *g, int days, size_t cap);

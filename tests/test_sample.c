@@ -75,6 +75,32 @@ static void test_binomial_h(void **state)
         }
 }
 
+/* The same law when the stock drifts between draws (as a pool's does day
+ * by day), so that exp(-n h) comes from the last draw's by a few factors:
+ * every other draw is at n and is checked against Binomial(n, p). */
+static void test_binomial_h_drift(void **state)
+{
+    (void)state;
+    const double hs[] = {7e-5, 1e-3};
+    const int64_t ns[] = {17500, 3000};
+    const int64_t moves[] = {-1, 3, -4, 2, 1, -3, 4, 0, -2, 5, -9};
+    for (size_t a = 0; a < 2; a++) {
+        law l = {-expm1(-hs[a]), hs[a], ns[a], 0, 0, 0};
+        sim_hazard hz = sim_hazard_make(l.h);
+        gsl_rng *r = rng(200 + a);
+        double *x = malloc(N * sizeof *x);
+        for (size_t i = 0; i < N; i++) {
+            (void)sim_ran_binomial_h(r, &hz, l.n + moves[i % 11]);
+            x[i] = (double)sim_ran_binomial_h(r, &hz, l.n);
+        }
+        char what[64];
+        snprintf(what, sizeof what, "binomial_h drifting (h=%g, n=%lld)", l.h, (long long)l.n);
+        fit(x, binom_pmf, &l, (double)l.n * l.p, (double)l.n * l.p * (1 - l.p), what);
+        free(x);
+        gsl_rng_free(r);
+    }
+}
+
 static void test_binomial_h_pos(void **state)
 {
     (void)state;
@@ -198,7 +224,7 @@ static void test_wait(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_binomial_h), cmocka_unit_test(test_binomial_h_pos), cmocka_unit_test(test_binomial_p),
+        cmocka_unit_test(test_binomial_h), cmocka_unit_test(test_binomial_h_drift), cmocka_unit_test(test_binomial_h_pos), cmocka_unit_test(test_binomial_p),
         cmocka_unit_test(test_hypergeometric), cmocka_unit_test(test_poisson), cmocka_unit_test(test_wait),
     };
     return cmocka_run_group_tests_name("sample", tests, NULL, NULL);
