@@ -8,7 +8,13 @@ riskmc is measured against and (2) an independent cross-check of riskmc's
 output distributions (bench/compare_distributions.py).
 
     python3 bench/detention_numpy.py SCENARIO.ini [-n TRIALS] [-s SEED]
-                                     [--out trials.csv] [--quiet]
+                                     [--out trials.csv] [--series series.csv] [--quiet]
+
+With --series it also keeps the daily series of MODEL.md section 6 (held,
+at_large, latent, escaped_cum, infiltrated_cum, transferred_cum) for every
+trial and writes their daily mean and quantiles (linear interpolation between
+order statistics, numpy.quantile's default and GSL's and riskmc's definition)
+as riskmc's series.csv.
 
 Style: state arrays of shape (trials,), (trials, groups) or
 (trials, facilities, groups); a Python loop over days; every draw is a
@@ -499,10 +505,16 @@ OUTPUTS_HEAD = ["escaped", "recaptured", "at_large_end", "latent_end", "force_en
 OUTPUTS_TAIL = ["recruits", "escape_events", "iraq_breaches", "iraq_escaped", "first_escape_day"]
 
 
-def simulate(sc, n, seed):
+SERIES = ("held", "at_large", "latent", "escaped_cum", "infiltrated_cum", "transferred_cum")
+SERIES_P = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
+
+
+def simulate(sc, n, seed, keep_series=False):
     rng = np.random.Generator(np.random.PCG64(seed))
     M = Model(sc, n, rng)
     G, D, F, H = len(M.groups), len(M.dests), len(M.facs), M.H
+    # step 9: the day's values of every series, every trial (people fit in int32)
+    series = np.empty((len(SERIES), H, n), np.int32) if keep_series else None
     iraq_d = M.dests.index("iraq")
     i64 = np.int64
 
@@ -686,6 +698,10 @@ def simulate(sc, n, seed):
                                % (i, t, M.start + _dt.timedelta(days=t), conserved()[i], total0[i]))
         if held.min() < 0 or at_large.min() < 0 or latent.min() < 0 or iraq.min() < 0 or dispersed.min() < 0:
             raise RuntimeError("negative stock on day %d" % t)
+        if keep_series:
+            for k, v in enumerate((held.sum(axis=(1, 2)), at_large.sum(axis=1), latent, escaped,
+                                   infil.sum(axis=1), transferred)):
+                series[k, t] = v
 
     at_large_end = at_large.sum(axis=1)
     out = {
@@ -698,7 +714,31 @@ def simulate(sc, n, seed):
         out["infiltrated." + name] = infil[:, d]
     out.update({"recruits": recruits, "escape_events": escape_events, "iraq_breaches": iraq_breaches,
                 "iraq_escaped": iraq_escaped, "first_escape_day": first_escape})
-    return M, out
+    return M, out, series
+
+
+def write_series(path, M, series):
+    """Daily mean and quantiles over trials, riskmc's series.csv columns."""
+    tmp = path + ".tmp"
+    with open(tmp, "w", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["series", "day", "date", "n", "mean"] + ["p" + ("%g" % (100 * p)).replace(".", "_")
+                                                             for p in SERIES_P])
+        # numpy.quantile(x, SERIES_P, axis=1) gives the same numbers; sorting
+        # each day once and interpolating is five times as fast
+        n = M.n
+        idx = np.array(SERIES_P) * (n - 1)
+        lo = np.floor(idx).astype(np.intp)
+        hi = np.minimum(lo + 1, n - 1)
+        frac = idx - lo
+        for k, name in enumerate(SERIES):
+            x = np.sort(series[k], axis=1)
+            q = (x[:, lo] * (1 - frac) + x[:, hi] * frac).T
+            mean = series[k].mean(axis=1, dtype=np.float64)
+            for t in range(M.H):
+                w.writerow([name, t, (M.start + _dt.timedelta(days=t)).isoformat(), M.n, "%.10g" % mean[t]]
+                           + ["%.10g" % v for v in q[:, t]])
+    os.replace(tmp, path)
 
 
 def write_csv(path, M, out):
@@ -730,6 +770,7 @@ def main(argv=None):
     ap.add_argument("-n", "--trials", type=int, default=None)
     ap.add_argument("-s", "--seed", type=int, default=None)
     ap.add_argument("--out", default=None, help="trials CSV (default: trials-numpy-NAME.csv)")
+    ap.add_argument("--series", default=None, help="also keep the daily series and write their quantiles here")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
     try:
@@ -740,7 +781,9 @@ def main(argv=None):
         if n < 1:
             raise ScenarioError("trials must be >= 1")
         t0 = time.perf_counter()
-        M, out = simulate(sc, n, seed)
+        M, out, series = simulate(sc, n, seed, keep_series=a.series is not None)
+        if a.series:
+            write_series(a.series, M, series)
         el = time.perf_counter() - t0
     except ScenarioError as e:
         print("detention_numpy: %s" % e, file=sys.stderr)

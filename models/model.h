@@ -54,8 +54,9 @@ typedef struct sim_trial {
     uint64_t *rng_sub; /* the sub-stream each generator is positioned in */
     const uint64_t *stream; /* the registered stream ids */
     double *out;       /* nout outputs; NAN means "none in this trial" */
-    int64_t *series;   /* daily series: value of series s on day t is at
-                          series[(s * horizon + t) * stride] */
+    int32_t *series;   /* daily series: value of series s on day t is at
+                          series[(s * horizon + t) * stride], whole numbers
+                          of magnitude below 2^31 (people, events) */
     size_t stride;
     void *scratch;     /* the model's per-thread working memory */
     long fail_day;     /* set with an error: the day a check failed */
@@ -77,7 +78,8 @@ static inline gsl_rng *sim_trial_rng(sim_trial *tr, size_t slot, uint64_t sub)
 
 static inline void sim_trial_record(sim_trial *tr, int horizon, size_t s, int t, int64_t v)
 {
-    tr->series[(s * (size_t)horizon + (size_t)t) * tr->stride] = v;
+    SIM_ASSERT(v >= INT32_MIN && v <= INT32_MAX);
+    tr->series[(s * (size_t)horizon + (size_t)t) * tr->stride] = (int32_t)v;
 }
 
 typedef struct sim_model {

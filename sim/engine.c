@@ -21,7 +21,8 @@
  * get fewer bins a day, so that a series never takes more than SERIES_CELLS. */
 #define SERIES_BINS 1024
 #define SERIES_CELLS ((size_t)4 << 20) /* 16 MiB of counts */
-#define SERIES_BATCH 256 /* trials whose series a thread counts together (sgrid.h) */
+#define SERIES_BATCH 256 /* most trials whose series a thread counts together (sgrid.h) */
+#define SERIES_BUF ((size_t)2 << 20) /* their values fill at most one 2 MiB page */
 
 volatile int sim_interrupted = 0;
 
@@ -66,7 +67,7 @@ typedef struct worker {
     gsl_rng **rng;     /* the model's streams */
     uint64_t *rng_sub;
     void *scratch;
-    int64_t *sbuf;     /* trials' series: [(trial * series + series) * horizon + day] */
+    int32_t *sbuf;     /* trials' series: [(trial * series + series) * horizon + day] */
     size_t batch;      /* trials sbuf holds */
     size_t pending;    /* trials in sbuf not yet counted in acc */
     sim_seriesacc acc;
@@ -80,8 +81,14 @@ static void worker_init(worker *w, const sim_inst *inst, bool series)
     for (size_t i = 0; i < inst->nstream; i++) w->rng[i] = sim_rng_alloc();
     w->rng_sub = sim_calloc(inst->nstream + 1, sizeof *w->rng_sub);
     w->scratch = inst->model->scratch_alloc ? inst->model->scratch_alloc(inst) : NULL;
-    w->batch = series && inst->nseries ? SERIES_BATCH : 1;
-    w->sbuf = sim_calloc_big((w->batch * inst->nseries * (size_t)inst->horizon + 1) * sizeof *w->sbuf);
+    const size_t per = inst->nseries * (size_t)inst->horizon * sizeof *w->sbuf;
+    w->batch = 1;
+    if (series && inst->nseries) {
+        w->batch = SERIES_BUF / (per ? per : 1);
+        if (w->batch > SERIES_BATCH) w->batch = SERIES_BATCH;
+        if (w->batch < 16) w->batch = 16;
+    }
+    w->sbuf = sim_big_alloc(w->batch * per + sizeof *w->sbuf);
     sim_seriesacc_init(&w->acc, inst);
 }
 
@@ -101,7 +108,7 @@ static void worker_free(worker *w, const sim_inst *inst)
     free(w->rng);
     free(w->rng_sub);
     if (w->scratch && inst->model->scratch_free) inst->model->scratch_free(w->scratch);
-    free(w->sbuf);
+    sim_big_free(w->sbuf, w->batch * inst->nseries * (size_t)inst->horizon * sizeof *w->sbuf + sizeof *w->sbuf);
     sim_seriesacc_free(&w->acc);
 }
 
@@ -170,7 +177,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                 if (cfg->theta) cfg->theta(cfg->theta_user, d, th, w.prng);
                 else sim_inst_sample(inst, cfg->seed, trial, w.prng, th);
                 for (size_t s = 0; s < inst->nstream; s++) w.rng_sub[s] = UINT64_MAX;
-                int64_t *sbuf = &w.sbuf[w.pending * inst->nseries * (size_t)inst->horizon];
+                int32_t *sbuf = &w.sbuf[w.pending * inst->nseries * (size_t)inst->horizon];
                 sim_trial tr = {cfg->seed, trial, inner, w.rng, w.rng_sub, inst->stream, &bb->out[i * no],
                                 sbuf, 1, w.scratch, -1, &terr};
                 if (inst->model->trial(inst, th, &tr) != 0) {

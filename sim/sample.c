@@ -25,10 +25,23 @@ static int64_t walk_up(double u, double f, int64_t k, double odds, int64_t n)
     return k;
 }
 
-/* log n! and log C(n, k), from the C library's log-gamma (GSL's carries an
+/* log n! and log C(n, k): a table below LNFACT_TABLE (a facility's holding
+ * is mostly within it), the C library's log-gamma above (GSL's carries an
  * error estimate and costs several times as much) */
+#define LNFACT_TABLE 8192
+static double lnfact_table[LNFACT_TABLE];
+
+__attribute__((constructor)) static void lnfact_init(void)
+{
+    for (int n = 0; n < LNFACT_TABLE; n++) {
+        int sign;
+        lnfact_table[n] = lgamma_r((double)n + 1, &sign);
+    }
+}
+
 static double lnfact(uint64_t n)
 {
+    if (n < LNFACT_TABLE) return lnfact_table[n];
     int sign;
     return lgamma_r((double)n + 1, &sign);
 }

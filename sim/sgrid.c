@@ -20,7 +20,7 @@ void sim_sgrid_init(sim_sgrid *g, int days, size_t cap)
 void sim_sgrid_free(sim_sgrid *g)
 {
     free(g->d);
-    free(g->arena);
+    sim_big_free(g->arena, (size_t)g->H * g->cap * sizeof *g->arena);
     free(g->tmp);
     memset(g, 0, sizeof *g);
 }
@@ -75,7 +75,7 @@ static void cover(sim_sgrid *g, int t, int64_t a, int64_t b, unsigned min_shift)
     /* the values in the middle, room on both sides: they may spread either way */
     int64_t base = (a >> s) - (int64_t)((cap - span) / 2);
     if (!g->arena) {
-        g->arena = sim_calloc_big((size_t)g->H * cap * sizeof *g->arena);
+        g->arena = sim_big_alloc((size_t)g->H * cap * sizeof *g->arena);
         g->tmp = sim_calloc(cap, sizeof *g->tmp);
     }
     size_t first, last;
@@ -109,7 +109,7 @@ static void grow(sim_sgrid *g, int t, int64_t v)
     cover(g, t, a, b, 0);
 }
 
-void sim_sgrid_add_batch(sim_sgrid *g, const int64_t *v, size_t k, size_t ld)
+void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t ld)
 {
     if (k == 0 || g->H == 0) return;
     for (int t0 = 0; t0 < g->H; t0 += TILE) {
@@ -132,7 +132,7 @@ void sim_sgrid_add_batch(sim_sgrid *g, const int64_t *v, size_t k, size_t ld)
             c[j] = d->c, base[j] = base_of(d), sh[j] = d->shift, nb[j] = d->nb, sum[j] = 0;
         }
         for (size_t i = 0; i < k; i++) {
-            const int64_t *r = &v[i * ld + (size_t)t0];
+            const int32_t *r = &v[i * ld + (size_t)t0];
             for (int j = 0; j < T; j++) {
                 uint64_t b = (uint64_t)(r[j] >> sh[j]) - (uint64_t)base[j];
                 if (b >= nb[j]) { /* outside the day's bins: widen them (rare) */
@@ -150,7 +150,7 @@ void sim_sgrid_add_batch(sim_sgrid *g, const int64_t *v, size_t k, size_t ld)
     g->n += k;
 }
 
-void sim_sgrid_add(sim_sgrid *g, const int64_t *v)
+void sim_sgrid_add(sim_sgrid *g, const int32_t *v)
 {
     sim_sgrid_add_batch(g, v, 1, (size_t)g->H);
 }

@@ -40,9 +40,9 @@ typedef struct sim_sgrid {
 void sim_sgrid_init(sim_sgrid *g, int days, size_t cap);
 void sim_sgrid_free(sim_sgrid *g);
 /* Add k trials; the value of trial i on day t is v[i * ld + t]. */
-void sim_sgrid_add_batch(sim_sgrid *g, const int64_t *v, size_t k, size_t ld);
+void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t ld);
 /* Add one trial's values v[0 .. days-1]. */
-void sim_sgrid_add(sim_sgrid *g, const int64_t *v);
+void sim_sgrid_add(sim_sgrid *g, const int32_t *v);
 void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src);
 /* Merge src into dst, taking src's memory when dst is empty (src is left
  * empty or unchanged; free it after). */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <string.h>
@@ -63,18 +64,35 @@ void *sim_calloc(size_t n, size_t size)
     return p;
 }
 
-void *sim_calloc_big(size_t n)
+/* Big working arrays are mapped directly, in whole 2 MiB pages the kernel
+ * may back with huge pages: one page fault instead of 512 (faults are dear
+ * on virtual machines), and fresh mappings are already zero. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static size_t big_len(size_t n)
 {
-    /* whole 2 MiB pages, so the kernel can back them with huge pages: one
-     * page fault instead of 512 (faults are dear on virtual machines) */
-    const size_t huge = (size_t)2 << 20;
-    if (n < huge / 2) return sim_calloc(n, 1);
-    size_t len = (n + huge - 1) / huge * huge;
-    void *p = NULL;
-    if (posix_memalign(&p, huge, len) != 0) sim_panic(__FILE__, __LINE__, "out of memory");
+    return (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+}
+
+void *sim_big_alloc(size_t n)
+{
+    if (n < HUGE_PAGE / 2) return sim_calloc(n, 1);
+    size_t len = big_len(n);
+    /* over-map by a huge page to align the start on one */
+    char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) sim_panic(__FILE__, __LINE__, "out of memory");
+    char *p = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (p > m) munmap(m, (size_t)(p - m));
+    if (p + len < m + len + HUGE_PAGE) munmap(p + len, (size_t)(m + len + HUGE_PAGE - (p + len)));
     madvise(p, len, MADV_HUGEPAGE); /* advice only: fine if refused */
-    memset(p, 0, len);
     return p;
+}
+
+void sim_big_free(void *p, size_t n)
+{
+    if (!p) return;
+    if (n < HUGE_PAGE / 2) free(p);
+    else munmap(p, big_len(n));
 }
 
 void *sim_realloc(void *p, size_t n)

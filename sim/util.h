@@ -35,8 +35,9 @@ _Noreturn void sim_panic(const char *file, int line, const char *what);
 void *sim_malloc(size_t n);
 void *sim_calloc(size_t n, size_t size);
 void *sim_realloc(void *p, size_t n);
-/* n zeroed bytes for a large working array (free with free) */
-void *sim_calloc_big(size_t n);
+/* n zeroed bytes for a large working array; free with sim_big_free(p, n) */
+void *sim_big_alloc(size_t n);
+void sim_big_free(void *p, size_t n);
 char *sim_strdup(const char *s);
 char *sim_strndup(const char *s, size_t n);
 char *sim_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,7 +15,7 @@
 static const double P[9] = {0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975};
 
 /* NT trials of H days: day t of trial i; `wide` spreads day 7 over ~10^6 */
-static void fill(int64_t *v, bool wide)
+static void fill(int32_t *v, bool wide)
 {
     uint64_t x = 88172645463325252ULL;
     for (size_t i = 0; i < NT; i++)
@@ -28,11 +28,11 @@ static void fill(int64_t *v, bool wide)
             else val = 15000 + r * 5 - (int64_t)i % 7;        /* spread over 5,000 */
             if (t == 5) val = -val;                           /* negative values */
             if (wide && t == 7) val = (int64_t)(x % 1000003) - 500000;
-            v[i * H + (size_t)t] = val;
+            v[i * H + (size_t)t] = (int32_t)val;
         }
 }
 
-static void column(const int64_t *v, int t, double *out)
+static void column(const int32_t *v, int t, double *out)
 {
     for (size_t i = 0; i < NT; i++) out[i] = (double)v[i * H + (size_t)t];
     gsl_sort(out, 1, NT);
@@ -54,7 +54,7 @@ static void same_grids(const sim_sgrid *a, const sim_sgrid *b)
 static void test_exact(void **state)
 {
     (void)state;
-    int64_t *v = malloc(NT * H * sizeof *v);
+    int32_t *v = malloc(NT * H * sizeof *v);
     double *col = malloc(NT * sizeof *col);
     fill(v, false);
     sim_sgrid g;
@@ -83,7 +83,7 @@ static void test_exact(void **state)
 static void test_wide(void **state)
 {
     (void)state;
-    int64_t *v = malloc(NT * H * sizeof *v);
+    int32_t *v = malloc(NT * H * sizeof *v);
     double *col = malloc(NT * sizeof *col);
     fill(v, true);
     const size_t cap = 1024;
@@ -113,7 +113,7 @@ static void test_wide(void **state)
 static void test_merge(void **state)
 {
     (void)state;
-    int64_t *v = malloc(NT * H * sizeof *v);
+    int32_t *v = malloc(NT * H * sizeof *v);
     for (int wide = 0; wide < 2; wide++) {
         fill(v, wide);
         const size_t cap = wide ? 600 : 4096;
