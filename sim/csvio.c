@@ -1,4 +1,5 @@
 /* csvio.c - see csvio.h. */
+#define __STDC_WANT_IEC_60559_BFP_EXT__ 1 /* strfromd */
 #include "csvio.h"
 
 #include <stdio.h>
@@ -62,16 +63,20 @@ void sim_csv_stat(sim_csvrow *r, double x)
         sim_csv_num(r, x);
         return;
     }
-    /* %.10g, without an exponent for ordinary magnitudes */
-    snprintf(s, sizeof s, "%.10g", x);
+    /* %.10g, without an exponent for ordinary magnitudes (strfromd: the
+     * same digits as snprintf without parsing a format each time) */
+    strfromd(s, sizeof s, "%.10g", x);
     sep(r);
     sim_buf_puts(&r->buf, s);
 }
 
 void sim_csv_int(sim_csvrow *r, long long x)
 {
+    char s[32];
     sep(r);
-    sim_buf_printf(&r->buf, "%lld", x);
+    if (x > -9007199254740992LL && x < 9007199254740992LL) sim_format_num((double)x, s); /* exact: digits by hand */
+    else snprintf(s, sizeof s, "%lld", x);
+    sim_buf_puts(&r->buf, s);
 }
 
 void sim_csv_end(sim_csvrow *r)

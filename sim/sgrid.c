@@ -7,7 +7,6 @@
 
 #include "util.h"
 
-#define TILE 8 /* days counted together: one cache line of a trial's values */
 
 void sim_sgrid_init(sim_sgrid *g, int days, size_t cap)
 {
@@ -17,12 +16,32 @@ void sim_sgrid_init(sim_sgrid *g, int days, size_t cap)
     g->d = sim_calloc((size_t)g->H + 1, sizeof *g->d);
 }
 
+#define CHUNK ((size_t)2 << 20)
+
 void sim_sgrid_free(sim_sgrid *g)
 {
+    for (size_t i = 0; i < g->nchunk; i++) sim_big_free(g->chunk[i], CHUNK);
+    free(g->chunk);
     free(g->d);
-    sim_big_free(g->arena, (size_t)g->H * g->cap * sizeof *g->arena);
-    free(g->tmp);
     memset(g, 0, sizeof *g);
+}
+
+/* n zeroed counts from the chunks (n <= CHUNK / 4) */
+static uint32_t *bins_alloc(sim_sgrid *g, size_t n)
+{
+    size_t bytes = (n * sizeof(uint32_t) + 63) / 64 * 64;
+    SIM_ASSERT(bytes <= CHUNK);
+    if (bytes > g->left) {
+        if (g->nchunk == g->chunk_cap) {
+            g->chunk_cap = g->chunk_cap ? 2 * g->chunk_cap : 8;
+            g->chunk = sim_realloc(g->chunk, g->chunk_cap * sizeof *g->chunk);
+        }
+        g->chunk[g->nchunk++] = sim_big_alloc(CHUNK);
+        g->left = CHUNK;
+    }
+    uint32_t *p = (uint32_t *)(g->chunk[g->nchunk - 1] + (CHUNK - g->left));
+    g->left -= bytes;
+    return p;
 }
 
 /* bins between a >> s and b >> s, less one (no overflow for any int64) */
@@ -68,30 +87,26 @@ static bool holds(const sim_sday *d, int64_t a, int64_t b)
 static void cover(sim_sgrid *g, int t, int64_t a, int64_t b, unsigned min_shift)
 {
     sim_sday *d = &g->d[t];
-    const size_t cap = g->cap;
     unsigned s = d->shift > min_shift ? d->shift : min_shift;
-    while (bins_between(a, b, s) >= cap) s++;
+    while (bins_between(a, b, s) >= g->cap) s++;
     size_t span = (size_t)bins_between(a, b, s) + 1;
-    /* the values in the middle, room on both sides: they may spread either way */
-    int64_t base = (a >> s) - (int64_t)((cap - span) / 2);
-    if (!g->arena) {
-        g->arena = sim_big_alloc((size_t)g->H * cap * sizeof *g->arena);
-        g->tmp = sim_calloc(cap, sizeof *g->tmp);
-    }
+    size_t nb = span + span / 4 + 8; /* slack, so re-binning is rare */
+    if (nb > g->cap) nb = g->cap;
+    /* slack on both sides: values may spread either way */
+    int64_t base = (a >> s) - (int64_t)((nb - span) / 2);
+    uint32_t *c = bins_alloc(g, nb);
     size_t first, last;
     if (used(d, &first, &last)) {
-        memcpy(g->tmp, d->c, cap * sizeof *d->c);
-        memset(d->c, 0, cap * sizeof *d->c);
         int64_t old = base_of(d);
         for (size_t i = first; i <= last; i++) {
-            if (!g->tmp[i]) continue;
+            if (!d->c[i]) continue;
             int64_t k = ((old + (int64_t)i) >> (s - d->shift)) - base;
-            SIM_ASSERT(k >= 0 && (size_t)k < cap);
-            d->c[k] += g->tmp[i];
+            SIM_ASSERT(k >= 0 && (size_t)k < nb);
+            c[k] += d->c[i];
         }
     }
-    d->c = &g->arena[(size_t)t * cap];
-    d->nb = (uint32_t)cap;
+    d->c = c;
+    d->nb = (uint32_t)nb;
     d->shift = s;
     d->lo = (int64_t)((uint64_t)base << s);
 }
@@ -109,50 +124,47 @@ static void grow(sim_sgrid *g, int t, int64_t v)
     cover(g, t, a, b, 0);
 }
 
-void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t ld)
+void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t day_stride, size_t trial_stride)
 {
     if (k == 0 || g->H == 0) return;
-    for (int t0 = 0; t0 < g->H; t0 += TILE) {
-        const int T = g->H - t0 < TILE ? g->H - t0 : TILE;
-        int64_t base[TILE], sum[TILE];
-        unsigned sh[TILE];
-        uint64_t nb[TILE];
-        uint32_t *c[TILE];
-        for (int j = 0; j < T; j++) {
-            sim_sday *d = &g->d[t0 + j];
-            if (!d->c) { /* a day's first values: bins for all of the batch's at once */
-                int64_t a = v[(size_t)t0 + (size_t)j], b = a;
-                for (size_t i = 1; i < k; i++) {
-                    int64_t x = v[i * ld + (size_t)t0 + (size_t)j];
-                    a = x < a ? x : a;
-                    b = x > b ? x : b;
-                }
-                cover(g, t0 + j, a, b, 0);
+    for (int t = 0; t < g->H; t++) {
+        const int32_t *x = &v[(size_t)t * day_stride];
+        sim_sday *d = &g->d[t];
+        if (!d->c) { /* a day's first values: bins for all of the batch's at once */
+            int64_t a = x[0], b = a;
+            for (size_t i = 1; i < k; i++) {
+                int64_t y = x[i * trial_stride];
+                a = y < a ? y : a;
+                b = y > b ? y : b;
             }
-            c[j] = d->c, base[j] = base_of(d), sh[j] = d->shift, nb[j] = d->nb, sum[j] = 0;
+            cover(g, t, a, b, 0);
         }
+        /* tomorrow's bins are counted next: fetch them meanwhile */
+        if (t + 1 < g->H && g->d[t + 1].c)
+            for (uint32_t j = 0; j < g->d[t + 1].nb; j += 16) __builtin_prefetch(&g->d[t + 1].c[j], 1, 3);
+        uint32_t *c = d->c;
+        int64_t base = base_of(d), sum = 0;
+        unsigned sh = d->shift;
+        uint64_t nb = d->nb;
         for (size_t i = 0; i < k; i++) {
-            const int32_t *r = &v[i * ld + (size_t)t0];
-            for (int j = 0; j < T; j++) {
-                uint64_t b = (uint64_t)(r[j] >> sh[j]) - (uint64_t)base[j];
-                if (b >= nb[j]) { /* outside the day's bins: widen them (rare) */
-                    const sim_sday *d = &g->d[t0 + j];
-                    grow(g, t0 + j, r[j]);
-                    c[j] = d->c, base[j] = base_of(d), sh[j] = d->shift, nb[j] = d->nb;
-                    b = (uint64_t)(r[j] >> sh[j]) - (uint64_t)base[j];
-                }
-                c[j][b]++;
-                sum[j] += r[j];
+            int64_t y = x[i * trial_stride];
+            uint64_t j = (uint64_t)(y >> sh) - (uint64_t)base;
+            if (j >= nb) { /* outside the day's bins: widen them (rare) */
+                grow(g, t, y);
+                c = d->c, base = base_of(d), sh = d->shift, nb = d->nb;
+                j = (uint64_t)(y >> sh) - (uint64_t)base;
             }
+            c[j]++;
+            sum += y;
         }
-        for (int j = 0; j < T; j++) g->d[t0 + j].sum += sum[j];
+        d->sum += sum;
     }
     g->n += k;
 }
 
 void sim_sgrid_add(sim_sgrid *g, const int32_t *v)
 {
-    sim_sgrid_add_batch(g, v, 1, (size_t)g->H);
+    sim_sgrid_add_batch(g, v, 1, 1, 1);
 }
 
 void sim_sgrid_absorb(sim_sgrid *dst, sim_sgrid *src)
@@ -307,7 +319,7 @@ int sim_sgrid_unpack(sim_sgrid *g, const uint8_t *buf, size_t len, size_t cap)
         d->shift = sh;
         cover(g, t, lo, (int64_t)((uint64_t)lo + ((uint64_t)(nb - 1) << sh)), sh);
         size_t off = (size_t)bins_between(d->lo, lo, sh);
-        if (d->shift != sh || off + nb > g->cap) goto bad;
+        if (d->shift != sh || off + nb > d->nb) goto bad;
         memcpy(&d->c[off], counts, nb * 4);
         d->sum = dh[2];
         uint64_t total = 0;

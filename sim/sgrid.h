@@ -10,9 +10,9 @@
  * grids merge to the same counts however the trials were split between
  * threads or ranks. Per-day sums are exact.
  *
- * Trials are added in batches (sim_sgrid_add_batch): the values of a batch
- * are counted a few days at a time, so the histograms being written stay in
- * cache; one trial at a time would touch a different histogram every day. */
+ * Trials are added in batches (sim_sgrid_add_batch), a day at a time: the
+ * day's bins are written for the whole batch while they are in cache. One
+ * trial at a time would write a different day's bins for every value. */
 #ifndef SIM_SGRID_H
 #define SIM_SGRID_H
 
@@ -24,23 +24,26 @@ typedef struct sim_sday {
     int64_t lo;       /* value at the start of bin 0, a multiple of the bin width */
     int64_t sum;      /* sum of the values counted */
     uint32_t *c;      /* [nb] trials by bin (NULL until the day has values) */
-    uint32_t nb;      /* the grid's cap */
+    uint32_t nb;      /* at most the grid's cap */
     unsigned shift;   /* bin width = 2^shift */
 } sim_sday;
 
 typedef struct sim_sgrid {
     int H;            /* days */
-    size_t cap;       /* bins of one day */
+    size_t cap;       /* most bins of one day */
     uint64_t n;       /* trials */
     sim_sday *d;      /* [H] */
-    uint32_t *arena;  /* [H * cap]: day t's bins at t * cap, once it has values */
-    uint32_t *tmp;    /* [cap]: re-binning */
+    /* the days' bins are cut from 2 MiB chunks (few page faults, no
+     * allocator churn); bins outgrown by re-binning are left there */
+    char **chunk;
+    size_t nchunk, chunk_cap;
+    size_t left;      /* free bytes at the end of the last chunk */
 } sim_sgrid;
 
 void sim_sgrid_init(sim_sgrid *g, int days, size_t cap);
 void sim_sgrid_free(sim_sgrid *g);
-/* Add k trials; the value of trial i on day t is v[i * ld + t]. */
-void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t ld);
+/* Add k trials; the value of trial i on day t is v[t * day_stride + i * trial_stride]. */
+void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t day_stride, size_t trial_stride);
 /* Add one trial's values v[0 .. days-1]. */
 void sim_sgrid_add(sim_sgrid *g, const int32_t *v);
 void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src);

@@ -59,7 +59,7 @@ static void test_exact(void **state)
     fill(v, false);
     sim_sgrid g;
     sim_sgrid_init(&g, H, 8192);
-    sim_sgrid_add_batch(&g, v, NT, H);
+    sim_sgrid_add_batch(&g, v, NT, 1, H);
     for (int t = 0; t < H; t++) {
         column(v, t, col);
         assert_int_equal(sim_sgrid_resolution(&g, t), 1);
@@ -89,7 +89,7 @@ static void test_wide(void **state)
     const size_t cap = 1024;
     sim_sgrid g;
     sim_sgrid_init(&g, H, cap);
-    sim_sgrid_add_batch(&g, v, NT, H);
+    sim_sgrid_add_batch(&g, v, NT, 1, H);
     for (int t = 0; t < H; t++) {
         column(v, t, col);
         int64_t lo = (int64_t)col[0], hi = (int64_t)col[NT - 1];
@@ -119,7 +119,7 @@ static void test_merge(void **state)
         const size_t cap = wide ? 600 : 4096;
         sim_sgrid all, one, parts[3], m1, m2;
         sim_sgrid_init(&all, H, cap);
-        sim_sgrid_add_batch(&all, v, NT, H);
+        sim_sgrid_add_batch(&all, v, NT, 1, H);
         sim_sgrid_init(&one, H, cap);
         for (size_t i = NT; i-- > 0;) sim_sgrid_add(&one, &v[i * H]); /* backwards */
         same_grids(&all, &one);
@@ -128,7 +128,7 @@ static void test_merge(void **state)
         for (int p = 0; p < 3; p++) {
             sim_sgrid_init(&parts[p], H, cap);
             for (size_t i = cut[p]; i < cut[p + 1]; i += 5)
-                sim_sgrid_add_batch(&parts[p], &v[i * H], i + 5 <= cut[p + 1] ? 5 : cut[p + 1] - i, H);
+                sim_sgrid_add_batch(&parts[p], &v[i * H], i + 5 <= cut[p + 1] ? 5 : cut[p + 1] - i, 1, H);
         }
         sim_sgrid_init(&m1, H, cap);
         sim_sgrid_init(&m2, H, cap);
