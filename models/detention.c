@@ -137,6 +137,7 @@ typedef struct det {
     long tr_start;                       /* day index of the programme start (may be < 0) */
     bool *change;                        /* [H]: day 0, and days a period starts or ends after */
     gsl_ran_discrete_t **route_tab;      /* [G + 1] alias tables of the routes */
+    double *route_cum;                   /* [(G + 1) * D] cumulative route shares, 1 from the last positive one */
     size_t iraq_d;                       /* destination index of iraq */
     /* stream slots */
     size_t s_at_large0, s_transfer, s_iraq, s_latent, s_camp, *s_group;
@@ -360,6 +361,17 @@ static int compile(sim_inst *inst, sim_err *err)
                                  "destination: share, ...)", sc->path, who, who, who);
         m->route_tab[g] = gsl_ran_discrete_preproc(m->D, &m->route[g * m->D]);
     }
+    m->route_cum = sim_calloc((m->G + 1) * m->D, sizeof *m->route_cum);
+    for (size_t g = 0; g <= m->G; g++) {
+        const double *sh = &m->route[g * m->D];
+        double *cum = &m->route_cum[g * m->D], tot = 0, acc = 0;
+        size_t last = 0;
+        for (size_t d = 0; d < m->D; d++) {
+            tot += sh[d];
+            if (sh[d] > 0) last = d;
+        }
+        for (size_t d = 0; d < m->D; d++) cum[d] = d >= last ? 1 : (acc += sh[d]) / tot;
+    }
 
     m->breach_rate = param(inst, "iraq", "breach_rate");
     m->breach_frac = param(inst, "iraq", "breach_fraction");
@@ -504,6 +516,7 @@ static void release(sim_inst *inst)
     for (size_t g = 0; m->route_tab && g <= m->G; g++)
         if (m->route_tab[g]) gsl_ran_discrete_free(m->route_tab[g]);
     free(m->route_tab);
+    free(m->route_cum);
     free(m->change);
     free(m->repat);
     free(m->s_group);
@@ -964,6 +977,32 @@ static int64_t split_ct(const state *s, const gsl_rng *r, int64_t out, double h_
     return out - c;
 }
 
+/* Of `out` people leaving a pool, those neutralized (in proportion to the
+ * hazards) and where the others go. A few: one uniform each, read as one
+ * categorical draw over (neutralized, each destination), which is the law
+ * of the binomial split and the multinomial route together; more: the split
+ * and the route. */
+static void leave(const det *m, state *s, size_t who, int64_t out, double h_ct, double h_inf, const gsl_rng *r)
+{
+    if (out > 8) {
+        route(m, s, who, split_ct(s, r, out, h_ct, h_inf, &s->neutralized), r);
+        return;
+    }
+    const double q = h_ct / (h_ct + h_inf);
+    const double *cum = &m->route_cum[who * m->D];
+    for (int64_t i = 0; i < out; i++) {
+        double u = gsl_rng_uniform(r);
+        if (u < q) {
+            s->neutralized++;
+            continue;
+        }
+        double v = (u - q) / (1 - q); /* uniform on [0, 1) given u >= q */
+        size_t d = 0;
+        while (v >= cum[d]) d++; /* cum is 1 from the last destination with a share */
+        s->infil[d]++;
+    }
+}
+
 /* Split a positive count of `total` people taken uniformly from cells. */
 static void take_uniformly(const state *s, const gsl_rng *r, size_t k, int64_t *cells, int64_t total,
                            unsigned *scratch_n, unsigned *take)
@@ -1084,7 +1123,7 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
             int64_t out = pool_count(s, c, t, s->at_large[g], (h_ct + h_inf) * DT, r);
             if (out == 0) continue;
             s->at_large[g] -= out;
-            route(m, s, g, split_ct(s, r, out, h_ct, h_inf, &s->neutralized), r);
+            leave(m, s, g, out, h_ct, h_inf, r);
         }
 
         /* 7. latent pool */
@@ -1096,7 +1135,7 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
                 int64_t out = pool_count(s, c, t, s->latent, (h_ct + h_inf) * DT, r);
                 if (out > 0) {
                     s->latent -= out;
-                    route(m, s, G, split_ct(s, r, out, h_ct, h_inf, &s->neutralized), r);
+                    leave(m, s, G, out, h_ct, h_inf, r);
                 }
             }
         }

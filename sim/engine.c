@@ -72,8 +72,7 @@ typedef struct worker {
     void *scratch;
     int32_t *sbuf;     /* trials' series: [(series * horizon + day) * batch + trial] */
     size_t batch;      /* trials sbuf holds */
-    size_t pending;    /* trials in sbuf not yet counted in acc */
-    sim_seriesacc acc;
+    size_t pending;    /* trials in sbuf not yet counted */
 } worker;
 
 static size_t sbuf_size(const worker *w, const sim_inst *inst)
@@ -96,15 +95,20 @@ static void worker_init(worker *w, const sim_inst *inst, bool series)
         if (w->batch < 1) w->batch = 1;
     }
     w->sbuf = sim_big_alloc(sbuf_size(w, inst));
-    sim_seriesacc_init(&w->acc, inst);
 }
 
-/* Count the series of the trials in sbuf. */
-static void worker_flush(worker *w, const sim_inst *inst)
+/* Count the series of the trials in sbuf into the run's grids. Threads take
+ * turns: counting a batch takes a few milliseconds, running it a hundred
+ * times as long, and one set of grids needs half the memory of one per
+ * thread and no merging. Counts do not depend on the order of batches. */
+static void worker_flush(worker *w, const sim_inst *inst, sim_seriesacc *series)
 {
     const size_t H = (size_t)inst->horizon;
-    for (size_t s = 0; s < inst->nseries && w->pending; s++)
-        sim_sgrid_add_batch(&w->acc.g[s], &w->sbuf[s * H * w->batch], w->pending, w->batch, 1);
+    if (series && w->pending) {
+#pragma omp critical(sim_engine_series)
+        for (size_t s = 0; s < inst->nseries; s++)
+            sim_sgrid_add_batch(&series->g[s], &w->sbuf[s * H * w->batch], w->pending, w->batch, 1);
+    }
     w->pending = 0;
 }
 
@@ -116,7 +120,6 @@ static void worker_free(worker *w, const sim_inst *inst)
     free(w->rng_sub);
     if (w->scratch && inst->model->scratch_free) inst->model->scratch_free(w->scratch);
     sim_big_free(w->sbuf, sbuf_size(w, inst));
-    sim_seriesacc_free(&w->acc);
 }
 
 /* Two sets of block buffers: while one thread hands block b to the caller
@@ -194,7 +197,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                     }
                     continue;
                 }
-                if (cfg->want_series && inst->nseries && ++w.pending == w.batch) worker_flush(&w, inst);
+                if (cfg->want_series && inst->nseries && ++w.pending == w.batch) worker_flush(&w, inst, series);
                 if (bb->rows) {
                     sim_buf_clear(&bb->rows[i]);
                     cfg->row(cfg->row_user, d, th, &bb->out[i * no], &bb->rows[i]);
@@ -219,11 +222,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                 sim_progress_update(&prog, done);
             }
         }
-        if (cfg->want_series) worker_flush(&w, inst);
-#pragma omp barrier
-#pragma omp critical(sim_engine_merge)
-        if (series && cfg->want_series)
-            for (size_t s = 0; s < inst->nseries; s++) sim_sgrid_absorb(&series->g[s], &w.acc.g[s]);
+        if (cfg->want_series) worker_flush(&w, inst, series);
         sim_rng_flush_draws();
         worker_free(&w, inst);
     }

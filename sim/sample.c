@@ -144,7 +144,7 @@ int64_t sim_ran_binomial_h(const gsl_rng *r, sim_hazard *hz, int64_t n)
     return walk_up(gsl_rng_uniform(r), none_h(hz, n), 0, hz->odds, n);
 }
 
-int64_t sim_ran_binomial_h_pos(const gsl_rng *r, const sim_hazard *hz, int64_t n)
+int64_t sim_ran_binomial_h_pos(const gsl_rng *r, sim_hazard *hz, int64_t n)
 {
     const double h = hz->h, p = hz->p;
     if (n <= 0) return 0;
@@ -157,7 +157,8 @@ int64_t sim_ran_binomial_h_pos(const gsl_rng *r, const sim_hazard *hz, int64_t n
     }
     /* P(K = k | K >= 1) = f(k) / (1 - f(0)), f(0) = exp(-n h),
      * f(1) = n (1 - p)^(n - 1) p = n f(0) odds */
-    double q0 = -expm1(-(double)n * h); /* 1 - f(0) */
+    /* 1 - f(0): from the kept exp(-n h) unless that would cancel */
+    double q0 = (double)n * h < 1e-3 ? -expm1(-(double)n * h) : 1 - none_h(hz, n);
     return walk_up(gsl_rng_uniform(r) * q0, (double)n * (1 - q0) * hz->odds, 1, hz->odds, n);
 }
 

@@ -42,7 +42,7 @@ sim_hazard sim_hazard_make(double h);
  * Keeps exp(-n h) in hz for the next draw, whose n is often close. */
 int64_t sim_ran_binomial_h(const gsl_rng *r, sim_hazard *hz, int64_t n);
 /* The same count conditioned on being at least one (n >= 1, h > 0). */
-int64_t sim_ran_binomial_h_pos(const gsl_rng *r, const sim_hazard *hz, int64_t n);
+int64_t sim_ran_binomial_h_pos(const gsl_rng *r, sim_hazard *hz, int64_t n);
 
 /* Binomial(n, p): Bernoulli trials for n <= 8, inversion for small means,
  * GSL's BTPE otherwise. */
