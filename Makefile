@@ -30,7 +30,7 @@ OPT ?= -O2 -g
 CFLAGS_ALL := -std=c11 $(OPT) $(WARN) -fopenmp \
 	-DRISKMC_VERSION='"$(VERSION)"' -DRISKMC_COMMIT='"$(COMMIT)"' \
 	-DRISKMC_SCENARIO_DIR='"$(CURDIR)/scenarios"' -DRISKMC_SHARE_DIR='"$(CURDIR)"' \
-	-Isim -Imodels $(if $(filter 1,$(MPI)),-DSIM_MPI) $(EXTRA_CFLAGS)
+	-DHAVE_INLINE -Isim -Imodels $(if $(filter 1,$(MPI)),-DSIM_MPI) $(EXTRA_CFLAGS)
 LDLIBS_ALL := -lgsl -lgslcblas -linih -lcsv -lm -fopenmp $(EXTRA_LDFLAGS)
 
 # the objects that print the git commit are rebuilt when it changes
