@@ -23,9 +23,9 @@
  * day's values in a row and writes that day's bins while they are in cache;
  * a trial writes its values to lines the trial before wrote (in cache), and
  * the batch is large so that each day's bins are fetched once for many
- * values. 2,048 trials of the baseline: 18 MB; long horizons keep fewer,
+ * values. 1,024 trials of the baseline: 9 MB; long horizons keep fewer,
  * within SERIES_BUF. */
-#define SERIES_BATCH 2048
+#define SERIES_BATCH 1024
 #define SERIES_BUF ((size_t)32 << 20)
 
 volatile int sim_interrupted = 0;
