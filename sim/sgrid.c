@@ -26,11 +26,48 @@ void sim_sgrid_free(sim_sgrid *g)
     memset(g, 0, sizeof *g);
 }
 
-/* n zeroed counts from the chunks (n <= CHUNK / 4) */
+/* Bins outgrown by re-binning go to g->spare, a list per size in KiB,
+ * their first bytes holding the next one and their size. */
+typedef struct spare {
+    struct spare *next;
+    size_t bytes;
+} spare;
+
+static size_t bins_bytes(size_t n)
+{
+    return (n * sizeof(uint32_t) + 63) / 64 * 64;
+}
+
+static size_t spare_class(size_t bytes)
+{
+    size_t k = bytes / 1024;
+    return k < 63 ? k : 63;
+}
+
+static void bins_release(sim_sgrid *g, uint32_t *c, size_t n)
+{
+    spare *p = (spare *)(void *)c;
+    p->bytes = bins_bytes(n);
+    if (p->bytes < sizeof *p) return;
+    size_t k = spare_class(p->bytes);
+    p->next = g->spare[k];
+    g->spare[k] = p;
+}
+
+/* n zeroed counts: outgrown bins if some are large enough, else cut from
+ * the chunks (n <= CHUNK / 4) */
 static uint32_t *bins_alloc(sim_sgrid *g, size_t n)
 {
-    size_t bytes = (n * sizeof(uint32_t) + 63) / 64 * 64;
+    size_t bytes = bins_bytes(n);
     SIM_ASSERT(bytes <= CHUNK);
+    for (size_t k = spare_class(bytes); k < 64; k++)
+        for (spare **pp = (spare **)&g->spare[k]; *pp; pp = &(*pp)->next)
+            if ((*pp)->bytes >= bytes && (*pp)->bytes <= 2 * bytes + 1024) {
+                spare *p = *pp;
+                *pp = p->next;
+                memset(p, 0, bytes);
+                return (uint32_t *)(void *)p;
+            }
     if (bytes > g->left) {
         if (g->nchunk == g->chunk_cap) {
             g->chunk_cap = g->chunk_cap ? 2 * g->chunk_cap : 8;
@@ -39,7 +76,7 @@ static uint32_t *bins_alloc(sim_sgrid *g, size_t n)
         g->chunk[g->nchunk++] = sim_big_alloc(CHUNK);
         g->left = CHUNK;
     }
-    uint32_t *p = (uint32_t *)(g->chunk[g->nchunk - 1] + (CHUNK - g->left));
+    uint32_t *p = (uint32_t *)(void *)(g->chunk[g->nchunk - 1] + (CHUNK - g->left));
     g->left -= bytes;
     return p;
 }
@@ -105,6 +142,7 @@ static void cover(sim_sgrid *g, int t, int64_t a, int64_t b, unsigned min_shift)
             c[k] += d->c[i];
         }
     }
+    if (d->c) bins_release(g, d->c, d->nb);
     d->c = c;
     d->nb = (uint32_t)nb;
     d->shift = s;

@@ -34,10 +34,11 @@ typedef struct sim_sgrid {
     uint64_t n;       /* trials */
     sim_sday *d;      /* [H] */
     /* the days' bins are cut from 2 MiB chunks (few page faults, no
-     * allocator churn); bins outgrown by re-binning are left there */
+     * allocator churn) */
     char **chunk;
     size_t nchunk, chunk_cap;
     size_t left;      /* free bytes at the end of the last chunk */
+    void *spare[64];  /* bins outgrown by re-binning, by size in KiB: reused */
 } sim_sgrid;
 
 void sim_sgrid_init(sim_sgrid *g, int days, size_t cap);
