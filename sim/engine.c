@@ -23,9 +23,9 @@
  * day's values in a row and writes that day's bins while they are in cache;
  * a trial writes its values to lines the trial before wrote (in cache), and
  * the batch is large so that each day's bins are fetched once for many
- * values. 1,024 trials of the baseline: 9 MB; long horizons keep fewer,
+ * values. 512 trials of the baseline: 4.5 MB; long horizons keep fewer,
  * within SERIES_BUF. */
-#define SERIES_BATCH 1024
+#define SERIES_BATCH 512
 #define SERIES_BUF ((size_t)32 << 20)
 
 volatile int sim_interrupted = 0;
