@@ -7,7 +7,6 @@
 
 #include "util.h"
 
-
 void sim_sgrid_init(sim_sgrid *g, int days, size_t cap)
 {
     memset(g, 0, sizeof *g);
@@ -20,8 +19,9 @@ void sim_sgrid_init(sim_sgrid *g, int days, size_t cap)
 
 void sim_sgrid_free(sim_sgrid *g)
 {
-    for (size_t i = 0; i < g->nchunk; i++) sim_big_free(g->chunk[i], CHUNK);
+    for (size_t i = 0; i < g->nchunk; i++) sim_big_free(g->chunk[i], g->chunk_len[i]);
     free(g->chunk);
+    free(g->chunk_len);
     free(g->d);
     memset(g, 0, sizeof *g);
 }
@@ -54,12 +54,37 @@ static void bins_release(sim_sgrid *g, uint32_t *c, size_t n)
     g->spare[k] = p;
 }
 
+static char *chunk_add(sim_sgrid *g, size_t len)
+{
+    if (g->nchunk == g->chunk_cap) {
+        g->chunk_cap = g->chunk_cap ? 2 * g->chunk_cap : 8;
+        g->chunk = sim_realloc(g->chunk, g->chunk_cap * sizeof *g->chunk);
+        g->chunk_len = sim_realloc(g->chunk_len, g->chunk_cap * sizeof *g->chunk_len);
+    }
+    g->chunk_len[g->nchunk] = len;
+    return g->chunk[g->nchunk++] = sim_big_alloc(len);
+}
+
 /* n zeroed counts: outgrown bins if some are large enough, else cut from
- * the chunks (n <= CHUNK / 4) */
+ * the last chunk (or a block of their own when they would take more than
+ * half a chunk: short horizons allow days of millions of bins) */
 static uint32_t *bins_alloc(sim_sgrid *g, size_t n)
 {
     size_t bytes = bins_bytes(n);
-    SIM_ASSERT(bytes <= CHUNK);
+    if (bytes > CHUNK / 2) {
+        char *own = chunk_add(g, bytes);
+        /* keep cutting from the previous chunk: move it back to the end */
+        if (g->nchunk >= 2) {
+            size_t i = g->nchunk - 1;
+            char *c = g->chunk[i - 1];
+            size_t l = g->chunk_len[i - 1];
+            g->chunk[i - 1] = own, g->chunk_len[i - 1] = bytes;
+            g->chunk[i] = c, g->chunk_len[i] = l;
+        } else {
+            g->left = 0;
+        }
+        return (uint32_t *)(void *)own;
+    }
     for (size_t k = spare_class(bytes); k < 64; k++)
         for (spare **pp = (spare **)&g->spare[k]; *pp; pp = &(*pp)->next)
             if ((*pp)->bytes >= bytes && (*pp)->bytes <= 2 * bytes + 1024) {
@@ -69,11 +94,7 @@ static uint32_t *bins_alloc(sim_sgrid *g, size_t n)
                 return (uint32_t *)(void *)p;
             }
     if (bytes > g->left) {
-        if (g->nchunk == g->chunk_cap) {
-            g->chunk_cap = g->chunk_cap ? 2 * g->chunk_cap : 8;
-            g->chunk = sim_realloc(g->chunk, g->chunk_cap * sizeof *g->chunk);
-        }
-        g->chunk[g->nchunk++] = sim_big_alloc(CHUNK);
+        chunk_add(g, CHUNK);
         g->left = CHUNK;
     }
     uint32_t *p = (uint32_t *)(void *)(g->chunk[g->nchunk - 1] + (CHUNK - g->left));

@@ -36,6 +36,7 @@ typedef struct sim_sgrid {
     /* the days' bins are cut from 2 MiB chunks (few page faults, no
      * allocator churn) */
     char **chunk;
+    size_t *chunk_len;
     size_t nchunk, chunk_cap;
     size_t left;      /* free bytes at the end of the last chunk */
     void *spare[64];  /* bins outgrown by re-binning, by size in KiB: reused */

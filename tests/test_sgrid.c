@@ -154,6 +154,35 @@ static void test_merge(void **state)
     free(v);
 }
 
+/* a short horizon allows days of millions of bins: bins of their own */
+static void test_big_day(void **state)
+{
+    (void)state;
+    enum { K = 4000, D = 3 };
+    int32_t *v = malloc(K * D * sizeof *v);
+    double *col = malloc(K * sizeof *col);
+    uint64_t x = 7;
+    for (size_t i = 0; i < K * D; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        v[i] = (int32_t)(x % 1000000000);
+    }
+    sim_sgrid g;
+    sim_sgrid_init(&g, D, (size_t)4 << 20);
+    sim_sgrid_add_batch(&g, v, K / 2, 1, D);
+    sim_sgrid_add_batch(&g, &v[K / 2 * D], K / 2, 1, D);
+    for (int t = 0; t < D; t++) {
+        for (size_t i = 0; i < K; i++) col[i] = v[i * D + (size_t)t];
+        gsl_sort(col, 1, K);
+        double q[9], w = (double)sim_sgrid_resolution(&g, t);
+        assert_true(w >= 128 && w <= 512);
+        sim_sgrid_quantiles(&g, t, P, 9, q);
+        for (int k = 0; k < 9; k++)
+            assert_true(fabs(q[k] - gsl_stats_quantile_from_sorted_data(col, 1, K, P[k])) <= w / 2 + 1e-9);
+    }
+    sim_sgrid_free(&g);
+    free(v), free(col);
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -177,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_exact),
         cmocka_unit_test(test_wide),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_big_day),
         cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests_name("sgrid", tests, NULL, NULL);
