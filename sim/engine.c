@@ -60,11 +60,6 @@ void sim_seriesacc_free(sim_seriesacc *a)
     memset(a, 0, sizeof *a);
 }
 
-void sim_seriesacc_merge(sim_seriesacc *dst, const sim_seriesacc *src)
-{
-    for (size_t i = 0; i < dst->nseries; i++) sim_sgrid_merge(&dst->g[i], &src->g[i]);
-}
-
 typedef struct worker {
     gsl_rng *prng;     /* parameter streams */
     gsl_rng **rng;     /* the model's streams */

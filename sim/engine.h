@@ -57,7 +57,6 @@ void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst);
 /* Value bins of one day of a series grid over `horizon` days (sgrid.h). */
 size_t sim_series_cap(int horizon);
 void sim_seriesacc_free(sim_seriesacc *a);
-void sim_seriesacc_merge(sim_seriesacc *dst, const sim_seriesacc *src);
 
 int sim_threads_default(void);
 
