@@ -33,9 +33,21 @@ typedef struct spare {
     size_t bytes;
 } spare;
 
-static size_t bins_bytes(size_t n)
+static size_t bins_bytes(size_t n, bool wide)
 {
-    return (n * sizeof(uint32_t) + 63) / 64 * 64;
+    return (n * (wide ? 4 : 2) + 63) / 64 * 64;
+}
+
+/* count of bin i of day d, and adding to it */
+static uint32_t count_at(const sim_sday *d, size_t i)
+{
+    return d->wide ? ((const uint32_t *)d->c)[i] : ((const uint16_t *)d->c)[i];
+}
+
+static void add_at(sim_sday *d, size_t i, uint32_t v)
+{
+    if (d->wide) ((uint32_t *)d->c)[i] += v;
+    else ((uint16_t *)d->c)[i] = (uint16_t)(((uint16_t *)d->c)[i] + v);
 }
 
 static size_t spare_class(size_t bytes)
@@ -44,10 +56,10 @@ static size_t spare_class(size_t bytes)
     return k < 63 ? k : 63;
 }
 
-static void bins_release(sim_sgrid *g, uint32_t *c, size_t n)
+static void bins_release(sim_sgrid *g, void *c, size_t n, bool wide)
 {
-    spare *p = (spare *)(void *)c;
-    p->bytes = bins_bytes(n);
+    spare *p = c;
+    p->bytes = bins_bytes(n, wide);
     if (p->bytes < sizeof *p) return;
     size_t k = spare_class(p->bytes);
     p->next = g->spare[k];
@@ -68,9 +80,9 @@ static char *chunk_add(sim_sgrid *g, size_t len)
 /* n zeroed counts: outgrown bins if some are large enough, else cut from
  * the last chunk (or a block of their own when they would take more than
  * half a chunk: short horizons allow days of millions of bins) */
-static uint32_t *bins_alloc(sim_sgrid *g, size_t n)
+static void *bins_alloc(sim_sgrid *g, size_t n, bool wide)
 {
-    size_t bytes = bins_bytes(n);
+    size_t bytes = bins_bytes(n, wide);
     if (bytes > CHUNK / 2) {
         char *own = chunk_add(g, bytes);
         /* keep cutting from the previous chunk: move it back to the end */
@@ -83,7 +95,7 @@ static uint32_t *bins_alloc(sim_sgrid *g, size_t n)
         } else {
             g->left = 0;
         }
-        return (uint32_t *)(void *)own;
+        return own;
     }
     for (size_t k = spare_class(bytes); k < 64; k++)
         for (spare **pp = (spare **)&g->spare[k]; *pp; pp = &(*pp)->next)
@@ -91,13 +103,13 @@ static uint32_t *bins_alloc(sim_sgrid *g, size_t n)
                 spare *p = *pp;
                 *pp = p->next;
                 memset(p, 0, bytes);
-                return (uint32_t *)(void *)p;
+                return p;
             }
     if (bytes > g->left) {
         chunk_add(g, CHUNK);
         g->left = CHUNK;
     }
-    uint32_t *p = (uint32_t *)(void *)(g->chunk[g->nchunk - 1] + (CHUNK - g->left));
+    char *p = g->chunk[g->nchunk - 1] + (CHUNK - g->left);
     g->left -= bytes;
     return p;
 }
@@ -126,9 +138,9 @@ static bool used(const sim_sday *d, size_t *first, size_t *last)
 {
     if (!d->c) return false;
     size_t a = 0, b = d->nb;
-    while (a < b && !d->c[a]) a++;
+    while (a < b && !count_at(d, a)) a++;
     if (a == b) return false;
-    while (!d->c[b - 1]) b--;
+    while (!count_at(d, b - 1)) b--;
     *first = a, *last = b - 1;
     return true;
 }
@@ -152,22 +164,39 @@ static void cover(sim_sgrid *g, int t, int64_t a, int64_t b, unsigned min_shift)
     if (nb > g->cap) nb = g->cap;
     /* slack on both sides: values may spread either way */
     int64_t base = (a >> s) - (int64_t)((nb - span) / 2);
-    uint32_t *c = bins_alloc(g, nb);
+    sim_sday nd = *d; /* the new bins, as wide as the old */
+    nd.c = bins_alloc(g, nb, d->wide);
+    nd.nb = (uint32_t)nb;
     size_t first, last;
     if (used(d, &first, &last)) {
         int64_t old = base_of(d);
         for (size_t i = first; i <= last; i++) {
-            if (!d->c[i]) continue;
+            uint32_t n = count_at(d, i);
+            if (!n) continue;
             int64_t k = ((old + (int64_t)i) >> (s - d->shift)) - base;
             SIM_ASSERT(k >= 0 && (size_t)k < nb);
-            c[k] += d->c[i];
+            add_at(&nd, (size_t)k, n);
         }
     }
-    if (d->c) bins_release(g, d->c, d->nb);
-    d->c = c;
+    if (d->c) bins_release(g, d->c, d->nb, d->wide);
+    d->c = nd.c;
     d->nb = (uint32_t)nb;
     d->shift = s;
     d->lo = (int64_t)((uint64_t)base << s);
+}
+
+/* Give day t 32-bit counts (once the grid reaches 65,536 trials). */
+static void widen(sim_sgrid *g, int t)
+{
+    sim_sday *d = &g->d[t];
+    if (d->wide) return;
+    if (d->c) {
+        uint32_t *c = bins_alloc(g, d->nb, true);
+        for (size_t i = 0; i < d->nb; i++) c[i] = ((const uint16_t *)d->c)[i];
+        bins_release(g, d->c, d->nb, false);
+        d->c = c;
+    }
+    d->wide = true;
 }
 
 /* Make day t hold value v too. */
@@ -186,9 +215,11 @@ static void grow(sim_sgrid *g, int t, int64_t v)
 void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t day_stride, size_t trial_stride)
 {
     if (k == 0 || g->H == 0) return;
+    const bool wide = g->n + k > UINT16_MAX;
     for (int t = 0; t < g->H; t++) {
         const int32_t *x = &v[(size_t)t * day_stride];
         sim_sday *d = &g->d[t];
+        if (wide) widen(g, t);
         if (!d->c) { /* a day's first values: bins for all of the batch's at once */
             int64_t a = x[0], b = a;
             for (size_t i = 1; i < k; i++) {
@@ -199,23 +230,32 @@ void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t day_st
             cover(g, t, a, b, 0);
         }
         /* tomorrow's bins are counted next: fetch them meanwhile */
-        if (t + 1 < g->H && g->d[t + 1].c)
-            for (uint32_t j = 0; j < g->d[t + 1].nb; j += 16) __builtin_prefetch(&g->d[t + 1].c[j], 1, 3);
-        uint32_t *c = d->c;
+        const sim_sday *next = t + 1 < g->H ? &g->d[t + 1] : NULL;
+        if (next && next->c)
+            for (size_t j = 0; j < bins_bytes(next->nb, next->wide); j += 64)
+                __builtin_prefetch((const char *)next->c + j, 1, 3);
         int64_t base = base_of(d), sum = 0;
         unsigned sh = d->shift;
         uint64_t nb = d->nb;
-        for (size_t i = 0; i < k; i++) {
-            int64_t y = x[i * trial_stride];
-            uint64_t j = (uint64_t)(y >> sh) - (uint64_t)base;
-            if (j >= nb) { /* outside the day's bins: widen them (rare) */
-                grow(g, t, y);
-                c = d->c, base = base_of(d), sh = d->shift, nb = d->nb;
-                j = (uint64_t)(y >> sh) - (uint64_t)base;
-            }
-            c[j]++;
-            sum += y;
-        }
+        /* the same loop for either width of counts */
+#define COUNT(T)                                                                                           \
+    do {                                                                                                   \
+        T *c = d->c;                                                                                       \
+        for (size_t i = 0; i < k; i++) {                                                                   \
+            int64_t y = x[i * trial_stride];                                                               \
+            uint64_t j = (uint64_t)(y >> sh) - (uint64_t)base;                                             \
+            if (j >= nb) { /* outside the day's bins: widen them (rare) */                                 \
+                grow(g, t, y);                                                                             \
+                c = d->c, base = base_of(d), sh = d->shift, nb = d->nb;                                    \
+                j = (uint64_t)(y >> sh) - (uint64_t)base;                                                  \
+            }                                                                                              \
+            c[j]++;                                                                                        \
+            sum += y;                                                                                      \
+        }                                                                                                  \
+    } while (0)
+        if (d->wide) COUNT(uint32_t);
+        else COUNT(uint16_t);
+#undef COUNT
         d->sum += sum;
     }
     g->n += k;
@@ -241,9 +281,11 @@ void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src)
 {
     if (src->n == 0) return;
     SIM_ASSERT(dst->H == src->H);
+    const bool wide = dst->n + src->n > UINT16_MAX;
     for (int t = 0; t < dst->H; t++) {
         const sim_sday *s = &src->d[t];
         sim_sday *d = &dst->d[t];
+        if (wide) widen(dst, t);
         size_t first, last, df, dl;
         if (!used(s, &first, &last)) continue;
         int64_t a = bin_start(s, first), b = bin_start(s, last);
@@ -254,10 +296,11 @@ void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src)
         if (!holds(d, a, b) || d->shift < s->shift) cover(dst, t, a, b, s->shift);
         const int64_t sb = base_of(s), db = base_of(d);
         for (size_t i = first; i <= last; i++) {
-            if (!s->c[i]) continue;
+            uint32_t n = count_at(s, i);
+            if (!n) continue;
             int64_t k = ((sb + (int64_t)i) >> (d->shift - s->shift)) - db;
             SIM_ASSERT(k >= 0 && (size_t)k < d->nb);
-            d->c[k] += s->c[i];
+            add_at(d, (size_t)k, n);
         }
         d->sum += s->sum;
     }
@@ -278,7 +321,6 @@ void sim_sgrid_quantiles(const sim_sgrid *g, int t, const double *p, size_t np, 
         return;
     }
     const sim_sday *d = &g->d[t];
-    const uint32_t *c = d->c;
     size_t bin = 0;
     uint64_t before = 0; /* trials in bins before `bin` */
     for (size_t k = 0; k < np; k++) {
@@ -287,12 +329,12 @@ void sim_sgrid_quantiles(const sim_sgrid *g, int t, const double *p, size_t np, 
         uint64_t j = (uint64_t)idx;
         double delta = idx - (double)j;
         /* the j-th and (j+1)-th smallest (0-based) */
-        while (before + c[bin] <= j) before += c[bin], bin++;
+        while (before + count_at(d, bin) <= j) before += count_at(d, bin), bin++;
         double lo = bin_value(d, bin), hi = lo;
         if (delta > 0 && j + 1 < g->n) {
             size_t b2 = bin;
             uint64_t bef2 = before;
-            while (bef2 + c[b2] <= j + 1) bef2 += c[b2], b2++;
+            while (bef2 + count_at(d, b2) <= j + 1) bef2 += count_at(d, b2), b2++;
             hi = bin_value(d, b2);
         }
         out[k] = (1 - delta) * lo + delta * hi;
@@ -311,8 +353,8 @@ void sim_sgrid_count(const sim_sgrid *g, int t, double x, uint64_t *lt, uint64_t
     const sim_sday *d = &g->d[t];
     for (size_t i = 0; i < d->nb; i++) {
         double v = bin_value(d, i);
-        if (v < x) *lt += d->c[i];
-        else if (v == x) *eq += d->c[i];
+        if (v < x) *lt += count_at(d, i);
+        else if (v == x) *eq += count_at(d, i);
     }
 }
 
@@ -341,7 +383,10 @@ size_t sim_sgrid_pack(const sim_sgrid *g, uint8_t **out)
         used(d, &first, &last);
         int64_t dh[4] = {bin_start(d, first), d->shift, d->sum, (int64_t)(last - first + 1)};
         memcpy(p, dh, sizeof dh), p += sizeof dh;
-        memcpy(p, &d->c[first], (last - first + 1) * 4), p += (last - first + 1) * 4;
+        for (size_t i = first; i <= last; i++) {
+            uint32_t n = count_at(d, i);
+            memcpy(p, &n, 4), p += 4;
+        }
     }
     *out = b;
     return len;
@@ -376,13 +421,19 @@ int sim_sgrid_unpack(sim_sgrid *g, const uint8_t *buf, size_t len, size_t cap)
         if (!first || !last) goto bad;
         /* bins for the packed ones' first and last values, then the counts */
         d->shift = sh;
+        d->wide = g->n > UINT16_MAX;
         cover(g, t, lo, (int64_t)((uint64_t)lo + ((uint64_t)(nb - 1) << sh)), sh);
         size_t off = (size_t)bins_between(d->lo, lo, sh);
         if (d->shift != sh || off + nb > d->nb) goto bad;
-        memcpy(&d->c[off], counts, nb * 4);
         d->sum = dh[2];
         uint64_t total = 0;
-        for (size_t i = 0; i < nb; i++) total += d->c[off + i];
+        for (size_t i = 0; i < nb; i++) {
+            uint32_t n;
+            memcpy(&n, counts + i * 4, 4);
+            total += n;
+            if (total > g->n) goto bad; /* also keeps 16-bit counts from overflowing */
+            add_at(d, off + i, n);
+        }
         if (total != g->n) goto bad;
     }
     if (at != len) goto bad;

@@ -23,9 +23,11 @@
 typedef struct sim_sday {
     int64_t lo;       /* value at the start of bin 0, a multiple of the bin width */
     int64_t sum;      /* sum of the values counted */
-    uint32_t *c;      /* [nb] trials by bin (NULL until the day has values) */
+    void *c;          /* [nb] trials by bin (NULL until the day has values) */
     uint32_t nb;      /* at most the grid's cap */
     unsigned shift;   /* bin width = 2^shift */
+    bool wide;        /* c holds uint32_t counts, else uint16_t (while the
+                         grid has fewer than 65,536 trials: half the memory) */
 } sim_sday;
 
 typedef struct sim_sgrid {

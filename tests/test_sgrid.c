@@ -9,17 +9,17 @@
 
 #include "sgrid.h"
 
-#define H 19
+#define DAYS 19
 #define NT 3000
 
 static const double P[9] = {0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975};
 
-/* NT trials of H days: day t of trial i; `wide` spreads day 7 over ~10^6 */
+/* NT trials of DAYS days: day t of trial i; `wide` spreads day 7 over ~10^6 */
 static void fill(int32_t *v, bool wide)
 {
     uint64_t x = 88172645463325252ULL;
     for (size_t i = 0; i < NT; i++)
-        for (int t = 0; t < H; t++) {
+        for (int t = 0; t < DAYS; t++) {
             x ^= x << 13, x ^= x >> 7, x ^= x << 17;
             int64_t r = (int64_t)(x % 1000);
             int64_t val;
@@ -28,20 +28,21 @@ static void fill(int32_t *v, bool wide)
             else val = 15000 + r * 5 - (int64_t)i % 7;        /* spread over 5,000 */
             if (t == 5) val = -val;                           /* negative values */
             if (wide && t == 7) val = (int64_t)(x % 1000003) - 500000;
-            v[i * H + (size_t)t] = (int32_t)val;
+            v[i * DAYS + (size_t)t] = (int32_t)val;
         }
 }
 
 static void column(const int32_t *v, int t, double *out)
 {
-    for (size_t i = 0; i < NT; i++) out[i] = (double)v[i * H + (size_t)t];
+    for (size_t i = 0; i < NT; i++) out[i] = (double)v[i * DAYS + (size_t)t];
     gsl_sort(out, 1, NT);
 }
 
 static void same_grids(const sim_sgrid *a, const sim_sgrid *b)
 {
     assert_int_equal(a->n, b->n);
-    for (int t = 0; t < H; t++) {
+    assert_int_equal(a->H, b->H);
+    for (int t = 0; t < a->H; t++) {
         double qa[9], qb[9];
         sim_sgrid_quantiles(a, t, P, 9, qa);
         sim_sgrid_quantiles(b, t, P, 9, qb);
@@ -54,13 +55,13 @@ static void same_grids(const sim_sgrid *a, const sim_sgrid *b)
 static void test_exact(void **state)
 {
     (void)state;
-    int32_t *v = malloc(NT * H * sizeof *v);
+    int32_t *v = malloc(NT * DAYS * sizeof *v);
     double *col = malloc(NT * sizeof *col);
     fill(v, false);
     sim_sgrid g;
-    sim_sgrid_init(&g, H, 8192);
-    sim_sgrid_add_batch(&g, v, NT, 1, H);
-    for (int t = 0; t < H; t++) {
+    sim_sgrid_init(&g, DAYS, 8192);
+    sim_sgrid_add_batch(&g, v, NT, 1, DAYS);
+    for (int t = 0; t < DAYS; t++) {
         column(v, t, col);
         assert_int_equal(sim_sgrid_resolution(&g, t), 1);
         double q[9];
@@ -83,14 +84,14 @@ static void test_exact(void **state)
 static void test_wide(void **state)
 {
     (void)state;
-    int32_t *v = malloc(NT * H * sizeof *v);
+    int32_t *v = malloc(NT * DAYS * sizeof *v);
     double *col = malloc(NT * sizeof *col);
     fill(v, true);
     const size_t cap = 1024;
     sim_sgrid g;
-    sim_sgrid_init(&g, H, cap);
-    sim_sgrid_add_batch(&g, v, NT, 1, H);
-    for (int t = 0; t < H; t++) {
+    sim_sgrid_init(&g, DAYS, cap);
+    sim_sgrid_add_batch(&g, v, NT, 1, DAYS);
+    for (int t = 0; t < DAYS; t++) {
         column(v, t, col);
         int64_t lo = (int64_t)col[0], hi = (int64_t)col[NT - 1];
         /* the narrowest width 2^s at which lo and hi lie fewer than cap bins apart */
@@ -113,25 +114,25 @@ static void test_wide(void **state)
 static void test_merge(void **state)
 {
     (void)state;
-    int32_t *v = malloc(NT * H * sizeof *v);
+    int32_t *v = malloc(NT * DAYS * sizeof *v);
     for (int wide = 0; wide < 2; wide++) {
         fill(v, wide);
         const size_t cap = wide ? 600 : 4096;
         sim_sgrid all, one, parts[3], m1, m2;
-        sim_sgrid_init(&all, H, cap);
-        sim_sgrid_add_batch(&all, v, NT, 1, H);
-        sim_sgrid_init(&one, H, cap);
-        for (size_t i = NT; i-- > 0;) sim_sgrid_add(&one, &v[i * H]); /* backwards */
+        sim_sgrid_init(&all, DAYS, cap);
+        sim_sgrid_add_batch(&all, v, NT, 1, DAYS);
+        sim_sgrid_init(&one, DAYS, cap);
+        for (size_t i = NT; i-- > 0;) sim_sgrid_add(&one, &v[i * DAYS]); /* backwards */
         same_grids(&all, &one);
         /* uneven split: small batches first, so widths grow in steps */
         const size_t cut[4] = {0, 7, 1900, NT};
         for (int p = 0; p < 3; p++) {
-            sim_sgrid_init(&parts[p], H, cap);
+            sim_sgrid_init(&parts[p], DAYS, cap);
             for (size_t i = cut[p]; i < cut[p + 1]; i += 5)
-                sim_sgrid_add_batch(&parts[p], &v[i * H], i + 5 <= cut[p + 1] ? 5 : cut[p + 1] - i, 1, H);
+                sim_sgrid_add_batch(&parts[p], &v[i * DAYS], i + 5 <= cut[p + 1] ? 5 : cut[p + 1] - i, 1, DAYS);
         }
-        sim_sgrid_init(&m1, H, cap);
-        sim_sgrid_init(&m2, H, cap);
+        sim_sgrid_init(&m1, DAYS, cap);
+        sim_sgrid_init(&m2, DAYS, cap);
         for (int p = 0; p < 3; p++) sim_sgrid_merge(&m1, &parts[p]);
         for (int p = 3; p-- > 0;) sim_sgrid_merge(&m2, &parts[p]);
         same_grids(&all, &m1);
@@ -183,11 +184,66 @@ static void test_big_day(void **state)
     free(v), free(col);
 }
 
+/* Counts are 16-bit while a grid has fewer than 65,536 trials: a point mass
+ * of 68,000 trials must widen them, whether trials are added or merged. */
+static void test_wide_counts(void **state)
+{
+    (void)state;
+    enum { K = 70000, D = 4 };
+    int32_t *v = malloc(K * D * sizeof *v);
+    double *col = malloc(K * sizeof *col);
+    uint64_t x = 99;
+    for (size_t i = 0; i < K * D; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        v[i] = x % 100 < 97 ? 0 : (int32_t)(x % 5000);
+    }
+    sim_sgrid all, a, b, m, u;
+    sim_sgrid_init(&all, D, 8192);
+    sim_sgrid_add_batch(&all, v, 40000, 1, D);             /* 16-bit counts */
+    sim_sgrid_add_batch(&all, &v[40000 * D], K - 40000, 1, D); /* widened */
+    for (int t = 0; t < D; t++) {
+        for (size_t i = 0; i < K; i++) col[i] = v[i * D + (size_t)t];
+        gsl_sort(col, 1, K);
+        double q[9];
+        sim_sgrid_quantiles(&all, t, P, 9, q);
+        for (int k = 0; k < 9; k++) assert_true(q[k] == gsl_stats_quantile_from_sorted_data(col, 1, K, P[k]));
+        uint64_t lt, eq, want = 0;
+        for (size_t i = 0; i < K; i++) want += col[i] == 0;
+        sim_sgrid_count(&all, t, 0, &lt, &eq);
+        assert_true(lt == 0 && eq == want && want > 65535);
+    }
+    /* two 16-bit grids merged into a third, and into each other */
+    sim_sgrid_init(&a, D, 8192);
+    sim_sgrid_init(&b, D, 8192);
+    sim_sgrid_init(&m, D, 8192);
+    sim_sgrid_add_batch(&a, v, 35000, 1, D);
+    sim_sgrid_add_batch(&b, &v[35000 * D], K - 35000, 1, D);
+    sim_sgrid_merge(&m, &a);
+    sim_sgrid_merge(&m, &b);
+    same_grids(&all, &m);
+    sim_sgrid_merge(&b, &a);
+    same_grids(&all, &b);
+    uint8_t *buf;
+    size_t len = sim_sgrid_pack(&m, &buf);
+    assert_int_equal(sim_sgrid_unpack(&u, buf, len, 8192), 0);
+    same_grids(&all, &u);
+    free(buf);
+    sim_sgrid_free(&u);
+    /* a 16-bit grid's pack read back, and merged into a wide one */
+    len = sim_sgrid_pack(&a, &buf);
+    assert_int_equal(sim_sgrid_unpack(&u, buf, len, 8192), 0);
+    same_grids(&a, &u);
+    free(buf);
+    sim_sgrid_free(&u);
+    sim_sgrid_free(&all), sim_sgrid_free(&a), sim_sgrid_free(&b), sim_sgrid_free(&m);
+    free(v), free(col);
+}
+
 static void test_empty(void **state)
 {
     (void)state;
     sim_sgrid g, u;
-    sim_sgrid_init(&g, H, 64);
+    sim_sgrid_init(&g, DAYS, 64);
     double q[9];
     sim_sgrid_quantiles(&g, 3, P, 9, q);
     assert_true(isnan(q[0]) && isnan(sim_sgrid_mean(&g, 3)));
@@ -207,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_wide),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_big_day),
+        cmocka_unit_test(test_wide_counts),
         cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests_name("sgrid", tests, NULL, NULL);
