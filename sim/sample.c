@@ -25,6 +25,37 @@ static int64_t walk_up(double u, double f, int64_t k, double odds, int64_t n)
     return k;
 }
 
+/* Inversion from the mode m outward ("chop-down"): visit the support lo..hi
+ * in the fixed order m, m-1, m+1, m-2, ... and stop where the uniform u is
+ * used up. pm = P(K = m); down(k) = P(K = k-1) / P(K = k) and up(k) =
+ * P(K = k+1) / P(K = k). Exact; expected steps O(sd). */
+typedef double (*pmf_ratio)(const void *law, double k);
+
+static uint64_t chop_down(double u, double pm, uint64_t m, uint64_t lo, uint64_t hi, pmf_ratio down_ratio,
+                          pmf_ratio up_ratio, const void *law)
+{
+    if (u <= pm) return m;
+    u -= pm;
+    uint64_t down = m, up = m;
+    double pd = pm, pu = pm;
+    for (;;) {
+        bool can_down = down > lo, can_up = up < hi && pu > 0;
+        if (!can_down && !can_up) return m; /* u beyond the mass by rounding */
+        if (can_down) {
+            pd *= down_ratio(law, (double)down);
+            down--;
+            if (u <= pd) return down;
+            u -= pd;
+        }
+        if (can_up) {
+            pu *= up_ratio(law, (double)up);
+            up++;
+            if (u <= pu) return up;
+            u -= pu;
+        }
+    }
+}
+
 /* log n! and log C(n, k): a table below LNFACT_TABLE (a facility's holding
  * is mostly within it), the C library's log-gamma above (GSL's carries an
  * error estimate and costs several times as much) */
@@ -72,6 +103,17 @@ int64_t sim_ran_binomial(const gsl_rng *r, double p, int64_t n)
     return walk_up(gsl_rng_uniform(r), exp((double)n * log1p(-p)), 0, p / (1 - p), n);
 }
 
+/* P(K = k-1) / P(K = k) = k / mu and P(K = k+1) / P(K = k) = mu / (k + 1) */
+static double poisson_down(const void *law, double k)
+{
+    return k / *(const double *)law;
+}
+
+static double poisson_up(const void *law, double k)
+{
+    return *(const double *)law / (k + 1);
+}
+
 uint64_t sim_ran_poisson(const gsl_rng *r, double mu)
 {
     if (!(mu > 0)) return 0;
@@ -89,27 +131,8 @@ uint64_t sim_ran_poisson(const gsl_rng *r, double mu)
         }
         return k;
     }
-    /* inversion from the mode outward, as for the hypergeometric below */
     const uint64_t m = (uint64_t)mu;
-    double pm = exp((double)m * log(mu) - mu - lnfact(m));
-    if (u <= pm) return m;
-    u -= pm;
-    uint64_t down = m, up = m;
-    double pd = pm, pu = pm;
-    for (;;) {
-        bool can_down = down > 0;
-        if (!can_down && pu == 0) return m; /* u beyond the mass by rounding */
-        if (can_down) {
-            pd *= (double)down / mu; /* p(k - 1) = p(k) k / mu */
-            down--;
-            if (u <= pd) return down;
-            u -= pd;
-        }
-        pu *= mu / (double)(up + 1); /* p(k + 1) = p(k) mu / (k + 1) */
-        up++;
-        if (u <= pu) return up;
-        u -= pu;
-    }
+    return chop_down(u, exp((double)m * log(mu) - mu - lnfact(m)), m, 0, UINT64_MAX, poisson_down, poisson_up, &mu);
 }
 
 sim_hazard sim_hazard_make(double h)
@@ -162,6 +185,25 @@ int64_t sim_ran_binomial_h_pos(const gsl_rng *r, sim_hazard *hz, int64_t n)
     return walk_up(gsl_rng_uniform(r) * q0, (double)n * (1 - q0) * hz->odds, 1, hz->odds, n);
 }
 
+/* the hypergeometric law's ratios of successive probabilities */
+typedef struct hyper {
+    double n1, n2, t;
+} hyper;
+
+/* P(K = k-1) / P(K = k) = k (n2 - t + k) / ((n1 - k + 1)(t - k + 1)) */
+static double hyper_down(const void *law, double k)
+{
+    const hyper *h = law;
+    return k * (h->n2 - h->t + k) / ((h->n1 - k + 1) * (h->t - k + 1));
+}
+
+/* P(K = k+1) / P(K = k) = (n1 - k)(t - k) / ((k + 1)(n2 - t + k + 1)) */
+static double hyper_up(const void *law, double k)
+{
+    const hyper *h = law;
+    return (h->n1 - k) * (h->t - k) / ((k + 1) * (h->n2 - h->t + k + 1));
+}
+
 /* log P(K = k) for the hypergeometric law */
 static double hyper_lpmf(uint64_t k, uint64_t n1, uint64_t n2, uint64_t t)
 {
@@ -204,37 +246,11 @@ uint64_t sim_ran_hypergeometric(const gsl_rng *r, uint64_t n1, uint64_t n2, uint
         if (swap) k = small - k;
         return rest ? n1 - k : k;
     }
-    /* Inversion from the mode outward ("chop-down"): visit the support in the
-     * fixed order m, m-1, m+1, m-2, ... and stop where the uniform is used up.
-     * Exact; expected steps O(sd). */
     uint64_t lo = t > n2 ? t - n2 : 0, hi = t < n1 ? t : n1;
     uint64_t m = (uint64_t)floor((double)(t + 1) * (double)(n1 + 1) / (double)(n + 2));
     if (m < lo) m = lo;
     if (m > hi) m = hi;
     double pm = exp(hyper_lpmf(m, n1, n2, t));
-    double u = gsl_rng_uniform(r);
-    if (u <= pm) return m;
-    u -= pm;
-    uint64_t down = m, up = m;
-    double pd = pm, pu = pm;
-    for (;;) {
-        bool can_down = down > lo, can_up = up < hi;
-        if (!can_down && !can_up) return m; /* u beyond the mass by rounding */
-        if (can_down) {
-            /* p(k - 1) = p(k) * k (n2 - t + k) / ((n1 - k + 1)(t - k + 1)) */
-            double k = (double)down;
-            pd *= k * ((double)n2 - (double)t + k) / (((double)n1 - k + 1) * ((double)t - k + 1));
-            down--;
-            if (u <= pd) return down;
-            u -= pd;
-        }
-        if (can_up) {
-            /* p(k + 1) = p(k) * (n1 - k)(t - k) / ((k + 1)(n2 - t + k + 1)) */
-            double k = (double)up;
-            pu *= ((double)n1 - k) * ((double)t - k) / ((k + 1) * ((double)n2 - (double)t + k + 1));
-            up++;
-            if (u <= pu) return up;
-            u -= pu;
-        }
-    }
+    const hyper law = {(double)n1, (double)n2, (double)t};
+    return chop_down(gsl_rng_uniform(r), pm, m, lo, hi, hyper_down, hyper_up, &law);
 }

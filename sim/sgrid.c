@@ -66,6 +66,7 @@ static void bins_release(sim_sgrid *g, void *c, size_t n, bool wide)
     g->spare[k] = p;
 }
 
+/* a block of len zeroed bytes, freed with the grid */
 static char *chunk_add(sim_sgrid *g, size_t len)
 {
     if (g->nchunk == g->chunk_cap) {
@@ -78,25 +79,12 @@ static char *chunk_add(sim_sgrid *g, size_t len)
 }
 
 /* n zeroed counts: outgrown bins if some are large enough, else cut from
- * the last chunk (or a block of their own when they would take more than
- * half a chunk: short horizons allow days of millions of bins) */
+ * the current chunk, or a block of their own when they would take more than
+ * half a chunk (short horizons allow days of millions of bins) */
 static void *bins_alloc(sim_sgrid *g, size_t n, bool wide)
 {
     size_t bytes = bins_bytes(n, wide);
-    if (bytes > CHUNK / 2) {
-        char *own = chunk_add(g, bytes);
-        /* keep cutting from the previous chunk: move it back to the end */
-        if (g->nchunk >= 2) {
-            size_t i = g->nchunk - 1;
-            char *c = g->chunk[i - 1];
-            size_t l = g->chunk_len[i - 1];
-            g->chunk[i - 1] = own, g->chunk_len[i - 1] = bytes;
-            g->chunk[i] = c, g->chunk_len[i] = l;
-        } else {
-            g->left = 0;
-        }
-        return own;
-    }
+    if (bytes > CHUNK / 2) return chunk_add(g, bytes);
     for (size_t k = spare_class(bytes); k < 64; k++)
         for (spare **pp = (spare **)&g->spare[k]; *pp; pp = &(*pp)->next)
             if ((*pp)->bytes >= bytes && (*pp)->bytes <= 2 * bytes + 1024) {
@@ -106,10 +94,10 @@ static void *bins_alloc(sim_sgrid *g, size_t n, bool wide)
                 return p;
             }
     if (bytes > g->left) {
-        chunk_add(g, CHUNK);
+        g->cur = chunk_add(g, CHUNK);
         g->left = CHUNK;
     }
-    char *p = g->chunk[g->nchunk - 1] + (CHUNK - g->left);
+    char *p = g->cur + (CHUNK - g->left);
     g->left -= bytes;
     return p;
 }
@@ -232,7 +220,7 @@ void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t day_st
         /* tomorrow's bins are counted next: fetch them meanwhile */
         const sim_sday *next = t + 1 < g->H ? &g->d[t + 1] : NULL;
         if (next && next->c)
-            for (size_t j = 0; j < bins_bytes(next->nb, next->wide); j += 64)
+            for (size_t j = 0, end = bins_bytes(next->nb, next->wide); j < end; j += 64)
                 __builtin_prefetch((const char *)next->c + j, 1, 3);
         int64_t base = base_of(d), sum = 0;
         unsigned sh = d->shift;

@@ -40,7 +40,8 @@ typedef struct sim_sgrid {
     char **chunk;
     size_t *chunk_len;
     size_t nchunk, chunk_cap;
-    size_t left;      /* free bytes at the end of the last chunk */
+    char *cur;        /* the chunk bins are being cut from */
+    size_t left;      /* free bytes at its end */
     void *spare[64];  /* bins outgrown by re-binning, by size in KiB: reused */
 } sim_sgrid;
 

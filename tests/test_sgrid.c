@@ -14,14 +14,19 @@
 
 static const double P[9] = {0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975};
 
+static uint64_t xorshift(uint64_t *x)
+{
+    *x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+    return *x;
+}
+
 /* NT trials of DAYS days: day t of trial i; `wide` spreads day 7 over ~10^6 */
 static void fill(int32_t *v, bool wide)
 {
     uint64_t x = 88172645463325252ULL;
     for (size_t i = 0; i < NT; i++)
         for (int t = 0; t < DAYS; t++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            int64_t r = (int64_t)(x % 1000);
+            int64_t r = (int64_t)(xorshift(&x) % 1000);
             int64_t val;
             if (t % 3 == 0) val = 1297;                       /* one value for everyone */
             else if (t % 3 == 1) val = r < 900 ? 0 : r * 3;   /* mostly zero, a long tail */
@@ -32,10 +37,16 @@ static void fill(int32_t *v, bool wide)
         }
 }
 
-static void column(const int32_t *v, int t, double *out)
+/* Day t of g against the kept values v (k trials of `days` days): its
+ * quantiles within tol of GSL's; col is left holding the day's values sorted. */
+static void check_day(const sim_sgrid *g, const int32_t *v, size_t k, int days, int t, double tol, double *col)
 {
-    for (size_t i = 0; i < NT; i++) out[i] = (double)v[i * DAYS + (size_t)t];
-    gsl_sort(out, 1, NT);
+    for (size_t i = 0; i < k; i++) col[i] = v[i * (size_t)days + (size_t)t];
+    gsl_sort(col, 1, k);
+    double q[9];
+    sim_sgrid_quantiles(g, t, P, 9, q);
+    for (int j = 0; j < 9; j++)
+        assert_true(fabs(q[j] - gsl_stats_quantile_from_sorted_data(col, 1, k, P[j])) <= tol);
 }
 
 static void same_grids(const sim_sgrid *a, const sim_sgrid *b)
@@ -62,11 +73,8 @@ static void test_exact(void **state)
     sim_sgrid_init(&g, DAYS, 8192);
     sim_sgrid_add_batch(&g, v, NT, 1, DAYS);
     for (int t = 0; t < DAYS; t++) {
-        column(v, t, col);
         assert_int_equal(sim_sgrid_resolution(&g, t), 1);
-        double q[9];
-        sim_sgrid_quantiles(&g, t, P, 9, q);
-        for (int k = 0; k < 9; k++) assert_true(q[k] == gsl_stats_quantile_from_sorted_data(col, 1, NT, P[k]));
+        check_day(&g, v, NT, DAYS, t, 0, col);
         long double s = 0;
         for (size_t i = 0; i < NT; i++) s += col[i];
         assert_true(sim_sgrid_mean(&g, t) == (double)(s / NT));
@@ -92,18 +100,14 @@ static void test_wide(void **state)
     sim_sgrid_init(&g, DAYS, cap);
     sim_sgrid_add_batch(&g, v, NT, 1, DAYS);
     for (int t = 0; t < DAYS; t++) {
-        column(v, t, col);
+        int64_t w = sim_sgrid_resolution(&g, t);
+        check_day(&g, v, NT, DAYS, t, (double)w / 2 + 1e-9, col);
         int64_t lo = (int64_t)col[0], hi = (int64_t)col[NT - 1];
         /* the narrowest width 2^s at which lo and hi lie fewer than cap bins apart */
         unsigned s = 0;
         while ((uint64_t)((hi >> s) - (lo >> s)) >= cap) s++;
-        int64_t w = sim_sgrid_resolution(&g, t);
         assert_int_equal(w, (int64_t)1 << s);
         if (t == 7) assert_true(w >= 1024);
-        double q[9];
-        sim_sgrid_quantiles(&g, t, P, 9, q);
-        for (int k = 0; k < 9; k++)
-            assert_true(fabs(q[k] - gsl_stats_quantile_from_sorted_data(col, 1, NT, P[k])) <= (double)w / 2 + 1e-9);
     }
     sim_sgrid_free(&g);
     free(v), free(col);
@@ -163,22 +167,15 @@ static void test_big_day(void **state)
     int32_t *v = malloc(K * D * sizeof *v);
     double *col = malloc(K * sizeof *col);
     uint64_t x = 7;
-    for (size_t i = 0; i < K * D; i++) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        v[i] = (int32_t)(x % 1000000000);
-    }
+    for (size_t i = 0; i < K * D; i++) v[i] = (int32_t)(xorshift(&x) % 1000000000);
     sim_sgrid g;
     sim_sgrid_init(&g, D, (size_t)4 << 20);
     sim_sgrid_add_batch(&g, v, K / 2, 1, D);
     sim_sgrid_add_batch(&g, &v[K / 2 * D], K / 2, 1, D);
     for (int t = 0; t < D; t++) {
-        for (size_t i = 0; i < K; i++) col[i] = v[i * D + (size_t)t];
-        gsl_sort(col, 1, K);
-        double q[9], w = (double)sim_sgrid_resolution(&g, t);
+        double w = (double)sim_sgrid_resolution(&g, t);
         assert_true(w >= 128 && w <= 512);
-        sim_sgrid_quantiles(&g, t, P, 9, q);
-        for (int k = 0; k < 9; k++)
-            assert_true(fabs(q[k] - gsl_stats_quantile_from_sorted_data(col, 1, K, P[k])) <= w / 2 + 1e-9);
+        check_day(&g, v, K, D, t, w / 2 + 1e-9, col);
     }
     sim_sgrid_free(&g);
     free(v), free(col);
@@ -194,19 +191,15 @@ static void test_wide_counts(void **state)
     double *col = malloc(K * sizeof *col);
     uint64_t x = 99;
     for (size_t i = 0; i < K * D; i++) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        v[i] = x % 100 < 97 ? 0 : (int32_t)(x % 5000);
+        uint64_t r = xorshift(&x);
+        v[i] = r % 100 < 97 ? 0 : (int32_t)(r % 5000);
     }
     sim_sgrid all, a, b, m, u;
     sim_sgrid_init(&all, D, 8192);
     sim_sgrid_add_batch(&all, v, 40000, 1, D);             /* 16-bit counts */
     sim_sgrid_add_batch(&all, &v[40000 * D], K - 40000, 1, D); /* widened */
     for (int t = 0; t < D; t++) {
-        for (size_t i = 0; i < K; i++) col[i] = v[i * D + (size_t)t];
-        gsl_sort(col, 1, K);
-        double q[9];
-        sim_sgrid_quantiles(&all, t, P, 9, q);
-        for (int k = 0; k < 9; k++) assert_true(q[k] == gsl_stats_quantile_from_sorted_data(col, 1, K, P[k]));
+        check_day(&all, v, K, D, t, 0, col);
         uint64_t lt, eq, want = 0;
         for (size_t i = 0; i < K; i++) want += col[i] == 0;
         sim_sgrid_count(&all, t, 0, &lt, &eq);

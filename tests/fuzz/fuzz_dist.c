@@ -8,15 +8,14 @@
 
 #include "dist.h"
 #include "rng.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 4096) return 0;
-    char *text = malloc(size + 1);
-    memcpy(text, data, size);
-    text[size] = '\0';
+    char *text = sim_strndup((const char *)data, size);
     sim_dist d;
     sim_err err;
     if (sim_dist_parse(text, &d, &err) == 0) {

@@ -5,15 +5,14 @@
 #include <string.h>
 
 #include "inst.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 65536) return 0;
-    char *text = malloc(size + 1);
-    memcpy(text, data, size);
-    text[size] = '\0';
+    char *text = sim_strndup((const char *)data, size);
     const char *sets[16];
     size_t n = 0;
     for (char *line = strtok(text, "\n"); line && n < 16; line = strtok(NULL, "\n")) sets[n++] = line;
