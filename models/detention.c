@@ -136,6 +136,7 @@ typedef struct det {
     bool *repat;                         /* [G] */
     long tr_start;                       /* day index of the programme start (may be < 0) */
     bool *change;                        /* [H]: day 0, and days a period starts or ends after */
+    int *seg_end;                        /* [H]: the first change day after day t, or H */
     gsl_ran_discrete_t **route_tab;      /* [G + 1] alias tables of the routes */
     double *route_cum;                   /* [(G + 1) * D] cumulative route shares, 1 from the last positive one */
     size_t iraq_d;                       /* destination index of iraq */
@@ -173,6 +174,18 @@ typedef struct state {
     bool *dirty;
     sim_hazard *hz;       /* each clock's hazard, recomputed when it changes */
     int64_t next_halt;
+    /* fast stepper, latent pool: departures drawn ahead for the days of the
+     * current segment (days with the same multipliers), by day t and kind
+     * (neutralized, then each destination) at lat_cnt[t * (1 + D) + kind] */
+    int32_t *lat_cnt;
+    int64_t lat_pending;  /* drawn, days not yet reached */
+    int lat_end;          /* the segment's end (exclusive) */
+    bool lat_ahead;       /* this segment's departures are drawn ahead */
+    double lat_h, lat_q;  /* daily hazard of leaving; share of it neutralized */
+    /* the same for the camp: leavers by day, and the latent fate of each */
+    int32_t *camp_cnt;    /* [H] */
+    int64_t camp_pending;
+    bool camp_ahead;
     bool naive;           /* the daily stepper: GSL's samplers only, as a reference */
 } state;
 
@@ -414,6 +427,8 @@ static int compile(sim_inst *inst, sim_err *err)
         if (m->per[p].first > 0 && m->per[p].first < m->H) m->change[m->per[p].first] = true;
         if (m->per[p].last + 1 > 0 && m->per[p].last + 1 < m->H) m->change[m->per[p].last + 1] = true;
     }
+    m->seg_end = sim_calloc((size_t)m->H, sizeof *m->seg_end);
+    for (int t = m->H - 1; t >= 0; t--) m->seg_end[t] = t + 1 == m->H || m->change[t + 1] ? t + 1 : m->seg_end[t + 1];
 
     /* shocks */
     const char **snames;
@@ -518,6 +533,7 @@ static void release(sim_inst *inst)
     free(m->route_tab);
     free(m->route_cum);
     free(m->change);
+    free(m->seg_end);
     free(m->repat);
     free(m->s_group);
     free(m);
@@ -543,6 +559,8 @@ static void *scratch_alloc(const sim_inst *inst)
     s->next = sim_calloc(nclocks(m), sizeof *s->next);
     s->dirty = sim_calloc(nclocks(m), sizeof *s->dirty);
     s->hz = sim_calloc(nclocks(m), sizeof *s->hz);
+    s->lat_cnt = sim_calloc((size_t)m->H * (1 + m->D), sizeof *s->lat_cnt);
+    s->camp_cnt = sim_calloc((size_t)m->H, sizeof *s->camp_cnt);
     return s;
 }
 
@@ -551,6 +569,7 @@ static void scratch_free(void *p)
     state *s = p;
     free(s->held), free(s->at_large), free(s->infil), free(s->esc);
     free(s->cells), free(s->take), free(s->route_n), free(s->next), free(s->dirty), free(s->hz);
+    free(s->lat_cnt), free(s->camp_cnt);
     free(s);
 }
 
@@ -632,6 +651,16 @@ static int setup(const det *m, const double *th, sim_trial *tr, state *s)
     s->escaped = s->recaptured = s->repatriated = s->neutralized = s->recruits = 0;
     s->escape_events = s->iraq_breaches = s->iraq_escaped = 0;
     s->first_escape = -1;
+    if (s->lat_pending != 0) { /* left by a trial that stopped early */
+        memset(s->lat_cnt, 0, (size_t)m->H * (1 + m->D) * sizeof *s->lat_cnt);
+        s->lat_pending = 0;
+    }
+    s->lat_ahead = false;
+    if (s->camp_pending != 0) {
+        memset(s->camp_cnt, 0, (size_t)m->H * sizeof *s->camp_cnt);
+        s->camp_pending = 0;
+    }
+    s->camp_ahead = false;
     s->conserved0 = s->latent + s->dispersed + s->iraq + al;
     for (size_t i = 0; i < F * G; i++) s->conserved0 += s->held[i];
     if (s->conserved0 > (int64_t)2000000000) {
@@ -732,16 +761,23 @@ static int64_t settle_escapees(const det *m, state *s, const gsl_rng *r, int t)
     return day;
 }
 
-/* Split `leavers` of a pool over the destinations of its route. */
+/* Split `leavers` of a pool over the destinations of its route: counts in
+ * s->route_n. */
+static void route_counts(const det *m, state *s, size_t who, int64_t leavers, const gsl_rng *r)
+{
+    if (leavers > 8) {
+        gsl_ran_multinomial(r, m->D, (unsigned)leavers, &m->route[who * m->D], s->route_n);
+        return;
+    }
+    memset(s->route_n, 0, m->D * sizeof *s->route_n);
+    /* a few leavers: one categorical draw each (the same law as the multinomial) */
+    for (int64_t i = 0; i < leavers; i++) s->route_n[gsl_ran_discrete(r, m->route_tab[who])]++;
+}
+
 static void route(const det *m, state *s, size_t who, int64_t leavers, const gsl_rng *r)
 {
     if (leavers <= 0) return;
-    if (leavers <= 8) {
-        /* a few leavers: one categorical draw each (the same law as the multinomial) */
-        for (int64_t i = 0; i < leavers; i++) s->infil[gsl_ran_discrete(r, m->route_tab[who])]++;
-        return;
-    }
-    gsl_ran_multinomial(r, m->D, (unsigned)leavers, &m->route[who * m->D], s->route_n);
+    route_counts(m, s, who, leavers, r);
     for (size_t d = 0; d < m->D; d++) s->infil[d] += s->route_n[d];
 }
 
@@ -925,7 +961,11 @@ static int trial_daily(const sim_inst *inst, const double *th, sim_trial *tr)
  * This is the daily model's law exactly: the days are independent, and a
  * clock is drawn afresh (memorylessness) whenever its stock or its
  * multiplier changes. A clock is marked dirty then, and redrawn from the
- * current day at its process's place in the day's order. */
+ * current day at its process's place in the day's order.
+ *
+ * The latent pool and the camp, whose people leave for reasons nothing else
+ * in the model touches, have their leavers drawn ahead for each segment of
+ * days with the same multipliers (latent_segment, camp_segment below). */
 
 /* indices of the clocks that are not per facility */
 static size_t c_group(const det *m, size_t g) { return K_PER_FACILITY * m->F + g; }
@@ -977,6 +1017,18 @@ static int64_t split_ct(const state *s, const gsl_rng *r, int64_t out, double h_
     return out - c;
 }
 
+/* What a leaver of pool `who` does, from one uniform u: 0 neutralized (with
+ * probability q), else 1 + the destination, by the route. */
+static size_t leaver_kind(const det *m, size_t who, double q, double u)
+{
+    if (u < q) return 0;
+    const double *cum = &m->route_cum[who * m->D];
+    double v = (u - q) / (1 - q); /* uniform on [0, 1) given u >= q */
+    size_t d = 0;
+    while (v >= cum[d]) d++; /* cum is 1 from the last destination with a share */
+    return 1 + d;
+}
+
 /* Of `out` people leaving a pool, those neutralized (in proportion to the
  * hazards) and where the others go. A few: one uniform each, read as one
  * categorical draw over (neutralized, each destination), which is the law
@@ -989,17 +1041,10 @@ static void leave(const det *m, state *s, size_t who, int64_t out, double h_ct, 
         return;
     }
     const double q = h_ct / (h_ct + h_inf);
-    const double *cum = &m->route_cum[who * m->D];
     for (int64_t i = 0; i < out; i++) {
-        double u = gsl_rng_uniform(r);
-        if (u < q) {
-            s->neutralized++;
-            continue;
-        }
-        double v = (u - q) / (1 - q); /* uniform on [0, 1) given u >= q */
-        size_t d = 0;
-        while (v >= cum[d]) d++; /* cum is 1 from the last destination with a share */
-        s->infil[d]++;
+        size_t kind = leaver_kind(m, who, q, gsl_rng_uniform(r));
+        if (kind == 0) s->neutralized++;
+        else s->infil[kind - 1]++;
     }
 }
 
@@ -1010,6 +1055,112 @@ static void take_uniformly(const state *s, const gsl_rng *r, size_t k, int64_t *
     for (size_t i = 0; i < k; i++) scratch_n[i] = (unsigned)cells[i];
     mvhg(s, r, k, scratch_n, (unsigned)total, take);
     for (size_t i = 0; i < k; i++) cells[i] -= take[i];
+}
+
+/* The latent pool, step 7. Its hazards change only with the multipliers,
+ * so within a segment of days with the same multipliers each member leaves
+ * on day k of the segment with probability p (1 - p)^k, p = 1 - exp(-h),
+ * independently of the others: the law of the daily Binomial(n, p) draws.
+ * Unless the pool is busy, the segment's departures are drawn once, ahead:
+ * how many leave within it, Binomial(n, 1 - exp(-L h)); why and where each
+ * goes, as the daily split and route would; and each one's day, from the
+ * geometric law truncated to the segment. Members who join later (camp
+ * leavers) are drawn the same way from the day after they join. A busy pool
+ * draws every day, as the daily model says (drawing ahead costs a few draws
+ * per departure, a day's binomial a few per day). */
+#define LATENT_AHEAD 16.0 /* expected departures a day below which to draw ahead */
+
+/* Day k in 0..L-1 with probability proportional to exp(-h k): a uniform day,
+ * kept with probability exp(-h k) (at least `floor`, known without exp). */
+static int segment_day(const gsl_rng *r, int L, double h, double floor)
+{
+    if (L == 1) return 0;
+    for (;;) {
+        int k = (int)(gsl_rng_uniform(r) * L);
+        double v = gsl_rng_uniform(r);
+        if (v < floor || v < exp(-h * k)) return k;
+    }
+}
+
+/* Draw ahead the departures of n members at risk on days from..to-1. */
+static void latent_ahead(const det *m, state *s, const gsl_rng *r, int64_t n, int from, int to)
+{
+    const int L = to - from;
+    if (n <= 0 || L <= 0) return;
+    const double h = s->lat_h;
+    int64_t out = sim_ran_binomial(r, -expm1(-(double)L * h), n);
+    if (out == 0) return;
+    s->lat_pending += out;
+    int64_t gone = sim_ran_binomial(r, s->lat_q, out);
+    route_counts(m, s, m->G, out - gone, r);
+    const size_t K = 1 + m->D;
+    int32_t *cnt = &s->lat_cnt[(size_t)from * K];
+    const double floor = exp(-(double)(L - 1) * h);
+    for (size_t kind = 0; kind < K; kind++) {
+        int64_t c = kind == 0 ? gone : (int64_t)s->route_n[kind - 1];
+        for (int64_t i = 0; i < c; i++) cnt[(size_t)segment_day(r, L, h, floor) * K + kind]++;
+    }
+}
+
+/* A segment starts on day t (a change day): draw its departures ahead
+ * unless the pool is busy. */
+static void latent_segment(const det *m, const double *th, sim_trial *tr, state *s, int t, double h_ct)
+{
+    const double h_inf = th[m->latent_inf] * s->mu[M_INFILTRATION];
+    const double h = (h_ct + h_inf) * DT;
+    s->lat_end = m->seg_end[t];
+    s->lat_h = h;
+    s->lat_q = h > 0 ? h_ct / (h_ct + h_inf) : 0;
+    s->lat_ahead = h > 0 && (double)s->latent * -expm1(-h) < LATENT_AHEAD;
+    if (s->lat_ahead) latent_ahead(m, s, sim_trial_rng(tr, m->s_latent, (uint64_t)t + 1), s->latent, t, s->lat_end);
+}
+
+/* One member at risk on days from..to-1: whether, when and why they leave. */
+static void latent_one(const det *m, state *s, const gsl_rng *r, int from, int to)
+{
+    const int L = to - from;
+    if (L <= 0) return;
+    const double h = s->lat_h;
+    if (gsl_rng_uniform(r) >= -expm1(-(double)L * h)) return;
+    int k = from + segment_day(r, L, h, exp(-(double)(L - 1) * h));
+    s->lat_cnt[(size_t)k * (1 + m->D) + leaver_kind(m, m->G, s->lat_q, gsl_rng_uniform(r))]++;
+    s->lat_pending++;
+}
+
+/* Step 8 from a change day t: the camp's leavers of the segment drawn
+ * ahead, like the latent pool's, and (when the latent pool is drawn ahead)
+ * each one's fate in the pool from the day after they join it. */
+static void camp_segment(const det *m, const double *th, sim_trial *tr, state *s, int t)
+{
+    const double h = th[m->recruit] * s->mu[M_RECRUIT] * DT;
+    s->camp_ahead = h > 0 && (double)s->dispersed * -expm1(-h) < LATENT_AHEAD;
+    if (!s->camp_ahead || s->dispersed == 0) return;
+    const gsl_rng *r = sim_trial_rng(tr, m->s_camp, (uint64_t)t + 1);
+    const int end = m->seg_end[t], L = end - t;
+    int64_t out = sim_ran_binomial(r, -expm1(-(double)L * h), s->dispersed);
+    s->camp_pending += out;
+    const double floor = exp(-(double)(L - 1) * h);
+    for (int64_t i = 0; i < out; i++) {
+        int u = t + segment_day(r, L, h, floor);
+        s->camp_cnt[u]++;
+        if (s->lat_ahead) latent_one(m, s, r, u + 1, end);
+    }
+}
+
+/* Day t's departures drawn ahead leave the pool. */
+static void latent_leave(const det *m, state *s, int t)
+{
+    int32_t *row = &s->lat_cnt[(size_t)t * (1 + m->D)];
+    int64_t out = row[0];
+    s->neutralized += row[0];
+    row[0] = 0;
+    for (size_t d = 0; d < m->D; d++) {
+        out += row[1 + d];
+        s->infil[d] += row[1 + d];
+        row[1 + d] = 0;
+    }
+    s->latent -= out;
+    s->lat_pending -= out;
 }
 
 static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
@@ -1126,8 +1277,10 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
             leave(m, s, g, out, h_ct, h_inf, r);
         }
 
-        /* 7. latent pool */
-        {
+        /* 7. latent pool: drawn ahead, or day by day when busy */
+        if (m->change[t]) latent_segment(m, th, tr, s, t, h_ct);
+        if (s->lat_ahead) latent_leave(m, s, t);
+        else {
             size_t c = c_latent(m);
             const double h_inf = th[m->latent_inf] * s->mu[M_INFILTRATION];
             if ((s->dirty[c] || s->next[c] <= t) && s->latent > 0 && h_ct + h_inf > 0) {
@@ -1140,8 +1293,17 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
             }
         }
 
-        /* 8. camp leavers join the latent pool */
-        {
+        /* 8. camp leavers join the latent pool: drawn ahead, or day by day */
+        if (m->change[t]) camp_segment(m, th, tr, s, t);
+        if (s->camp_ahead) {
+            int64_t x = s->camp_cnt[t];
+            s->camp_cnt[t] = 0;
+            s->camp_pending -= x;
+            s->dispersed -= x;
+            s->latent += x;
+            s->recruits += x;
+            if (x > 0) s->dirty[c_latent(m)] = true; /* for a pool drawn day by day */
+        } else {
             size_t c = c_camp(m);
             const double h = th[m->recruit] * s->mu[M_RECRUIT] * DT;
             if ((s->dirty[c] || s->next[c] <= t) && s->dispersed > 0 && h > 0) {
@@ -1152,6 +1314,8 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
                     s->latent += x;
                     s->recruits += x;
                     s->dirty[c_latent(m)] = true;
+                    if (s->lat_ahead) /* at risk from tomorrow */
+                        latent_ahead(m, s, sim_trial_rng(tr, m->s_latent, sub), x, t + 1, s->lat_end);
                 }
             }
         }

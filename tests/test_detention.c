@@ -304,6 +304,81 @@ static void test_fast_matches_daily_busy(void **state)
     same_law("scenarios/baseline.ini", sets, 12000);
 }
 
+/* The latent pool day by day. N latent members leave at 500 / N a year to
+ * counter-terrorism and 0.4 to infiltration, the latter tripled from day
+ * 120 to day 242; C camp members join the pool at 2 a year and are at risk
+ * from the next day. Every person moves independently, so each daily value
+ * of `latent` and `infiltrated_cum` is a sum of two binomials whose
+ * probabilities a day-by-day recursion over one person's states gives. The
+ * mean over 20,000 trials must lie within 4.5 standard errors of the exact
+ * mean on every day: for the daily stepper, and for the fast one, which
+ * draws the departures of a pool ahead unless it is busy (16 or more a day:
+ * N = 200,000 for the latent pool, C = 20,000 for the camp). */
+static void latent_days(const char *model, int N, int C)
+{
+    char latent0[64], dispersed0[64];
+    snprintf(latent0, sizeof latent0, "initial.latent0=%d", N);
+    snprintf(dispersed0, sizeof dispersed0, "initial.dispersed0=%d", C);
+    const char *sets[] = {latent0, "ct.removals_per_year=500", "latent.infiltration_rate=0.4",
+                          dispersed0, "camp.recruit_rate=2", "period.p.start=2026-05-01",
+                          "period.p.end=2026-08-31", "period.p.infiltration=3", model, NULL};
+    sim_open_opts o = {sets, 9, false, NULL};
+    sim_inst inst;
+    sim_err err;
+    assert_int_equal(sim_inst_open(&inst, QUIET, &o, &err), 0);
+    sim_seriesacc acc;
+    sim_seriesacc_init(&acc, &inst);
+    tu_collect c = {&inst, 0, {0}, {0}, 0};
+    sim_runcfg cfg = {0};
+    cfg.seed = 31;
+    cfg.n = TRIALS;
+    cfg.want_series = true;
+    assert_int_equal(sim_engine_run(&inst, &cfg, &acc, tu_on_block, &c, &err), 0);
+    const sim_sgrid *lat = &acc.g[sim_inst_find_series(&inst, "latent")];
+    const sim_sgrid *inf = &acc.g[sim_inst_find_series(&inst, "infiltrated_cum")];
+    /* one person's chances: [0] starting latent, [1] starting in the camp */
+    double camp[2] = {0, 1}, latent[2] = {1, 0}, infil[2] = {0, 0};
+    const double dt = 1.0 / 365, h_ct = 500.0 / N, join = -expm1(-2 * dt);
+    for (int t = 0; t < inst.horizon; t++) {
+        double h_inf = t >= 120 && t <= 242 ? 1.2 : 0.4, leave = -expm1(-(h_ct + h_inf) * dt);
+        for (int k = 0; k < 2; k++) {
+            infil[k] += latent[k] * leave * h_inf / (h_ct + h_inf); /* step 7 */
+            latent[k] *= 1 - leave;
+            latent[k] += camp[k] * join; /* step 8 */
+            camp[k] *= 1 - join;
+        }
+        const double n[2] = {N, C};
+        double ml = 0, vl = 0, mi = 0, vi = 0;
+        for (int k = 0; k < 2; k++) {
+            ml += n[k] * latent[k], vl += n[k] * latent[k] * (1 - latent[k]);
+            mi += n[k] * infil[k], vi += n[k] * infil[k] * (1 - infil[k]);
+        }
+        double gl = sim_sgrid_mean(lat, t), gi = sim_sgrid_mean(inf, t);
+        if (fabs(gl - ml) > 4.5 * sqrt(vl / TRIALS) || fabs(gi - mi) > 4.5 * sqrt(vi / TRIALS)) {
+            print_error("%s, N %d, C %d, day %d: latent mean %.3f (exact %.3f, se %.3f), infiltrated_cum mean %.3f (exact %.3f, "
+                        "se %.3f)\n",
+                        model, N, C, t, gl, ml, sqrt(vl / TRIALS), gi, mi, sqrt(vi / TRIALS));
+            fail();
+        }
+    }
+    sim_seriesacc_free(&acc);
+    sim_inst_close(&inst);
+}
+
+static void test_latent_days_fast(void **state)
+{
+    (void)state;
+    latent_days("scenario.model=detention", 5000, 2000);
+    latent_days("scenario.model=detention", 200000, 2000);
+    latent_days("scenario.model=detention", 5000, 20000);
+}
+
+static void test_latent_days_daily(void **state)
+{
+    (void)state;
+    latent_days("scenario.model=detention_daily", 5000, 2000);
+}
+
 /* Same seed, same outputs, whatever the thread count. */
 static void test_threads_do_not_matter(void **state)
 {
@@ -329,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_threads_do_not_matter),
         cmocka_unit_test(test_fast_matches_daily_baseline), cmocka_unit_test(test_fast_matches_daily_hindcast),
         cmocka_unit_test(test_fast_matches_daily_busy),
+        cmocka_unit_test(test_latent_days_fast),   cmocka_unit_test(test_latent_days_daily),
     };
     return cmocka_run_group_tests_name("detention", tests, NULL, NULL);
 }
