@@ -19,17 +19,23 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/riskmc-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 SC=scenarios/baseline.ini
 
-# wall seconds and peak resident KiB of a command: "secs kib"
+# wall seconds (to the millisecond) and peak resident KiB of a command: "secs kib"
+# Runs write to $TMP/out, removed before each (untimed): a timed run does
+# not spend its time deleting the run before, as -f would make it.
 measure() {
-    /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
-    cat "$TMP/time"
+    local t0 t1
+    rm -rf "$TMP/out"
+    t0=$(date +%s.%N)
+    /usr/bin/time -f '%M' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(cat "$TMP/time")"
+}
+faster() { # faster "secs kib" "secs kib": the one with fewer seconds
+    if [ -z "$2" ] || awk -v a="${1% *}" -v b="${2% *}" 'BEGIN { exit !(a < b) }'; then echo "$1"; else echo "$2"; fi
 }
 best_of() { # best_of REPEATS command... : the fastest of several runs (least disturbed)
     local k=$1 best=""; shift
-    for i in $(seq "$k"); do
-        local r; r=$(measure "$@")
-        if [ -z "$best" ] || awk -v a="${r% *}" -v b="${best% *}" 'BEGIN { exit !(a < b) }'; then best=$r; fi
-    done
+    for i in $(seq "$k"); do best=$(faster "$(measure "$@")" "$best"); done
     echo "$best"
 }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
@@ -39,8 +45,14 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 10485
 echo "riskmc $($BIN --version | cut -d' ' -f2-), scenario $SC, $N trials"
 echo
 
-r1=$(best_of 3 "$BIN" run $SC -n "$N" -j 1 -o "$TMP/j1" -f -q)
-r2=$(best_of 3 "$BIN" run $SC -n "$N" -j 2 -o "$TMP/j2" -f -q)
+# 1 and 2 threads in turns, the fastest of five each: a virtual machine's
+# speed drifts from one second to the next, and alternating lets both see
+# the same drift
+r1="" r2=""
+for i in 1 2 3 4 5; do
+    r1=$(faster "$(measure "$BIN" run $SC -n "$N" -j 1 -o "$TMP/out" -q)" "$r1")
+    r2=$(faster "$(measure "$BIN" run $SC -n "$N" -j 2 -o "$TMP/out" -q)" "$r2")
+done
 # NumPy computing what a riskmc run computes: the trials and the daily series
 np=$(best_of 2 "$PY" bench/detention_numpy.py $SC -n "$N" --out "$TMP/numpy.csv" --series "$TMP/numpy-series.csv" --quiet)
 np0=$(best_of 2 "$PY" bench/detention_numpy.py $SC -n "$N" --out "$TMP/numpy.csv" --quiet)
@@ -65,17 +77,17 @@ echo
 
 echo "run time against trials (2 threads):"
 for n in $((N / 2)) $N $((N * 2)); do
-    r=$(best_of 2 "$BIN" run $SC -n "$n" -j 2 -o "$TMP/lin" -f -q)
+    r=$(best_of 2 "$BIN" run $SC -n "$n" -j 2 -o "$TMP/out" -q)
     printf '  %8d trials  %7.2f s  %6.1f us per trial\n' "$n" "${r% *}" "$(awk -v t="${r% *}" -v n="$n" 'BEGIN { print t * 1e6 / n }')"
 done
 echo "run time against the horizon ($N trials, 2 threads):"
 for h in 91 182 365; do
-    r=$(best_of 2 "$BIN" run $SC -n "$N" -j 2 --set "time.horizon_days=$h" -o "$TMP/hor" -f -q)
+    r=$(best_of 2 "$BIN" run $SC -n "$N" -j 2 --set "time.horizon_days=$h" -o "$TMP/out" -q)
     printf '  %8d days    %7.2f s  %6.2f us per trial-day\n' "$h" "${r% *}" "$(awk -v t="${r% *}" -v n="$N" -v h="$h" 'BEGIN { print t * 1e6 / n / h }')"
 done
 echo
 
 if [ "$BIG" -gt 0 ]; then
-    r=$(measure "$BIN" run $SC -n "$BIG" -j 2 -o "$TMP/big" -f -q)
+    r=$(measure "$BIN" run $SC -n "$BIG" -j 2 -o "$TMP/out" -q)
     printf 'peak memory at %d trials: %.0f MiB (target 512 MiB), %.1f s\n' "$BIG" "$(awk -v k="${r#* }" 'BEGIN { print k / 1024 }')" "${r% *}"
 fi

@@ -51,6 +51,7 @@ static const char USAGE[] =
 typedef struct runctx {
     const sim_inst *inst;
     FILE *trials;
+    long trials_synced; /* bytes of trials.csv handed to the disk */
     sim_runstats stats;
     sim_twod *twod;
     /* run to precision: running sums of the headline outputs, in trial order */
@@ -64,6 +65,7 @@ static int on_block(void *user, const sim_block *b, sim_err *err)
     for (size_t i = 0; i < b->n; i++)
         if (b->rows[i].len && fwrite(b->rows[i].s, 1, b->rows[i].len, c->trials) != b->rows[i].len)
             return sim_errf(err, "trials.csv: write failed");
+    sim_outdir_writeback(c->trials, &c->trials_synced);
     sim_runstats_add(&c->stats, b);
     if (c->twod) sim_twod_add(c->twod, b);
     if (c->sum) {
@@ -217,7 +219,7 @@ int sim_cmd_run(int argc, char **argv)
     char *outdir = sim_cli_outdir(&c, &inst, NULL);
     sim_outdir od;
     int status = 1;
-    runctx ctx = {&inst, NULL, {0}, NULL, NULL, NULL, NULL, NULL};
+    runctx ctx = {&inst, NULL, 0, {0}, NULL, NULL, NULL, NULL, NULL};
     sim_twod twod;
     sim_runstats_init(&ctx.stats, &inst);
     if (ro.outer) {

@@ -146,6 +146,14 @@ int sim_outdir_close(FILE *f, const char *name, sim_err *err)
     return 0;
 }
 
+void sim_outdir_writeback(FILE *f, long *mark)
+{
+    long at = ftell(f);
+    if (at < 0 || at - *mark < (1L << 20)) return;
+    if (fflush(f) == 0) sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE); /* advice: errors show at fsync */
+    *mark = at;
+}
+
 static void sync_dir(const char *path)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY);

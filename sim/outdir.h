@@ -29,6 +29,10 @@ char *sim_outdir_path(const sim_outdir *od, const char *name);
 FILE *sim_outdir_open(const sim_outdir *od, const char *name, sim_err *err);
 /* Flush, sync and close; reports write errors (disk full). */
 int sim_outdir_close(FILE *f, const char *name, sim_err *err);
+/* Start writing to disk, in the background, what has been written to f so
+ * far when that has grown by a MiB or more since *mark (the closing fsync
+ * then has little left to wait for). */
+void sim_outdir_writeback(FILE *f, long *mark);
 /* Move the finished folder into place. */
 int sim_outdir_commit(sim_outdir *od, sim_err *err);
 /* Remove the temporary folder (after an error or an interrupt). */
