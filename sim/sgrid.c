@@ -148,7 +148,7 @@ static void cover(sim_sgrid *g, int t, int64_t a, int64_t b, unsigned min_shift)
     unsigned s = d->shift > min_shift ? d->shift : min_shift;
     while (bins_between(a, b, s) >= g->cap) s++;
     size_t span = (size_t)bins_between(a, b, s) + 1;
-    size_t nb = span + span / 4 + 8; /* slack, so re-binning is rare */
+    size_t nb = span + span / 2 + 8; /* slack, so re-binning is rare */
     if (nb > g->cap) nb = g->cap;
     /* slack on both sides: values may spread either way */
     int64_t base = (a >> s) - (int64_t)((nb - span) / 2);
