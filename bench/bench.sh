@@ -75,15 +75,27 @@ draws=$(RISKMC_COUNT_DRAWS=1 "$BIN" run $SC -n "$N" -j 1 -o "$TMP/cnt" -f -q 2>&
 echo "random draws per trial:         $(awk -v d="$draws" -v n="$N" 'BEGIN { printf "%.0f", d / n }'), $(awk -v t="$t1" -v d="$draws" 'BEGIN { printf "%.1f", t * 1e9 / d }') ns per draw (1 thread, whole run / draws)"
 echo
 
+# linear means a fixed part plus the same cost for each added trial (day):
+# the cost of what each step adds is printed beside the totals
 echo "run time against trials (2 threads):"
+prev_n="" prev_t=""
 for n in $((N / 2)) $N $((N * 2)); do
     r=$(best_of 2 "$BIN" run $SC -n "$n" -j 2 -o "$TMP/out" -q)
-    printf '  %8d trials  %7.2f s  %6.1f us per trial\n' "$n" "${r% *}" "$(awk -v t="${r% *}" -v n="$n" 'BEGIN { print t * 1e6 / n }')"
+    t=${r% *}
+    printf '  %8d trials  %7.3f s  %6.1f us per trial' "$n" "$t" "$(awk -v t="$t" -v n="$n" 'BEGIN { print t * 1e6 / n }')"
+    [ -n "$prev_n" ] && printf ', %6.1f us per added trial' "$(awk -v a="$prev_t" -v b="$t" -v m="$prev_n" -v n="$n" 'BEGIN { print (b - a) * 1e6 / (n - m) }')"
+    echo
+    prev_n=$n prev_t=$t
 done
 echo "run time against the horizon ($N trials, 2 threads):"
+prev_h="" prev_t=""
 for h in 91 182 365; do
     r=$(best_of 2 "$BIN" run $SC -n "$N" -j 2 --set "time.horizon_days=$h" -o "$TMP/out" -q)
-    printf '  %8d days    %7.2f s  %6.2f us per trial-day\n' "$h" "${r% *}" "$(awk -v t="${r% *}" -v n="$N" -v h="$h" 'BEGIN { print t * 1e6 / n / h }')"
+    t=${r% *}
+    printf '  %8d days    %7.3f s  %6.3f us per trial-day' "$h" "$t" "$(awk -v t="$t" -v n="$N" -v h="$h" 'BEGIN { print t * 1e6 / n / h }')"
+    [ -n "$prev_h" ] && printf ', %6.3f us per added trial-day' "$(awk -v a="$prev_t" -v b="$t" -v g="$prev_h" -v h="$h" -v n="$N" 'BEGIN { print (b - a) * 1e6 / n / (h - g) }')"
+    echo
+    prev_h=$h prev_t=$t
 done
 echo
 
