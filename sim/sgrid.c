@@ -302,6 +302,23 @@ static double bin_value(const sim_sday *d, size_t i)
     return (double)(d->lo + (int64_t)i * w) + (double)(w - 1) / 2;
 }
 
+/* Move (*bin, *before: trials in bins before it) on to the bin holding the
+ * trial of 0-based rank r (r below the day's trials). */
+static void seek_rank(const sim_sday *d, uint64_t r, size_t *bin, uint64_t *before)
+{
+    size_t b = *bin;
+    uint64_t s = *before;
+#define SEEK(T)                                                                                            \
+    do {                                                                                                   \
+        const T *c = d->c;                                                                                 \
+        while (s + c[b] <= r) s += c[b++];                                                                 \
+    } while (0)
+    if (d->wide) SEEK(uint32_t);
+    else SEEK(uint16_t);
+#undef SEEK
+    *bin = b, *before = s;
+}
+
 void sim_sgrid_quantiles(const sim_sgrid *g, int t, const double *p, size_t np, double *out)
 {
     if (g->n == 0) {
@@ -317,12 +334,12 @@ void sim_sgrid_quantiles(const sim_sgrid *g, int t, const double *p, size_t np, 
         uint64_t j = (uint64_t)idx;
         double delta = idx - (double)j;
         /* the j-th and (j+1)-th smallest (0-based) */
-        while (before + count_at(d, bin) <= j) before += count_at(d, bin), bin++;
+        seek_rank(d, j, &bin, &before);
         double lo = bin_value(d, bin), hi = lo;
         if (delta > 0 && j + 1 < g->n) {
             size_t b2 = bin;
             uint64_t bef2 = before;
-            while (bef2 + count_at(d, b2) <= j + 1) bef2 += count_at(d, b2), b2++;
+            seek_rank(d, j + 1, &b2, &bef2);
             hi = bin_value(d, b2);
         }
         out[k] = (1 - delta) * lo + delta * hi;
