@@ -24,7 +24,7 @@
  * a trial writes its values to lines the trial before wrote (in cache), and
  * the batch is large so that each day's bins are fetched once for many
  * values. 512 trials of the baseline: 4.5 MB; long horizons keep fewer,
- * within SERIES_BUF. */
+ * within SERIES_BUF, and small runs no more than their share. */
 #define SERIES_BATCH 512
 #define SERIES_BUF ((size_t)32 << 20)
 
@@ -50,12 +50,15 @@ void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst)
     a->nseries = inst->nseries;
     a->horizon = inst->horizon;
     a->g = sim_calloc(a->nseries + 1, sizeof *a->g);
-    for (size_t i = 0; i < a->nseries; i++) sim_sgrid_init(&a->g[i], a->horizon, sim_series_cap(a->horizon));
+    memset(&a->arena, 0, sizeof a->arena);
+    for (size_t i = 0; i < a->nseries; i++)
+        sim_sgrid_init_in(&a->g[i], a->horizon, sim_series_cap(a->horizon), &a->arena);
 }
 
 void sim_seriesacc_free(sim_seriesacc *a)
 {
     for (size_t i = 0; i < a->nseries; i++) sim_sgrid_free(&a->g[i]);
+    sim_sarena_free(&a->arena);
     free(a->g);
     memset(a, 0, sizeof *a);
 }
@@ -75,7 +78,9 @@ static size_t sbuf_size(const worker *w, const sim_inst *inst)
     return (w->batch * inst->nseries * (size_t)inst->horizon + 1) * sizeof *w->sbuf;
 }
 
-static void worker_init(worker *w, const sim_inst *inst, bool series)
+/* share: about how many trials the thread will run (its buffer need not
+ * hold more) */
+static void worker_init(worker *w, const sim_inst *inst, bool series, uint64_t share)
 {
     memset(w, 0, sizeof *w);
     w->prng = sim_rng_alloc();
@@ -87,6 +92,7 @@ static void worker_init(worker *w, const sim_inst *inst, bool series)
     if (series && inst->nseries) {
         size_t per = inst->nseries * (size_t)inst->horizon * sizeof *w->sbuf;
         w->batch = SERIES_BUF / per < SERIES_BATCH ? SERIES_BUF / per : SERIES_BATCH;
+        if (share < w->batch) w->batch = (size_t)share;
         if (w->batch < 1) w->batch = 1;
     }
     w->sbuf = sim_big_alloc(sbuf_size(w, inst));
@@ -164,7 +170,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
 #pragma omp parallel num_threads(threads)
     {
         worker w;
-        worker_init(&w, inst, cfg->want_series);
+        worker_init(&w, inst, cfg->want_series, (cfg->n + (uint64_t)threads - 1) / (uint64_t)threads);
         sim_err terr;
         /* every thread meets every worksharing construct: no early exit; a
          * failure only makes the remaining trials skip */

@@ -50,7 +50,8 @@ typedef struct sim_runcfg {
 typedef struct sim_seriesacc {
     size_t nseries;
     int horizon;
-    sim_sgrid *g; /* [series] */
+    sim_sgrid *g;     /* [series] */
+    sim_sarena arena; /* the grids' bins */
 } sim_seriesacc;
 
 void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst);

@@ -7,26 +7,38 @@
 
 #include "util.h"
 
-void sim_sgrid_init(sim_sgrid *g, int days, size_t cap)
+void sim_sgrid_init_in(sim_sgrid *g, int days, size_t cap, sim_sarena *a)
 {
     memset(g, 0, sizeof *g);
     g->H = days > 0 ? days : 0;
     g->cap = cap < 16 ? 16 : cap;
     g->d = sim_calloc((size_t)g->H + 1, sizeof *g->d);
+    g->arena = a ? a : &g->own;
+}
+
+void sim_sgrid_init(sim_sgrid *g, int days, size_t cap)
+{
+    sim_sgrid_init_in(g, days, cap, NULL);
 }
 
 #define CHUNK ((size_t)2 << 20)
 
+void sim_sarena_free(sim_sarena *a)
+{
+    for (size_t i = 0; i < a->nchunk; i++) sim_big_free(a->chunk[i], a->chunk_len[i]);
+    free(a->chunk);
+    free(a->chunk_len);
+    memset(a, 0, sizeof *a);
+}
+
 void sim_sgrid_free(sim_sgrid *g)
 {
-    for (size_t i = 0; i < g->nchunk; i++) sim_big_free(g->chunk[i], g->chunk_len[i]);
-    free(g->chunk);
-    free(g->chunk_len);
+    sim_sarena_free(&g->own); /* empty when the grid used a shared arena */
     free(g->d);
     memset(g, 0, sizeof *g);
 }
 
-/* Bins outgrown by re-binning go to g->spare, a list per size in KiB,
+/* Bins outgrown by re-binning go to the arena's spare lists, one per size in KiB,
  * their first bytes holding the next one and their size. */
 typedef struct spare {
     struct spare *next;
@@ -58,24 +70,25 @@ static size_t spare_class(size_t bytes)
 
 static void bins_release(sim_sgrid *g, void *c, size_t n, bool wide)
 {
+    sim_sarena *a = g->arena;
     spare *p = c;
     p->bytes = bins_bytes(n, wide);
     if (p->bytes < sizeof *p) return;
     size_t k = spare_class(p->bytes);
-    p->next = g->spare[k];
-    g->spare[k] = p;
+    p->next = a->spare[k];
+    a->spare[k] = p;
 }
 
-/* a block of len zeroed bytes, freed with the grid */
-static char *chunk_add(sim_sgrid *g, size_t len)
+/* a block of len zeroed bytes, freed with the arena */
+static char *chunk_add(sim_sarena *a, size_t len)
 {
-    if (g->nchunk == g->chunk_cap) {
-        g->chunk_cap = g->chunk_cap ? 2 * g->chunk_cap : 8;
-        g->chunk = sim_realloc(g->chunk, g->chunk_cap * sizeof *g->chunk);
-        g->chunk_len = sim_realloc(g->chunk_len, g->chunk_cap * sizeof *g->chunk_len);
+    if (a->nchunk == a->chunk_cap) {
+        a->chunk_cap = a->chunk_cap ? 2 * a->chunk_cap : 8;
+        a->chunk = sim_realloc(a->chunk, a->chunk_cap * sizeof *a->chunk);
+        a->chunk_len = sim_realloc(a->chunk_len, a->chunk_cap * sizeof *a->chunk_len);
     }
-    g->chunk_len[g->nchunk] = len;
-    return g->chunk[g->nchunk++] = sim_big_alloc(len);
+    a->chunk_len[a->nchunk] = len;
+    return a->chunk[a->nchunk++] = sim_big_alloc(len);
 }
 
 /* n zeroed counts: outgrown bins if some are large enough, else cut from
@@ -83,22 +96,23 @@ static char *chunk_add(sim_sgrid *g, size_t len)
  * half a chunk (short horizons allow days of millions of bins) */
 static void *bins_alloc(sim_sgrid *g, size_t n, bool wide)
 {
+    sim_sarena *a = g->arena;
     size_t bytes = bins_bytes(n, wide);
-    if (bytes > CHUNK / 2) return chunk_add(g, bytes);
+    if (bytes > CHUNK / 2) return chunk_add(a, bytes);
     for (size_t k = spare_class(bytes); k < 64; k++)
-        for (spare **pp = (spare **)&g->spare[k]; *pp; pp = &(*pp)->next)
+        for (spare **pp = (spare **)&a->spare[k]; *pp; pp = &(*pp)->next)
             if ((*pp)->bytes >= bytes && (*pp)->bytes <= 2 * bytes + 1024) {
                 spare *p = *pp;
                 *pp = p->next;
                 memset(p, 0, bytes);
                 return p;
             }
-    if (bytes > g->left) {
-        g->cur = chunk_add(g, CHUNK);
-        g->left = CHUNK;
+    if (bytes > a->left) {
+        a->cur = chunk_add(a, CHUNK);
+        a->left = CHUNK;
     }
-    char *p = g->cur + (CHUNK - g->left);
-    g->left -= bytes;
+    char *p = a->cur + (CHUNK - a->left);
+    a->left -= bytes;
     return p;
 }
 
@@ -256,10 +270,12 @@ void sim_sgrid_add(sim_sgrid *g, const int32_t *v)
 
 void sim_sgrid_absorb(sim_sgrid *dst, sim_sgrid *src)
 {
-    if (dst->n == 0 && dst->H == src->H && dst->cap == src->cap) {
+    if (dst->n == 0 && dst->H == src->H && dst->cap == src->cap && dst->arena == &dst->own &&
+        src->arena == &src->own) {
         sim_sgrid t = *dst;
         *dst = *src;
         *src = t;
+        dst->arena = &dst->own, src->arena = &src->own;
         return;
     }
     sim_sgrid_merge(dst, src);

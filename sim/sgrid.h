@@ -30,22 +30,35 @@ typedef struct sim_sday {
                          grid has fewer than 65,536 trials: half the memory) */
 } sim_sday;
 
-typedef struct sim_sgrid {
-    int H;            /* days */
-    size_t cap;       /* most bins of one day */
-    uint64_t n;       /* trials */
-    sim_sday *d;      /* [H] */
-    /* the days' bins are cut from 2 MiB chunks (few page faults, no
-     * allocator churn) */
+/* Where the days' bins come from: 2 MiB chunks (few page faults, no
+ * allocator churn), which the grids of a run may share, so that their
+ * partly used last chunks are one. Fresh memory is dear: the kernel zeroes
+ * each page when it is first touched. */
+typedef struct sim_sarena {
     char **chunk;
     size_t *chunk_len;
     size_t nchunk, chunk_cap;
     char *cur;        /* the chunk bins are being cut from */
     size_t left;      /* free bytes at its end */
     void *spare[64];  /* bins outgrown by re-binning, by size in KiB: reused */
+} sim_sarena;
+
+void sim_sarena_free(sim_sarena *a);
+
+typedef struct sim_sgrid {
+    int H;            /* days */
+    size_t cap;       /* most bins of one day */
+    uint64_t n;       /* trials */
+    sim_sday *d;      /* [H] */
+    sim_sarena *arena; /* &own, or one shared with other grids */
+    sim_sarena own;
 } sim_sgrid;
 
+/* A grid with bins of its own. */
 void sim_sgrid_init(sim_sgrid *g, int days, size_t cap);
+/* A grid cutting its bins from arena a, which must outlive it; grids
+ * sharing an arena must not be used from two threads at once. */
+void sim_sgrid_init_in(sim_sgrid *g, int days, size_t cap, sim_sarena *a);
 void sim_sgrid_free(sim_sgrid *g);
 /* Add k trials; the value of trial i on day t is v[t * day_stride + i * trial_stride]. */
 void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t day_stride, size_t trial_stride);
