@@ -159,6 +159,47 @@ static void test_merge(void **state)
     free(v);
 }
 
+/* grids cutting their bins from one arena give the grids of their own;
+ * absorbing works into a grid of either kind, and a grid that took another's
+ * bins by absorbing grows its own afterwards */
+static void test_shared_arena(void **state)
+{
+    (void)state;
+    int32_t *v = malloc(NT * DAYS * sizeof *v);
+    fill(v, true);
+    const size_t cap = 600, half = NT / 2;
+    sim_sgrid all, sh[3], own, into_shared, into_own, part;
+    sim_sgrid_init(&all, DAYS, cap);
+    sim_sgrid_add_batch(&all, v, NT, 1, DAYS);
+    sim_sarena arena = {0};
+    for (int p = 0; p < 3; p++) {
+        sim_sgrid_init_in(&sh[p], DAYS, cap, &arena);
+        for (size_t i = 0; i < NT; i += 64) /* in turns, as a run's series are */
+            sim_sgrid_add_batch(&sh[p], &v[i * DAYS], i + 64 <= NT ? 64 : NT - i, 1, DAYS);
+        same_grids(&all, &sh[p]);
+    }
+    /* the first half into an empty grid of each kind, then the second */
+    sim_sgrid_init_in(&into_shared, DAYS, cap, &arena);
+    sim_sgrid_init(&into_own, DAYS, cap);
+    for (int k = 0; k < 2; k++) {
+        sim_sgrid *dst = k ? &into_own : &into_shared;
+        sim_sgrid_init(&part, DAYS, cap);
+        sim_sgrid_add_batch(&part, v, half, 1, DAYS);
+        sim_sgrid_absorb(dst, &part);
+        sim_sgrid_free(&part);
+        sim_sgrid_add_batch(dst, &v[half * DAYS], NT - half, 1, DAYS);
+        same_grids(&all, dst);
+    }
+    sim_sgrid_init(&own, DAYS, cap);
+    sim_sgrid_absorb(&own, &sh[0]); /* from a shared grid: merged, not taken */
+    same_grids(&all, &own);
+    same_grids(&all, &sh[0]);
+    sim_sgrid_free(&all), sim_sgrid_free(&own), sim_sgrid_free(&into_own), sim_sgrid_free(&into_shared);
+    for (int p = 0; p < 3; p++) sim_sgrid_free(&sh[p]);
+    sim_sarena_free(&arena);
+    free(v);
+}
+
 /* a short horizon allows days of millions of bins: bins of their own */
 static void test_big_day(void **state)
 {
@@ -254,7 +295,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact),
         cmocka_unit_test(test_wide),
-        cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_merge), cmocka_unit_test(test_shared_arena),
         cmocka_unit_test(test_big_day),
         cmocka_unit_test(test_wide_counts),
         cmocka_unit_test(test_empty),
