@@ -45,11 +45,11 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 10485
 echo "riskmc $($BIN --version | cut -d' ' -f2-), scenario $SC, $N trials"
 echo
 
-# 1 and 2 threads in turns, the fastest of five each: a virtual machine's
+# 1 and 2 threads in turns, the fastest of nine each: a virtual machine's
 # speed drifts from one second to the next, and alternating lets both see
 # the same drift
 r1="" r2=""
-for i in 1 2 3 4 5; do
+for i in 1 2 3 4 5 6 7 8 9; do
     r1=$(faster "$(measure "$BIN" run $SC -n "$N" -j 1 -o "$TMP/out" -q)" "$r1")
     r2=$(faster "$(measure "$BIN" run $SC -n "$N" -j 2 -o "$TMP/out" -q)" "$r2")
 done
