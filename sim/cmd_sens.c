@@ -384,7 +384,8 @@ int sim_cmd_tornado(int argc, char **argv)
                 printf("%4zu  %-42s %12.5g %12.5g %18s%s\n", k + 1, pm->name, sw[k].vlo, sw[k].vhi, sw_s,
                        sim_entry_is_assumption(pm->entry) ? "  (assumption)" : "");
             }
-            printf("\nresults: %s/tornado.csv\n", outdir);
+            printf("\n(swing ± 1.96 standard errors of the paired differences: a 95%% interval)\nresults: %s/tornado.csv\n",
+                   outdir);
         }
         free(sw);
         if (rc == 0) status = 0;
