@@ -1070,15 +1070,29 @@ static void take_uniformly(const state *s, const gsl_rng *r, size_t k, int64_t *
  * per departure, a day's binomial a few per day). */
 #define LATENT_AHEAD 16.0 /* expected departures a day below which to draw ahead */
 
-/* Day k in 0..L-1 with probability proportional to exp(-h k): a uniform day,
- * kept with probability exp(-h k) (at least `floor`, known without exp). */
-static int segment_day(const gsl_rng *r, int L, double h, double floor)
+/* floor(-log(1 - u (1 - e^{-hL})) / h): the inverse of the truncated
+ * geometric law's distribution function at u */
+static double truncgeo_inverse(double u, int L, double h)
+{
+    return floor(-log1p(u * expm1(-(double)L * h)) / h);
+}
+
+/* Day k in 0..L-1 with probability proportional to exp(-h k); least =
+ * exp(-h (L - 1)). Over a short stretch (least >= 1/e) a uniform day, kept
+ * with probability exp(-h k) (at least `least`, known without exp): two
+ * uniforms and no logarithm most of the time; over a long one, inversion of
+ * the truncated geometric law, P(K <= k) = (1 - e^{-h(k+1)}) / (1 - e^{-hL}). */
+static int segment_day(const gsl_rng *r, int L, double h, double least)
 {
     if (L == 1) return 0;
+    if (least < 0.36787944117144233) {
+        double k = truncgeo_inverse(gsl_rng_uniform(r), L, h);
+        return k < L - 1 ? (int)k : L - 1; /* L - 1 only by rounding */
+    }
     for (;;) {
         int k = (int)(gsl_rng_uniform(r) * L);
         double v = gsl_rng_uniform(r);
-        if (v < floor || v < exp(-h * k)) return k;
+        if (v < least || v < exp(-h * k)) return k;
     }
 }
 
@@ -1095,10 +1109,10 @@ static void latent_ahead(const det *m, state *s, const gsl_rng *r, int64_t n, in
     route_counts(m, s, m->G, out - gone, r);
     const size_t K = 1 + m->D;
     int32_t *cnt = &s->lat_cnt[(size_t)from * K];
-    const double floor = exp(-(double)(L - 1) * h);
+    const double least = exp(-(double)(L - 1) * h);
     for (size_t kind = 0; kind < K; kind++) {
         int64_t c = kind == 0 ? gone : (int64_t)s->route_n[kind - 1];
-        for (int64_t i = 0; i < c; i++) cnt[(size_t)segment_day(r, L, h, floor) * K + kind]++;
+        for (int64_t i = 0; i < c; i++) cnt[(size_t)segment_day(r, L, h, least) * K + kind]++;
     }
 }
 
@@ -1139,9 +1153,9 @@ static void camp_segment(const det *m, const double *th, sim_trial *tr, state *s
     const int end = m->seg_end[t], L = end - t;
     int64_t out = sim_ran_binomial(r, -expm1(-(double)L * h), s->dispersed);
     s->camp_pending += out;
-    const double floor = exp(-(double)(L - 1) * h);
+    const double least = exp(-(double)(L - 1) * h);
     for (int64_t i = 0; i < out; i++) {
-        int u = t + segment_day(r, L, h, floor);
+        int u = t + segment_day(r, L, h, least);
         s->camp_cnt[u]++;
         if (s->lat_ahead) latent_one(m, s, r, u + 1, end);
     }

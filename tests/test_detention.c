@@ -313,7 +313,9 @@ static void test_fast_matches_daily_busy(void **state)
  * mean over 20,000 trials must lie within 4.5 standard errors of the exact
  * mean on every day: for the daily stepper, and for the fast one, which
  * draws the departures of a pool ahead unless it is busy (16 or more a day:
- * N = 200,000 for the latent pool, C = 20,000 for the camp). */
+ * N = 200,000 for the latent pool, C = 20,000 for the camp), by rejection
+ * or, when most of the pool leaves within a segment (N = 200, 50), by
+ * inversion. */
 static void latent_days(const char *model, int N, int C)
 {
     char latent0[64], dispersed0[64];
@@ -371,6 +373,10 @@ static void test_latent_days_fast(void **state)
     latent_days("scenario.model=detention", 5000, 2000);
     latent_days("scenario.model=detention", 200000, 2000);
     latent_days("scenario.model=detention", 5000, 20000);
+    /* small pools at high hazards (500 / N a year): most leave within a
+     * segment, whose days are then drawn by inversion */
+    latent_days("scenario.model=detention", 200, 2000);
+    latent_days("scenario.model=detention", 50, 2000);
 }
 
 static void test_latent_days_daily(void **state)
