@@ -45,21 +45,28 @@ typedef struct spare {
     size_t bytes;
 } spare;
 
-static size_t bins_bytes(size_t n, bool wide)
+static size_t bins_bytes(size_t n, unsigned bytes)
 {
-    return (n * (wide ? 4 : 2) + 63) / 64 * 64;
+    return (n * bytes + 63) / 64 * 64;
 }
 
-/* count of bin i of day d, and adding to it */
+/* count of bin i of day d, and adding to it (the width must hold the sum) */
 static uint32_t count_at(const sim_sday *d, size_t i)
 {
-    return d->wide ? ((const uint32_t *)d->c)[i] : ((const uint16_t *)d->c)[i];
+    switch (d->bytes) {
+    case 1: return ((const uint8_t *)d->c)[i];
+    case 2: return ((const uint16_t *)d->c)[i];
+    default: return ((const uint32_t *)d->c)[i];
+    }
 }
 
 static void add_at(sim_sday *d, size_t i, uint32_t v)
 {
-    if (d->wide) ((uint32_t *)d->c)[i] += v;
-    else ((uint16_t *)d->c)[i] = (uint16_t)(((uint16_t *)d->c)[i] + v);
+    switch (d->bytes) {
+    case 1: ((uint8_t *)d->c)[i] = (uint8_t)(((uint8_t *)d->c)[i] + v); break;
+    case 2: ((uint16_t *)d->c)[i] = (uint16_t)(((uint16_t *)d->c)[i] + v); break;
+    default: ((uint32_t *)d->c)[i] += v;
+    }
 }
 
 static size_t spare_class(size_t bytes)
@@ -68,11 +75,11 @@ static size_t spare_class(size_t bytes)
     return k < 63 ? k : 63;
 }
 
-static void bins_release(sim_sgrid *g, void *c, size_t n, bool wide)
+static void bins_release(sim_sgrid *g, void *c, size_t n, unsigned width)
 {
     sim_sarena *a = g->arena;
     spare *p = c;
-    p->bytes = bins_bytes(n, wide);
+    p->bytes = bins_bytes(n, width);
     if (p->bytes < sizeof *p) return;
     size_t k = spare_class(p->bytes);
     p->next = a->spare[k];
@@ -94,10 +101,10 @@ static char *chunk_add(sim_sarena *a, size_t len)
 /* n zeroed counts: outgrown bins if some are large enough, else cut from
  * the current chunk, or a block of their own when they would take more than
  * half a chunk (short horizons allow days of millions of bins) */
-static void *bins_alloc(sim_sgrid *g, size_t n, bool wide)
+static void *bins_alloc(sim_sgrid *g, size_t n, unsigned width)
 {
     sim_sarena *a = g->arena;
-    size_t bytes = bins_bytes(n, wide);
+    size_t bytes = bins_bytes(n, width);
     if (bytes > CHUNK / 2) return chunk_add(a, bytes);
     for (size_t k = spare_class(bytes); k < 64; k++)
         for (spare **pp = (spare **)&a->spare[k]; *pp; pp = &(*pp)->next)
@@ -166,8 +173,12 @@ static void cover(sim_sgrid *g, int t, int64_t a, int64_t b, unsigned min_shift)
     if (nb > g->cap) nb = g->cap;
     /* slack on both sides: values may spread either way */
     int64_t base = (a >> s) - (int64_t)((nb - span) / 2);
-    sim_sday nd = *d; /* the new bins, as wide as the old */
-    nd.c = bins_alloc(g, nb, d->wide);
+    /* the new bins: counts as wide as the old, at least 16-bit when wider
+     * bins gather old ones (their counts add up) */
+    sim_sday nd = *d;
+    if (!nd.bytes) nd.bytes = 1;
+    if (d->c && s > d->shift && nd.bytes < 2) nd.bytes = 2;
+    nd.c = bins_alloc(g, nb, nd.bytes);
     nd.nb = (uint32_t)nb;
     size_t first, last;
     if (used(d, &first, &last)) {
@@ -180,25 +191,29 @@ static void cover(sim_sgrid *g, int t, int64_t a, int64_t b, unsigned min_shift)
             add_at(&nd, (size_t)k, n);
         }
     }
-    if (d->c) bins_release(g, d->c, d->nb, d->wide);
+    if (d->c) bins_release(g, d->c, d->nb, d->bytes);
     d->c = nd.c;
+    d->bytes = nd.bytes;
     d->nb = (uint32_t)nb;
     d->shift = s;
     d->lo = (int64_t)((uint64_t)base << s);
 }
 
-/* Give day t 32-bit counts (once the grid reaches 65,536 trials). */
-static void widen(sim_sgrid *g, int t)
+/* Give day t counts of at least `bytes` bytes: 2 when a count would pass
+ * 255, 4 once the grid reaches 65,536 trials. */
+static void widen(sim_sgrid *g, int t, unsigned bytes)
 {
     sim_sday *d = &g->d[t];
-    if (d->wide) return;
+    if (d->bytes >= bytes) return;
     if (d->c) {
-        uint32_t *c = bins_alloc(g, d->nb, true);
-        for (size_t i = 0; i < d->nb; i++) c[i] = ((const uint16_t *)d->c)[i];
-        bins_release(g, d->c, d->nb, false);
-        d->c = c;
+        sim_sday nd = *d;
+        nd.bytes = (uint8_t)bytes;
+        nd.c = bins_alloc(g, d->nb, bytes);
+        for (size_t i = 0; i < d->nb; i++) add_at(&nd, i, count_at(d, i));
+        bins_release(g, d->c, d->nb, d->bytes);
+        d->c = nd.c;
     }
-    d->wide = true;
+    d->bytes = (uint8_t)bytes;
 }
 
 /* Make day t hold value v too. */
@@ -214,6 +229,41 @@ static void grow(sim_sgrid *g, int t, int64_t v)
     cover(g, t, a, b, 0);
 }
 
+/* Count values x[i * stride], i = from .. k-1, into day t with counts of
+ * type T, until done (returns k) or a count would pass T's largest value or
+ * re-binning made the counts wider (returns where it stopped). */
+#define COUNT_FN(NAME, T, MAX)                                                                             \
+    static size_t NAME(sim_sgrid *g, int t, const int32_t *x, size_t from, size_t k, size_t stride,       \
+                       int64_t *sum)                                                                       \
+    {                                                                                                      \
+        sim_sday *d = &g->d[t];                                                                            \
+        const unsigned bytes = d->bytes;                                                                   \
+        T *c = d->c;                                                                                       \
+        int64_t base = base_of(d), s = 0;                                                                  \
+        unsigned sh = d->shift;                                                                            \
+        uint64_t nb = d->nb;                                                                               \
+        size_t i = from;                                                                                   \
+        for (; i < k; i++) {                                                                               \
+            int64_t y = x[i * stride];                                                                     \
+            uint64_t j = (uint64_t)(y >> sh) - (uint64_t)base;                                             \
+            if (j >= nb) { /* outside the day's bins: widen them (rare) */                                 \
+                grow(g, t, y);                                                                             \
+                if (d->bytes != bytes) break;                                                              \
+                c = d->c, base = base_of(d), sh = d->shift, nb = d->nb;                                    \
+                j = (uint64_t)(y >> sh) - (uint64_t)base;                                                  \
+            }                                                                                              \
+            if (c[j] == (MAX)) break;                                                                      \
+            c[j]++;                                                                                        \
+            s += y;                                                                                        \
+        }                                                                                                  \
+        *sum += s;                                                                                         \
+        return i;                                                                                          \
+    }
+COUNT_FN(count8, uint8_t, UINT8_MAX)
+COUNT_FN(count16, uint16_t, UINT16_MAX)
+COUNT_FN(count32, uint32_t, UINT32_MAX)
+#undef COUNT_FN
+
 void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t day_stride, size_t trial_stride)
 {
     if (k == 0 || g->H == 0) return;
@@ -221,7 +271,7 @@ void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t day_st
     for (int t = 0; t < g->H; t++) {
         const int32_t *x = &v[(size_t)t * day_stride];
         sim_sday *d = &g->d[t];
-        if (wide) widen(g, t);
+        if (wide) widen(g, t, 4);
         if (!d->c) { /* a day's first values: bins for all of the batch's at once */
             int64_t a = x[0], b = a;
             for (size_t i = 1; i < k; i++) {
@@ -234,30 +284,23 @@ void sim_sgrid_add_batch(sim_sgrid *g, const int32_t *v, size_t k, size_t day_st
         /* tomorrow's bins are counted next: fetch them meanwhile */
         const sim_sday *next = t + 1 < g->H ? &g->d[t + 1] : NULL;
         if (next && next->c)
-            for (size_t j = 0, end = bins_bytes(next->nb, next->wide); j < end; j += 64)
+            for (size_t j = 0, end = bins_bytes(next->nb, next->bytes); j < end; j += 64)
                 __builtin_prefetch((const char *)next->c + j, 1, 3);
-        int64_t base = base_of(d), sum = 0;
-        unsigned sh = d->shift;
-        uint64_t nb = d->nb;
-        /* the same loop for either width of counts */
-#define COUNT(T)                                                                                           \
-    do {                                                                                                   \
-        T *c = d->c;                                                                                       \
-        for (size_t i = 0; i < k; i++) {                                                                   \
-            int64_t y = x[i * trial_stride];                                                               \
-            uint64_t j = (uint64_t)(y >> sh) - (uint64_t)base;                                             \
-            if (j >= nb) { /* outside the day's bins: widen them (rare) */                                 \
-                grow(g, t, y);                                                                             \
-                c = d->c, base = base_of(d), sh = d->shift, nb = d->nb;                                    \
-                j = (uint64_t)(y >> sh) - (uint64_t)base;                                                  \
-            }                                                                                              \
-            c[j]++;                                                                                        \
-            sum += y;                                                                                      \
-        }                                                                                                  \
-    } while (0)
-        if (d->wide) COUNT(uint32_t);
-        else COUNT(uint16_t);
-#undef COUNT
+        int64_t sum = 0;
+        size_t i = 0;
+        while (i < k) {
+            const unsigned b0 = d->bytes;
+            if (b0 == 1) i = count8(g, t, x, i, k, trial_stride, &sum);
+            else if (b0 == 2) i = count16(g, t, x, i, k, trial_stride, &sum);
+            else i = count32(g, t, x, i, k, trial_stride, &sum);
+            /* stopped before the end with the same width: a count would
+             * overflow, so widen (with another width, re-binning widened
+             * them already) */
+            if (i < k && d->bytes == b0) {
+                SIM_ASSERT(b0 < 4);
+                widen(g, t, 2 * b0);
+            }
+        }
         d->sum += sum;
     }
     g->n += k;
@@ -289,7 +332,7 @@ void sim_sgrid_merge(sim_sgrid *dst, const sim_sgrid *src)
     for (int t = 0; t < dst->H; t++) {
         const sim_sday *s = &src->d[t];
         sim_sday *d = &dst->d[t];
-        if (wide) widen(dst, t);
+        widen(dst, t, wide ? 4 : 2); /* counts add up */
         size_t first, last, df, dl;
         if (!used(s, &first, &last)) continue;
         int64_t a = bin_start(s, first), b = bin_start(s, last);
@@ -329,8 +372,9 @@ static void seek_rank(const sim_sday *d, uint64_t r, size_t *bin, uint64_t *befo
         const T *c = d->c;                                                                                 \
         while (s + c[b] <= r) s += c[b++];                                                                 \
     } while (0)
-    if (d->wide) SEEK(uint32_t);
-    else SEEK(uint16_t);
+    if (d->bytes == 1) SEEK(uint8_t);
+    else if (d->bytes == 2) SEEK(uint16_t);
+    else SEEK(uint32_t);
 #undef SEEK
     *bin = b, *before = s;
 }
@@ -442,7 +486,7 @@ int sim_sgrid_unpack(sim_sgrid *g, const uint8_t *buf, size_t len, size_t cap)
         if (!first || !last) goto bad;
         /* bins for the packed ones' first and last values, then the counts */
         d->shift = sh;
-        d->wide = g->n > UINT16_MAX;
+        d->bytes = g->n > UINT16_MAX ? 4 : 2;
         cover(g, t, lo, (int64_t)((uint64_t)lo + ((uint64_t)(nb - 1) << sh)), sh);
         size_t off = (size_t)bins_between(d->lo, lo, sh);
         if (d->shift != sh || off + nb > d->nb) goto bad;

@@ -26,8 +26,9 @@ typedef struct sim_sday {
     void *c;          /* [nb] trials by bin (NULL until the day has values) */
     uint32_t nb;      /* at most the grid's cap */
     unsigned shift;   /* bin width = 2^shift */
-    bool wide;        /* c holds uint32_t counts, else uint16_t (while the
-                         grid has fewer than 65,536 trials: half the memory) */
+    uint8_t bytes;    /* of a count: 1 until a bin would pass 255 (or the
+                         bins are re-made wider), 2 until the grid reaches
+                         65,536 trials, then 4 (0 before the day has bins) */
 } sim_sday;
 
 /* Where the days' bins come from: 2 MiB chunks (few page faults, no
