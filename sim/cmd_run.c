@@ -311,43 +311,43 @@ int sim_cmd_run(int argc, char **argv)
     {
         FILE *f = ctx.trials;
         ctx.trials = NULL;
-        if (sim_outdir_close(f, "trials.csv", &err) != 0) goto abort;
+        if (sim_outdir_finish(f, "trials.csv", &err) != 0) goto abort;
     }
     {
         sim_buf b;
         sim_buf_init(&b);
         int rc = 0;
         sim_write_summary(&b, &inst, &ctx.stats);
-        rc |= sim_write_file(od.tmp, "summary.csv", &b, &err);
+        rc |= sim_outdir_write(&od, "summary.csv", &b, &err);
         sim_buf_clear(&b);
         sim_write_risks(&b, &inst, &ctx.stats);
-        rc |= sim_write_file(od.tmp, "risks.csv", &b, &err);
+        rc |= sim_outdir_write(&od, "risks.csv", &b, &err);
         if (inst.nseries && inst.horizon) {
             sim_buf_clear(&b);
             sim_write_series(&b, &inst, &ctx.stats);
-            rc |= sim_write_file(od.tmp, "series.csv", &b, &err);
+            rc |= sim_outdir_write(&od, "series.csv", &b, &err);
         }
         if (inst.nobs) {
             sim_buf_clear(&b);
             sim_write_observations(&b, &inst, &ctx.stats);
-            rc |= sim_write_file(od.tmp, "observations.csv", &b, &err);
+            rc |= sim_outdir_write(&od, "observations.csv", &b, &err);
         }
         sim_buf_clear(&b);
         sim_write_dictionary(&b, &inst);
-        rc |= sim_write_file(od.tmp, "dictionary.csv", &b, &err);
+        rc |= sim_outdir_write(&od, "dictionary.csv", &b, &err);
         sim_buf_clear(&b);
         sim_write_sources_used(&b, &inst);
-        rc |= sim_write_file(od.tmp, "sources.csv", &b, &err);
+        rc |= sim_outdir_write(&od, "sources.csv", &b, &err);
         if (ro.outer) {
             sim_buf_clear(&b);
             sim_write_uncertainty(&b, &twod, &ctx.stats);
-            rc |= sim_write_file(od.tmp, "uncertainty.csv", &b, &err);
+            rc |= sim_outdir_write(&od, "uncertainty.csv", &b, &err);
             sim_buf_clear(&b);
             sim_write_outer(&b, &twod);
-            rc |= sim_write_file(od.tmp, "outer.csv", &b, &err);
+            rc |= sim_outdir_write(&od, "outer.csv", &b, &err);
             sim_buf_clear(&b);
             sim_write_exceedance(&b, &twod, &ctx.stats);
-            rc |= sim_write_file(od.tmp, "exceedance.csv", &b, &err);
+            rc |= sim_outdir_write(&od, "exceedance.csv", &b, &err);
         }
         sim_buf_clear(&b);
         char files[256];
@@ -356,7 +356,7 @@ int sim_cmd_run(int argc, char **argv)
                  ro.outer ? ", uncertainty.csv, outer.csv, exceedance.csv" : "");
         sim_runinfo ri = {cmd, "run", seed, n, files, extra};
         sim_write_manifest(&b, &inst, &ri);
-        rc |= sim_write_file(od.tmp, "manifest.ini", &b, &err);
+        rc |= sim_outdir_write(&od, "manifest.ini", &b, &err);
         sim_buf_free(&b);
         if (rc) goto abort;
     }

@@ -108,22 +108,22 @@ int sim_write_folder(const char *path, bool force, const sim_inst *inst, const c
     sim_buf files;
     sim_buf_init(&files);
     for (size_t i = 0; i < n && rc == 0; i++) {
-        rc = sim_write_file(od.tmp, names[i], &bufs[i], err);
+        rc = sim_outdir_write(&od, names[i], &bufs[i], err);
         sim_buf_printf(&files, "%s, ", names[i]);
     }
     sim_buf extra;
     sim_buf_init(&extra);
     if (rc == 0) {
         sim_write_dictionary(&extra, inst);
-        rc = sim_write_file(od.tmp, "dictionary.csv", &extra, err);
+        rc = sim_outdir_write(&od, "dictionary.csv", &extra, err);
         sim_buf_clear(&extra);
         sim_write_sources_used(&extra, inst);
-        if (rc == 0) rc = sim_write_file(od.tmp, "sources.csv", &extra, err);
+        if (rc == 0) rc = sim_outdir_write(&od, "sources.csv", &extra, err);
         sim_buf_clear(&extra);
         sim_buf_puts(&files, "dictionary.csv, sources.csv, manifest.ini");
         sim_runinfo ri = {command, kind, seed, trials, files.s, NULL};
         sim_write_manifest(&extra, inst, &ri);
-        if (rc == 0) rc = sim_write_file(od.tmp, "manifest.ini", &extra, err);
+        if (rc == 0) rc = sim_outdir_write(&od, "manifest.ini", &extra, err);
     }
     sim_buf_free(&extra);
     sim_buf_free(&files);

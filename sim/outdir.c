@@ -136,14 +136,61 @@ FILE *sim_outdir_open(const sim_outdir *od, const char *name, sim_err *err)
     return f;
 }
 
-int sim_outdir_close(FILE *f, const char *name, sim_err *err)
+/* Flush and close f; fsync it first (now), or only start its write to the
+ * disk (later: the folder's commit syncs it). */
+static int close_file(FILE *f, const char *name, bool now, sim_err *err)
 {
     int bad = fflush(f) != 0 || ferror(f);
-    if (!bad) fsync(fileno(f));
+    if (!bad && now) bad = fsync(fileno(f)) != 0;
+    else if (!bad) sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE); /* advice: errors show at fsync */
     int e = errno;
     if (fclose(f) != 0) bad = 1, e = errno;
     if (bad) return sim_errf(err, "%s: write failed: %s", name, strerror(e));
     return 0;
+}
+
+int sim_outdir_close(FILE *f, const char *name, sim_err *err)
+{
+    return close_file(f, name, true, err);
+}
+
+int sim_outdir_finish(FILE *f, const char *name, sim_err *err)
+{
+    return close_file(f, name, false, err);
+}
+
+int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err)
+{
+    if (!sim_mpi_root()) return 0; /* under MPI only rank 0 writes */
+    FILE *f = sim_outdir_open(od, name, err);
+    if (!f) return -1;
+    if (b->len) fwrite(b->s, 1, b->len, f);
+    return sim_outdir_finish(f, name, err);
+}
+
+/* fsync every file and folder of a finished temporary folder: by then most
+ * of the data is on its way (sim_outdir_close started it), so the files'
+ * writes overlap the work between them. A failure here (a full disk found
+ * late) is a write failure of that file. */
+static sim_err *sync_err;
+
+static int sync_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)ftw;
+    if (flag != FTW_F && flag != FTW_DP) return 0;
+    int fd = open(path, O_RDONLY | (flag == FTW_DP ? O_DIRECTORY : 0));
+    int rc = fd < 0 || fsync(fd) != 0 ? -1 : 0;
+    int e = errno;
+    if (fd >= 0) close(fd);
+    if (rc) sim_errf(sync_err, "%s: write failed: %s", path, strerror(e));
+    return rc;
+}
+
+static int sync_tree(const char *path, sim_err *err)
+{
+    sim_err mine;
+    sync_err = err ? err : &mine;
+    return nftw(path, sync_one, 16, FTW_DEPTH | FTW_PHYS) != 0 ? -1 : 0;
 }
 
 void sim_outdir_writeback(FILE *f, long *mark)
@@ -170,7 +217,7 @@ int sim_outdir_commit(sim_outdir *od, sim_err *err)
         memset(od, 0, sizeof *od);
         return 0;
     }
-    sync_dir(od->tmp);
+    if (sync_tree(od->tmp, err) != 0) return -1;
     struct stat st;
     int rc = 0;
     if (lstat(od->final, &st) == 0) {

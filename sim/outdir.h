@@ -29,11 +29,17 @@ char *sim_outdir_path(const sim_outdir *od, const char *name);
 FILE *sim_outdir_open(const sim_outdir *od, const char *name, sim_err *err);
 /* Flush, sync and close; reports write errors (disk full). */
 int sim_outdir_close(FILE *f, const char *name, sim_err *err);
+/* For a file of the temporary folder: flush and close, starting its write
+ * to the disk; the commit syncs it (and reports a full disk found late), so
+ * the writes overlap the work that follows. */
+int sim_outdir_finish(FILE *f, const char *name, sim_err *err);
+/* Write the file `name` of the temporary folder from b (sim_outdir_finish). */
+int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err);
 /* Start writing to disk, in the background, what has been written to f so
- * far when that has grown by a MiB or more since *mark (the closing fsync
- * then has little left to wait for). */
+ * far when that has grown by a MiB or more since *mark (the fsync at the
+ * commit then has little left to wait for). */
 void sim_outdir_writeback(FILE *f, long *mark);
-/* Move the finished folder into place. */
+/* Sync every file of the finished folder, then move it into place. */
 int sim_outdir_commit(sim_outdir *od, sim_err *err);
 /* Remove the temporary folder (after an error or an interrupt). */
 void sim_outdir_abort(sim_outdir *od);
