@@ -149,27 +149,33 @@ static int close_file(FILE *f, const char *name, bool now, sim_err *err)
     return 0;
 }
 
-int sim_outdir_close(FILE *f, const char *name, sim_err *err)
-{
-    return close_file(f, name, true, err);
-}
-
 int sim_outdir_finish(FILE *f, const char *name, sim_err *err)
 {
     return close_file(f, name, false, err);
 }
 
-int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err)
+int sim_write_whole(const char *dir, const char *name, const sim_buf *b, bool sync_now, sim_err *err)
 {
     if (!sim_mpi_root()) return 0; /* under MPI only rank 0 writes */
-    FILE *f = sim_outdir_open(od, name, err);
-    if (!f) return -1;
-    if (b->len) fwrite(b->s, 1, b->len, f);
-    return sim_outdir_finish(f, name, err);
+    char *path = sim_asprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    int rc = 0;
+    if (!f) rc = sim_errf(err, "%s: cannot write: %s", path, strerror(errno));
+    else {
+        if (b->len) fwrite(b->s, 1, b->len, f);
+        rc = close_file(f, path, sync_now, err);
+    }
+    free(path);
+    return rc;
+}
+
+int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err)
+{
+    return sim_write_whole(od->tmp, name, b, false, err);
 }
 
 /* fsync every file and folder of a finished temporary folder: by then most
- * of the data is on its way (sim_outdir_close started it), so the files'
+ * of the data is on its way (sim_outdir_finish started it), so the files'
  * writes overlap the work between them. A failure here (a full disk found
  * late) is a write failure of that file. */
 static sim_err *sync_err;

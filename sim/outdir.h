@@ -27,13 +27,14 @@ int sim_outdir_begin(sim_outdir *od, const char *final, bool force, sim_err *err
 char *sim_outdir_path(const sim_outdir *od, const char *name);
 /* Open a file for writing in the temporary folder. */
 FILE *sim_outdir_open(const sim_outdir *od, const char *name, sim_err *err);
-/* Flush, sync and close; reports write errors (disk full). */
-int sim_outdir_close(FILE *f, const char *name, sim_err *err);
 /* For a file of the temporary folder: flush and close, starting its write
  * to the disk; the commit syncs it (and reports a full disk found late), so
  * the writes overlap the work that follows. */
 int sim_outdir_finish(FILE *f, const char *name, sim_err *err);
-/* Write the file `name` of the temporary folder from b (sim_outdir_finish). */
+/* Write dir/name whole from b (on rank 0 only), synced now or, for a file
+ * of a temporary folder, at its commit (sync_now false). */
+int sim_write_whole(const char *dir, const char *name, const sim_buf *b, bool sync_now, sim_err *err);
+/* Write the file `name` of the temporary folder from b (synced at the commit). */
 int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err);
 /* Start writing to disk, in the background, what has been written to f so
  * far when that has grown by a MiB or more since *mark (the fsync at the

@@ -491,16 +491,5 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
 
 int sim_write_file(const char *dir, const char *name, const sim_buf *b, sim_err *err)
 {
-    if (!sim_mpi_root()) return 0; /* under MPI only rank 0 writes */
-    char *path = sim_asprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        sim_errf(err, "%s: cannot write: %s", path, strerror(errno));
-        free(path);
-        return -1;
-    }
-    if (b->len) fwrite(b->s, 1, b->len, f);
-    int rc = sim_outdir_close(f, path, err);
-    free(path);
-    return rc;
+    return sim_write_whole(dir, name, b, true, err);
 }
