@@ -142,6 +142,92 @@ static char *command_line(const char *path, const sim_common *c, uint64_t n, uin
     return sim_buf_take(&b);
 }
 
+/* The files of the results folder besides trials.csv and series.csv. */
+static int write_rest(const sim_outdir *od, runctx *ctx, sim_twod *twod, const sim_runinfo *run, sim_err *err)
+{
+    const sim_inst *inst = ctx->inst;
+    sim_buf b;
+    sim_buf_init(&b);
+    int rc = 0;
+    sim_write_summary(&b, inst, &ctx->stats);
+    rc |= sim_outdir_write(od, "summary.csv", &b, err);
+    sim_buf_clear(&b);
+    sim_write_risks(&b, inst, &ctx->stats);
+    rc |= sim_outdir_write(od, "risks.csv", &b, err);
+    if (inst->nobs) {
+        sim_buf_clear(&b);
+        sim_write_observations(&b, inst, &ctx->stats);
+        rc |= sim_outdir_write(od, "observations.csv", &b, err);
+    }
+    sim_buf_clear(&b);
+    sim_write_dictionary(&b, inst);
+    rc |= sim_outdir_write(od, "dictionary.csv", &b, err);
+    sim_buf_clear(&b);
+    sim_write_sources_used(&b, inst);
+    rc |= sim_outdir_write(od, "sources.csv", &b, err);
+    if (twod) {
+        sim_buf_clear(&b);
+        sim_write_uncertainty(&b, twod, &ctx->stats);
+        rc |= sim_outdir_write(od, "uncertainty.csv", &b, err);
+        sim_buf_clear(&b);
+        sim_write_outer(&b, twod);
+        rc |= sim_outdir_write(od, "outer.csv", &b, err);
+        sim_buf_clear(&b);
+        sim_write_exceedance(&b, twod, &ctx->stats);
+        rc |= sim_outdir_write(od, "exceedance.csv", &b, err);
+    }
+    sim_buf_clear(&b);
+    char files[256];
+    snprintf(files, sizeof files, "trials.csv, summary.csv, risks.csv%s%s%s, dictionary.csv, sources.csv, manifest.ini",
+             inst->nseries && inst->horizon ? ", series.csv" : "", inst->nobs ? ", observations.csv" : "",
+             twod ? ", uncertainty.csv, outer.csv, exceedance.csv" : "");
+    sim_runinfo ri = *run;
+    ri.files = files;
+    sim_write_manifest(&b, inst, &ri);
+    rc |= sim_outdir_write(od, "manifest.ini", &b, err);
+    sim_buf_free(&b);
+    return rc;
+}
+
+/* Close trials.csv and write the other files. trials.csv is synced in the
+ * background meanwhile, and the threads share the rest: one writes the
+ * small files while the others compute the quantiles of every day of each
+ * series for series.csv. The bytes of each file do not depend on threads. */
+static int write_results(const sim_outdir *od, runctx *ctx, FILE *trials, sim_twod *twod, const sim_runinfo *ri,
+                         int threads, sim_err *err)
+{
+    const sim_inst *inst = ctx->inst;
+    sim_outdir_pending pend;
+    if (sim_outdir_finish(&pend, trials, "trials.csv", err) != 0) return -1;
+    const size_t ns = inst->horizon ? inst->nseries : 0;
+    sim_buf *rows = sim_calloc(ns + 1, sizeof *rows);
+    int rc = 0;
+    sim_err err_rest = {{0}};
+#pragma omp parallel num_threads(threads > 0 ? threads : sim_threads_default())
+    {
+#pragma omp single nowait
+        rc = write_rest(od, ctx, twod, ri, &err_rest);
+#pragma omp for schedule(dynamic, 1)
+        for (size_t s = 0; s < ns; s++) {
+            sim_buf_init(&rows[s]);
+            sim_write_series_rows(&rows[s], inst, &ctx->stats, s);
+        }
+    }
+    if (rc && err) *err = err_rest;
+    if (ns) {
+        sim_buf b;
+        sim_buf_init(&b);
+        sim_write_series_header(&b);
+        for (size_t s = 0; s < ns; s++) sim_buf_add(&b, rows[s].s, rows[s].len);
+        if (!rc) rc = sim_outdir_write(od, "series.csv", &b, err);
+        sim_buf_free(&b);
+    }
+    for (size_t s = 0; s < ns; s++) sim_buf_free(&rows[s]);
+    free(rows);
+    if (sim_outdir_finished(&pend, rc ? NULL : err) != 0) rc = -1;
+    return rc;
+}
+
 int sim_cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {SIM_COMMON_LONGOPTS,
@@ -309,56 +395,10 @@ int sim_cmd_run(int argc, char **argv)
         fprintf(stderr, "random draws: %llu (%.1f per trial)\n", (unsigned long long)sim_rng_draws(),
                 (double)sim_rng_draws() / (double)n);
     {
+        sim_runinfo ri = {cmd, "run", seed, n, NULL, extra};
         FILE *f = ctx.trials;
         ctx.trials = NULL;
-        if (sim_outdir_finish(f, "trials.csv", &err) != 0) goto abort;
-    }
-    {
-        sim_buf b;
-        sim_buf_init(&b);
-        int rc = 0;
-        sim_write_summary(&b, &inst, &ctx.stats);
-        rc |= sim_outdir_write(&od, "summary.csv", &b, &err);
-        sim_buf_clear(&b);
-        sim_write_risks(&b, &inst, &ctx.stats);
-        rc |= sim_outdir_write(&od, "risks.csv", &b, &err);
-        if (inst.nseries && inst.horizon) {
-            sim_buf_clear(&b);
-            sim_write_series(&b, &inst, &ctx.stats);
-            rc |= sim_outdir_write(&od, "series.csv", &b, &err);
-        }
-        if (inst.nobs) {
-            sim_buf_clear(&b);
-            sim_write_observations(&b, &inst, &ctx.stats);
-            rc |= sim_outdir_write(&od, "observations.csv", &b, &err);
-        }
-        sim_buf_clear(&b);
-        sim_write_dictionary(&b, &inst);
-        rc |= sim_outdir_write(&od, "dictionary.csv", &b, &err);
-        sim_buf_clear(&b);
-        sim_write_sources_used(&b, &inst);
-        rc |= sim_outdir_write(&od, "sources.csv", &b, &err);
-        if (ro.outer) {
-            sim_buf_clear(&b);
-            sim_write_uncertainty(&b, &twod, &ctx.stats);
-            rc |= sim_outdir_write(&od, "uncertainty.csv", &b, &err);
-            sim_buf_clear(&b);
-            sim_write_outer(&b, &twod);
-            rc |= sim_outdir_write(&od, "outer.csv", &b, &err);
-            sim_buf_clear(&b);
-            sim_write_exceedance(&b, &twod, &ctx.stats);
-            rc |= sim_outdir_write(&od, "exceedance.csv", &b, &err);
-        }
-        sim_buf_clear(&b);
-        char files[256];
-        snprintf(files, sizeof files, "trials.csv, summary.csv, risks.csv%s%s%s, dictionary.csv, sources.csv, manifest.ini",
-                 inst.nseries && inst.horizon ? ", series.csv" : "", inst.nobs ? ", observations.csv" : "",
-                 ro.outer ? ", uncertainty.csv, outer.csv, exceedance.csv" : "");
-        sim_runinfo ri = {cmd, "run", seed, n, files, extra};
-        sim_write_manifest(&b, &inst, &ri);
-        rc |= sim_outdir_write(&od, "manifest.ini", &b, &err);
-        sim_buf_free(&b);
-        if (rc) goto abort;
+        if (write_results(&od, &ctx, f, ro.outer ? &twod : NULL, &ri, c.threads, &err) != 0) goto abort;
     }
     if (sim_outdir_commit(&od, &err) != 0) goto abort;
     if (!c.quiet) {

@@ -149,9 +149,38 @@ static int close_file(FILE *f, const char *name, bool now, sim_err *err)
     return 0;
 }
 
-int sim_outdir_finish(FILE *f, const char *name, sim_err *err)
+int sim_outdir_finish(sim_outdir_pending *p, FILE *f, const char *name, sim_err *err)
 {
-    return close_file(f, name, false, err);
+    memset(p, 0, sizeof *p);
+    p->f = f, p->name = name;
+    if (fflush(f) != 0 || ferror(f)) {
+        int e = errno;
+        fclose(f);
+        p->f = NULL;
+        return sim_errf(err, "%s: write failed: %s", name, strerror(e));
+    }
+    if (!sim_mpi_root()) return 0; /* other ranks write to /dev/null */
+    p->cb.aio_fildes = fileno(f);
+    if (aio_fsync(O_SYNC, &p->cb) == 0) p->syncing = true;
+    else /* no background sync to be had: start the write; the commit syncs it */
+        sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE);
+    return 0;
+}
+
+int sim_outdir_finished(sim_outdir_pending *p, sim_err *err)
+{
+    if (!p->f) return 0;
+    int rc = 0, e = 0;
+    if (p->syncing) {
+        const struct aiocb *list[1] = {&p->cb};
+        int status;
+        while ((status = aio_error(&p->cb)) == EINPROGRESS) aio_suspend(list, 1, NULL);
+        if (aio_return(&p->cb) != 0) rc = -1, e = status;
+    }
+    if (fclose(p->f) != 0 && !rc) rc = -1, e = errno;
+    p->f = NULL;
+    if (rc) return sim_errf(err, "%s: write failed: %s", p->name, strerror(e));
+    return 0;
 }
 
 int sim_write_whole(const char *dir, const char *name, const sim_buf *b, bool sync_now, sim_err *err)
@@ -175,9 +204,10 @@ int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, s
 }
 
 /* fsync every file and folder of a finished temporary folder: by then most
- * of the data is on its way (sim_outdir_finish started it), so the files'
- * writes overlap the work between them. A failure here (a full disk found
- * late) is a write failure of that file. */
+ * of the data is on its way (each file's write started as it closed, and
+ * sim_outdir_finish synced the largest), so the files' writes overlap the
+ * work between them. A failure here (a full disk found late) is a write
+ * failure of that file. */
 static sim_err *sync_err;
 
 static int sync_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)

@@ -9,6 +9,7 @@
 #ifndef SIM_OUTDIR_H
 #define SIM_OUTDIR_H
 
+#include <aio.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -27,10 +28,18 @@ int sim_outdir_begin(sim_outdir *od, const char *final, bool force, sim_err *err
 char *sim_outdir_path(const sim_outdir *od, const char *name);
 /* Open a file for writing in the temporary folder. */
 FILE *sim_outdir_open(const sim_outdir *od, const char *name, sim_err *err);
-/* For a file of the temporary folder: flush and close, starting its write
- * to the disk; the commit syncs it (and reports a full disk found late), so
- * the writes overlap the work that follows. */
-int sim_outdir_finish(FILE *f, const char *name, sim_err *err);
+/* For a file of the temporary folder: flush it and start its fsync in the
+ * background (POSIX aio_fsync) while the caller goes on; sim_outdir_finished
+ * waits for it, closes the file and reports a write failure (a full disk
+ * found late). The commit then finds the file already on the disk. */
+typedef struct sim_outdir_pending {
+    FILE *f;
+    const char *name;
+    struct aiocb cb;
+    bool syncing;
+} sim_outdir_pending;
+int sim_outdir_finish(sim_outdir_pending *p, FILE *f, const char *name, sim_err *err);
+int sim_outdir_finished(sim_outdir_pending *p, sim_err *err);
 /* Write dir/name whole from b (on rank 0 only), synced now or, for a file
  * of a temporary folder, at its commit (sync_now false). */
 int sim_write_whole(const char *dir, const char *name, const sim_buf *b, bool sync_now, sim_err *err);

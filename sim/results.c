@@ -162,26 +162,31 @@ void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
     *b = r.buf;
 }
 
-void sim_write_series(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
+void sim_write_series_header(sim_buf *b)
 {
     sim_csvrow r = {*b, 0};
     header(&r, SIM_SERIES_COLUMNS);
-    for (size_t s = 0; s < inst->nseries; s++)
-        for (int t = 0; t < inst->horizon; t++) {
-            const sim_sgrid *g = &rs->series.g[s];
-            char date[11];
-            double q[9];
-            sim_format_date(inst->start_date + t, date);
-            sim_sgrid_quantiles(g, t, SIM_SERIES_P, 9, q);
-            sim_csv_str(&r, inst->series[s]);
-            sim_csv_int(&r, t);
-            sim_csv_str(&r, date);
-            sim_csv_int(&r, (long long)g->n);
-            sim_csv_stat(&r, sim_sgrid_mean(g, t));
-            for (int k = 0; k < 9; k++) sim_csv_stat(&r, q[k]);
-            sim_csv_int(&r, (long long)sim_sgrid_resolution(g, t));
-            sim_csv_end(&r);
-        }
+    *b = r.buf;
+}
+
+void sim_write_series_rows(sim_buf *b, const sim_inst *inst, const sim_runstats *rs, size_t s)
+{
+    sim_csvrow r = {*b, 0};
+    const sim_sgrid *g = &rs->series.g[s];
+    for (int t = 0; t < inst->horizon; t++) {
+        char date[11];
+        double q[9];
+        sim_format_date(inst->start_date + t, date);
+        sim_sgrid_quantiles(g, t, SIM_SERIES_P, 9, q);
+        sim_csv_str(&r, inst->series[s]);
+        sim_csv_int(&r, t);
+        sim_csv_str(&r, date);
+        sim_csv_int(&r, (long long)g->n);
+        sim_csv_stat(&r, sim_sgrid_mean(g, t));
+        for (int k = 0; k < 9; k++) sim_csv_stat(&r, q[k]);
+        sim_csv_int(&r, (long long)sim_sgrid_resolution(g, t));
+        sim_csv_end(&r);
+    }
     *b = r.buf;
 }
 

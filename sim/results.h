@@ -67,7 +67,9 @@ void sim_trials_row(void *inst, uint64_t trial, const double *theta, const doubl
 
 void sim_write_summary(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
 void sim_write_risks(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
-void sim_write_series(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
+/* series.csv: its header, then the rows of each series s in turn */
+void sim_write_series_header(sim_buf *b);
+void sim_write_series_rows(sim_buf *b, const sim_inst *inst, const sim_runstats *rs, size_t s);
 void sim_write_observations(sim_buf *b, const sim_inst *inst, sim_runstats *rs);
 
 /* Facts about a run for its manifest (none of them depend on threads). */
