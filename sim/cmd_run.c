@@ -57,6 +57,8 @@ typedef struct runctx {
     /* run to precision: running sums of the headline outputs, in trial order */
     long double *sum, *sum2;
     uint64_t *nvalid, *hits;
+    uint64_t last;             /* trials.csv is complete after the block ending here (0: unknown) */
+    sim_outdir_pending synced; /* trials.csv, closed and syncing to the disk */
 } runctx;
 
 static int on_block(void *user, const sim_block *b, sim_err *err)
@@ -65,7 +67,14 @@ static int on_block(void *user, const sim_block *b, sim_err *err)
     for (size_t i = 0; i < b->n; i++)
         if (b->rows[i].len && fwrite(b->rows[i].s, 1, b->rows[i].len, c->trials) != b->rows[i].len)
             return sim_errf(err, "trials.csv: write failed");
-    sim_outdir_writeback(c->trials, &c->trials_synced);
+    if (b->first + b->n == c->last) {
+        /* its last rows: sync it while the threads finish */
+        FILE *f = c->trials;
+        c->trials = NULL;
+        if (sim_outdir_finish(&c->synced, f, "trials.csv", err) != 0) return -1;
+    } else {
+        sim_outdir_writeback(c->trials, &c->trials_synced);
+    }
     sim_runstats_add(&c->stats, b);
     if (c->twod) sim_twod_add(c->twod, b);
     if (c->sum) {
@@ -190,15 +199,19 @@ static int write_rest(const sim_outdir *od, runctx *ctx, sim_twod *twod, const s
 }
 
 /* Close trials.csv and write the other files. trials.csv is synced in the
- * background meanwhile, and the threads share the rest: one writes the
- * small files while the others compute the quantiles of every day of each
- * series for series.csv. The bytes of each file do not depend on threads. */
-static int write_results(const sim_outdir *od, runctx *ctx, FILE *trials, sim_twod *twod, const sim_runinfo *ri,
-                         int threads, sim_err *err)
+ * background meanwhile (from its last block on, when the run knows where it
+ * ends), and the threads share the rest: one writes the small files while
+ * the others compute the quantiles of every day of each series for
+ * series.csv. The bytes of each file do not depend on threads. */
+static int write_results(const sim_outdir *od, runctx *ctx, sim_twod *twod, const sim_runinfo *ri, int threads,
+                         sim_err *err)
 {
     const sim_inst *inst = ctx->inst;
-    sim_outdir_pending pend;
-    if (sim_outdir_finish(&pend, trials, "trials.csv", err) != 0) return -1;
+    if (ctx->trials) {
+        FILE *f = ctx->trials;
+        ctx->trials = NULL;
+        if (sim_outdir_finish(&ctx->synced, f, "trials.csv", err) != 0) return -1;
+    }
     const size_t ns = inst->horizon ? inst->nseries : 0;
     sim_buf *rows = sim_calloc(ns + 1, sizeof *rows);
     int rc = 0;
@@ -224,7 +237,7 @@ static int write_results(const sim_outdir *od, runctx *ctx, FILE *trials, sim_tw
     }
     for (size_t s = 0; s < ns; s++) sim_buf_free(&rows[s]);
     free(rows);
-    if (sim_outdir_finished(&pend, rc ? NULL : err) != 0) rc = -1;
+    if (sim_outdir_finished(&ctx->synced, rc ? NULL : err) != 0) rc = -1;
     return rc;
 }
 
@@ -305,7 +318,7 @@ int sim_cmd_run(int argc, char **argv)
     char *outdir = sim_cli_outdir(&c, &inst, NULL);
     sim_outdir od;
     int status = 1;
-    runctx ctx = {&inst, NULL, 0, {0}, NULL, NULL, NULL, NULL, NULL};
+    runctx ctx = {.inst = &inst};
     sim_twod twod;
     sim_runstats_init(&ctx.stats, &inst);
     if (ro.outer) {
@@ -343,6 +356,7 @@ int sim_cmd_run(int argc, char **argv)
     cfg.row = sim_trials_row;
     cfg.row_user = &inst;
     cfg.want_series = true;
+    if (!(ro.precision > 0)) ctx.last = n; /* run to precision: its end is found on the way */
     if (ro.outer) {
         cfg.row = sim_twod_row;
         cfg.row_user = &twod;
@@ -396,9 +410,7 @@ int sim_cmd_run(int argc, char **argv)
                 (double)sim_rng_draws() / (double)n);
     {
         sim_runinfo ri = {cmd, "run", seed, n, NULL, extra};
-        FILE *f = ctx.trials;
-        ctx.trials = NULL;
-        if (write_results(&od, &ctx, f, ro.outer ? &twod : NULL, &ri, c.threads, &err) != 0) goto abort;
+        if (write_results(&od, &ctx, ro.outer ? &twod : NULL, &ri, c.threads, &err) != 0) goto abort;
     }
     if (sim_outdir_commit(&od, &err) != 0) goto abort;
     if (!c.quiet) {
@@ -415,6 +427,7 @@ int sim_cmd_run(int argc, char **argv)
     goto done;
 abort:
     if (ctx.trials) fclose(ctx.trials);
+    sim_outdir_finished(&ctx.synced, NULL);
     sim_outdir_abort(&od);
 done:
     if (status != 0) fprintf(stderr, "riskmc: %s\n", err.msg);
