@@ -51,15 +51,22 @@ void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst)
     a->horizon = inst->horizon;
     a->g = sim_calloc(a->nseries + 1, sizeof *a->g);
     memset(&a->arena, 0, sizeof a->arena);
-    for (size_t i = 0; i < a->nseries; i++)
+    a->lock = sim_calloc(a->nseries + 1, sizeof *a->lock);
+    for (size_t i = 0; i < a->nseries; i++) {
         sim_sgrid_init_in(&a->g[i], a->horizon, sim_series_cap(a->horizon), &a->arena);
+        omp_init_lock(&a->lock[i]);
+    }
 }
 
 void sim_seriesacc_free(sim_seriesacc *a)
 {
-    for (size_t i = 0; i < a->nseries; i++) sim_sgrid_free(&a->g[i]);
+    for (size_t i = 0; i < a->nseries; i++) {
+        sim_sgrid_free(&a->g[i]);
+        omp_destroy_lock(&a->lock[i]);
+    }
     sim_sarena_free(&a->arena);
     free(a->g);
+    free(a->lock);
     memset(a, 0, sizeof *a);
 }
 
@@ -98,17 +105,23 @@ static void worker_init(worker *w, const sim_inst *inst, bool series, uint64_t s
     w->sbuf = sim_big_alloc(sbuf_size(w, inst));
 }
 
-/* Count the series of the trials in sbuf into the run's grids. Threads take
- * turns: counting a batch takes a few milliseconds, running it a hundred
- * times as long, and one set of grids needs half the memory of one per
- * thread and no merging. Counts do not depend on the order of batches. */
+/* Count the series of the trials in sbuf into the run's grids, one series
+ * at a time under its lock; threads start at different series, so that two
+ * threads flushing at once mostly count into different grids. Counting a
+ * batch takes a few milliseconds, running it a hundred times as long, and
+ * one set of grids needs half the memory of one per thread and no merging.
+ * Counts do not depend on the order of batches. */
 static void worker_flush(worker *w, const sim_inst *inst, sim_seriesacc *series)
 {
-    const size_t H = (size_t)inst->horizon;
+    const size_t H = (size_t)inst->horizon, S = inst->nseries;
     if (series && w->pending) {
-#pragma omp critical(sim_engine_series)
-        for (size_t s = 0; s < inst->nseries; s++)
+        const size_t first = (size_t)omp_get_thread_num() * S / (size_t)omp_get_num_threads();
+        for (size_t k = 0; k < S; k++) {
+            const size_t s = (first + k) % S;
+            omp_set_lock(&series->lock[s]);
             sim_sgrid_add_batch(&series->g[s], &w->sbuf[s * H * w->batch], w->pending, w->batch, 1);
+            omp_unset_lock(&series->lock[s]);
+        }
     }
     w->pending = 0;
 }

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include <omp.h>
+
 #include "inst.h"
 #include "sgrid.h"
 #include "stats.h"
@@ -50,8 +52,9 @@ typedef struct sim_runcfg {
 typedef struct sim_seriesacc {
     size_t nseries;
     int horizon;
-    sim_sgrid *g;     /* [series] */
-    sim_sarena arena; /* the grids' bins */
+    sim_sgrid *g;      /* [series] */
+    sim_sarena arena;  /* the grids' bins */
+    omp_lock_t *lock;  /* [series]: a thread counts a batch into a grid while holding its lock */
 } sim_seriesacc;
 
 void sim_seriesacc_init(sim_seriesacc *a, const sim_inst *inst);

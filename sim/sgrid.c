@@ -2,6 +2,7 @@
 #include "sgrid.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,8 @@ static size_t spare_class(size_t bytes)
     return k < 63 ? k : 63;
 }
 
+/* The arena may be shared by grids that threads count into at once (each
+ * grid by one thread at a time): taking and giving back bins is locked. */
 static void bins_release(sim_sgrid *g, void *c, size_t n, unsigned width)
 {
     sim_sarena *a = g->arena;
@@ -82,8 +85,11 @@ static void bins_release(sim_sgrid *g, void *c, size_t n, unsigned width)
     p->bytes = bins_bytes(n, width);
     if (p->bytes < sizeof *p) return;
     size_t k = spare_class(p->bytes);
-    p->next = a->spare[k];
-    a->spare[k] = p;
+#pragma omp critical(sim_sarena)
+    {
+        p->next = a->spare[k];
+        a->spare[k] = p;
+    }
 }
 
 /* a block of len zeroed bytes, freed with the arena */
@@ -98,21 +104,20 @@ static char *chunk_add(sim_sarena *a, size_t len)
     return a->chunk[a->nchunk++] = sim_big_alloc(len);
 }
 
-/* n zeroed counts: outgrown bins if some are large enough, else cut from
- * the current chunk, or a block of their own when they would take more than
- * half a chunk (short horizons allow days of millions of bins) */
-static void *bins_alloc(sim_sgrid *g, size_t n, unsigned width)
+/* bytes of memory: outgrown bins if some are large enough (*used set), else
+ * cut from the current chunk, or a block of their own when they would take
+ * more than half a chunk (short horizons allow days of millions of bins) */
+static char *arena_take(sim_sarena *a, size_t bytes, bool *used)
 {
-    sim_sarena *a = g->arena;
-    size_t bytes = bins_bytes(n, width);
+    *used = false;
     if (bytes > CHUNK / 2) return chunk_add(a, bytes);
     for (size_t k = spare_class(bytes); k < 64; k++)
         for (spare **pp = (spare **)&a->spare[k]; *pp; pp = &(*pp)->next)
             if ((*pp)->bytes >= bytes && (*pp)->bytes <= 2 * bytes + 1024) {
                 spare *p = *pp;
                 *pp = p->next;
-                memset(p, 0, bytes);
-                return p;
+                *used = true;
+                return (char *)p;
             }
     if (bytes > a->left) {
         a->cur = chunk_add(a, CHUNK);
@@ -120,6 +125,18 @@ static void *bins_alloc(sim_sgrid *g, size_t n, unsigned width)
     }
     char *p = a->cur + (CHUNK - a->left);
     a->left -= bytes;
+    return p;
+}
+
+/* n zeroed counts */
+static void *bins_alloc(sim_sgrid *g, size_t n, unsigned width)
+{
+    size_t bytes = bins_bytes(n, width);
+    bool used;
+    char *p;
+#pragma omp critical(sim_sarena)
+    p = arena_take(g->arena, bytes, &used);
+    if (used) memset(p, 0, bytes);
     return p;
 }
 

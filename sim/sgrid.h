@@ -58,7 +58,8 @@ typedef struct sim_sgrid {
 /* A grid with bins of its own. */
 void sim_sgrid_init(sim_sgrid *g, int days, size_t cap);
 /* A grid cutting its bins from arena a, which must outlive it; grids
- * sharing an arena must not be used from two threads at once. */
+ * sharing an arena may be used from different threads at once, each grid
+ * from one thread at a time. */
 void sim_sgrid_init_in(sim_sgrid *g, int days, size_t cap, sim_sarena *a);
 void sim_sgrid_free(sim_sgrid *g);
 /* Add k trials; the value of trial i on day t is v[t * day_stride + i * trial_stride]. */

@@ -200,6 +200,39 @@ static void test_shared_arena(void **state)
     free(v);
 }
 
+/* grids sharing an arena, each counted into by its own thread at the same
+ * time (as a run's threads count different series at once): every one the
+ * same as the grid of all the values; small batches make the grids take and
+ * give back bins from the arena often, all at once */
+static void test_shared_arena_threads(void **state)
+{
+    (void)state;
+    enum { G = 6 };
+    int32_t *v = malloc(NT * DAYS * sizeof *v);
+    fill(v, true);
+    const size_t cap = 600;
+    sim_sgrid all, sh[G];
+    sim_sgrid_init(&all, DAYS, cap);
+    sim_sgrid_add_batch(&all, v, NT, 1, DAYS);
+    sim_sarena arena = {0};
+    for (int p = 0; p < G; p++) sim_sgrid_init_in(&sh[p], DAYS, cap, &arena);
+    for (int round = 0; round < 20; round++) {
+#pragma omp parallel for num_threads(G) schedule(static, 1)
+        for (int p = 0; p < G; p++)
+            for (size_t i = 0; i < NT; i += 7)
+                sim_sgrid_add_batch(&sh[p], &v[i * DAYS], i + 7 <= NT ? 7 : NT - i, 1, DAYS);
+        for (int p = 0; p < G; p++) {
+            same_grids(&all, &sh[p]);
+            sim_sgrid_free(&sh[p]);
+            sim_sgrid_init_in(&sh[p], DAYS, cap, &arena);
+        }
+    }
+    for (int p = 0; p < G; p++) sim_sgrid_free(&sh[p]);
+    sim_sgrid_free(&all);
+    sim_sarena_free(&arena);
+    free(v);
+}
+
 /* a short horizon allows days of millions of bins: bins of their own */
 static void test_big_day(void **state)
 {
@@ -296,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_exact),
         cmocka_unit_test(test_wide),
         cmocka_unit_test(test_merge), cmocka_unit_test(test_shared_arena),
+        cmocka_unit_test(test_shared_arena_threads),
         cmocka_unit_test(test_big_day),
         cmocka_unit_test(test_wide_counts),
         cmocka_unit_test(test_empty),
