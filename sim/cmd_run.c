@@ -151,6 +151,14 @@ static char *command_line(const char *path, const sim_common *c, uint64_t n, uin
     return sim_buf_take(&b);
 }
 
+/* Write b as the file `name` of the results folder, then empty b. */
+static int put(const sim_outdir *od, const char *name, sim_buf *b, sim_err *err)
+{
+    int rc = sim_outdir_write(od, name, b, err);
+    sim_buf_clear(b);
+    return rc;
+}
+
 /* The files of the results folder besides trials.csv and series.csv. */
 static int write_rest(const sim_outdir *od, runctx *ctx, sim_twod *twod, const sim_runinfo *run, sim_err *err)
 {
@@ -159,33 +167,25 @@ static int write_rest(const sim_outdir *od, runctx *ctx, sim_twod *twod, const s
     sim_buf_init(&b);
     int rc = 0;
     sim_write_summary(&b, inst, &ctx->stats);
-    rc |= sim_outdir_write(od, "summary.csv", &b, err);
-    sim_buf_clear(&b);
+    rc |= put(od, "summary.csv", &b, err);
     sim_write_risks(&b, inst, &ctx->stats);
-    rc |= sim_outdir_write(od, "risks.csv", &b, err);
+    rc |= put(od, "risks.csv", &b, err);
     if (inst->nobs) {
-        sim_buf_clear(&b);
         sim_write_observations(&b, inst, &ctx->stats);
-        rc |= sim_outdir_write(od, "observations.csv", &b, err);
+        rc |= put(od, "observations.csv", &b, err);
     }
-    sim_buf_clear(&b);
     sim_write_dictionary(&b, inst);
-    rc |= sim_outdir_write(od, "dictionary.csv", &b, err);
-    sim_buf_clear(&b);
+    rc |= put(od, "dictionary.csv", &b, err);
     sim_write_sources_used(&b, inst);
-    rc |= sim_outdir_write(od, "sources.csv", &b, err);
+    rc |= put(od, "sources.csv", &b, err);
     if (twod) {
-        sim_buf_clear(&b);
         sim_write_uncertainty(&b, twod, &ctx->stats);
-        rc |= sim_outdir_write(od, "uncertainty.csv", &b, err);
-        sim_buf_clear(&b);
+        rc |= put(od, "uncertainty.csv", &b, err);
         sim_write_outer(&b, twod);
-        rc |= sim_outdir_write(od, "outer.csv", &b, err);
-        sim_buf_clear(&b);
+        rc |= put(od, "outer.csv", &b, err);
         sim_write_exceedance(&b, twod, &ctx->stats);
-        rc |= sim_outdir_write(od, "exceedance.csv", &b, err);
+        rc |= put(od, "exceedance.csv", &b, err);
     }
-    sim_buf_clear(&b);
     char files[256];
     snprintf(files, sizeof files, "trials.csv, summary.csv, risks.csv%s%s%s, dictionary.csv, sources.csv, manifest.ini",
              inst->nseries && inst->horizon ? ", series.csv" : "", inst->nobs ? ", observations.csv" : "",
@@ -193,7 +193,7 @@ static int write_rest(const sim_outdir *od, runctx *ctx, sim_twod *twod, const s
     sim_runinfo ri = *run;
     ri.files = files;
     sim_write_manifest(&b, inst, &ri);
-    rc |= sim_outdir_write(od, "manifest.ini", &b, err);
+    rc |= put(od, "manifest.ini", &b, err);
     sim_buf_free(&b);
     return rc;
 }

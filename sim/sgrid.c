@@ -104,19 +104,19 @@ static char *chunk_add(sim_sarena *a, size_t len)
     return a->chunk[a->nchunk++] = sim_big_alloc(len);
 }
 
-/* bytes of memory: outgrown bins if some are large enough (*used set), else
+/* bytes of memory: outgrown bins if some are large enough (*reused set), else
  * cut from the current chunk, or a block of their own when they would take
  * more than half a chunk (short horizons allow days of millions of bins) */
-static char *arena_take(sim_sarena *a, size_t bytes, bool *used)
+static char *arena_take(sim_sarena *a, size_t bytes, bool *reused)
 {
-    *used = false;
+    *reused = false;
     if (bytes > CHUNK / 2) return chunk_add(a, bytes);
     for (size_t k = spare_class(bytes); k < 64; k++)
         for (spare **pp = (spare **)&a->spare[k]; *pp; pp = &(*pp)->next)
             if ((*pp)->bytes >= bytes && (*pp)->bytes <= 2 * bytes + 1024) {
                 spare *p = *pp;
                 *pp = p->next;
-                *used = true;
+                *reused = true;
                 return (char *)p;
             }
     if (bytes > a->left) {
@@ -132,11 +132,11 @@ static char *arena_take(sim_sarena *a, size_t bytes, bool *used)
 static void *bins_alloc(sim_sgrid *g, size_t n, unsigned width)
 {
     size_t bytes = bins_bytes(n, width);
-    bool used;
+    bool reused;
     char *p;
 #pragma omp critical(sim_sarena)
-    p = arena_take(g->arena, bytes, &used);
-    if (used) memset(p, 0, bytes);
+    p = arena_take(g->arena, bytes, &reused);
+    if (reused) memset(p, 0, bytes); /* fresh chunks come zeroed */
     return p;
 }
 
