@@ -216,7 +216,9 @@ static int write_results(const sim_outdir *od, runctx *ctx, sim_twod *twod, cons
     sim_buf *rows = sim_calloc(ns + 1, sizeof *rows);
     int rc = 0;
     sim_err err_rest = {{0}};
-#pragma omp parallel num_threads(threads > 0 ? threads : sim_threads_default())
+    if (threads <= 0) threads = sim_threads_default();
+    sim_team_place(threads);
+#pragma omp parallel num_threads(threads)
     {
 #pragma omp single nowait
         rc = write_rest(od, ctx, twod, ri, &err_rest);

@@ -3,7 +3,8 @@
  *
  * A trial's numbers depend only on (seed, trial index): the engine may run
  * trials on any thread in any order and still produce the same bytes. Daily
- * series go into per-thread exact histograms that merge at the end. */
+ * series are counted into one histogram grid per series, shared by the
+ * threads under a lock per series. */
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
@@ -63,6 +64,12 @@ size_t sim_series_cap(int horizon);
 void sim_seriesacc_free(sim_seriesacc *a);
 
 int sim_threads_default(void);
+/* Before a parallel region of `threads` threads opened by this (the master)
+ * thread: keep its other threads off the master's current CPU, so that they
+ * start at once on other CPUs; returns that CPU. Does nothing and returns -1
+ * for one thread, inside a parallel region, or with more threads than the
+ * process may use CPUs. */
+int sim_team_place(int threads);
 
 int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *series, sim_block_fn fn,
                    void *user, sim_err *err);
