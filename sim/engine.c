@@ -16,6 +16,9 @@
 #include "rng.h"
 
 #define BLOCK 2048  /* trials handed back per block */
+/* The last block of a run is small: handing it over (writing its rows) is
+ * the one hand-over that no trials run beside. */
+#define TAIL 256
 /* Value bins of one day of a daily series: exact quantiles while the day's
  * values span fewer counts than SERIES_CELLS / horizon (11,491 a day over a
  * year), bins 2, 4, ... wide beyond. */
@@ -132,23 +135,27 @@ static void worker_init(worker *w, const sim_inst *inst, bool series, uint64_t s
     w->sbuf = sim_big_alloc(sbuf_size(w, inst));
 }
 
+/* Count series s of the trials in w's sbuf into the run's grid, under the
+ * grid's lock. Counts do not depend on the order of batches. */
+static void count_series(const worker *w, const sim_inst *inst, sim_seriesacc *series, size_t s)
+{
+    if (!w->pending) return;
+    omp_set_lock(&series->lock[s]);
+    sim_sgrid_add_batch(&series->g[s], &w->sbuf[s * (size_t)inst->horizon * w->batch], w->pending, w->batch, 1);
+    omp_unset_lock(&series->lock[s]);
+}
+
 /* Count the series of the trials in sbuf into the run's grids, one series
- * at a time under its lock; threads start at different series, so that two
- * threads flushing at once mostly count into different grids. Counting a
- * batch takes a few milliseconds, running it a hundred times as long, and
- * one set of grids needs half the memory of one per thread and no merging.
- * Counts do not depend on the order of batches. */
+ * at a time; threads start at different series, so that two threads
+ * flushing at once mostly count into different grids. Counting a batch
+ * takes a few milliseconds, running it a hundred times as long, and one set
+ * of grids needs half the memory of one per thread and no merging. */
 static void worker_flush(worker *w, const sim_inst *inst, sim_seriesacc *series)
 {
-    const size_t H = (size_t)inst->horizon, S = inst->nseries;
-    if (series && w->pending) {
+    const size_t S = inst->nseries;
+    if (series) {
         const size_t first = (size_t)omp_get_thread_num() * S / (size_t)omp_get_num_threads();
-        for (size_t k = 0; k < S; k++) {
-            const size_t s = (first + k) % S;
-            omp_set_lock(&series->lock[s]);
-            sim_sgrid_add_batch(&series->g[s], &w->sbuf[s * H * w->batch], w->pending, w->batch, 1);
-            omp_unset_lock(&series->lock[s]);
-        }
+        for (size_t k = 0; k < S; k++) count_series(w, inst, series, (first + k) % S);
     }
     w->pending = 0;
 }
@@ -192,6 +199,25 @@ static void blockbuf_free(blockbuf *bb)
     }
 }
 
+/* A run of n trials in blocks: BLOCK trials each up to its last TAIL
+ * trials (the block before those may be shorter), then those. */
+static uint64_t block_count(uint64_t n)
+{
+    return n <= TAIL ? (n ? 1 : 0) : (n - TAIL + BLOCK - 1) / BLOCK + 1;
+}
+
+/* Block blk: its first trial (from the run's first) in *b0, and its size. */
+static size_t block_at(uint64_t n, uint64_t blk, uint64_t *b0)
+{
+    const uint64_t head = n > TAIL ? n - TAIL : 0;
+    *b0 = blk * BLOCK;
+    if (*b0 >= head) {
+        *b0 = head;
+        return (size_t)(n - head);
+    }
+    return (size_t)(head - *b0 < BLOCK ? head - *b0 : BLOCK);
+}
+
 static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *series, sim_block_fn fn,
                         void *user, sim_err *err)
 {
@@ -205,7 +231,8 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
     sim_progress prog;
     sim_progress_start(&prog, cfg->progress, cfg->label, cfg->n);
     uint64_t done = 0;
-    const uint64_t nblocks = (cfg->n + BLOCK - 1) / BLOCK;
+    const uint64_t nblocks = block_count(cfg->n);
+    worker **ws = sim_calloc((size_t)threads, sizeof *ws);
 
     sim_team_place(threads);
 #pragma omp parallel num_threads(threads)
@@ -216,8 +243,8 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
         /* every thread meets every worksharing construct: no early exit; a
          * failure only makes the remaining trials skip */
         for (uint64_t blk = 0; blk < nblocks; blk++) {
-            const uint64_t b0 = blk * BLOCK;
-            const size_t nb = (size_t)(cfg->n - b0 < BLOCK ? cfg->n - b0 : BLOCK);
+            uint64_t b0;
+            const size_t nb = block_at(cfg->n, blk, &b0);
             blockbuf *bb = &bufs[blk % 2];
             uint64_t mine = 0;
 #pragma omp for schedule(dynamic, 4)
@@ -264,10 +291,27 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                 sim_progress_update(&prog, done);
             }
         }
-        if (cfg->want_series) worker_flush(&w, inst, series);
+        /* past this barrier every hand-over is done */
+        ws[omp_get_thread_num()] = &w;
+#pragma omp barrier
+        /* the trials still in the threads' series buffers: every thread
+         * counts a share of every thread's, so that none waits while
+         * another counts a whole batch (neighbouring k: other series) */
+        if (series && cfg->want_series && inst->nseries) {
+            const size_t S = inst->nseries, nk = (size_t)omp_get_num_threads() * S;
+#pragma omp for schedule(dynamic, 1)
+            for (size_t k = 0; k < nk; k++) count_series(ws[k / S], inst, series, k % S);
+        }
+        /* the rows' buffers, shared out (after the barrier closing the
+         * loop above, or the one before it) */
+        if (bufs[0].rows) {
+#pragma omp for schedule(static) nowait
+            for (size_t i = 0; i < 2 * BLOCK; i++) sim_buf_free(&bufs[i / BLOCK].rows[i % BLOCK]);
+        }
         sim_rng_flush_draws();
         worker_free(&w, inst);
     }
+    free(ws);
     sim_progress_end(&prog, failed ? 0 : done);
     blockbuf_free(&bufs[0]);
     blockbuf_free(&bufs[1]);

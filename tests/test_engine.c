@@ -1,4 +1,5 @@
-/* test_engine.c - where the engine's threads run. */
+/* test_engine.c - where the engine's threads run, and the blocks it hands
+ * back. */
 #include "testutil.h"
 
 #include <sched.h>
@@ -42,8 +43,62 @@ static void test_team_place(void **state)
     assert_int_equal(inner, -1);
 }
 
+/* The blocks handed back: every trial once, in order, at most 2,048 at a
+ * time, and a run's last block of at most 256 trials. */
+typedef struct blocks {
+    uint64_t next, n;
+    size_t last, most;
+    const sim_inst *inst;
+    double *out; /* [trial * nout] */
+} blocks;
+
+static int check_block(void *user, const sim_block *b, sim_err *err)
+{
+    (void)err;
+    blocks *k = user;
+    assert_int_equal(b->first, k->next);
+    assert_true(b->n >= 1);
+    memcpy(&k->out[(b->first - 1000) * k->inst->nout], b->out, b->n * k->inst->nout * sizeof *b->out);
+    k->next += b->n;
+    k->n++;
+    k->last = b->n;
+    if (b->n > k->most) k->most = b->n;
+    return 0;
+}
+
+static void test_blocks(void **state)
+{
+    (void)state;
+    sim_inst inst;
+    sim_err err;
+    assert_int_equal(sim_inst_open(&inst, "scenarios/ishigami.ini", NULL, &err), 0);
+    static const uint64_t N[] = {1, 255, 256, 257, 2047, 2048, 2303, 2304, 2305, 4352, 5000};
+    for (size_t i = 0; i < sizeof N / sizeof *N; i++) {
+        double *ref = NULL;
+        for (int threads = 1; threads <= 3; threads++) {
+            blocks k = {1000, 0, 0, 0, &inst, calloc(N[i] * inst.nout, sizeof(double))};
+            sim_runcfg cfg = {0};
+            cfg.seed = 7;
+            cfg.first = 1000;
+            cfg.n = N[i];
+            cfg.threads = threads;
+            assert_int_equal(sim_engine_run(&inst, &cfg, NULL, check_block, &k, &err), 0);
+            assert_int_equal(k.next, 1000 + N[i]);
+            assert_true(k.most <= 2048);
+            assert_true(k.last <= 256);
+            /* a block for each 2,048 trials before the last 256, and those */
+            assert_int_equal(k.n, N[i] <= 256 ? 1 : (N[i] - 256 + 2047) / 2048 + 1);
+            if (ref) assert_memory_equal(ref, k.out, N[i] * inst.nout * sizeof(double));
+            else ref = k.out, k.out = NULL;
+            free(k.out);
+        }
+        free(ref);
+    }
+    sim_inst_close(&inst);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_team_place)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_team_place), cmocka_unit_test(test_blocks)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
