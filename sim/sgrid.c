@@ -384,9 +384,17 @@ static void seek_rank(const sim_sday *d, uint64_t r, size_t *bin, uint64_t *befo
 {
     size_t b = *bin;
     uint64_t s = *before;
+    /* whole runs of 16 bins first: their 16 additions are independent of
+     * each other, where bin by bin each waits for the last */
 #define SEEK(T)                                                                                            \
     do {                                                                                                   \
         const T *c = d->c;                                                                                 \
+        while ((size_t)b + 16 <= d->nb) {                                                                  \
+            uint64_t t = 0;                                                                                \
+            for (int i = 0; i < 16; i++) t += c[b + (size_t)i];                                            \
+            if (s + t > r) break;                                                                          \
+            s += t, b += 16;                                                                               \
+        }                                                                                                  \
         while (s + c[b] <= r) s += c[b++];                                                                 \
     } while (0)
     if (d->bytes == 1) SEEK(uint8_t);
