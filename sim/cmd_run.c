@@ -61,6 +61,15 @@ typedef struct runctx {
     sim_outdir_pending synced; /* trials.csv, closed and syncing to the disk */
 } runctx;
 
+/* Hand trials.csv, complete, to a background sync (sim_outdir_finished
+ * waits for it). */
+static int finish_trials(runctx *c, sim_err *err)
+{
+    FILE *f = c->trials;
+    c->trials = NULL;
+    return sim_outdir_finish(&c->synced, f, "trials.csv", err);
+}
+
 static int on_block(void *user, const sim_block *b, sim_err *err)
 {
     runctx *c = user;
@@ -69,9 +78,7 @@ static int on_block(void *user, const sim_block *b, sim_err *err)
             return sim_errf(err, "trials.csv: write failed");
     if (b->first + b->n == c->last) {
         /* its last rows: sync it while the threads finish */
-        FILE *f = c->trials;
-        c->trials = NULL;
-        if (sim_outdir_finish(&c->synced, f, "trials.csv", err) != 0) return -1;
+        if (finish_trials(c, err) != 0) return -1;
     } else {
         sim_outdir_writeback(c->trials, &c->trials_synced);
     }
@@ -207,11 +214,7 @@ static int write_results(const sim_outdir *od, runctx *ctx, sim_twod *twod, cons
                          sim_err *err)
 {
     const sim_inst *inst = ctx->inst;
-    if (ctx->trials) {
-        FILE *f = ctx->trials;
-        ctx->trials = NULL;
-        if (sim_outdir_finish(&ctx->synced, f, "trials.csv", err) != 0) return -1;
-    }
+    if (ctx->trials && finish_trials(ctx, err) != 0) return -1;
     const size_t ns = inst->horizon ? inst->nseries : 0;
     sim_buf *rows = sim_calloc(ns + 1, sizeof *rows);
     int rc = 0;

@@ -136,13 +136,20 @@ FILE *sim_outdir_open(const sim_outdir *od, const char *name, sim_err *err)
     return f;
 }
 
+/* Start writing fd's data to the disk in the background. Advice only: an
+ * error shows at the fsync that follows. */
+static void start_write(int fd)
+{
+    sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 /* Flush and close f; fsync it first (now), or only start its write to the
  * disk (later: the folder's commit syncs it). */
 static int close_file(FILE *f, const char *name, bool now, sim_err *err)
 {
     int bad = fflush(f) != 0 || ferror(f);
     if (!bad && now) bad = fsync(fileno(f)) != 0;
-    else if (!bad) sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE); /* advice: errors show at fsync */
+    else if (!bad) start_write(fileno(f));
     int e = errno;
     if (fclose(f) != 0) bad = 1, e = errno;
     if (bad) return sim_errf(err, "%s: write failed: %s", name, strerror(e));
@@ -162,8 +169,7 @@ int sim_outdir_finish(sim_outdir_pending *p, FILE *f, const char *name, sim_err 
     if (!sim_mpi_root()) return 0; /* other ranks write to /dev/null */
     p->cb.aio_fildes = fileno(f);
     if (aio_fsync(O_SYNC, &p->cb) == 0) p->syncing = true;
-    else /* no background sync to be had: start the write; the commit syncs it */
-        sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE);
+    else start_write(fileno(f)); /* no background sync to be had: the commit syncs it */
     return 0;
 }
 
@@ -183,7 +189,8 @@ int sim_outdir_finished(sim_outdir_pending *p, sim_err *err)
     return 0;
 }
 
-int sim_write_whole(const char *dir, const char *name, const sim_buf *b, bool sync_now, sim_err *err)
+/* dir/name whole from b (on rank 0 only), synced now or at the commit */
+static int write_whole(const char *dir, const char *name, const sim_buf *b, bool sync_now, sim_err *err)
 {
     if (!sim_mpi_root()) return 0; /* under MPI only rank 0 writes */
     char *path = sim_asprintf("%s/%s", dir, name);
@@ -198,9 +205,14 @@ int sim_write_whole(const char *dir, const char *name, const sim_buf *b, bool sy
     return rc;
 }
 
+int sim_write_file(const char *dir, const char *name, const sim_buf *b, sim_err *err)
+{
+    return write_whole(dir, name, b, true, err);
+}
+
 int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err)
 {
-    return sim_write_whole(od->tmp, name, b, false, err);
+    return write_whole(od->tmp, name, b, false, err);
 }
 
 /* fsync every file and folder of a finished temporary folder: by then most
@@ -233,7 +245,7 @@ void sim_outdir_writeback(FILE *f, long *mark)
 {
     long at = ftell(f);
     if (at < 0 || at - *mark < (1L << 20)) return;
-    if (fflush(f) == 0) sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE); /* advice: errors show at fsync */
+    if (fflush(f) == 0) start_write(fileno(f));
     *mark = at;
 }
 

@@ -40,9 +40,8 @@ typedef struct sim_outdir_pending {
 } sim_outdir_pending;
 int sim_outdir_finish(sim_outdir_pending *p, FILE *f, const char *name, sim_err *err);
 int sim_outdir_finished(sim_outdir_pending *p, sim_err *err);
-/* Write dir/name whole from b (on rank 0 only), synced now or, for a file
- * of a temporary folder, at its commit (sync_now false). */
-int sim_write_whole(const char *dir, const char *name, const sim_buf *b, bool sync_now, sim_err *err);
+/* Write dir/name whole from b and sync it (on rank 0 only). */
+int sim_write_file(const char *dir, const char *name, const sim_buf *b, sim_err *err);
 /* Write the file `name` of the temporary folder from b (synced at the commit). */
 int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err);
 /* Start writing to disk, in the background, what has been written to f so

@@ -493,8 +493,3 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
         }
     }
 }
-
-int sim_write_file(const char *dir, const char *name, const sim_buf *b, sim_err *err)
-{
-    return sim_write_whole(dir, name, b, true, err);
-}

@@ -94,7 +94,4 @@ void sim_assumption_keys(const sim_inst *inst, sim_buf *out);
 
 void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs);
 
-/* Write a buffer to a file inside an output folder. */
-int sim_write_file(const char *tmpdir, const char *name, const sim_buf *b, sim_err *err);
-
 #endif
