@@ -695,9 +695,15 @@ static bool transfer_day(const det *m, const double *th, sim_trial *tr, state *s
     if (remaining <= 0 || eligible <= 0) return false;
     const gsl_rng *r = sim_trial_rng(tr, m->s_transfer, (uint64_t)t + 1);
     double lam = th[m->tr_rate] * s->mu[M_TRANSFER];
-    int64_t q = !(lam > 0) ? 0 : s->naive ? (int64_t)gsl_ran_poisson(r, lam) : (int64_t)sim_ran_poisson(r, lam);
-    if (q > remaining) q = remaining;
-    if (q > eligible) q = eligible;
+    const int64_t cap = remaining < eligible ? remaining : eligible;
+    int64_t q;
+    /* min(Poisson(lam), cap): when lam lies more than 40 standard
+     * deviations above cap, P(Poisson(lam) < cap) < 1e-300 and the day moves
+     * cap; drawing would give the same (and GSL's sampler does not return
+     * for lam beyond 2^32) */
+    if (lam - (double)cap > 40 * sqrt(lam)) q = cap;
+    else q = !(lam > 0) ? 0 : s->naive ? (int64_t)gsl_ran_poisson(r, lam) : (int64_t)sim_ran_poisson(r, lam);
+    if (q > cap) q = cap;
     if (q > 0) {
         size_t k = 0;
         for (size_t f = 0; f < F; f++)
