@@ -18,14 +18,16 @@ static const char USAGE[] =
     "\n"
     "Run a scenario and write its results folder: trials.csv (one row per trial:\n"
     "sampled parameters and outputs), summary.csv, risks.csv, series.csv,\n"
-    "observations.csv (when the scenario states observations) and manifest.ini.\n"
+    "observations.csv (when the scenario states observations), dictionary.csv\n"
+    "(what each column means), sources.csv (the sources cited) and manifest.ini\n"
+    "(which `riskmc run` accepts as a scenario: it repeats the run).\n"
     "\n"
     "options:\n"
     "  -n, --trials N     number of trials (default: the scenario's `trials`, else 10000)\n"
     "  -s, --seed S       random seed (default: the scenario's `seed`, else 1)\n"
     "  -j, --threads N    threads (default: all cores); results do not depend on it\n"
     "  -o, --out DIR      results folder (default: results/<scenario name>)\n"
-    "  -f, --force        replace an existing results folder\n"
+    "  -f, --force        replace an existing results folder (one holding a manifest.ini)\n"
     "      --set KEY=VAL  override a scenario key, e.g. --set transfer.rate_per_day=0\n"
     "                     (repeatable; the value may end with a citation [F08])\n"
     "      --sources CSV  sources registry (default: sources.csv beside the scenario)\n"
@@ -340,7 +342,7 @@ int sim_cmd_run(int argc, char **argv)
     char extra[512] = "";
     uint64_t max_n = n;
     sim_cli_signals();
-    if (sim_outdir_begin(&od, outdir, c.force, &err) != 0) goto done;
+    if (sim_outdir_begin(&od, outdir, c.force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW, &err) != 0) goto done;
     ctx.trials = sim_outdir_open(&od, "trials.csv", &err);
     if (!ctx.trials) goto abort;
     {

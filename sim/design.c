@@ -103,7 +103,7 @@ int sim_write_folder(const char *path, bool force, const sim_inst *inst, const c
                      sim_err *err)
 {
     sim_outdir od;
-    if (sim_outdir_begin(&od, path, force, err) != 0) return -1;
+    if (sim_outdir_begin(&od, path, force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW, err) != 0) return -1;
     int rc = 0;
     sim_buf files;
     sim_buf_init(&files);
@@ -202,7 +202,7 @@ uint64_t sim_run_fingerprint(const sim_inst *inst, const char *command)
     sim_buf b;
     sim_buf_init(&b);
     sim_buf_puts(&b, command);
-    sim_write_resolved(&b, inst);
+    sim_write_resolved(&b, inst, NULL);
     uint64_t h = sim_hash64(b.s);
     sim_buf_free(&b);
     return h;

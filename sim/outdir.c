@@ -83,7 +83,31 @@ static void clean_stale(const char *dir, const char *base)
     closedir(d);
 }
 
-int sim_outdir_begin(sim_outdir *od, const char *final, bool force, sim_err *err)
+/* 1 if folder path holds nothing, 0 if it holds something, -1 if it cannot
+ * be read. */
+static int folder_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    struct dirent *de;
+    int empty = 1;
+    while (empty && (de = readdir(d)))
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) empty = 0;
+    closedir(d);
+    return empty;
+}
+
+/* A results folder: it holds the manifest.ini every run writes. */
+static bool results_folder(const char *path)
+{
+    char *m = sim_asprintf("%s/manifest.ini", path);
+    struct stat st;
+    bool yes = lstat(m, &st) == 0 && S_ISREG(st.st_mode);
+    free(m);
+    return yes;
+}
+
+int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
 {
     memset(od, 0, sizeof *od);
     if (!sim_mpi_root()) {
@@ -96,8 +120,19 @@ int sim_outdir_begin(sim_outdir *od, const char *final, bool force, sim_err *err
     if (lstat(final, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
             return sim_errf(err, "%s: exists and is not a folder (allowed: a new folder, or -o DIR)", final);
-        if (!force)
-            return sim_errf(err, "%s: already holds results (allowed: --force to replace them, or -o DIR)", final);
+        const int empty = folder_empty(final);
+        if (empty < 0) return sim_errf(err, "%s: cannot read the folder: %s", final, strerror(errno));
+        if (!empty && mode != SIM_OUTDIR_CHARTS) {
+            if (!results_folder(final))
+                return sim_errf(err,
+                                "%s: the folder holds files but no manifest.ini, so it is not a riskmc results "
+                                "folder; riskmc will not replace it, even with --force (allowed: a new or empty "
+                                "folder, or -o DIR)",
+                                final);
+            if (mode != SIM_OUTDIR_REPLACE)
+                return sim_errf(err, "%s: already holds results (allowed: --force to replace them, or -o DIR)",
+                                final);
+        }
     }
     char *dir, *base;
     split(final, &dir, &base);
@@ -116,7 +151,7 @@ int sim_outdir_begin(sim_outdir *od, const char *final, bool force, sim_err *err
     chmod(tmpl, 0755);
     od->final = sim_strdup(final);
     od->tmp = tmpl;
-    od->force = force;
+    od->force = mode != SIM_OUTDIR_NEW;
     sim_outdir_active = od->tmp;
     return 0;
 }
@@ -270,7 +305,13 @@ int sim_outdir_commit(sim_outdir *od, sim_err *err)
     int rc = 0;
     if (lstat(od->final, &st) == 0) {
         if (!od->force) {
-            rc = sim_errf(err, "%s: appeared while the run was going (allowed: --force to replace it)", od->final);
+            /* only an empty folder may be taken without --force: rename
+             * replaces one atomically and refuses one with files */
+            if (rename(od->tmp, od->final) != 0)
+                rc = errno == ENOTEMPTY || errno == EEXIST
+                         ? sim_errf(err, "%s: appeared while the run was going (allowed: --force to replace it)",
+                                    od->final)
+                         : sim_errf(err, "%s: cannot move results into place: %s", od->final, strerror(errno));
         } else if (renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
             /* the old results now sit at the temporary name */
             sim_rmtree(od->tmp);

@@ -3,8 +3,8 @@
  * Files are written into a hidden temporary folder beside the destination
  * and the folder is renamed into place only when every file is complete, so
  * a run killed at any moment leaves the previous results or none, never a
- * partial folder. An existing folder is replaced only when asked (--force),
- * by an atomic exchange. Temporary folders left by killed runs are removed
+ * partial folder. An existing results folder is replaced only when asked
+ * (--force), by an atomic exchange; a folder riskmc did not write never is. Temporary folders left by killed runs are removed
  * by the next run that writes beside them. */
 #ifndef SIM_OUTDIR_H
 #define SIM_OUTDIR_H
@@ -21,9 +21,16 @@ typedef struct sim_outdir {
     bool force;
 } sim_outdir;
 
-/* Check the destination (refuse an existing one without force) and create
- * the temporary folder. */
-int sim_outdir_begin(sim_outdir *od, const char *final, bool force, sim_err *err);
+/* What may be done to a destination that exists already. An empty folder
+ * is always taken; a folder with files is replaced only with
+ * SIM_OUTDIR_REPLACE and only when it is a results folder (it holds a
+ * manifest.ini), so that --force never deletes a folder riskmc did not
+ * write. SIM_OUTDIR_CHARTS: the charts folder inside a results folder,
+ * which is always remade. */
+enum { SIM_OUTDIR_NEW = 0, SIM_OUTDIR_REPLACE = 1, SIM_OUTDIR_CHARTS = 2 };
+/* Check the destination against mode (above) and create the temporary
+ * folder. */
+int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err);
 /* Path of a file inside the temporary folder (malloc'd). */
 char *sim_outdir_path(const sim_outdir *od, const char *name);
 /* Open a file for writing in the temporary folder. */

@@ -795,7 +795,7 @@ static int plot_begin(plotter *pl, sim_outdir *od, const char *charts, unsigned 
         return -1;
     }
     pl->work = tmpl;
-    if (sim_outdir_begin(od, charts, true, err) != 0) {
+    if (sim_outdir_begin(od, charts, SIM_OUTDIR_CHARTS, err) != 0) {
         sim_rmtree(pl->work);
         free(pl->work);
         return -1;
@@ -828,7 +828,18 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
         return -1;
     }
     const char *what = *rd.kind ? rd.kind : "run";
-    if (strcmp(what, "tornado") == 0) rc = tornado_chart(&pl, &rd, err);
+    static const char *const charted[] = {"run", "tornado", "spider", "sobol", "morris", "sweep"};
+    bool known = false;
+    for (size_t i = 0; i < sizeof charted / sizeof charted[0]; i++) known |= strcmp(what, charted[i]) == 0;
+    if (!known) {
+        rc = strcmp(what, "compare") == 0
+                 ? sim_errf(err, "%s: a compare folder has no charts: compare.csv holds the paired differences "
+                                 "(to chart the scenarios side by side, run each and give their folders: riskmc plot "
+                                 "DIR1 DIR2 ... -o DIR)", dir)
+                 : sim_errf(err, "%s: results of kind '%s' have no charts (allowed: the folders of run, sweep, "
+                                 "tornado, spider, morris and sobol)", dir, what);
+    }
+    else if (strcmp(what, "tornado") == 0) rc = tornado_chart(&pl, &rd, err);
     else if (strcmp(what, "spider") == 0) rc = spider_chart(&pl, &rd, err);
     else if (strcmp(what, "sobol") == 0) rc = sobol_charts(&pl, &rd, err);
     else if (strcmp(what, "morris") == 0) rc = morris_chart(&pl, &rd, err);
