@@ -51,11 +51,25 @@ static int sens_parse(int argc, char **argv, const char *cmd, const char *usage,
                                              {"levels", required_argument, 0, OPT_LEVELS},
                                              {"resume", no_argument, 0, OPT_RESUME},
                                              {0, 0, 0, 0}};
+    /* the options that only some of the commands take: each takes those its
+     * usage lists */
+    static const struct {
+        int opt;
+        const char *name;
+    } own[] = {{'n', "--trials"},       {'N', "--base"},          {'r', "--trajectories"},
+               {OPT_LEVELS, "--levels"}, {OPT_BOOT, "--bootstrap"}, {OPT_PERCENTILES, "--percentiles"},
+               {OPT_THRESHOLD, "--threshold"}, {OPT_RESUME, "--resume"}};
     sim_err err;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "n:s:j:o:qfhN:r:", longopts, NULL)) != -1) {
         const char *why;
+        for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+            if (own[i].opt == opt && !strstr(usage, own[i].name)) {
+                fprintf(stderr, "riskmc %s: %s is not an option of %s%s (try 'riskmc %s --help')\n", cmd, own[i].name,
+                        cmd, opt == 'n' && strstr(usage, "--base") ? "; its size is -N/--base" : "", cmd);
+                return 2;
+            }
         switch (opt) {
         case 'h': fputs(usage, stdout); return 0;
         case OPT_OUTPUT: o->output = optarg; continue;

@@ -75,8 +75,9 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
         for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {
             double x;
             if (sim_parse_real(sim_trim(t), &x, &why) != 0) {
+                sim_errf(err, "--vary %s: '%s': %s", ax->key, sim_trim(t), why);
                 free(copy);
-                return sim_errf(err, "--vary %s: '%s': %s", ax->key, t, why);
+                return -1;
             }
             ax->v = sim_realloc(ax->v, (ax->n + 1) * sizeof *ax->v);
             ax->v[ax->n++] = x;
@@ -391,6 +392,8 @@ static const char COMPARE_USAGE[] =
     "  -j, --threads N    threads (default: all cores); results do not depend on it\n"
     "  -o, --out DIR      results folder (default: results/compare-<first scenario>)\n"
     "  -f, --force        replace an existing results folder\n"
+    "      --set KEY=VAL  override a key of every scenario, e.g. --set transfer.rate_per_day=0\n"
+    "                     (repeatable)\n"
     "  -q, --quiet        no progress line and no table\n"
     "  -h, --help         this help\n";
 
@@ -469,6 +472,14 @@ int sim_cmd_compare(int argc, char **argv)
     int opened = 0, status = 1;
     for (; opened < ns; opened++)
         if (sim_cli_open(&inst[opened], argv[optind + opened], &c, &err) != 0) goto out;
+    for (int s = 1; s < ns; s++)
+        if (strcmp(inst[s].model->name, inst[0].model->name) != 0) {
+            sim_errf(&err,
+                     "%s: model %s, but %s uses model %s (allowed: scenarios of one model, whose trials "
+                     "compare pairwise)",
+                     argv[optind + s], inst[s].model->name, argv[optind], inst[0].model->name);
+            goto out;
+        }
     {
         const sim_inst *a = &inst[0];
         uint64_t n = c.has_trials ? c.trials : a->trials, seed = c.has_seed ? c.seed : a->seed;
