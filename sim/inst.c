@@ -214,7 +214,13 @@ static int resolve_engine_sections(sim_inst *inst, sim_err *err)
             rc = name_suggest_err(e, "output", e->key, outs, inst->nout, err);
             break;
         }
-        for (size_t k = 0; k < e->v.n; k++) {
+        for (size_t k = 0; k < e->v.n && rc == 0; k++) {
+            for (size_t j = 0; j < k; j++)
+                if (e->v.nums[j] == e->v.nums[k]) {
+                    rc = sim_entry_err(e, err, "%g is listed twice (allowed: each threshold once)", e->v.nums[k]);
+                    break;
+                }
+            if (rc != 0) break;
             inst->thr = sim_realloc(inst->thr, (inst->nthr + 1) * sizeof *inst->thr);
             inst->thr[inst->nthr++] = (sim_threshold){(size_t)o, e->v.nums[k], e};
         }

@@ -379,17 +379,21 @@ void sim_assumption_keys(const sim_inst *inst, sim_buf *out)
         if (sim_entry_is_assumption(&inst->sc.e[i])) sim_buf_printf(out, "%s%s", n++ ? ", " : "", inst->sc.e[i].full);
 }
 
-void sim_write_resolved(sim_buf *b, const sim_inst *inst)
+void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
 {
     const sim_scenario *sc = &inst->sc;
+    bool scenario_written = false;
     for (size_t s = 0; s < sc->nsec; s++) {
         const char *sec = sc->sec[s].section;
+        const bool scen = strcmp(sec, "scenario") == 0;
+        if (strcmp(sec, "run") == 0) continue; /* an earlier manifest's: this run writes its own */
         bool any = false;
         for (size_t i = 0; i < sc->n; i++) {
             const sim_entry *e = &sc->e[i];
             if (strcmp(e->section, sec) != 0) continue;
-            if (strcmp(sec, "scenario") == 0 &&
-                (strcmp(e->key, "extends") == 0 || strcmp(e->key, "remove") == 0 || strcmp(e->key, "sources") == 0))
+            if (scen && (strcmp(e->key, "extends") == 0 || strcmp(e->key, "remove") == 0 ||
+                         strcmp(e->key, "sources") == 0 ||
+                         (ri && (strcmp(e->key, "trials") == 0 || strcmp(e->key, "seed") == 0))))
                 continue;
             if (!any) sim_buf_printf(b, "\n[%s]\n", sec);
             any = true;
@@ -401,14 +405,26 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst)
             }
             sim_buf_putc(b, '\n');
         }
+        if (scen && ri) {
+            /* the trials and seed this run used, so that the manifest repeats it */
+            if (!any) sim_buf_puts(b, "\n[scenario]\n");
+            sim_buf_printf(b, "trials = %llu\nseed = %llu\n", (unsigned long long)ri->trials,
+                           (unsigned long long)ri->seed);
+            scenario_written = true;
+        }
     }
+    if (ri && !scenario_written)
+        sim_buf_printf(b, "\n[scenario]\ntrials = %llu\nseed = %llu\n", (unsigned long long)ri->trials,
+                       (unsigned long long)ri->seed);
 }
 
 void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
 {
     const sim_scenario *sc = &inst->sc;
     sim_buf_puts(b, "; riskmc results manifest: what made this folder, and the scenario as it ran.\n"
-                    "; `riskmc run` accepts this file as a scenario: the [run] section is ignored.\n");
+                    "; `riskmc run` accepts this file as a scenario and repeats the run: [scenario] holds the\n"
+                    "; trials and seed it used, and the [run] section is ignored (an --outer/--inner run is\n"
+                    "; repeated by giving the options its command shows).\n");
     sim_buf_puts(b, "[run]\n");
     sim_buf_printf(b, "kind = %s\n", ri->kind);
     sim_buf_printf(b, "riskmc_version = %s\n", RISKMC_VERSION);
@@ -426,7 +442,7 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
     sim_buf_puts(b, "\nassumptions = ");
     sim_assumption_keys(inst, b);
     sim_buf_printf(b, "\nfiles = %s\n", ri->files);
-    sim_write_resolved(b, inst);
+    sim_write_resolved(b, inst, ri);
 }
 
 /* ------------------------------------------------------------ console */

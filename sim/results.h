@@ -85,8 +85,10 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst);
 void sim_write_sources_used(sim_buf *b, const sim_inst *inst);
 void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri);
 /* The resolved scenario as INI text (sections in order, each key with its
- * value and citation), without extends/remove. */
-void sim_write_resolved(sim_buf *b, const sim_inst *inst);
+ * value and citation), without extends/remove and without the [run] section
+ * of a manifest it was read from; with ri, [scenario] gives ri's trials and
+ * seed instead of the scenario's own. */
+void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri);
 /* Source ids cited anywhere in the scenario, sorted; and the keys that rest
  * on an assumption. */
 void sim_cited_sources(const sim_inst *inst, sim_buf *out);

@@ -175,6 +175,7 @@ static char *reader(char *str, int num, void *stream)
     size_t n = nl ? (size_t)(nl - s) + 1 : c->len - c->pos;
     c->line++;
     c->pos += n;
+    if (c->line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3; /* a UTF-8 byte-order mark */
     if (check_line(c, s, n) != 0) {
         c->failed = true;
         return NULL;
@@ -182,6 +183,13 @@ static char *reader(char *str, int num, void *stream)
     SIM_ASSERT(n < (size_t)num); /* guaranteed by the length check */
     memcpy(str, s, n);
     str[n] = '\0';
+    /* '#' after a space starts a comment as ';' does (this libinih ends
+     * values at ';' only) */
+    for (size_t i = 1; i < n; i++)
+        if (str[i] == '#' && (str[i - 1] == ' ' || str[i - 1] == '\t')) {
+            str[i] = ';';
+            break;
+        }
     return str;
 }
 
@@ -409,9 +417,19 @@ static int load_rec(sim_scenario *sc, const char *path, chain *ch, int depth, si
         long rm = find_entry(&own, "scenario", "remove");
         if (rc == 0 && rm >= 0) {
             sim_entry *e = &own.e[rm];
-            char *list = sim_strdup(e->text);
+            char *list = sim_strdup(e->text), *done = sim_strdup(",");
             for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
                 char *t = sim_trim(tok);
+                char *key = sim_asprintf(",%s,", t);
+                const bool twice = strstr(done, key) != NULL;
+                char *more = sim_asprintf("%s%s,", done, t);
+                free(key), free(done);
+                done = more;
+                if (twice) {
+                    rc = sim_errf(err, "%s:%d: scenario.remove: '%s' is named twice (allowed: each section or "
+                                  "section.key once)", e->file, e->line, t);
+                    break;
+                }
                 bool hit = false;
                 for (size_t i = 0; i < sc->n;) {
                     sim_entry *x = &sc->e[i];
@@ -430,6 +448,7 @@ static int load_rec(sim_scenario *sc, const char *path, chain *ch, int depth, si
                                   "(allowed: a section or section.key they set)", e->file, e->line, t);
             }
             free(list);
+            free(done);
         }
         if (rc == 0) {
             /* a name is never inherited: a child scenario writes its own results */
@@ -901,23 +920,49 @@ static int split_cites(sim_entry *e, const sim_sources *reg, sim_err *err)
     return rc;
 }
 
+/* entries by file, then line: the first error reported is the first in
+ * its file */
+static int by_place(const void *a, const void *b)
+{
+    const sim_entry *x = *(const sim_entry *const *)a, *y = *(const sim_entry *const *)b;
+    int c = strcmp(x->file, y->file);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
 int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, sim_err *err)
 {
+    sim_entry **order = sim_malloc((sc->n + 1) * sizeof *order);
+    for (size_t i = 0; i < sc->n; i++) order[i] = &sc->e[i];
+    qsort(order, sc->n, sizeof *order, by_place);
+    /* names first: a misspelt key is reported before a bad value below it */
     for (size_t i = 0; i < sc->n; i++) {
-        sim_entry *e = &sc->e[i];
+        sim_entry *e = order[i];
+        bool known;
+        if (!e->parsed && !find_spec(schema, e->section, e->key, &known)) {
+            free(order);
+            return known ? unknown_key(schema, e, err) : unknown_section(schema, e, err);
+        }
+    }
+    for (size_t i = 0; i < sc->n; i++) {
+        sim_entry *e = order[i];
         if (e->parsed) continue;
         bool known;
         const sim_keyspec *k = find_spec(schema, e->section, e->key, &known);
-        if (!k) return known ? unknown_key(schema, e, err) : unknown_section(schema, e, err);
         e->spec = k;
+        int rc = 0;
         if (k->flags & (SIM_K_CITE | SIM_K_MAYCITE)) {
-            if (split_cites(e, sc->sources, err) != 0) return -1;
-            if (strict && e->ncites == 0 && (k->flags & SIM_K_CITE))
-                return sim_entry_err(e, err, "no source cited (allowed: value [source id, ...] or value [assumption])");
+            rc = split_cites(e, sc->sources, err);
+            if (rc == 0 && strict && e->ncites == 0 && (k->flags & SIM_K_CITE))
+                rc = sim_entry_err(e, err, "no source cited (allowed: value [source id, ...] or value [assumption])");
         }
-        if (parse_value(e, k, err) != 0) return -1;
+        if (rc == 0) rc = parse_value(e, k, err);
+        if (rc != 0) {
+            free(order);
+            return -1;
+        }
         e->parsed = true;
     }
+    free(order);
     /* required keys */
     for (const sim_keyspec *const *p = schema->parts; *p; p++)
         for (const sim_keyspec *k = *p; k->section; k++) {
