@@ -53,8 +53,11 @@ check "-j 1 and -j 2 write the same bytes" diff -r "$TMP/j1" "$TMP/j2"
 check "-j 1 and -j 3 write the same bytes" diff -r "$TMP/j1" "$TMP/j3"
 "$BIN" run scenarios/baseline.ini -n 3000 -s 12 -o "$TMP/s12" -q
 check "another seed gives other trials" bash -c "! cmp -s '$TMP/j1/trials.csv' '$TMP/s12/trials.csv'"
-check "a manifest re-runs to the same trials" bash -c "
-    '$BIN' run '$TMP/j1/manifest.ini' -n 3000 -s 11 -o '$TMP/again' -q && cmp '$TMP/j1/trials.csv' '$TMP/again/trials.csv'"
+check "a manifest re-runs to the same bytes (it keeps the run's -n and -s)" bash -c "
+    '$BIN' run '$TMP/j1/manifest.ini' -o '$TMP/again' -q &&
+    for f in trials summary risks series dictionary sources; do cmp '$TMP/j1/'\$f.csv '$TMP/again/'\$f.csv || exit 1; done"
+check "the manifest of a re-run manifest is a scenario too" bash -c "
+    '$BIN' validate '$TMP/again/manifest.ini' >/dev/null && [ \$(grep -c '^\[run\]' '$TMP/again/manifest.ini') -eq 1 ]"
 check "a prefix of trials is the same trials" bash -c "
     '$BIN' run scenarios/baseline.ini -n 1000 -s 11 -o '$TMP/n1000' -q &&
     head -1001 '$TMP/j1/trials.csv' | cmp - '$TMP/n1000/trials.csv'"
@@ -88,6 +91,12 @@ check "an existing folder is not overwritten" bash -c "
     cmp -s '$TMP/j1/trials.csv' '$TMP/j2/trials.csv'"
 check "--force replaces it" bash -c "
     '$BIN' run scenarios/baseline.ini -n 200 -o '$TMP/j1' -q --force && [ \$(wc -l < '$TMP/j1/trials.csv') -eq 201 ]"
+check "--force never replaces a folder riskmc did not write" bash -c "
+    mkdir -p '$TMP/mine' && echo keep > '$TMP/mine/notes.txt' &&
+    ! '$BIN' run scenarios/baseline.ini -n 50 -o '$TMP/mine' -q --force 2>'$TMP/mine.err' &&
+    grep -q 'not a riskmc results folder' '$TMP/mine.err' && [ \$(cat '$TMP/mine/notes.txt') = keep ]"
+check "an empty folder is taken without --force" bash -c "
+    mkdir -p '$TMP/empty' && '$BIN' run scenarios/baseline.ini -n 50 -o '$TMP/empty' -q && [ -f '$TMP/empty/manifest.ini' ]"
 check "no temporary folders are left" bash -c "! ls -a '$TMP' | grep -q '\\.tmp-'"
 check "a failed run leaves no folder" bash -c "
     ! '$BIN' run scenarios/baseline.ini -n 10 --set 'time.horizon_days=0' -o '$TMP/none' -q 2>/dev/null && [ ! -e '$TMP/none' ]"
@@ -131,11 +140,13 @@ check "numeric edge cases give finite numbers everywhere" bash -c "
     for sets in 'escape.recapture_fraction=1' 'escape.recapture_fraction=0' 'ct.removals_per_year=1e9' \
         'latent.infiltration_rate=1e6' 'facility.ne_syria_prisons.event_rate=1e7' 'time.horizon_days=1' \
         'initial.latent0=0' 'facility.ne_syria_prisons.held0=0' 'iraq.breach_fraction=1' 'period.funding_cut.escape=0' \
-        'transfer.rate_per_day=1e9' 'camp.recruit_rate=1e5' 'initial.dispersed0=0'; do
-        '$BIN' run scenarios/baseline.ini -n 30 --set \"\$sets\" -o '$TMP/edge' -q -f && python3 '$TMP/finite.py' '$TMP/edge' ||
+        'transfer.rate_per_day=1e9' 'transfer.rate_per_day=1e300' 'camp.recruit_rate=1e5' 'initial.dispersed0=0'; do
+        timeout 60 '$BIN' run scenarios/baseline.ini -n 30 --set \"\$sets\" -o '$TMP/edge' -q -f && python3 '$TMP/finite.py' '$TMP/edge' ||
             { echo \"with --set \$sets\"; exit 1; }
     done
     '$BIN' run scenarios/baseline.ini -n 1 -o '$TMP/one' -q && python3 '$TMP/finite.py' '$TMP/one'"
+printf '\xef\xbb\xbf[scenario]  # the mark a Windows editor writes first\nextends = %s/scenarios/baseline.ini\nseed = 7 # a comment\n' "$PWD" > "$TMP/bom.ini"
+check "a byte-order mark and '#' comments after values are read" bash -c "'$BIN' show '$TMP/bom.ini' | grep -q 'seed 7'"
 check "a scenario name cannot leave the results folder" bash -c "
     printf '[scenario]\\nname = ../../escape\\nextends = $PWD/scenarios/baseline.ini\\n' > '$TMP/esc.ini' &&
     ! '$BIN' run '$TMP/esc.ini' -n 5 -q 2>'$TMP/esc.err' && grep -q 'cannot be a results folder name' '$TMP/esc.err' &&
@@ -271,6 +282,9 @@ check "compare: a scenario against itself differs by exactly zero" bash -c "
 check "compare: restoring funding lowers escapes, with an interval" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini -n 2000 -o '$TMP/fund' -q &&
     awk -F, '\$1 == \"funding-restored\" && \$2 == \"escaped\" && \$3 == \"mean\" { found = 1; if (!(\$9 < 0)) exit 1 } END { exit !found }' '$TMP/fund/compare.csv'"
+check "plot refuses a compare folder and leaves no charts folder" bash -c "
+    ! '$BIN' plot '$TMP/fund' 2>'$TMP/fund.err' && grep -q 'a compare folder has no charts' '$TMP/fund.err' &&
+    [ ! -e '$TMP/fund/charts' ]"
 check "spider, morris and a 2-D sweep run" bash -c "
     '$BIN' spider scenarios/baseline.ini -n 100 -o '$TMP/spi' -q && '$BIN' morris scenarios/baseline.ini -r 4 -n 50 -o '$TMP/mor' -q &&
     '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:3 --vary period.funding_cut.escape=1,2 -n 100 -o '$TMP/sw2' -q"
