@@ -421,10 +421,15 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
 void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
 {
     const sim_scenario *sc = &inst->sc;
-    sim_buf_puts(b, "; riskmc results manifest: what made this folder, and the scenario as it ran.\n"
-                    "; `riskmc run` accepts this file as a scenario and repeats the run: [scenario] holds the\n"
-                    "; trials and seed it used, and the [run] section is ignored (an --outer/--inner run is\n"
-                    "; repeated by giving the options its command shows).\n");
+    sim_buf_puts(b, "; riskmc results manifest: what made this folder, and the scenario as it ran.\n");
+    if (strcmp(ri->kind, "run") == 0)
+        sim_buf_puts(b, "; `riskmc run` accepts this file as a scenario and repeats the run: [scenario] holds the\n"
+                        "; trials and seed it used, and the [run] section is ignored (an --outer/--inner run is\n"
+                        "; repeated by giving the options its command shows).\n");
+    else
+        sim_buf_printf(b, "; `riskmc run` accepts this file as a scenario (the [run] section is ignored); `riskmc %s`\n"
+                          "; with this file and the options its command shows repeats the %s.\n",
+                       ri->kind, ri->kind);
     sim_buf_puts(b, "[run]\n");
     sim_buf_printf(b, "kind = %s\n", ri->kind);
     sim_buf_printf(b, "riskmc_version = %s\n", RISKMC_VERSION);
@@ -442,7 +447,9 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
     sim_buf_puts(b, "\nassumptions = ");
     sim_assumption_keys(inst, b);
     sim_buf_printf(b, "\nfiles = %s\n", ri->files);
-    sim_write_resolved(b, inst, ri);
+    /* a run's trials and seed; a design's (sobol's base N, a sweep's trials
+     * per point) are not a run's, and its command repeats it */
+    sim_write_resolved(b, inst, strcmp(ri->kind, "run") == 0 ? ri : NULL);
 }
 
 /* ------------------------------------------------------------ console */
