@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
+#include "cluster.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,10 +104,12 @@ void sim_cli_shell_quote(sim_buf *b, const char *s)
 
 static void on_signal(int sig)
 {
+    /* a second signal: remove the partial folder and go. Under MPI the
+     * first: mpirun kills a job's processes soon after it signals them, and
+     * rank 0 may be waiting for another rank rather than at a point where
+     * it stops cleanly. */
+    if (sim_interrupted || sim_mpi_enabled()) sim_outdir_remove_active();
     if (sim_interrupted) {
-        /* a second signal: remove the partial folder and go */
-        const char *tmp = sim_outdir_active;
-        if (tmp) sim_rmtree(tmp);
         signal(sig, SIG_DFL);
         raise(sig);
     }

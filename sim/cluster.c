@@ -8,8 +8,31 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "outdir.h"
 #include "progress.h"
 #include "util.h"
+
+long sim_mpi_launched(void)
+{
+    /* Open MPI's mpirun; MPICH's and Slurm's PMI; srun with PMIx */
+    static const char *const V[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", NULL};
+    for (const char *const *v = V; *v; v++) {
+        const char *x = getenv(*v);
+        if (x && atol(x) > 1) return atol(x);
+    }
+    const char *steps = getenv("SLURM_STEP_NUM_TASKS");
+    if (getenv("PMIX_RANK") && steps && atol(steps) > 1) return atol(steps);
+    return 1;
+}
+
+bool sim_mpi_built(void)
+{
+#ifdef SIM_MPI
+    return true;
+#else
+    return false;
+#endif
+}
 
 #ifdef SIM_MPI
 #include <mpi.h>
@@ -57,6 +80,7 @@ bool sim_mpi_enabled(void)
 _Noreturn void sim_mpi_abort(int code, const char *msg)
 {
     if (msg) dprintf(real_stderr, "riskmc (rank %d of %d): %s\n", rank, size, msg);
+    sim_outdir_remove_active(); /* MPI_Abort ends the process: no partial folder stays */
     MPI_Abort(MPI_COMM_WORLD, code);
     exit(code);
 }

@@ -24,7 +24,12 @@ void sim_mpi_bcast_u64(uint64_t *v);
 /* Gather variable-length byte blocks on rank 0, in rank order: returns a
  * malloc'd concatenation (rank 0) and each rank's length in lens. */
 char *sim_mpi_gather_bytes(const void *mine, size_t len, size_t *lens);
-/* Send bytes from this rank to rank 0 (collective with gather on others). */
+/* More than one rank. */
 bool sim_mpi_enabled(void);
+/* Whether this program was built with MPI (make MPI=1). */
+bool sim_mpi_built(void);
+/* How many processes a launcher (mpirun, srun) started as one job, read
+ * from the environment it sets: 1 when started alone. */
+long sim_mpi_launched(void);
 
 #endif

@@ -99,8 +99,16 @@ static int dispatch(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-        printf("riskmc %s (commit %s)\n", RISKMC_VERSION, RISKMC_COMMIT);
+        printf("riskmc %s (commit %s%s)\n", RISKMC_VERSION, RISKMC_COMMIT, sim_mpi_built() ? ", built with Open MPI" : "");
         return 0;
+    }
+    if (runs_trials(cmd) && !sim_mpi_built() && sim_mpi_launched() > 1) {
+        fprintf(stderr,
+                "riskmc: started as one of %ld processes (mpirun or srun), but this riskmc was built without MPI, "
+                "so each would run the whole job (allowed: build with `make MPI=1` and check that `riskmc "
+                "--version` says \"built with Open MPI\", or start one process)\n",
+                sim_mpi_launched());
+        return 2;
     }
     if (!sim_mpi_root() && !runs_trials(cmd)) return 0;
     for (const command *c = COMMANDS; c->name; c++)

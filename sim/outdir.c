@@ -13,9 +13,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 const char *volatile sim_outdir_active = NULL;
+
+void sim_outdir_remove_active(void)
+{
+    const char *dir = sim_outdir_active;
+    if (!dir) return;
+    /* a results folder holds files only: unlink each, then the folder
+     * (open, getdents64, unlinkat, rmdir are async-signal-safe; opendir and
+     * nftw are not) */
+    static char buf[8192];
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    for (;;) {
+        long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+        if (n <= 0) break;
+        for (long off = 0; off < n;) {
+            const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+            off += de->d_reclen;
+            const char *nm = de->d_name;
+            if (!(nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0)))) unlinkat(fd, nm, 0);
+        }
+    }
+    close(fd);
+    rmdir(dir);
+}
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -64,12 +89,24 @@ static void split(const char *path, char **dir, char **base)
     free(p);
 }
 
-/* Remove ".NAME.tmp-PID-XXXXXX" folders whose writer is gone. */
+/* This machine's name, for temporary folders on a file system that
+ * several machines share. */
+static const char *host_name(void)
+{
+    static char h[65];
+    if (!h[0] && (gethostname(h, sizeof h - 1) != 0 || !h[0])) snprintf(h, sizeof h, "localhost");
+    for (char *p = h; *p; p++)
+        if (*p == '/') *p = '_';
+    return h;
+}
+
+/* Remove ".NAME.tmp-HOST-PID-XXXXXX" folders of this machine whose writer
+ * is gone (a process id means nothing on another machine). */
 static void clean_stale(const char *dir, const char *base)
 {
     DIR *d = opendir(dir);
     if (!d) return;
-    char *prefix = sim_asprintf(".%s.tmp-", base);
+    char *prefix = sim_asprintf(".%s.tmp-%s-", base, host_name());
     struct dirent *de;
     while ((de = readdir(d))) {
         if (strncmp(de->d_name, prefix, strlen(prefix)) != 0) continue;
@@ -107,16 +144,10 @@ static bool results_folder(const char *path)
     return yes;
 }
 
-int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
+int sim_outdir_check(const char *final, int mode, sim_err *err)
 {
-    memset(od, 0, sizeof *od);
-    if (!sim_mpi_root()) {
-        /* under MPI only rank 0 writes: the others write into nothing */
-        od->final = sim_strdup(final);
-        od->tmp = sim_strdup("/dev/null");
-        return 0;
-    }
     struct stat st;
+    if (!sim_mpi_root()) return 0;
     if (lstat(final, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
             return sim_errf(err, "%s: exists and is not a folder (allowed: a new folder, or -o DIR)", final);
@@ -134,6 +165,19 @@ int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
                                 final);
         }
     }
+    return 0;
+}
+
+int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
+{
+    memset(od, 0, sizeof *od);
+    if (!sim_mpi_root()) {
+        /* under MPI only rank 0 writes: the others write into nothing */
+        od->final = sim_strdup(final);
+        od->tmp = sim_strdup("/dev/null");
+        return 0;
+    }
+    if (sim_outdir_check(final, mode, err) != 0) return -1;
     char *dir, *base;
     split(final, &dir, &base);
     if (sim_mkdirs(dir, err) != 0) {
@@ -141,7 +185,7 @@ int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
         return -1;
     }
     clean_stale(dir, base);
-    char *tmpl = sim_asprintf("%s/.%s.tmp-%ld-XXXXXX", dir, base, (long)getpid());
+    char *tmpl = sim_asprintf("%s/.%s.tmp-%s-%ld-XXXXXX", dir, base, host_name(), (long)getpid());
     free(dir), free(base);
     if (!mkdtemp(tmpl)) {
         sim_errf(err, "%s: cannot create a temporary folder: %s", tmpl, strerror(errno));

@@ -4,8 +4,9 @@
  * and the folder is renamed into place only when every file is complete, so
  * a run killed at any moment leaves the previous results or none, never a
  * partial folder. An existing results folder is replaced only when asked
- * (--force), by an atomic exchange; a folder riskmc did not write never is. Temporary folders left by killed runs are removed
- * by the next run that writes beside them. */
+ * (--force), by an atomic exchange; a folder riskmc did not write never is.
+ * Temporary folders (.NAME.tmp-HOST-PID-XXXXXX) left by killed runs are
+ * removed by the next run on the same machine that writes beside them. */
 #ifndef SIM_OUTDIR_H
 #define SIM_OUTDIR_H
 
@@ -28,6 +29,10 @@ typedef struct sim_outdir {
  * write. SIM_OUTDIR_CHARTS: the charts folder inside a results folder,
  * which is always remade. */
 enum { SIM_OUTDIR_NEW = 0, SIM_OUTDIR_REPLACE = 1, SIM_OUTDIR_CHARTS = 2 };
+/* Check the destination against mode (above), as sim_outdir_begin will:
+ * for commands that compute long before they write, so that they fail
+ * first. 0 on ranks other than 0. */
+int sim_outdir_check(const char *final, int mode, sim_err *err);
 /* Check the destination against mode (above) and create the temporary
  * folder. */
 int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err);
@@ -66,5 +71,8 @@ int sim_mkdirs(const char *path, sim_err *err);
 
 /* The folder currently being written, for signal handlers to remove. */
 extern const char *volatile sim_outdir_active;
+/* Remove the temporary folder being written (its files, then it), with
+ * system calls alone, so that a signal handler may call it. */
+void sim_outdir_remove_active(void);
 
 #endif
