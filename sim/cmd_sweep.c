@@ -12,6 +12,7 @@
 #include "cluster.h"
 #include "progress.h"
 #include "design.h"
+#include "outdir.h"
 
 /* ------------------------------------------------------------ sweep */
 
@@ -322,7 +323,8 @@ int sim_cmd_sweep(int argc, char **argv)
         char *outdir = sim_cli_outdir(&c, &inst, "-sweep");
         char *cmd = sim_cli_command("sweep", argc, argv);
         char *cp = sim_checkpoint_path(outdir);
-        int rc = sweep_points(&inst, &cfg, &sc, npoints, cp, sim_run_fingerprint(&inst, cmd), resume, stats, &err);
+        int rc = sim_outdir_check(outdir, c.force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW, &err);
+        if (rc == 0) rc = sweep_points(&inst, &cfg, &sc, npoints, cp, sim_run_fingerprint(&inst, cmd), resume, stats, &err);
         if (rc == 0) {
             sim_buf b;
             sim_buf_init(&b);
@@ -483,6 +485,12 @@ int sim_cmd_compare(int argc, char **argv)
     {
         const sim_inst *a = &inst[0];
         uint64_t n = c.has_trials ? c.trials : a->trials, seed = c.has_seed ? c.seed : a->seed;
+        {
+            char *dest = c.out ? sim_strdup(c.out) : sim_asprintf("results/compare-%s", a->sc.name);
+            int bad = sim_outdir_check(dest, c.force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW, &err);
+            free(dest);
+            if (bad) goto out;
+        }
         /* statistics: each output's mean, then each threshold probability of
          * the first scenario; column of each in every scenario */
         size_t nstat = a->nout + a->nthr;
