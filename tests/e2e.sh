@@ -82,6 +82,12 @@ if [ -n "${MPI_BIN:-}" ] && command -v mpirun >/dev/null; then
         '$BIN' run scenarios/baseline.ini --outer 350 --inner 120 -s 5 -o '$TMP/one-2d' -q && diff -r '$TMP/one-2d' '$TMP/mpi-2d' &&
         $MPIRUN '$MPI_BIN' run scenarios/correlated.ini --precision 0.05 --batch 40000 -s 5 -o '$TMP/mpi-prec' -q 2>>'$TMP/mpi.err' &&
         '$BIN' run scenarios/correlated.ini --precision 0.05 --batch 40000 -s 5 -o '$TMP/one-prec' -q && diff -r '$TMP/one-prec' '$TMP/mpi-prec'"
+    check "a build without MPI refuses to run as several mpirun processes" bash -c "
+        ! $MPIRUN '$BIN' run scenarios/baseline.ini -n 50 -o '$TMP/plain-mpi' -q 2>'$TMP/plain-mpi.err' &&
+        grep -q 'built without MPI' '$TMP/plain-mpi.err' && [ ! -e '$TMP/plain-mpi' ]"
+    check "Ctrl-C under mpirun -np 2 leaves no partial folder" bash -c "
+        setsid $MPIRUN '$MPI_BIN' run scenarios/baseline.ini -n 200000 -o '$TMP/mpi-int' -q >/dev/null 2>&1 & p=\$!
+        sleep 2; kill -INT -- -\$p; wait \$p; [ \$? -ne 0 ] && ! ls -a '$TMP' | grep -q 'mpi-int'"
 fi
 
 echo "== results folders"
@@ -95,6 +101,13 @@ check "--force never replaces a folder riskmc did not write" bash -c "
     mkdir -p '$TMP/mine' && echo keep > '$TMP/mine/notes.txt' &&
     ! '$BIN' run scenarios/baseline.ini -n 50 -o '$TMP/mine' -q --force 2>'$TMP/mine.err' &&
     grep -q 'not a riskmc results folder' '$TMP/mine.err' && [ \$(cat '$TMP/mine/notes.txt') = keep ]"
+check "sweep, compare and the sensitivity commands refuse an existing folder before they run" bash -c "
+    for c in 'sweep scenarios/baseline.ini --vary initial.latent0=1000,2000 -n 1000000' 'sobol scenarios/baseline.ini -N 524288' \
+        'compare scenarios/baseline.ini scenarios/funding-restored.ini -n 100000000' 'tornado scenarios/baseline.ini -n 10000000' \
+        'morris scenarios/baseline.ini -n 1000000' 'spider scenarios/baseline.ini -n 1000000'; do
+        timeout 60 '$BIN' \$c -o '$TMP/j1' -q 2>'$TMP/early.err'; [ \$? -eq 1 ] && grep -q 'already holds results' '$TMP/early.err' ||
+            { echo \"\$c\"; exit 1; }
+    done"
 check "an empty folder is taken without --force" bash -c "
     mkdir -p '$TMP/empty' && '$BIN' run scenarios/baseline.ini -n 50 -o '$TMP/empty' -q && [ -f '$TMP/empty/manifest.ini' ]"
 check "no temporary folders are left" bash -c "! ls -a '$TMP' | grep -q '\\.tmp-'"
