@@ -3,6 +3,7 @@
 #include "checkpoint.h"
 
 #include "cluster.h"
+#include "outdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +55,15 @@ int sim_checkpoint_save(const char *path, uint64_t fingerprint, uint64_t done, s
                         sim_err *err)
 {
     if (!sim_mpi_root()) return 0;
+    /* the folder the results will go to may not exist yet: the results
+     * folder's commit would create it */
+    const char *slash = strrchr(path, '/');
+    if (slash && slash != path) {
+        char *dir = sim_strndup(path, (size_t)(slash - path));
+        int rc = sim_mkdirs(dir, err);
+        free(dir);
+        if (rc != 0) return -1;
+    }
     char *tmp = sim_asprintf("%s.tmp-%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f) {

@@ -164,10 +164,12 @@ int sim_design_gather(const sim_designrun *d, double **y, sim_err *err)
         }
         if (r < 0) {
             free(*y);
+            *y = NULL;
             return -1;
         }
         if (r == 0) {
             free(*y);
+            *y = NULL;
             return sim_errf(err, "--resume: no checkpoint at %s (nothing to resume: run without --resume)",
                             d->checkpoint);
         }
@@ -186,11 +188,13 @@ int sim_design_gather(const sim_designrun *d, double **y, sim_err *err)
         cfg.n = d->total - k0 < d->chunk ? d->total - k0 : d->chunk;
         if (sim_engine_run(d->inst, &cfg, NULL, gather_cols, &g, err) != 0) {
             free(*y);
+            *y = NULL;
             return -1;
         }
         if (d->checkpoint && k0 + cfg.n < d->total &&
             sim_checkpoint_save(d->checkpoint, d->fingerprint, k0 + cfg.n, d->ncols, *y, err) != 0) {
             free(*y);
+            *y = NULL;
             return -1;
         }
     }
