@@ -539,7 +539,9 @@ static const char MORRIS_USAGE[] =
     "r random one-at-a-time trajectories through a grid of LEVELS percentiles of\n"
     "every uncertain parameter (from the 0.5th to the 99.5th); each step's effect\n"
     "on the output's mean (over -n trials, common random numbers along a\n"
-    "trajectory) per unit step on the grid. Ranks parameters by mu* (mean absolute\n"
+    "trajectory), divided by the step (a step is delta = P/(2(P-1)) of the\n"
+    "0.5th-99.5th percentile span), so an effect is in output units per whole\n"
+    "span, as in Morris (1991) and SALib. Ranks parameters by mu* (mean absolute\n"
     "effect); sigma shows interactions or non-linearity. Writes morris.csv.\n"
     "\n"
     "options:\n"
@@ -833,13 +835,18 @@ typedef struct sidx {
 
 /* S1 and ST of column m against A and B, rows given by idx (a bootstrap
  * resample) or 0..N-1. f[j * M + m]. */
-static void estimate(const double *f, size_t M, uint64_t N, const uint64_t *idx, size_t m, double V, double *s1,
-                     double *st)
+/* The estimators on outputs less c, the mean of f(A) and f(B) over the
+ * whole sample (as SALib centres them): Saltelli's S1 sums f(B) (f(AB_i) -
+ * f(A)), whose noise grows with the square of the mean over the spread
+ * when the output is not centred; centring leaves its expectation
+ * unchanged (f(AB_i) and f(A) have the same mean). */
+static void estimate(const double *f, size_t M, uint64_t N, const uint64_t *idx, size_t m, double V, double c,
+                     double *s1, double *st)
 {
     double a = 0, b = 0;
     for (uint64_t k = 0; k < N; k++) {
         uint64_t j = idx ? idx[k] : k;
-        double fa = f[j * M], fb = f[j * M + 1], fm = f[j * M + m];
+        double fa = f[j * M], fb = f[j * M + 1] - c, fm = f[j * M + m];
         a += fb * (fm - fa);
         b += (fa - fm) * (fa - fm);
     }
@@ -847,12 +854,25 @@ static void estimate(const double *f, size_t M, uint64_t N, const uint64_t *idx,
     *st = V > 0 ? b / (2.0 * (double)N) / V : NAN;
 }
 
-static double variance_ab(const double *f, size_t M, uint64_t N, const uint64_t *idx)
+/* Mean of f(A) and f(B). */
+static double mean_ab(const double *f, size_t M, uint64_t N)
+{
+    double s = 0;
+    for (uint64_t k = 0; k < N; k++) s += f[k * M] + f[k * M + 1];
+    return s / (2.0 * (double)N);
+}
+
+/* Variance of f(A) and f(B) together (about c, close to their mean, for
+ * accuracy). */
+static double variance_ab(const double *f, size_t M, uint64_t N, const uint64_t *idx, double c)
 {
     double s = 0, s2 = 0;
     for (uint64_t k = 0; k < N; k++) {
         uint64_t j = idx ? idx[k] : k;
-        for (int c = 0; c < 2; c++) s += f[j * M + (size_t)c], s2 += f[j * M + (size_t)c] * f[j * M + (size_t)c];
+        for (int col = 0; col < 2; col++) {
+            double x = f[j * M + (size_t)col] - c;
+            s += x, s2 += x * x;
+        }
     }
     double n = 2.0 * (double)N;
     return (s2 - s * s / n) / (n - 1);
@@ -868,16 +888,18 @@ static int cmp_dbl(const void *a, const void *b)
 static void sobol_indices(const sobold *d, const double *f, uint64_t boot, uint64_t seed, sidx *out)
 {
     size_t K = d->M - 2;
-    double V = variance_ab(f, d->M, d->N, NULL);
-    for (size_t k = 0; k < K; k++) estimate(f, d->M, d->N, NULL, k + 2, V, &out[k].s1, &out[k].st);
+    const double c = mean_ab(f, d->M, d->N);
+    double V = variance_ab(f, d->M, d->N, NULL, c);
+    for (size_t k = 0; k < K; k++) estimate(f, d->M, d->N, NULL, k + 2, V, c, &out[k].s1, &out[k].st);
     double *bs1 = sim_calloc(boot * K + 1, sizeof *bs1), *bst = sim_calloc(boot * K + 1, sizeof *bst);
     uint64_t *idx = sim_calloc(d->N, sizeof *idx);
     gsl_rng *g = sim_rng_alloc();
     for (uint64_t b = 0; b < boot; b++) {
         sim_rng_seek(g, seed, b, sim_rng_stream_id("design", "sobol-bootstrap"), 0, 0);
         for (uint64_t k = 0; k < d->N; k++) idx[k] = gsl_rng_uniform_int(g, d->N);
-        double Vb = variance_ab(f, d->M, d->N, idx);
-        for (size_t k = 0; k < K; k++) estimate(f, d->M, d->N, idx, k + 2, Vb, &bs1[k * boot + b], &bst[k * boot + b]);
+        double Vb = variance_ab(f, d->M, d->N, idx, c);
+        for (size_t k = 0; k < K; k++)
+            estimate(f, d->M, d->N, idx, k + 2, Vb, c, &bs1[k * boot + b], &bst[k * boot + b]);
     }
     for (size_t k = 0; k < K; k++) {
         qsort(&bs1[k * boot], boot, sizeof *bs1, cmp_dbl);
