@@ -698,12 +698,16 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     if (hi <= 0) hi = 1;
     sim_buf_printf(&params, "set xrange [0:%.17g]\nset yrange [-0.7:%.17g]\n", hi * 1.08, (double)n - 0.3);
     tics(&params, "x", 0, hi * 1.08, false);
-    sim_buf_puts(&params, "set key bottom right\n");
+    sim_buf_puts(&params, "set key bottom right\n"
+                          "t_top = \"mu*\"\nt_bottom = \"sigma\"\n"
+                          "t_err_top = \"2 standard errors\"\nt_err_bottom = \"\"\n");
     char foot[2048], sub[512];
     footer(rd, foot, sizeof foot);
     snprintf(sub, sizeof sub, "Elementary effects on %s: mu* (red, with 2 standard errors) and sigma (blue); * rests on "
                               "an assumption", sim_table_get(t, 0, "statistic"));
-    const char *text[5] = {rd->title, sub, "effect of one grid step (output units)", "", foot};
+    const char *text[5] = {rd->title, sub,
+                           "output change per move across the parameter's 0.5th-99.5th percentile span",
+                           "", foot};
     int rc = chart(pl, "indices.gp", "morris", &data, &params, text, err);
     sim_buf_free(&data);
     sim_buf_free(&params);

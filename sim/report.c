@@ -672,7 +672,10 @@ static const char *const *design_columns(const char *kind)
     return NULL;
 }
 
-static void design_table(doc *d, const sim_table *t, const char *const *cols, size_t r0, size_t r1)
+/* Rows r0 .. r1-1 of t in the columns cols (NULL-ended; NULL: the first
+ * eight), leaving out rows whose column skip_col is skip_val. */
+static void design_table(doc *d, const sim_table *t, const char *const *cols, size_t r0, size_t r1,
+                         const char *skip_col, const char *skip_val)
 {
     size_t nc = 0;
     const char *hdr[16];
@@ -683,6 +686,7 @@ static void design_table(doc *d, const sim_table *t, const char *const *cols, si
     }
     table_begin(d, hdr, nc);
     for (size_t r = r0; r < r1; r++) {
+        if (skip_col && !strcmp(sim_table_get(t, r, skip_col), skip_val)) continue;
         const char *cells[16];
         char buf[16][48];
         for (size_t c = 0; c < nc; c++) {
@@ -754,12 +758,64 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
                 para_end(&d);
             }
             size_t show = r1 - r0 < 12 ? r1 - r0 : 12;
-            design_table(&d, t, cols, r0, r0 + show);
+            design_table(&d, t, cols, r0, r0 + show, NULL, NULL);
             r0 = r1;
+        }
+    } else if (!strcmp(rd->kind, "compare") && t->nrows) {
+        /* the first scenario's rows differ from it by nothing */
+        heading(&d, 2, "Differences from the first scenario");
+        const char *first = sim_table_get(t, 0, "scenario");
+        char line[400];
+        snprintf(line, sizeof line,
+                 "Each row: a statistic of another scenario (value), and its paired difference from %s over the "
+                 "same trials, with a 95%% interval.", first);
+        para_begin(&d);
+        text(&d, line);
+        para_end(&d);
+        design_table(&d, t, cols, 0, t->nrows, "scenario", first);
+    } else if (!strcmp(rd->kind, "sweep")) {
+        /* the grid, then the mean of each charted output and every threshold
+         * probability: the table's first columns are only the first output's */
+        const char *hdr[17];
+        size_t nc = 0;
+        long ct = sim_table_col(t, "trials");
+        for (long c = 0; c <= ct && c >= 0 && nc < 16; c++) hdr[nc++] = t->header[c];
+        const char **outs;
+        size_t no = sim_rundir_outputs(rd, false, &outs);
+        char names[16][160];
+        for (size_t i = 0; i < no && nc < 16; i++) {
+            snprintf(names[nc], sizeof names[nc], "mean(%s)", outs[i]);
+            if (sim_table_col(t, names[nc]) >= 0) hdr[nc] = names[nc], nc++;
+        }
+        free(outs);
+        for (size_t c = 0; c < t->ncols && nc < 16; c++)
+            if (!strncmp(t->header[c], "P(", 2)) hdr[nc++] = t->header[c];
+        hdr[nc] = NULL;
+        heading(&d, 2, "Results");
+        design_table(&d, t, hdr, 0, t->nrows < 40 ? t->nrows : 40, NULL, NULL);
+        if (t->nrows > 40) {
+            para_begin(&d);
+            text(&d, "(first 40 points; the full table, with standard errors and percentiles, is sweep.csv)");
+            para_end(&d);
         }
     } else {
         heading(&d, 2, "Results");
-        design_table(&d, t, cols, 0, t->nrows < 20 ? t->nrows : 20);
+        if (!strcmp(rd->kind, "tornado") && t->nrows) {
+            char base[48], line[600];
+            double b = sim_table_num(t, 0, "base");
+            if (fabs(b) >= 100) sim_format_thousands(b, 0, base, sizeof base);
+            else snprintf(base, sizeof base, "%.3g", b);
+            snprintf(line, sizeof line,
+                     "Statistic: %s. Base, every parameter at its median: %s. Each row moves one parameter from "
+                     "its 5th to its 95th percentile (at_p5, at_p95) with the others at their medians; swing = "
+                     "at_p95 - at_p5 over the same trials, and swing_se is one standard error of it (a 95%% "
+                     "interval is swing +- 1.96 swing_se).",
+                     sim_table_get(t, 0, "statistic"), base);
+            para_begin(&d);
+            text(&d, line);
+            para_end(&d);
+        }
+        design_table(&d, t, cols, 0, t->nrows < 20 ? t->nrows : 20, NULL, NULL);
         if (t->nrows > 20) {
             para_begin(&d);
             text(&d, "(first 20 rows; the full table is the CSV file of this folder)");
@@ -786,9 +842,13 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
 
 static int report_dir(const char *dir, sim_err *err)
 {
-    if (!has_png_charts(dir) && sim_plot_dir(dir, SIM_FMT_PNG, err) != 0) return -1;
     sim_rundir rd;
     if (sim_rundir_open(&rd, dir, err) != 0) return -1;
+    /* a compare folder has no charts: its brief is the table */
+    if (strcmp(rd.kind, "compare") != 0 && !has_png_charts(dir) && sim_plot_dir(dir, SIM_FMT_PNG, err) != 0) {
+        sim_rundir_free(&rd);
+        return -1;
+    }
     if (*rd.kind && strcmp(rd.kind, "run") != 0) {
         int r = report_design(dir, &rd, err);
         sim_rundir_free(&rd);
