@@ -90,9 +90,20 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
         double x = ax->v[i];
         bool ok = p->domain == SIM_DOM_ANY || ((p->domain == SIM_DOM_NONNEG || p->domain == SIM_DOM_COUNT) && x >= 0) ||
                   (p->domain == SIM_DOM_POS && x > 0) || (p->domain == SIM_DOM_PROB && x >= 0 && x <= 1);
-        if (!ok) return sim_errf(err, "--vary %s: %g is out of range for this parameter", ax->key, x);
+        if (!ok)
+            return sim_errf(err, "--vary %s: %g is out of range for this parameter (allowed: %s)", ax->key, x,
+                            p->domain == SIM_DOM_PROB  ? "a probability within [0, 1]"
+                            : p->domain == SIM_DOM_POS ? "a value > 0"
+                            : p->domain == SIM_DOM_COUNT ? "a count of people >= 0"
+                                                         : "a value >= 0");
         ax->v[i] = sim_param_fix(p, x);
     }
+    /* a count rounds the grid: two values may become one point */
+    for (size_t i = 1; i < ax->n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (ax->v[i] == ax->v[j])
+                return sim_errf(err, "--vary %s: %g appears twice in the grid (counts are whole numbers; allowed: "
+                                     "distinct values, e.g. fewer points)", ax->key, ax->v[i]);
     return 0;
 }
 
