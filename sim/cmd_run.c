@@ -279,7 +279,7 @@ int sim_cmd_run(int argc, char **argv)
         } else if (opt == OPT_BATCH) {
             r = sim_cli_count("--batch", optarg, 100, 100000000ULL, &ro.batch, &err) ? -1 : 1;
         } else if (opt == OPT_OUTER) {
-            r = sim_cli_count("--outer", optarg, 1, 10000000ULL, &ro.outer, &err) ? -1 : 1;
+            r = sim_cli_count("--outer", optarg, 2, 10000000ULL, &ro.outer, &err) ? -1 : 1;
         } else if (opt == OPT_INNER) {
             r = sim_cli_count("--inner", optarg, 1, 10000000ULL, &ro.inner, &err) ? -1 : 1;
         } else {

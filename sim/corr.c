@@ -115,6 +115,8 @@ static int resolve_chance(sim_inst *inst, sim_err *err)
         if (!*name) continue;
         long p = uncertain_param(inst, e, name, err);
         if (p < 0) rc = -1;
+        else if (inst->param[p].chance)
+            rc = sim_entry_err(e, err, "%s is named twice (allowed: each parameter once)", name);
         else inst->param[p].chance = true;
     }
     free(text);
@@ -185,9 +187,10 @@ int sim_corr_resolve(sim_inst *inst, sim_err *err)
                 break;
             }
             *colon = 0;
-            char *name = trim(tok), *num = trim(colon + 1), *end = NULL;
-            double rho = strtod(num, &end);
-            if (!*num || *end || !(rho > -1 && rho < 1)) {
+            char *name = trim(tok), *num = trim(colon + 1);
+            const char *why;
+            double rho = 0;
+            if (sim_parse_real(num, &rho, &why) != 0 || !(rho > -1 && rho < 1)) {
                 rc = sim_entry_err(e, err, "rank correlation '%s' with %s is not a number strictly between -1 and 1 "
                                            "(allowed: -1 < rho < 1)", num, name);
                 break;
@@ -201,6 +204,18 @@ int sim_corr_resolve(sim_inst *inst, sim_err *err)
                 rc = sim_entry_err(e, err, "a parameter cannot be correlated with itself");
                 break;
             }
+            /* rank correlation by normal scores needs continuous laws: ties of
+             * a discrete one would miss the target silently */
+            for (int side = 0; side < 2 && rc == 0; side++) {
+                const sim_param *q = &inst->param[side ? b : a];
+                const sim_dist_kind kd = q->dist ? q->dist->kind : SIM_D_CONST;
+                if (kd == SIM_D_CHOICE || kd == SIM_D_POISSON)
+                    rc = sim_entry_err(e, err, "%s is drawn from a discrete law (%s): rank correlations apply to "
+                                               "continuous laws only (allowed: uniform, loguniform, triangular, pert, "
+                                               "normal, truncnormal, lognormal, beta, gamma)",
+                                       q->name, kd == SIM_D_CHOICE ? "choice" : "poisson");
+            }
+            if (rc) break;
             for (size_t q = 0; q < np; q++)
                 if ((pairs[q].a == (size_t)a && pairs[q].b == (size_t)b) ||
                     (pairs[q].a == (size_t)b && pairs[q].b == (size_t)a)) {

@@ -175,7 +175,7 @@ double sim_hist_mean(const sim_hist *h)
 
 double sim_hist_sd(const sim_hist *h)
 {
-    if (h->n < 2) return h->n ? 0.0 : NAN;
+    if (h->n < 2) return NAN; /* one value says nothing of the spread */
     /* n*sumsq - sum^2 is exact in 128 bits for counts of people */
     sim_i128 n = (sim_i128)h->n;
     sim_i128 num = n * h->sumsq - h->sum * h->sum;
