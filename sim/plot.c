@@ -291,14 +291,19 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
         sim_buf_clear(&params);
         size_t step = m > 4000 ? m / 2000 : 1;
         double lastx = NAN;
+        double ex_lo = lo - (whole ? 0.5 : 0), ex_hi = xmax;
+        /* the share of all trials with a value >= x: m - i of them at the
+         * i-th smallest value, a trial without a value never; exceedance.gp
+         * draws it as a left-continuous step (fsteps): on (x_i, x_i+1] the
+         * share is x_i+1's */
+        sim_buf_printf(&data, "%.17g,%.17g\n", ex_lo, 100.0 * (double)m / (double)n);
         for (size_t i = 0; i < m; i++) {
             if (all[i] == lastx || (i % step && i + 1 < m && all[i + 1] == all[i])) continue;
             if (i % step != 0 && all[i] != all[m - 1] && i > 0 && all[i - 1] == all[i]) continue;
             lastx = all[i];
-            sim_buf_printf(&data, "%.17g,%.17g\n", all[i], 100.0 * (double)(n - i) / (double)n);
+            sim_buf_printf(&data, "%.17g,%.17g\n", all[i], 100.0 * (double)(m - i) / (double)n);
         }
         sim_buf_printf(&data, "%.17g,%.17g\n", all[m - 1] + (whole ? 1 : (hi - lo) * 1e-3), 0.0);
-        double ex_lo = lo - (whole ? 0.5 : 0), ex_hi = xmax;
         if (ex_hi <= ex_lo) ex_hi = ex_lo + 1;
         sim_buf_printf(&params, "xmin = %.17g\nxmax = %.17g\n", ex_lo, ex_hi);
         tics(&params, "x", ex_lo, ex_hi, whole);

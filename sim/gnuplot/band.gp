@@ -10,7 +10,9 @@ set xrange [xmin:xmax]
 set yrange [0:105]
 set ytics 0, 20, 100
 set format y "%g%%"
-set key at graph 0.02, graph 0.30 left top box opaque
+# above the plot, under the subtitle (as indices.gp): inside, it would hide
+# some of the band wherever it went
+set key horizontal at screen 0.55, 0.872 center samplen 3 noenhanced font ",10"
 plot datafile using 1:2:4 with filledcurves linecolor rgb "#a6cee3" fillstyle solid 0.6 noborder \
         title "90% of outer samples (uncertainty)", \
      "" using 1:3 with lines linewidth 1.5 dashtype 2 linecolor rgb "#1f78b4" title "median of the outer samples", \

@@ -8,7 +8,7 @@ load ARG0[1:strstrt(ARG0, "histogram.gp") - 1]."common.gp"
 load paramfile
 set style fill solid 0.85 border rgb "#ffffff"
 set object 1 rectangle from p5, graph 0 to p95, graph 1 fillcolor rgb "#fde0c5" fillstyle solid 0.55 noborder behind
-set arrow 1 from med, graph 0 to med, graph 1 nohead linewidth 2.5 linecolor rgb "#b2182b"
+set arrow 1 from med, graph 0 to med, graph 1 nohead front linewidth 2.5 linecolor rgb "#b2182b"
 set xrange [xmin:xmax]
 set yrange [0:*]
 set format y "%g%%"
