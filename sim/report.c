@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -575,6 +576,54 @@ static void assumptions(doc *d, const sim_rundir *rd)
     sim_buf_free(&list);
 }
 
+/* Row `row`'s locator for a reader: a seed article's file named by its
+ * source id ("docs/seeds/000_x.txt para 4" -> "S0 para 4"), except in the
+ * article's own row. */
+static char *reader_locator(const sim_rundir *rd, size_t row)
+{
+    const sim_table *t = &rd->sources;
+    const char *loc = sim_table_get(t, row, "locator");
+    if (!strcmp(sim_table_get(t, row, "kind"), "seed-article")) return sim_strdup(loc); /* the article itself */
+    sim_buf b;
+    sim_buf_init(&b);
+    for (const char *p = loc; *p;) {
+        bool hit = false;
+        for (size_t r = 0; r < t->nrows && !hit; r++) {
+            const char *path = sim_table_get(t, r, "locator");
+            if (!strcmp(sim_table_get(t, r, "kind"), "seed-article") && *path && sim_starts_with(p, path)) {
+                sim_buf_puts(&b, sim_table_get(t, r, "id"));
+                p += strlen(path);
+                hit = true;
+            }
+        }
+        if (!hit) sim_buf_putc(&b, *p++);
+    }
+    return b.s ? sim_buf_take(&b) : sim_strdup("");
+}
+
+/* Whole numbers of four digits or more with thousands separators
+ * ("~117000000" -> "~117,000,000"; decimals and ids left alone). */
+static char *grouped(const char *v)
+{
+    sim_buf b;
+    sim_buf_init(&b);
+    for (const char *p = v; *p;) {
+        size_t k = 0;
+        while (isdigit((unsigned char)p[k])) k++;
+        const bool lone = k >= 4 && (p == v || (p[-1] != '.' && !isalpha((unsigned char)p[-1]))) && p[k] != '.';
+        if (!k) {
+            sim_buf_putc(&b, *p++);
+            continue;
+        }
+        for (size_t i = 0; i < k; i++) {
+            if (lone && i && (k - i) % 3 == 0) sim_buf_putc(&b, ',');
+            sim_buf_putc(&b, p[i]);
+        }
+        p += k;
+    }
+    return b.s ? sim_buf_take(&b) : sim_strdup("");
+}
+
 static void sources(doc *d, const sim_rundir *rd)
 {
     if (!rd->sources.nrows) return;
@@ -589,9 +638,10 @@ static void sources(doc *d, const sim_rundir *rd)
     for (size_t r = 0; r < t->nrows; r++) {
         char od[512];
         snprintf(od, sizeof od, "%s, %s", sim_table_get(t, r, "outlet"), sim_table_get(t, r, "date"));
-        const char *cells[] = {sim_table_get(t, r, "id"), sim_table_get(t, r, "quantity"), sim_table_get(t, r, "value"),
-                               od, sim_table_get(t, r, "locator")};
+        char *val = grouped(sim_table_get(t, r, "value")), *loc = reader_locator(rd, r);
+        const char *cells[] = {sim_table_get(t, r, "id"), sim_table_get(t, r, "quantity"), val, od, loc};
         table_row(d, cells, 5);
+        free(val), free(loc);
     }
     table_end(d);
     sim_buf_free(&d->html);
@@ -602,12 +652,13 @@ static void sources(doc *d, const sim_rundir *rd)
         esc_html(&d->html, sim_table_get(t, r, "id"));
         sim_buf_puts(&d->html, "</b> ");
         esc_html(&d->html, sim_table_get(t, r, "quantity"));
-        const char *v = sim_table_get(t, r, "value");
+        char *v = grouped(sim_table_get(t, r, "value"));
         if (*v) {
             sim_buf_puts(&d->html, ": <b>");
             esc_html(&d->html, v);
             sim_buf_puts(&d->html, "</b>");
         }
+        free(v);
         if (strcmp(sim_table_get(t, r, "kind"), "figure") == 0) {
             /* a figure's outlet is the ids of its sources, listed with them */
             sim_buf_puts(&d->html, " (");
@@ -620,13 +671,12 @@ static void sources(doc *d, const sim_rundir *rd)
             esc_html(&d->html, sim_table_get(t, r, "date"));
             sim_buf_puts(&d->html, ". <span class=\"loc\">");
         }
-        /* print short: "docs/seeds/F.txt para 4" as "F.txt ¶4" */
-        char *loc = sim_strdup(sim_table_get(t, r, "locator"));
+        /* print short: "docs/seeds/000_x.txt para 4" as "S0 ¶4" */
+        char *loc = reader_locator(rd, r);
         sim_buf l;
         sim_buf_init(&l);
         for (const char *p = loc; *p;) {
-            if (sim_starts_with(p, "docs/seeds/")) p += 11;
-            else if (sim_starts_with(p, "para ")) sim_buf_puts(&l, "¶"), p += 5;
+            if (sim_starts_with(p, "para ")) sim_buf_puts(&l, "¶"), p += 5;
             else sim_buf_putc(&l, *p++);
         }
         esc_html(&d->html, l.s ? l.s : "");

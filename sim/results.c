@@ -314,23 +314,54 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst)
     *b = r.buf;
 }
 
+static int cmp_str(const void *pa, const void *pb);
+
+/* Add id to the set ids[*n] unless it is there. */
+static void add_id(const char ***ids, size_t *n, const char *id)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*ids)[i], id)) return;
+    *ids = sim_realloc(*ids, (*n + 1) * sizeof **ids);
+    (*ids)[(*n)++] = id;
+}
+
 void sim_write_sources_used(sim_buf *b, const sim_inst *inst)
 {
     sim_csvrow r = {*b, 0};
     header(&r, (const char *const[]){"id", "kind", "outlet", "date", "locator", "quantity", "value", "note", NULL});
-    sim_buf ids;
-    sim_buf_init(&ids);
-    sim_cited_sources(inst, &ids);
-    char *list = sim_strdup(ids.s ? ids.s : "");
+    const sim_sources *reg = inst->sc.sources;
+    sim_buf cited;
+    sim_buf_init(&cited);
+    sim_cited_sources(inst, &cited);
+    char *list = sim_strdup(cited.s ? cited.s : "");
+    const char **ids = NULL;
+    size_t n = 0;
     for (char *tok = strtok(list, ", "); tok; tok = strtok(NULL, ", ")) {
-        const sim_source *s = inst->sc.sources ? sim_sources_find(inst->sc.sources, tok) : NULL;
-        if (!s) continue;
+        const sim_source *s = reg ? sim_sources_find(reg, tok) : NULL;
+        if (s) add_id(&ids, &n, s->id);
+    }
+    /* a figure's outlet names the sources it comes from: list those too, so
+     * that every id the file mentions is in it */
+    for (size_t i = 0; i < n; i++) {
+        const sim_source *s = sim_sources_find(reg, ids[i]);
+        if (strcmp(s->kind, "figure") != 0) continue;
+        char *outs = sim_strdup(s->outlet);
+        for (char *tok = strtok(outs, ";, "); tok; tok = strtok(NULL, ";, ")) {
+            const sim_source *t = sim_sources_find(reg, tok);
+            if (t) add_id(&ids, &n, t->id);
+        }
+        free(outs);
+    }
+    qsort(ids, n, sizeof *ids, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        const sim_source *s = sim_sources_find(reg, ids[i]);
         const char *f[8] = {s->id, s->kind, s->outlet, s->date, s->locator, s->quantity, s->value, s->note};
         for (int k = 0; k < 8; k++) sim_csv_str(&r, f[k]);
         sim_csv_end(&r);
     }
+    free(ids);
     free(list);
-    sim_buf_free(&ids);
+    sim_buf_free(&cited);
     *b = r.buf;
 }
 
