@@ -159,7 +159,7 @@ static void footer(const sim_rundir *rd, char *out, size_t n)
 {
     char tr[64], num[32];
     sim_format_thousands((double)rd->trials, 0, num, sizeof num);
-    if (!*rd->kind || strcmp(rd->kind, "run") == 0) snprintf(tr, sizeof tr, "%s trials", num);
+    if (!*rd->kind || strcmp(rd->kind, "run") == 0) snprintf(tr, sizeof tr, "%s trial%s", num, rd->trials == 1 ? "" : "s");
     else if (strcmp(rd->kind, "sobol") == 0) snprintf(tr, sizeof tr, "Sobol base sample %s", num);
     else snprintf(tr, sizeof tr, "%s %s, %s trials per point", rd->kind, "design", num);
     snprintf(out, n, "%s · %s · seed %llu · riskmc %s%s%s%s\nsources: %s", rd->name, tr,

@@ -307,12 +307,21 @@ static void meta_line(doc *d, const sim_rundir *rd)
 {
     char num[32], tr[96], line[1024];
     sim_format_thousands((double)rd->trials, 0, num, sizeof num);
-    if (!*rd->kind || !strcmp(rd->kind, "run")) snprintf(tr, sizeof tr, "%s trials", num);
+    if (!*rd->kind || !strcmp(rd->kind, "run")) snprintf(tr, sizeof tr, "%s trial%s", num, rd->trials == 1 ? "" : "s");
     else if (!strcmp(rd->kind, "sobol")) snprintf(tr, sizeof tr, "Sobol analysis, base sample %s", num);
     else snprintf(tr, sizeof tr, "%s, %s trials per design point", rd->kind, num);
-    snprintf(line, sizeof line, "Scenario %s, model %s: %s, seed %llu; riskmc %s%s%s%s.", rd->name, rd->model, tr,
+    /* the simulated period, which a child scenario's inherited question may not match */
+    char period[160] = "";
+    const char *sd = sim_rundir_value(rd, "time.start_date"), *hd = sim_rundir_value(rd, "time.horizon_days");
+    if (sd && hd) {
+        char d0[16] = "";
+        long h = strtol(hd, NULL, 10);
+        snprintf(d0, sizeof d0, "%.10s", sd);
+        if (h > 0) snprintf(period, sizeof period, " Simulated: %ld days from %s.", h, d0);
+    }
+    snprintf(line, sizeof line, "Scenario %s, model %s: %s, seed %llu; riskmc %s%s%s%s.%s", rd->name, rd->model, tr,
              (unsigned long long)rd->seed, rd->version, *rd->commit ? " (commit " : "", rd->commit,
-             *rd->commit ? ")" : "");
+             *rd->commit ? ")" : "", period);
     sim_buf_puts(&d->html, "<p class=\"meta\">");
     text(d, line);
     sim_buf_puts(&d->html, "</p>\n");
@@ -951,11 +960,23 @@ static int report_compare(char **dirs, size_t n, const char *out, sim_err *err)
         doc d;
         begin(&d, "Scenario comparison");
         heading(&d, 2, "Scenarios");
-        const char *cols[] = {"scenario", "title", "question"};
-        table_begin(&d, cols, 3);
+        /* what each folder is, so that the brief can be traced: two runs of
+         * one scenario differ by their folder, trials, seed or version */
+        const char *cols[] = {"scenario", "folder", "title", "trials, seed, simulated", "riskmc"};
+        table_begin(&d, cols, 5);
         for (size_t i = 0; i < n; i++) {
-            const char *cells[] = {rd[i].name, rd[i].title, rd[i].question};
-            table_row(&d, cells, 3);
+            char run[200], ver[96], tn[32];
+            sim_format_thousands((double)rd[i].trials, 0, tn, sizeof tn);
+            const char *sd = sim_rundir_value(&rd[i], "time.start_date"), *hd = sim_rundir_value(&rd[i], "time.horizon_days");
+            if (sd && hd)
+                snprintf(run, sizeof run, "%s, seed %llu, %ld days from %.10s", tn, (unsigned long long)rd[i].seed,
+                         strtol(hd, NULL, 10), sd);
+            else
+                snprintf(run, sizeof run, "%s, seed %llu", tn, (unsigned long long)rd[i].seed);
+            snprintf(ver, sizeof ver, "%s%s%s%s", rd[i].version, *rd[i].commit ? " (" : "", rd[i].commit,
+                     *rd[i].commit ? ")" : "");
+            const char *cells[] = {rd[i].name, rd[i].dir, rd[i].title, run, ver};
+            table_row(&d, cells, 5);
         }
         table_end(&d);
         /* key numbers: one table, a row per scenario and output */
