@@ -420,6 +420,38 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         rows++;
     }
     int rc = 0;
+    /* what was reported of this series (a hindcast's observations): a
+     * point, or a bar from low to high, at its date, labelled */
+    int nobs = 0;
+    for (size_t r = 0; rows > 0 && r < rd->obs.nrows; r++) {
+        const sim_table *o = &rd->obs;
+        if (strcmp(sim_table_get(o, r, "kind"), "series") != 0 || strcmp(sim_table_get(o, r, "name"), series) != 0)
+            continue;
+        const char *date = sim_table_get(o, r, "date");
+        long day;
+        if (sim_parse_date(date, &day, NULL) != 0) continue; /* our own file: never, but no quoting games */
+        double a = sim_table_num(o, r, "observed_low"), b = sim_table_num(o, r, "observed_high");
+        if (!isfinite(a) || !isfinite(b)) continue;
+        char sa[48], sb[48], lab[160];
+        fmt_num(a, sa, sizeof sa);
+        fmt_num(b, sb, sizeof sb);
+        if (a == b) snprintf(lab, sizeof lab, "reported %s", sa);
+        else snprintf(lab, sizeof lab, "reported %s to %s", sa, sb);
+        int k = 60 + nobs++;
+        if (a == b)
+            sim_buf_printf(&params, "set object %d circle at \"%s\", %.17g size screen 0.007 front fillcolor rgb "
+                                    "\"#b2182b\" fillstyle solid 1.0 border lc rgb \"#b2182b\"\n",
+                           k, date, a);
+        else
+            sim_buf_printf(&params, "set arrow %d from \"%s\", %.17g to \"%s\", %.17g heads size screen 0.006,90 "
+                                    "front linewidth 3 linecolor rgb \"#b2182b\"\n",
+                           k, date, a, date, b);
+        sim_buf_printf(&params, "set label %d \"%s\" at \"%s\", %.17g offset 1.2, 0 front noenhanced "
+                                "textcolor rgb \"#b2182b\"\n",
+                       k, lab, date, (a + b) / 2);
+        if (a < lo) lo = a;
+        if (b > hi) hi = b;
+    }
     if (rows > 0) {
         if (hi - lo < 1) hi = lo + 1;
         double pad = (hi - lo) * 0.05;
@@ -432,8 +464,9 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         char foot[2048], sub[512];
         footer(rd, foot, sizeof foot);
         const char *desc = sim_rundir_describe(rd, series);
-        snprintf(sub, sizeof sub, "%s%s%s, day by day: median and 50%%, 80%%, 95%% bands of the trials", series,
-                 *desc ? ": " : "", desc);
+        /* the description is the y axis's label: the subtitle stays short */
+        snprintf(sub, sizeof sub, "%s day by day: median and 50%%, 80%%, 95%% bands of the trials%s", series,
+                 nobs ? "; red: as reported" : "");
         const char *text[5] = {rd->title, sub, "date", *desc ? desc : series, foot};
         char name[256];
         snprintf(name, sizeof name, "fan-%s", series);
