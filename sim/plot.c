@@ -182,7 +182,9 @@ static void threshold_mark(sim_buf *params, int k, double x, const char *sx, con
     sim_buf_printf(params,
                    "set arrow %d from %.17g, graph 0 to %.17g, graph 1 nohead dashtype 2 linewidth 1.5 "
                    "linecolor rgb \"#b2182b\"\n"
-                   "set label %d \"P(≥ %s) = %s\\n%s %s to %s\" at %.17g, graph %.3f %s offset %s,0 front "
+                   /* on an opaque box: another threshold's line passes behind, not through */
+                   "set style textbox opaque noborder margins 0.4, 0.3\n"
+                   "set label %d \"P(≥ %s) = %s\\n%s %s to %s\" at %.17g, graph %.3f %s offset %s,0 front boxed "
                    "textcolor rgb \"#b2182b\"\n",
                    k + 1, x, x, k + 1, sx, sp, what, slo, shi, x, 0.93 - 0.14 * k, right ? "right" : "left",
                    right ? "-0.6" : "0.6");
