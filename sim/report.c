@@ -555,19 +555,27 @@ static void assumptions(doc *d, const sim_rundir *rd)
     sim_buf list;
     sim_buf_init(&list);
     sim_buf_puts(&list, "<ul class=\"src\">\n");
-    const char *cols[] = {"parameter", "value", "informed by"};
-    table_begin(d, cols, 3);
+    const char *cols[] = {"parameter", "what it is", "value", "informed by"};
+    table_begin(d, cols, 4);
     char *names = sim_strdup(rd->assumptions), *save = NULL;
     for (char *t = strtok_r(names, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         t = sim_trim(t);
         const char *v = sim_rundir_value(rd, t);
+        /* the dictionary describes the uncertain ones */
+        const char *what = sim_rundir_describe(rd, t);
         char val[1024], ids[512];
         split_value(v ? v : "", val, sizeof val, ids, sizeof ids);
-        const char *cells[] = {t, val, ids};
-        table_row(d, cells, 3);
+        const char *cells[] = {t, what, val, ids};
+        table_row(d, cells, 4);
         sim_buf_puts(&list, "<li><b>");
         esc_html(&list, t);
-        sim_buf_puts(&list, "</b> = ");
+        sim_buf_puts(&list, "</b>");
+        if (*what) {
+            sim_buf_puts(&list, " (");
+            esc_html(&list, what);
+            sim_buf_puts(&list, ")");
+        }
+        sim_buf_puts(&list, " = ");
         esc_html(&list, val);
         if (*ids) {
             sim_buf_puts(&list, " <span class=\"loc\">(informed by ");
