@@ -700,8 +700,8 @@ static bool transfer_day(const det *m, const double *th, sim_trial *tr, state *s
     /* min(Poisson(lam), cap): when lam lies more than 40 standard
      * deviations above cap, P(Poisson(lam) < cap) < 1e-300 and the day moves
      * cap; drawing would give the same (and GSL's sampler does not return
-     * for lam beyond 2^32) */
-    if (lam > (double)cap && lam - (double)cap > 40 * sqrt(lam)) q = cap;
+     * for lam beyond 2^32, or infinite) */
+    if (lam > (double)cap && (isinf(lam) || lam - (double)cap > 40 * sqrt(lam))) q = cap;
     else q = !(lam > 0) ? 0 : s->naive ? (int64_t)gsl_ran_poisson(r, lam) : (int64_t)sim_ran_poisson(r, lam);
     if (q > cap) q = cap;
     if (q > 0) {

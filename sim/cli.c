@@ -4,6 +4,7 @@
 
 #include "cluster.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,7 @@ void sim_cli_shell_quote(sim_buf *b, const char *s)
 
 static void on_signal(int sig)
 {
+    const int saved = errno; /* the interrupted code may be about to read it */
     /* a second signal: remove the partial folder and go. Under MPI the
      * first: mpirun kills a job's processes soon after it signals them, and
      * rank 0 may be waiting for another rank rather than at a point where
@@ -114,6 +116,7 @@ static void on_signal(int sig)
         raise(sig);
     }
     sim_interrupted = 1;
+    errno = saved;
 }
 
 void sim_cli_signals(void)
@@ -121,7 +124,11 @@ void sim_cli_signals(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    /* one handler at a time: mpirun follows SIGINT with SIGTERM */
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGHUP);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);

@@ -659,7 +659,10 @@ int sim_cmd_morris(int argc, char **argv)
         command = sim_cli_command("morris", argc, argv);
         outdir = sim_cli_outdir(&o.c, &inst, "-morris");
         cp = sim_checkpoint_path(outdir);
-        if (sim_outdir_check(outdir, o.c.force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW, &err) != 0) goto done;
+        if (sim_outdir_check(outdir, o.c.force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW, &err) != 0) {
+            free(perm);
+            goto done;
+        }
         size_t cols[1] = {(size_t)out};
         sim_designrun dr = {&inst, {0}, npts * d.per, d.per * (d.nunc + 1), cols, 1, cp,
                             sim_run_fingerprint(&inst, command), o.resume};
@@ -841,8 +844,10 @@ typedef struct sidx {
 /* The estimators on outputs less c, the mean of f(A) and f(B) over the
  * whole sample (as SALib centres them): Saltelli's S1 sums f(B) (f(AB_i) -
  * f(A)), whose noise grows with the square of the mean over the spread
- * when the output is not centred; centring leaves its expectation
- * unchanged (f(AB_i) and f(A) have the same mean). */
+ * when the output is not centred. Centring on a constant would leave its
+ * expectation unchanged (f(AB_i) and f(A) have the same mean); on the
+ * sample mean it adds (ST_i - S1_i) / 2N, far below the noise. The
+ * bootstrap keeps the whole sample's c. */
 static void estimate(const double *f, size_t M, uint64_t N, const uint64_t *idx, size_t m, double V, double c,
                      double *s1, double *st)
 {

@@ -102,11 +102,15 @@ static int dispatch(int argc, char **argv)
         printf("riskmc %s (commit %s%s)\n", RISKMC_VERSION, RISKMC_COMMIT, sim_mpi_built() ? ", built with Open MPI" : "");
         return 0;
     }
-    if (runs_trials(cmd) && !sim_mpi_built() && sim_mpi_launched() > 1) {
+    /* RISKMC_ALLOW_COPIES=1: independent copies on purpose (e.g. srun -n 8
+     * with a seed and folder per task) */
+    const char *copies = getenv("RISKMC_ALLOW_COPIES");
+    if (runs_trials(cmd) && !sim_mpi_built() && sim_mpi_launched() > 1 && !(copies && !strcmp(copies, "1"))) {
         fprintf(stderr,
                 "riskmc: started as one of %ld processes (mpirun or srun), but this riskmc was built without MPI, "
                 "so each would run the whole job (allowed: build with `make MPI=1` and check that `riskmc "
-                "--version` says \"built with Open MPI\", or start one process)\n",
+                "--version` says \"built with Open MPI\", start one process, or set RISKMC_ALLOW_COPIES=1 "
+                "for independent copies)\n",
                 sim_mpi_launched());
         return 2;
     }

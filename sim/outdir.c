@@ -25,7 +25,7 @@ void sim_outdir_remove_active(void)
     /* a results folder holds files only: unlink each, then the folder
      * (open, getdents64, unlinkat, rmdir are async-signal-safe; opendir and
      * nftw are not) */
-    static char buf[8192];
+    _Alignas(struct dirent64) char buf[4096];
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return;
     for (;;) {
@@ -33,9 +33,12 @@ void sim_outdir_remove_active(void)
         if (n <= 0) break;
         for (long off = 0; off < n;) {
             const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+            if (de->d_reclen == 0) break;
             off += de->d_reclen;
             const char *nm = de->d_name;
-            if (!(nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0)))) unlinkat(fd, nm, 0);
+            if (!(nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0))) && unlinkat(fd, nm, 0) != 0 &&
+                errno == EISDIR)
+                unlinkat(fd, nm, AT_REMOVEDIR); /* an empty one; a run writes no folders */
         }
     }
     close(fd);
@@ -345,6 +348,10 @@ int sim_outdir_commit(sim_outdir *od, sim_err *err)
         return 0;
     }
     if (sync_tree(od->tmp, err) != 0) return -1;
+    /* complete now: a signal from here on must not remove it (nor, after
+     * the exchange below, the old results at its name, or the new ones
+     * half moved into place) */
+    sim_outdir_active = NULL;
     struct stat st;
     int rc = 0;
     if (lstat(od->final, &st) == 0) {

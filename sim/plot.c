@@ -439,7 +439,8 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         fmt_num(b, sb, sizeof sb);
         if (a == b) snprintf(lab, sizeof lab, "reported %s", sa);
         else snprintf(lab, sizeof lab, "reported %s to %s", sa, sb);
-        int k = 60 + nobs++;
+        if (nobs == 100) break; /* ids 1000-1099: clear of the template's labels */
+        int k = 1000 + nobs++;
         if (a == b)
             sim_buf_printf(&params, "set object %d circle at \"%s\", %.17g size screen 0.007 front fillcolor rgb "
                                     "\"#b2182b\" fillstyle solid 1.0 border lc rgb \"#b2182b\"\n",

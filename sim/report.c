@@ -740,9 +740,8 @@ static const char *const *design_columns(const char *kind)
 }
 
 /* Rows r0 .. r1-1 of t in the columns cols (NULL-ended; NULL: the first
- * eight), leaving out rows whose column skip_col is skip_val. */
-static void design_table(doc *d, const sim_table *t, const char *const *cols, size_t r0, size_t r1,
-                         const char *skip_col, const char *skip_val)
+ * eight). */
+static void design_table(doc *d, const sim_table *t, const char *const *cols, size_t r0, size_t r1)
 {
     size_t nc = 0;
     const char *hdr[16];
@@ -753,7 +752,6 @@ static void design_table(doc *d, const sim_table *t, const char *const *cols, si
     }
     table_begin(d, hdr, nc);
     for (size_t r = r0; r < r1; r++) {
-        if (skip_col && !strcmp(sim_table_get(t, r, skip_col), skip_val)) continue;
         const char *cells[16];
         char buf[16][48];
         for (size_t c = 0; c < nc; c++) {
@@ -825,7 +823,7 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
                 para_end(&d);
             }
             size_t show = r1 - r0 < 12 ? r1 - r0 : 12;
-            design_table(&d, t, cols, r0, r0 + show, NULL, NULL);
+            design_table(&d, t, cols, r0, r0 + show);
             r0 = r1;
         }
     } else if (!strcmp(rd->kind, "compare") && t->nrows) {
@@ -839,7 +837,14 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
         para_begin(&d);
         text(&d, line);
         para_end(&d);
-        design_table(&d, t, cols, 0, t->nrows, "scenario", first);
+        /* the first scenario's block: up to the row where its first
+         * statistic comes round again (names may repeat: a scenario
+         * compared with itself) */
+        size_t k = 1;
+        while (k < t->nrows && !(!strcmp(sim_table_get(t, k, "output"), sim_table_get(t, 0, "output")) &&
+                                 !strcmp(sim_table_get(t, k, "statistic"), sim_table_get(t, 0, "statistic"))))
+            k++;
+        design_table(&d, t, cols, k, t->nrows);
     } else if (!strcmp(rd->kind, "sweep")) {
         /* the grid, then the mean of each charted output and every threshold
          * probability: the table's first columns are only the first output's */
@@ -859,7 +864,7 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
             if (!strncmp(t->header[c], "P(", 2)) hdr[nc++] = t->header[c];
         hdr[nc] = NULL;
         heading(&d, 2, "Results");
-        design_table(&d, t, hdr, 0, t->nrows < 40 ? t->nrows : 40, NULL, NULL);
+        design_table(&d, t, hdr, 0, t->nrows < 40 ? t->nrows : 40);
         if (t->nrows > 40) {
             para_begin(&d);
             text(&d, "(first 40 points; the full table, with standard errors and percentiles, is sweep.csv)");
@@ -882,7 +887,7 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
             text(&d, line);
             para_end(&d);
         }
-        design_table(&d, t, cols, 0, t->nrows < 20 ? t->nrows : 20, NULL, NULL);
+        design_table(&d, t, cols, 0, t->nrows < 20 ? t->nrows : 20);
         if (t->nrows > 20) {
             para_begin(&d);
             text(&d, "(first 20 rows; the full table is the CSV file of this folder)");

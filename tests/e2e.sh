@@ -86,8 +86,11 @@ if [ -n "${MPI_BIN:-}" ] && command -v mpirun >/dev/null; then
         ! $MPIRUN '$BIN' run scenarios/baseline.ini -n 50 -o '$TMP/plain-mpi' -q 2>'$TMP/plain-mpi.err' &&
         grep -q 'built without MPI' '$TMP/plain-mpi.err' && [ ! -e '$TMP/plain-mpi' ]"
     check "Ctrl-C under mpirun -np 2 leaves no partial folder" bash -c "
-        setsid $MPIRUN '$MPI_BIN' run scenarios/baseline.ini -n 200000 -o '$TMP/mpi-int' -q >/dev/null 2>&1 & p=\$!
-        sleep 2; kill -INT -- -\$p; wait \$p; [ \$? -ne 0 ] && ! ls -a '$TMP' | grep -q 'mpi-int'"
+        setsid $MPIRUN '$MPI_BIN' run scenarios/baseline.ini -n 2000000 -o '$TMP/mpi-int' -q >/dev/null 2>&1 & p=\$!
+        # interrupt once the run is writing its temporary folder
+        for i in \$(seq 600); do ls -a '$TMP' | grep -q '^\\.mpi-int\\.tmp-' && break; sleep 0.05; done
+        ls -a '$TMP' | grep -q '^\\.mpi-int\\.tmp-' || { echo 'the run never started writing'; kill -9 -- -\$p; exit 1; }
+        sleep 0.5; kill -INT -- -\$p; wait \$p; [ \$? -ne 0 ] && ! ls -a '$TMP' | grep -q 'mpi-int'"
 fi
 
 echo "== results folders"
@@ -160,7 +163,9 @@ check "numeric edge cases give finite numbers everywhere" bash -c "
         timeout 60 '$BIN' run scenarios/baseline.ini -n 30 --set \"\$sets\" -o '$TMP/edge' -q -f && python3 '$TMP/finite.py' '$TMP/edge' ||
             { echo \"with --set \$sets\"; exit 1; }
     done
-    '$BIN' run scenarios/baseline.ini -n 1 -o '$TMP/one' -q && python3 '$TMP/finite.py' '$TMP/one'"
+    '$BIN' run scenarios/baseline.ini -n 1 -o '$TMP/one' -q && python3 '$TMP/finite.py' '$TMP/one' &&
+    timeout 60 '$BIN' run scenarios/baseline.ini -n 30 --set transfer.rate_per_day=1e308 \
+        --set period.funding_cut.transfer=10 -o '$TMP/inf' -q && python3 '$TMP/finite.py' '$TMP/inf'"
 printf '\xef\xbb\xbf[scenario]  # the mark a Windows editor writes first\nextends = %s/scenarios/baseline.ini\nseed = 7 # a comment\n' "$PWD" > "$TMP/bom.ini"
 check "a byte-order mark and '#' comments after values are read" bash -c "'$BIN' show '$TMP/bom.ini' | grep -q 'seed 7'"
 check "a scenario name cannot leave the results folder" bash -c "
