@@ -755,6 +755,74 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     return rc;
 }
 
+/* compare.csv: for each scenario after the first, its paired differences
+ * from the first: the charted outputs' means as a percentage of the first
+ * scenario's, the threshold probabilities in percentage points */
+static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
+{
+    const sim_table *t = &rd->design;
+    if (t->nrows == 0) return 0;
+    /* the first scenario's block ends where its first statistic comes round again */
+    size_t k = 1;
+    while (k < t->nrows && !(!strcmp(sim_table_get(t, k, "output"), sim_table_get(t, 0, "output")) &&
+                             !strcmp(sim_table_get(t, k, "statistic"), sim_table_get(t, 0, "statistic"))))
+        k++;
+    const char *first = sim_table_get(t, 0, "scenario");
+    const char **outs;
+    size_t no = sim_rundir_outputs(rd, false, &outs);
+    int rc = 0;
+    for (size_t b0 = k, blk = 1; b0 < t->nrows && rc == 0; b0 += k, blk++) {
+        sim_buf data, params;
+        sim_buf_init(&data);
+        sim_buf_init(&params);
+        double lo = 0, hi = 0;
+        size_t n = 0;
+        char labels[64][200];
+        double v[64][3];
+        for (size_t r = b0; r < b0 + k && r < t->nrows && n < 64; r++) {
+            const char *o = sim_table_get(t, r, "output"), *st = sim_table_get(t, r, "statistic");
+            double f = sim_table_num(t, r, "first_value"), d = sim_table_num(t, r, "difference");
+            double l = sim_table_num(t, r, "low95"), h = sim_table_num(t, r, "high95");
+            bool prob = !strncmp(st, "P(", 2), charted = false;
+            for (size_t i = 0; i < no; i++) charted |= !strcmp(outs[i], o);
+            if (!prob && (!charted || !(fabs(f) > 0))) continue;
+            double scale = prob ? 100 : 100 / fabs(f);
+            if (prob) {
+                char x[48];
+                fmt_num(strtod(st + 4, NULL), x, sizeof x);
+                snprintf(labels[n], sizeof labels[n], "P(%s ≥ %s), points", o, x);
+            } else {
+                snprintf(labels[n], sizeof labels[n], "mean %s, %%", o);
+            }
+            v[n][0] = d * scale, v[n][1] = l * scale, v[n][2] = h * scale;
+            lo = fmin(lo, v[n][1]), hi = fmax(hi, v[n][2]);
+            n++;
+        }
+        for (size_t i = 0; i < n; i++) {
+            sim_buf_printf(&data, "%zu,", n - 1 - i); /* the first at the top */
+            data_label(&data, labels[i], false);
+            sim_buf_printf(&data, ",%.17g,%.17g,%.17g\n", v[i][0], v[i][1], v[i][2]);
+        }
+        if (n) {
+            range_params(&params, "x", lo, hi, false);
+            sim_buf_printf(&params, "set yrange [-0.7:%.17g]\n", (double)n - 0.3);
+            const char *other = sim_table_get(t, b0, "scenario");
+            char foot[2048], sub[512], xl[512], name[256];
+            footer(rd, foot, sizeof foot);
+            snprintf(sub, sizeof sub, "%s against %s: paired differences over %s trials", other, first,
+                     sim_table_get(t, b0, "trials"));
+            snprintf(xl, sizeof xl, "change from %s (means: %% of its mean; probabilities: percentage points)", first);
+            const char *text[5] = {rd->title, sub, xl, "", foot};
+            snprintf(name, sizeof name, "compare-%zu", blk);
+            rc = chart(pl, "diff.gp", name, &data, &params, text, err);
+        }
+        sim_buf_free(&data);
+        sim_buf_free(&params);
+    }
+    free(outs);
+    return rc;
+}
+
 /* sweep.csv: a line per charted output for one parameter, a heat map for two */
 static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
 {
@@ -873,17 +941,13 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
         return -1;
     }
     const char *what = *rd.kind ? rd.kind : "run";
-    static const char *const charted[] = {"run", "tornado", "spider", "sobol", "morris", "sweep"};
+    static const char *const charted[] = {"run", "tornado", "spider", "sobol", "morris", "sweep", "compare"};
     bool known = false;
     for (size_t i = 0; i < sizeof charted / sizeof charted[0]; i++) known |= strcmp(what, charted[i]) == 0;
-    if (!known) {
-        rc = strcmp(what, "compare") == 0
-                 ? sim_errf(err, "%s: a compare folder has no charts: compare.csv holds the paired differences "
-                                 "(to chart the scenarios side by side, run each and give their folders: riskmc plot "
-                                 "DIR1 DIR2 ... -o DIR)", dir)
-                 : sim_errf(err, "%s: results of kind '%s' have no charts (allowed: the folders of run, sweep, "
-                                 "tornado, spider, morris and sobol)", dir, what);
-    }
+    if (!known)
+        rc = sim_errf(err, "%s: results of kind '%s' have no charts (allowed: the folders of run, sweep, compare, "
+                           "tornado, spider, morris and sobol)", dir, what);
+    else if (strcmp(what, "compare") == 0) rc = compare_charts(&pl, &rd, err);
     else if (strcmp(what, "tornado") == 0) rc = tornado_chart(&pl, &rd, err);
     else if (strcmp(what, "spider") == 0) rc = spider_chart(&pl, &rd, err);
     else if (strcmp(what, "sobol") == 0) rc = sobol_charts(&pl, &rd, err);

@@ -916,8 +916,7 @@ static int report_dir(const char *dir, sim_err *err)
 {
     sim_rundir rd;
     if (sim_rundir_open(&rd, dir, err) != 0) return -1;
-    /* a compare folder has no charts: its brief is the table */
-    if (strcmp(rd.kind, "compare") != 0 && !has_png_charts(dir) && sim_plot_dir(dir, SIM_FMT_PNG, err) != 0) {
+    if (!has_png_charts(dir) && sim_plot_dir(dir, SIM_FMT_PNG, err) != 0) {
         sim_rundir_free(&rd);
         return -1;
     }

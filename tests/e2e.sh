@@ -303,9 +303,10 @@ check "compare: a scenario against itself differs by exactly zero" bash -c "
 check "compare: restoring funding lowers escapes, with an interval" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini -n 2000 -o '$TMP/fund' -q &&
     awk -F, '\$1 == \"funding-restored\" && \$2 == \"escaped\" && \$3 == \"mean\" { found = 1; if (!(\$9 < 0)) exit 1 } END { exit !found }' '$TMP/fund/compare.csv'"
-check "plot refuses a compare folder and leaves no charts folder" bash -c "
-    ! '$BIN' plot '$TMP/fund' 2>'$TMP/fund.err' && grep -q 'a compare folder has no charts' '$TMP/fund.err' &&
-    [ ! -e '$TMP/fund/charts' ]"
+check "plot charts a comparison's differences, and report briefs it" bash -c "
+    '$BIN' plot '$TMP/fund' >/dev/null && [ -s '$TMP/fund/charts/compare-1.png' ] &&
+    '$BIN' report '$TMP/fund' >/dev/null && grep -q '^| funding-restored | escaped | mean' '$TMP/fund/report.md' &&
+    grep -q 'charts/compare-1.png' '$TMP/fund/report.md'"
 check "spider, morris and a 2-D sweep run" bash -c "
     '$BIN' spider scenarios/baseline.ini -n 100 -o '$TMP/spi' -q && '$BIN' morris scenarios/baseline.ini -r 4 -n 50 -o '$TMP/mor' -q &&
     '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:3 --vary period.funding_cut.escape=1,2 -n 100 -o '$TMP/sw2' -q"
