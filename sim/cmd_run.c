@@ -342,7 +342,7 @@ int sim_cmd_run(int argc, char **argv)
     char extra[512] = "";
     uint64_t max_n = n;
     sim_cli_signals();
-    if (sim_outdir_begin(&od, outdir, c.force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW, &err) != 0) goto done;
+    if (sim_outdir_begin(&od, outdir, sim_outdir_mode(c.force), &err) != 0) goto done;
     ctx.trials = sim_outdir_open(&od, "trials.csv", &err);
     if (!ctx.trials) goto abort;
     {

@@ -334,7 +334,7 @@ int sim_cmd_sweep(int argc, char **argv)
         char *outdir = sim_cli_outdir(&c, &inst, "-sweep");
         char *cmd = sim_cli_command("sweep", argc, argv);
         char *cp = sim_checkpoint_path(outdir);
-        int rc = sim_outdir_check(outdir, c.force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW, &err);
+        int rc = sim_outdir_check(outdir, sim_outdir_mode(c.force), &err);
         if (rc == 0) rc = sweep_points(&inst, &cfg, &sc, npoints, cp, sim_run_fingerprint(&inst, cmd), resume, stats, &err);
         if (rc == 0) {
             sim_buf b;
@@ -496,11 +496,10 @@ int sim_cmd_compare(int argc, char **argv)
     {
         const sim_inst *a = &inst[0];
         uint64_t n = c.has_trials ? c.trials : a->trials, seed = c.has_seed ? c.seed : a->seed;
-        {
-            char *dest = c.out ? sim_strdup(c.out) : sim_asprintf("results/compare-%s", a->sc.name);
-            int bad = sim_outdir_check(dest, c.force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW, &err);
-            free(dest);
-            if (bad) goto out;
+        char *outdir = c.out ? sim_strdup(c.out) : sim_asprintf("results/compare-%s", a->sc.name);
+        if (sim_outdir_check(outdir, sim_outdir_mode(c.force), &err) != 0) {
+            free(outdir);
+            goto out;
         }
         /* statistics: each output's mean, then each threshold probability of
          * the first scenario; column of each in every scenario */
@@ -575,7 +574,6 @@ int sim_cmd_compare(int argc, char **argv)
                     sim_csv_end(&r);
                 }
             b = r.buf;
-            char *outdir = c.out ? sim_strdup(c.out) : sim_asprintf("results/compare-%s", a->sc.name);
             char *cmd = sim_cli_command("compare", argc, argv);
             const char *names[] = {"compare.csv"};
             rc = sim_write_folder(outdir, c.force, a, "compare", cmd, seed, n, names, &b, 1, &err);
@@ -613,10 +611,10 @@ int sim_cmd_compare(int argc, char **argv)
                 }
                 printf("\nresults: %s/compare.csv\n", outdir);
             }
-            free(outdir);
             free(cmd);
             sim_buf_free(&b);
         }
+        free(outdir);
         for (int s = 0; s < ns; s++) free(out[s]);
         free(out);
         free(pa);

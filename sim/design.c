@@ -103,7 +103,7 @@ int sim_write_folder(const char *path, bool force, const sim_inst *inst, const c
                      sim_err *err)
 {
     sim_outdir od;
-    if (sim_outdir_begin(&od, path, force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW, err) != 0) return -1;
+    if (sim_outdir_begin(&od, path, sim_outdir_mode(force), err) != 0) return -1;
     int rc = 0;
     sim_buf files;
     sim_buf_init(&files);

@@ -29,6 +29,11 @@ typedef struct sim_outdir {
  * write. SIM_OUTDIR_CHARTS: the charts folder inside a results folder,
  * which is always remade. */
 enum { SIM_OUTDIR_NEW = 0, SIM_OUTDIR_REPLACE = 1, SIM_OUTDIR_CHARTS = 2 };
+/* The mode of a results folder given --force or not. */
+static inline int sim_outdir_mode(bool force)
+{
+    return force ? SIM_OUTDIR_REPLACE : SIM_OUTDIR_NEW;
+}
 /* Check the destination against mode (above), as sim_outdir_begin will:
  * for commands that compute long before they write, so that they fail
  * first. 0 on ranks other than 0. */

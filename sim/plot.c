@@ -762,11 +762,7 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
 {
     const sim_table *t = &rd->design;
     if (t->nrows == 0) return 0;
-    /* the first scenario's block ends where its first statistic comes round again */
-    size_t k = 1;
-    while (k < t->nrows && !(!strcmp(sim_table_get(t, k, "output"), sim_table_get(t, 0, "output")) &&
-                             !strcmp(sim_table_get(t, k, "statistic"), sim_table_get(t, 0, "statistic"))))
-        k++;
+    const size_t k = sim_compare_block(t);
     const char *first = sim_table_get(t, 0, "scenario");
     const char **outs;
     size_t no = sim_rundir_outputs(rd, false, &outs);

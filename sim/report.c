@@ -837,14 +837,7 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
         para_begin(&d);
         text(&d, line);
         para_end(&d);
-        /* the first scenario's block: up to the row where its first
-         * statistic comes round again (names may repeat: a scenario
-         * compared with itself) */
-        size_t k = 1;
-        while (k < t->nrows && !(!strcmp(sim_table_get(t, k, "output"), sim_table_get(t, 0, "output")) &&
-                                 !strcmp(sim_table_get(t, k, "statistic"), sim_table_get(t, 0, "statistic"))))
-            k++;
-        design_table(&d, t, cols, k, t->nrows);
+        design_table(&d, t, cols, sim_compare_block(t), t->nrows);
     } else if (!strcmp(rd->kind, "sweep")) {
         /* the grid, then the mean of each charted output and every threshold
          * probability: the table's first columns are only the first output's */

@@ -228,6 +228,15 @@ size_t sim_rundir_outputs(const sim_rundir *rd, bool table, const char ***names)
     return n;
 }
 
+size_t sim_compare_block(const sim_table *t)
+{
+    size_t k = 1;
+    while (k < t->nrows && !(!strcmp(sim_table_get(t, k, "output"), sim_table_get(t, 0, "output")) &&
+                             !strcmp(sim_table_get(t, k, "statistic"), sim_table_get(t, 0, "statistic"))))
+        k++;
+    return k;
+}
+
 const char *sim_rundir_value(const sim_rundir *rd, const char *full)
 {
     for (size_t i = 0; i < rd->nresolved; i++) {

@@ -36,6 +36,10 @@ const char *sim_rundir_describe(const sim_rundir *rd, const char *name);
 /* Outputs the dictionary marks "chart" (or "table" when `table` is set, which
  * includes chart); returns the count, array malloc'd (strings borrowed). */
 size_t sim_rundir_outputs(const sim_rundir *rd, bool table, const char ***names);
+/* Rows of compare.csv per scenario: the first scenario's block ends where
+ * its first statistic comes round again (by position: names may repeat,
+ * as in a scenario compared with itself). */
+size_t sim_compare_block(const sim_table *t);
 /* A resolved scenario value ("section.key"), or NULL. */
 const char *sim_rundir_value(const sim_rundir *rd, const char *full);
 
