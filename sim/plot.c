@@ -704,10 +704,18 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         snprintf(sub, sizeof sub, "Sobol indices of %s: share of its variance (base sample %s; * rests on an "
                                   "assumption)", stat, sim_table_get(t, r0, "base_n"));
         const char *text[5] = {rd->title, sub, "share of the variance", "", foot};
-        /* file name from the statistic: mean(force_end) -> sobol-mean-force_end */
+        /* file name from the statistic: mean(force_end) -> sobol-mean-force_end,
+         * P(escaped>=1000) -> sobol-P-escaped-ge-1000 */
         size_t k = strlen(strcpy(name, "sobol-"));
-        for (const char *c = stat; *c && k < sizeof name - 1; c++)
+        for (const char *c = stat; *c && k < sizeof name - 4; c++) {
+            if (*c == '>' || *c == '<') {
+                const bool eq = c[1] == '=';
+                k += (size_t)snprintf(name + k, sizeof name - k, "-%c%c-", *c == '>' ? 'g' : 'l', eq ? 'e' : 't');
+                c += eq;
+                continue;
+            }
             name[k++] = (char)(isalnum((unsigned char)*c) || *c == '_' || *c == '.' ? *c : '-');
+        }
         while (k > 6 && name[k - 1] == '-') k--;
         name[k] = '\0';
         rc = chart(pl, "indices.gp", name, &data, &params, text, err);

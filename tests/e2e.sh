@@ -315,6 +315,9 @@ check "sensitivity charts are drawn" bash -c "
     [ -s '$TMP/torn/charts/tornado.png' ] && [ -s '$TMP/spi/charts/spider.png' ] && [ -s '$TMP/mor/charts/morris.png' ] &&
     [ -s '$TMP/sw2/charts/heatmap-force_end.png' ] && [ -s '$TMP/crn/charts/sweep-force_end.png' ] &&
     [ -s '$TMP/sb1/charts/sobol-mean-infiltrated.png' ]"
+check "a Sobol chart of a threshold is named by it (P(escaped>=1000) -> sobol-P-escaped-ge-1000)" bash -c "
+    '$BIN' sobol scenarios/baseline.ini -N 64 -o '$TMP/sbp' -q && '$BIN' plot '$TMP/sbp' >/dev/null &&
+    [ -s '$TMP/sbp/charts/sobol-P-escaped-ge-1000.png' ] && [ -s '$TMP/sbp/charts/sobol-mean-escaped.png' ]"
 
 echo "== uncertainty: correlated inputs, two-dimensional runs, run to precision"
 "$BIN" run scenarios/correlated.ini -n 20000 -s 4 -o "$TMP/cor" -q -f >/dev/null 2>&1
