@@ -892,6 +892,23 @@ static int cmp_dbl(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The 2.5% and 97.5% points of the bootstrap values v[0..boot-1], in place.
+ * A resample in which the output does not vary (a rarely reached threshold)
+ * has no index (NaN) and is left out; with more than one in ten left out,
+ * the interval would describe only the resamples that reached it, and both
+ * bounds are NaN (empty in sobol.csv). */
+static void boot_interval(double *v, uint64_t boot, double *lo, double *hi)
+{
+    uint64_t n = 0;
+    for (uint64_t b = 0; b < boot; b++)
+        if (!isnan(v[b])) v[n++] = v[b];
+    *lo = *hi = NAN;
+    if (n < 2 || 10 * n < 9 * boot) return;
+    qsort(v, n, sizeof *v, cmp_dbl);
+    *lo = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.025);
+    *hi = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.975);
+}
+
 /* Indices of every column for one statistic, with bootstrap intervals. */
 static void sobol_indices(const sobold *d, const double *f, uint64_t boot, uint64_t seed, sidx *out)
 {
@@ -910,12 +927,8 @@ static void sobol_indices(const sobold *d, const double *f, uint64_t boot, uint6
             estimate(f, d->M, d->N, idx, k + 2, Vb, c, &bs1[k * boot + b], &bst[k * boot + b]);
     }
     for (size_t k = 0; k < K; k++) {
-        qsort(&bs1[k * boot], boot, sizeof *bs1, cmp_dbl);
-        qsort(&bst[k * boot], boot, sizeof *bst, cmp_dbl);
-        out[k].s1lo = gsl_stats_quantile_from_sorted_data(&bs1[k * boot], 1, boot, 0.025);
-        out[k].s1hi = gsl_stats_quantile_from_sorted_data(&bs1[k * boot], 1, boot, 0.975);
-        out[k].stlo = gsl_stats_quantile_from_sorted_data(&bst[k * boot], 1, boot, 0.025);
-        out[k].sthi = gsl_stats_quantile_from_sorted_data(&bst[k * boot], 1, boot, 0.975);
+        boot_interval(&bs1[k * boot], boot, &out[k].s1lo, &out[k].s1hi);
+        boot_interval(&bst[k * boot], boot, &out[k].stlo, &out[k].sthi);
     }
     gsl_rng_free(g);
     free(idx), free(bs1), free(bst);
@@ -947,11 +960,24 @@ static void sobol_sentence(const char *label, const sidx *ga, const sidx *gs, ch
     pct1(ga->s1, a1, sizeof a1), pct1(ga->s1lo, a1l, sizeof a1l), pct1(ga->s1hi, a1h, sizeof a1h);
     pct1(ga->st, at, sizeof at), pct1(ga->stlo, atl, sizeof atl), pct1(ga->sthi, ath, sizeof ath);
     pct1(gs->s1, s1, sizeof s1), pct1(gs->st, st, sizeof st);
+    char i1[64] = "no 95% interval", it[64] = "no interval";
+    if (!isnan(ga->s1lo)) snprintf(i1, sizeof i1, "95%% interval %s to %s", a1l, a1h);
+    if (!isnan(ga->stlo)) snprintf(it, sizeof it, "%s to %s", atl, ath);
     snprintf(out, n,
-             "The parameters resting on assumptions (*) explain %s of the variance of %s on their own (95%% interval "
-             "%s to %s) and are involved in %s of it with their interactions (%s to %s); for the parameters backed by "
-             "a source the shares are %s and %s.",
-             a1, label, a1l, a1h, at, atl, ath, s1, st);
+             "The parameters resting on assumptions (*) explain %s of the variance of %s on their own (%s) and are "
+             "involved in %s of it with their interactions (%s); for the parameters backed by a source the shares "
+             "are %s and %s.%s",
+             a1, label, i1, at, it, s1, st,
+             isnan(ga->s1lo) || isnan(ga->stlo)
+                 ? " (No interval: the output did not vary in more than 1 in 10 bootstrap resamples.)"
+                 : "");
+}
+
+/* "0.123 [0.100, 0.150]", or "0.123 [no interval]" */
+static void index_text(double x, double lo, double hi, char *out, size_t n)
+{
+    if (isnan(lo) || isnan(hi)) snprintf(out, n, "%.3f [no interval]", x);
+    else snprintf(out, n, "%.3f [%.3f, %.3f]", x, lo, hi);
 }
 
 int sim_cmd_sobol(int argc, char **argv)
@@ -1116,8 +1142,8 @@ int sim_cmd_sobol(int argc, char **argv)
                         size_t k = order[kk].k;
                         const sidx *v = &ix[s * K + k];
                         char a[64], bb[64];
-                        snprintf(a, sizeof a, "%.3f [%.3f, %.3f]", v->s1, v->s1lo, v->s1hi);
-                        snprintf(bb, sizeof bb, "%.3f [%.3f, %.3f]", v->st, v->stlo, v->sthi);
+                        index_text(v->s1, v->s1lo, v->s1hi, a, sizeof a);
+                        index_text(v->st, v->stlo, v->sthi, bb, sizeof bb);
                         printf("%-44s %22s %22s%s\n", inst.param[d.unc[k]].name, a, bb,
                                d.in_assumption[k] ? "  *" : "");
                     }

@@ -813,11 +813,18 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
                     gs[0] = sim_table_num(t, r, "ST");
             }
             if (!isnan(ga[0])) {
-                char line[600];
+                char line[800], iv[160], share[96];
+                if (isnan(ga[1]) || isnan(ga[2]))
+                    snprintf(iv, sizeof iv, "no 95%% interval: the output did not vary in more than 1 in 10 "
+                                            "bootstrap resamples");
+                else snprintf(iv, sizeof iv, "95%% interval %.0f%% to %.0f%%", 100 * ga[1], 100 * ga[2]);
+                /* an estimate can pass 100% by sampling noise */
+                if (ga[0] > 1) snprintf(share, sizeof share, "all (the estimate, %.0f%%, passes 100%% by sampling noise)", 100 * ga[0]);
+                else snprintf(share, sizeof share, "%.0f%%", 100 * ga[0]);
                 snprintf(line, sizeof line,
-                         "Parameters resting on assumptions are involved in %.0f%% of the variance of %s (total "
-                         "effect, 95%% interval %.0f%% to %.0f%%); parameters backed by a source in %.0f%%.",
-                         100 * ga[0], stat, 100 * ga[1], 100 * ga[2], 100 * gs[0]);
+                         "Parameters resting on assumptions are involved in %s of the variance of %s (total "
+                         "effect, %s); parameters backed by a source in %.0f%%.",
+                         share, stat, iv, 100 * gs[0]);
                 para_begin(&d);
                 text(&d, line);
                 para_end(&d);
