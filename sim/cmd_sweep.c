@@ -412,28 +412,32 @@ static const char COMPARE_USAGE[] =
 
 #define CHUNK 32768 /* trials per scenario held at once */
 
+/* Each scenario's own mean is over its trials with a value; the paired
+ * difference over the trials where both have one (n), so with missing
+ * values (an output such as first_escape_day) it need not equal the
+ * difference of the two means. */
 typedef struct pairacc {
     double sum, sumsq; /* of the paired differences, in trial order */
     double sum_a, sum_b;
-    uint64_t n;
+    uint64_t n, n_a, n_b;
 } pairacc;
 
 static void pair_add(pairacc *p, double a, double b)
 {
+    if (!isnan(a)) p->sum_a += a, p->n_a++;
+    if (!isnan(b)) p->sum_b += b, p->n_b++;
     if (isnan(a) || isnan(b)) return;
     double d = b - a;
     p->sum += d;
     p->sumsq += d * d;
-    p->sum_a += a;
-    p->sum_b += b;
     p->n++;
 }
 
 static void pair_stats(const pairacc *p, double *ma, double *mb, double *diff, double *se)
 {
     double n = (double)p->n;
-    *ma = p->n ? p->sum_a / n : NAN;
-    *mb = p->n ? p->sum_b / n : NAN;
+    *ma = p->n_a ? p->sum_a / (double)p->n_a : NAN;
+    *mb = p->n_b ? p->sum_b / (double)p->n_b : NAN;
     *diff = p->n ? p->sum / n : NAN;
     double var = p->n > 1 ? (p->sumsq - p->sum * p->sum / n) / (n - 1) : NAN;
     *se = p->n > 1 ? sqrt(var > 0 ? var : 0) / sqrt(n) : NAN;

@@ -320,6 +320,18 @@ check "compare: a scenario against itself differs by exactly zero" bash -c "
 check "compare: restoring funding lowers escapes, with an interval" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini -n 2000 -o '$TMP/fund' -q &&
     awk -F, '\$1 == \"funding-restored\" && \$2 == \"escaped\" && \$3 == \"mean\" { found = 1; if (!(\$9 < 0)) exit 1 } END { exit !found }' '$TMP/fund/compare.csv'"
+check "compare: value and first_value are each scenario's own mean, also for an output with missing values" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 2000 -o '$TMP/fund-a' -q && '$BIN' run scenarios/funding-restored.ini -n 2000 -o '$TMP/fund-b' -q &&
+    python3 - '$TMP/fund/compare.csv' '$TMP/fund-a/summary.csv' '$TMP/fund-b/summary.csv' <<'EOF2'
+import csv, sys
+mean = lambda f: {r['output']: float(r['mean']) for r in csv.DictReader(open(f)) if r['mean']}
+a, b = mean(sys.argv[2]), mean(sys.argv[3])
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r['scenario'] == 'funding-restored' and r['statistic'] == 'mean']
+assert any(r['output'] == 'first_escape_day' for r in rows)
+for r in rows:
+    for got, want in ((float(r['value']), b[r['output']]), (float(r['first_value']), a[r['output']])):
+        assert abs(got - want) <= 1e-9 * max(1, abs(want)), (r['output'], got, want)
+EOF2"
 check "plot charts a comparison's differences, and report briefs it" bash -c "
     '$BIN' plot '$TMP/fund' >/dev/null && [ -s '$TMP/fund/charts/compare-1.png' ] &&
     '$BIN' report '$TMP/fund' >/dev/null && grep -q '^| funding-restored | escaped | mean' '$TMP/fund/report.md' &&
