@@ -56,6 +56,9 @@ check "another seed gives other trials" bash -c "! cmp -s '$TMP/j1/trials.csv' '
 check "a manifest re-runs to the same bytes (it keeps the run's -n and -s)" bash -c "
     '$BIN' run '$TMP/j1/manifest.ini' -o '$TMP/again' -q &&
     for f in trials summary risks series dictionary sources; do cmp '$TMP/j1/'\$f.csv '$TMP/again/'\$f.csv || exit 1; done"
+check "the manifest of a scenario citing no source and no assumption re-runs (its [run] lists are empty)" bash -c "
+    '$BIN' run tests/data/quiet.ini -n 50 -o '$TMP/quiet-m' -q && grep -q '^sources_used = \$' '$TMP/quiet-m/manifest.ini' &&
+    '$BIN' run '$TMP/quiet-m/manifest.ini' -o '$TMP/quiet-m2' -q && cmp '$TMP/quiet-m/trials.csv' '$TMP/quiet-m2/trials.csv'"
 check "the manifest of a re-run manifest is a scenario too" bash -c "
     '$BIN' validate '$TMP/again/manifest.ini' >/dev/null && [ \$(grep -c '^\[run\]' '$TMP/again/manifest.ini') -eq 1 ]"
 check "a prefix of trials is the same trials" bash -c "
