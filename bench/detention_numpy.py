@@ -659,7 +659,7 @@ def simulate(sc, n, seed, keep_series=False):
                     first_escape[newf] = t
 
         # 5. breach of Iraqi custody
-        idx = np.nonzero((iraq > 0) & (rng.random(n) < p_breach))[0]
+        idx = np.nonzero(rng.random(n) < p_breach)[0]  # also when custody is empty
         if idx.size:
             x = rng.binomial(iraq[idx], M.breach_frac[idx])
             iraq_breaches[idx] += 1

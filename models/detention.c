@@ -921,8 +921,9 @@ static int trial_daily(const sim_inst *inst, const double *th, sim_trial *tr)
             settle_escapees(m, s, r, t);
         }
         while (next_shock < m->S && m->shk[next_shock].day == t) next_shock++;
-        /* 5. breach of Iraqi custody */
-        if (s->iraq > 0 && p_breach > 0) {
+        /* 5. breach of Iraqi custody: an event whether or not custody holds
+         * anyone (MODEL.md 5.5 sets no condition; an empty custody frees 0) */
+        if (p_breach > 0) {
             const gsl_rng *r = sim_trial_rng(tr, m->s_iraq, sub);
             if (gsl_rng_uniform(r) < p_breach) breach(m, th, s, r);
         }
@@ -1276,7 +1277,7 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
             if (breach_h > 0 && (s->dirty[c] || s->next[c] <= t) &&
                 due(s, c, t, breach_h, sim_trial_rng(tr, m->s_iraq, sub))) {
                 s->dirty[c] = true;
-                if (s->iraq > 0) breach(m, th, s, sim_trial_rng(tr, m->s_iraq, sub));
+                breach(m, th, s, sim_trial_rng(tr, m->s_iraq, sub));
             }
         }
 

@@ -215,6 +215,19 @@ static void test_camp_repatriation_breach(void **state)
     release(o, 5);
 }
 
+/* MODEL.md 5.5: a breach is an event each day whatever custody holds; an
+ * empty custody's breach frees nobody but counts. */
+static void test_breach_empty_custody(void **state)
+{
+    (void)state;
+    const char *sets[] = {"initial.iraq_custody0=0", "iraq.breach_rate=6", "iraq.breach_fraction=0.5", NULL};
+    const char *names[] = {"iraq_breaches", "iraq_escaped"};
+    double **o = run(sets, 2, names);
+    expect_binomial(o[0], 365, -expm1(-6.0 / 365));
+    for (size_t i = 0; i < TRIALS; i++) assert_true(o[1][i] == 0);
+    release(o, 2);
+}
+
 /* A breach frees Binomial(custody, fraction), counted as infiltrated.iraq. */
 static void test_breach_fraction(void **state)
 {
@@ -407,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_trickle_and_recapture), cmocka_unit_test(test_shock_capped),
         cmocka_unit_test(test_transfer),           cmocka_unit_test(test_transfer_start),
         cmocka_unit_test(test_camp_repatriation_breach), cmocka_unit_test(test_breach_fraction),
+        cmocka_unit_test(test_breach_empty_custody),
         cmocka_unit_test(test_threads_do_not_matter),
         cmocka_unit_test(test_fast_matches_daily_baseline), cmocka_unit_test(test_fast_matches_daily_hindcast),
         cmocka_unit_test(test_fast_matches_daily_busy),
