@@ -1,5 +1,6 @@
 /* cmd_run.c - `riskmc run`: run a scenario and write its results folder. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,8 @@ static const char USAGE[] =
 typedef struct runctx {
     const sim_inst *inst;
     FILE *trials;
+    const char *outdir;  /* the results folder, for messages */
+    char *trials_name;   /* outdir/trials.csv, for messages */
     long trials_synced; /* bytes of trials.csv handed to the disk */
     sim_runstats stats;
     sim_twod *twod;
@@ -69,7 +72,7 @@ static int finish_trials(runctx *c, sim_err *err)
 {
     FILE *f = c->trials;
     c->trials = NULL;
-    return sim_outdir_finish(&c->synced, f, "trials.csv", err);
+    return sim_outdir_finish(&c->synced, f, c->trials_name, err);
 }
 
 static int on_block(void *user, const sim_block *b, sim_err *err)
@@ -77,7 +80,7 @@ static int on_block(void *user, const sim_block *b, sim_err *err)
     runctx *c = user;
     for (size_t i = 0; i < b->n; i++)
         if (b->rows[i].len && fwrite(b->rows[i].s, 1, b->rows[i].len, c->trials) != b->rows[i].len)
-            return sim_errf(err, "trials.csv: write failed");
+            return sim_errf(err, "%s/trials.csv: write failed: %s", c->outdir, strerror(errno));
     if (b->first + b->n == c->last) {
         /* its last rows: sync it while the threads finish */
         if (finish_trials(c, err) != 0) return -1;
@@ -325,7 +328,7 @@ int sim_cmd_run(int argc, char **argv)
     char *outdir = sim_cli_outdir(&c, &inst, NULL);
     sim_outdir od;
     int status = 1;
-    runctx ctx = {.inst = &inst};
+    runctx ctx = {.inst = &inst, .outdir = outdir, .trials_name = sim_asprintf("%s/trials.csv", outdir)};
     sim_twod twod;
     sim_runstats_init(&ctx.stats, &inst);
     if (ro.outer) {
@@ -440,6 +443,7 @@ done:
     if (status != 0) fprintf(stderr, "riskmc: %s\n", err.msg);
     free(cmd);
     free(outdir);
+    free(ctx.trials_name);
     sim_runstats_free(&ctx.stats);
     if (ctx.twod) sim_twod_free(ctx.twod);
     free(ctx.sum), free(ctx.sum2), free(ctx.nvalid), free(ctx.hits);

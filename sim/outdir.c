@@ -137,14 +137,92 @@ static int folder_empty(const char *path)
     return empty;
 }
 
-/* A results folder: it holds the manifest.ini every run writes. */
-static bool results_folder(const char *path)
+/* Is name one of the comma-separated names of list? */
+static bool listed(const char *list, const char *name)
+{
+    const size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        const char *e = p;
+        while (*e && *e != ',') e++;
+        const char *t = e;
+        while (t > p && t[-1] == ' ') t--;
+        if ((size_t)(t - p) == n && n && strncmp(p, name, n) == 0) return true;
+        p = e;
+    }
+    return false;
+}
+
+/* Does path read as a riskmc manifest, a [run] section with riskmc_version
+ * and files (read from its first 64 KiB)? Its list of files into files. */
+static bool riskmc_manifest(const char *path, char *files, size_t nfiles)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return false;
+    char line[8192];
+    bool in_run = false, version = false;
+    files[0] = '\0';
+    for (size_t read = 0; read < 65536 && fgets(line, sizeof line, f); read += strlen(line)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '[') in_run = strcmp(line, "[run]") == 0;
+        else if (in_run && strncmp(line, "riskmc_version = ", 17) == 0) version = true;
+        else if (in_run && strncmp(line, "files = ", 8) == 0) snprintf(files, nfiles, "%s", line + 8);
+    }
+    fclose(f);
+    return version && files[0];
+}
+
+/* A results folder riskmc wrote: its manifest.ini is riskmc's (a [run]
+ * section with riskmc_version and files), and it holds only the files that
+ * manifest lists, the brief (report.md, report.html) and the charts/
+ * folder of `riskmc plot` (files only). Anything else is somebody else's,
+ * which --force must not delete: *what names it (or the manifest). */
+static bool results_folder(const char *path, char *what, size_t nwhat)
 {
     char *m = sim_asprintf("%s/manifest.ini", path);
+    char files[8192];
     struct stat st;
-    bool yes = lstat(m, &st) == 0 && S_ISREG(st.st_mode);
+    bool ok = lstat(m, &st) == 0 && S_ISREG(st.st_mode) && riskmc_manifest(m, files, sizeof files);
     free(m);
-    return yes;
+    if (!ok) {
+        snprintf(what, nwhat, "no riskmc manifest.ini");
+        return false;
+    }
+    DIR *d = opendir(path);
+    if (!d) {
+        snprintf(what, nwhat, "a folder riskmc cannot read");
+        return false;
+    }
+    struct dirent *de;
+    while (ok && (de = readdir(d))) {
+        const char *nm = de->d_name;
+        if (!strcmp(nm, ".") || !strcmp(nm, "..")) continue;
+        char *p = sim_asprintf("%s/%s", path, nm);
+        if (lstat(p, &st) != 0) ok = false;
+        else if (S_ISREG(st.st_mode))
+            ok = !strcmp(nm, "manifest.ini") || !strcmp(nm, "report.md") || !strcmp(nm, "report.html") ||
+                 listed(files, nm);
+        else if (S_ISDIR(st.st_mode) && !strcmp(nm, "charts")) {
+            /* charts hold files only */
+            DIR *cd = opendir(p);
+            struct dirent *ce;
+            ok = cd != NULL;
+            while (ok && (ce = readdir(cd))) {
+                if (!strcmp(ce->d_name, ".") || !strcmp(ce->d_name, "..")) continue;
+                char *q = sim_asprintf("%s/%s", p, ce->d_name);
+                ok = lstat(q, &st) == 0 && S_ISREG(st.st_mode);
+                if (!ok) snprintf(what, nwhat, "charts/%s", ce->d_name);
+                free(q);
+            }
+            if (cd) closedir(cd);
+            free(p);
+            continue;
+        } else ok = false;
+        if (!ok) snprintf(what, nwhat, "%s", nm);
+        free(p);
+    }
+    closedir(d);
+    return ok;
 }
 
 int sim_outdir_check(const char *final, int mode, sim_err *err)
@@ -157,12 +235,13 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
         const int empty = folder_empty(final);
         if (empty < 0) return sim_errf(err, "%s: cannot read the folder: %s", final, strerror(errno));
         if (!empty && mode != SIM_OUTDIR_CHARTS) {
-            if (!results_folder(final))
+            char what[300] = "";
+            if (!results_folder(final, what, sizeof what))
                 return sim_errf(err,
-                                "%s: the folder holds files but no manifest.ini, so it is not a riskmc results "
-                                "folder; riskmc will not replace it, even with --force (allowed: a new or empty "
-                                "folder, or -o DIR)",
-                                final);
+                                "%s: not a riskmc results folder (it holds %s%s), so riskmc will not replace it, "
+                                "even with --force (allowed: a new or empty folder, or -o DIR)",
+                                final, strcmp(what, "no riskmc manifest.ini") ? "something riskmc did not write: " : "",
+                                what);
             if (mode != SIM_OUTDIR_REPLACE)
                 return sim_errf(err, "%s: already holds results (allowed: --force to replace them, or -o DIR)",
                                 final);

@@ -24,8 +24,9 @@ typedef struct sim_outdir {
 
 /* What may be done to a destination that exists already. An empty folder
  * is always taken; a folder with files is replaced only with
- * SIM_OUTDIR_REPLACE and only when it is a results folder (it holds a
- * manifest.ini), so that --force never deletes a folder riskmc did not
+ * SIM_OUTDIR_REPLACE and only when it is a results folder (its manifest.ini
+ * is riskmc's, and it holds nothing but what that manifest lists, the brief
+ * and charts/), so that --force never deletes anything riskmc did not
  * write. SIM_OUTDIR_CHARTS: the charts folder inside a results folder,
  * which is always remade. */
 enum { SIM_OUTDIR_NEW = 0, SIM_OUTDIR_REPLACE = 1, SIM_OUTDIR_CHARTS = 2 };

@@ -107,6 +107,15 @@ check "--force never replaces a folder riskmc did not write" bash -c "
     mkdir -p '$TMP/mine' && echo keep > '$TMP/mine/notes.txt' &&
     ! '$BIN' run scenarios/baseline.ini -n 50 -o '$TMP/mine' -q --force 2>'$TMP/mine.err' &&
     grep -q 'not a riskmc results folder' '$TMP/mine.err' && [ \$(cat '$TMP/mine/notes.txt') = keep ]"
+check "--force never deletes a folder holding a manifest.ini that is not riskmc's, or files riskmc did not write" bash -c "
+    mkdir -p '$TMP/proj/src' && echo '[app]' > '$TMP/proj/manifest.ini' && echo code > '$TMP/proj/src/main.c' &&
+    ! '$BIN' run tests/data/quiet.ini -n 5 -o '$TMP/proj' -q --force 2>'$TMP/proj.err' &&
+    grep -q 'not a riskmc results folder' '$TMP/proj.err' && [ -s '$TMP/proj/src/main.c' ] &&
+    '$BIN' run tests/data/quiet.ini -n 5 -o '$TMP/res' -q && echo keep > '$TMP/res/notes.txt' &&
+    ! '$BIN' run tests/data/quiet.ini -n 5 -o '$TMP/res' -q --force 2>'$TMP/res.err' &&
+    grep -q 'riskmc did not write: notes.txt' '$TMP/res.err' && [ \$(cat '$TMP/res/notes.txt') = keep ] &&
+    rm '$TMP/res/notes.txt' && '$BIN' plot '$TMP/res' >/dev/null && '$BIN' report '$TMP/res' >/dev/null &&
+    '$BIN' run tests/data/quiet.ini -n 5 -o '$TMP/res' -q --force"
 check "sweep, compare and the sensitivity commands refuse an existing folder before they run" bash -c "
     for c in 'sweep scenarios/baseline.ini --vary initial.latent0=1000,2000 -n 1000000' 'sobol scenarios/baseline.ini -N 524288' \
         'compare scenarios/baseline.ini scenarios/funding-restored.ini -n 100000000' 'tornado scenarios/baseline.ini -n 10000000' \
