@@ -442,6 +442,8 @@ int sim_outdir_commit(sim_outdir *od, sim_err *err)
                          ? sim_errf(err, "%s: appeared while the run was going (allowed: --force to replace it)",
                                     od->final)
                          : sim_errf(err, "%s: cannot move results into place: %s", od->final, strerror(errno));
+        } else if (sim_outdir_check(od->final, SIM_OUTDIR_REPLACE, err) != 0) {
+            rc = -1; /* something riskmc did not write appeared there during the run */
         } else if (renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
             /* the old results now sit at the temporary name */
             sim_rmtree(od->tmp);
