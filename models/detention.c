@@ -683,6 +683,46 @@ static void multipliers(const det *m, const double *th, state *s, int t)
     }
 }
 
+/* A rate times its multipliers must stay finite: an infinite hazard has no
+ * competing-risk split (inf / inf) and 0 x inf is no rate at all. The cap
+ * is far above any rate that means anything (1e100 a year is certainty
+ * within a day) and far below overflow: a rate at most RATE_MAX times
+ * multipliers at most RATE_MAX together stays below 1e200. */
+#define RATE_MAX 1e100
+
+static int scale_ok(const sim_inst *inst, const det *m, const double *th, const state *s, sim_trial *tr)
+{
+    size_t bad = NONE;
+    for (size_t f = 0; f < m->F && bad == NONE; f++) {
+        const size_t ix[2] = {m->fac[f].event_rate, m->fac[f].trickle};
+        for (int k = 0; k < 2 && bad == NONE; k++)
+            if (!(th[ix[k]] <= RATE_MAX)) bad = ix[k];
+    }
+    const size_t ix[] = {m->tr_rate, m->tr_halt, m->rep_rate, m->latent_inf, m->breach_rate, m->recruit};
+    for (size_t k = 0; k < sizeof ix / sizeof *ix && bad == NONE; k++)
+        if (ix[k] != NONE && !(th[ix[k]] <= RATE_MAX)) bad = ix[k];
+    for (size_t g = 0; g < m->G && bad == NONE; g++)
+        if (!(th[m->inf_rate[g]] <= RATE_MAX)) bad = m->inf_rate[g];
+    if (bad == NONE && !(s->ct_rate <= RATE_MAX)) bad = m->ct_removals;
+    /* every period of a kind at once bounds the product of those active on
+     * any day; the key named is the one that takes it past the cap */
+    const char *what = "a rate";
+    double v = bad == NONE ? 0 : bad == m->ct_removals ? s->ct_rate : th[bad];
+    if (bad == m->ct_removals) what = "ct_rate, removals a year over latent0 + at_large0 per person,";
+    for (int k = 0; k < NMULT && bad == NONE; k++) {
+        double prod = 1;
+        for (size_t p = 0; p < m->P && bad == NONE; p++)
+            if (m->per[p].mult[k] != NONE && th[m->per[p].mult[k]] > 1 && !((prod *= th[m->per[p].mult[k]]) <= RATE_MAX))
+                bad = m->per[p].mult[k], v = prod, what = "the product of the periods' multipliers of this kind";
+    }
+    if (bad == NONE) return 0;
+    const sim_entry *e = inst->param[bad].entry;
+    sim_errf(tr->err, "%s:%d: %s: in trial %llu %s reaches %g (allowed: at most 1e100; more is certainty within a day, "
+                      "and would overflow)",
+             e->file, e->line, inst->param[bad].name, (unsigned long long)tr->trial, what, v);
+    return -1;
+}
+
 /* 2. the transfer programme's day, the same in both steppers (it acts on
  * most days while it runs). Returns whether it changed any holding. */
 static bool transfer_day(const det *m, const double *th, sim_trial *tr, state *s, int t, bool fast)
@@ -875,7 +915,7 @@ static int trial_daily(const sim_inst *inst, const double *th, sim_trial *tr)
     state *s = tr->scratch;
     const size_t G = m->G, F = m->F;
     s->naive = true;
-    if (setup(m, th, tr, s) != 0) return -1;
+    if (setup(m, th, tr, s) != 0 || scale_ok(inst, m, th, s, tr) != 0) return -1;
     const double p_rep = pday(th[m->rep_rate]), p_breach = pday(th[m->breach_rate]);
     size_t next_shock = 0;
     for (int t = 0; t < m->H; t++) {
@@ -1190,7 +1230,7 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
     state *s = tr->scratch;
     const size_t G = m->G, F = m->F;
     s->naive = false;
-    if (setup(m, th, tr, s) != 0) return -1;
+    if (setup(m, th, tr, s) != 0 || scale_ok(inst, m, th, s, tr) != 0) return -1;
     const size_t nc = nclocks(m);
     for (size_t c = 0; c < nc; c++) s->dirty[c] = true, s->next[c] = INT64_MAX;
     const double rep_h = th[m->rep_rate] * DT;
