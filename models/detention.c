@@ -687,7 +687,8 @@ static void multipliers(const det *m, const double *th, state *s, int t)
  * competing-risk split (inf / inf) and 0 x inf is no rate at all. The cap
  * is far above any rate that means anything (1e100 a year is certainty
  * within a day) and far below overflow: a rate at most RATE_MAX times
- * multipliers at most RATE_MAX together stays below 1e200. */
+ * multipliers at most RATE_MAX together stays below 1e200. The transfer's
+ * day has its own guard (a Poisson count capped by what is left). */
 #define RATE_MAX 1e100
 
 static int scale_ok(const sim_inst *inst, const det *m, const double *th, const state *s, sim_trial *tr)
@@ -698,7 +699,8 @@ static int scale_ok(const sim_inst *inst, const det *m, const double *th, const 
         for (int k = 0; k < 2 && bad == NONE; k++)
             if (!(th[ix[k]] <= RATE_MAX)) bad = ix[k];
     }
-    const size_t ix[] = {m->tr_rate, m->tr_halt, m->rep_rate, m->latent_inf, m->breach_rate, m->recruit};
+    /* the rates periods multiply (the transfer's day guards its own) */
+    const size_t ix[] = {m->latent_inf, m->recruit};
     for (size_t k = 0; k < sizeof ix / sizeof *ix && bad == NONE; k++)
         if (ix[k] != NONE && !(th[ix[k]] <= RATE_MAX)) bad = ix[k];
     for (size_t g = 0; g < m->G && bad == NONE; g++)
@@ -710,6 +712,7 @@ static int scale_ok(const sim_inst *inst, const det *m, const double *th, const 
     double v = bad == NONE ? 0 : bad == m->ct_removals ? s->ct_rate : th[bad];
     if (bad == m->ct_removals) what = "ct_rate, removals a year over latent0 + at_large0 per person,";
     for (int k = 0; k < NMULT && bad == NONE; k++) {
+        if (k == M_TRANSFER) continue;
         double prod = 1;
         for (size_t p = 0; p < m->P && bad == NONE; p++)
             if (m->per[p].mult[k] != NONE && th[m->per[p].mult[k]] > 1 && !((prod *= th[m->per[p].mult[k]]) <= RATE_MAX))
