@@ -278,6 +278,7 @@ int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
     od->final = sim_strdup(final);
     od->tmp = tmpl;
     od->force = mode != SIM_OUTDIR_NEW;
+    od->mode = mode;
     sim_outdir_active = od->tmp;
     return 0;
 }
@@ -442,7 +443,7 @@ int sim_outdir_commit(sim_outdir *od, sim_err *err)
                          ? sim_errf(err, "%s: appeared while the run was going (allowed: --force to replace it)",
                                     od->final)
                          : sim_errf(err, "%s: cannot move results into place: %s", od->final, strerror(errno));
-        } else if (sim_outdir_check(od->final, SIM_OUTDIR_REPLACE, err) != 0) {
+        } else if (sim_outdir_check(od->final, od->mode, err) != 0) {
             rc = -1; /* something riskmc did not write appeared there during the run */
         } else if (renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
             /* the old results now sit at the temporary name */

@@ -20,6 +20,7 @@ typedef struct sim_outdir {
     char *final;  /* where the results go */
     char *tmp;    /* where they are written meanwhile */
     bool force;
+    int mode;     /* SIM_OUTDIR_* */
 } sim_outdir;
 
 /* What may be done to a destination that exists already. An empty folder
