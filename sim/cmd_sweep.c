@@ -593,7 +593,7 @@ int sim_cmd_compare(int argc, char **argv)
                     if (k < a->nout) snprintf(lab, sizeof lab, "mean %s", a->out[o].name);
                     else {
                         char v[40];
-                        sim_format_thousands(a->thr[k - a->nout].value, 0, v, sizeof v);
+                        sim_format_exact(a->thr[k - a->nout].value, v, sizeof v);
                         snprintf(lab, sizeof lab, "P(%s >= %s)", a->out[o].name, v);
                     }
                     printf("%-32s", lab);

@@ -315,7 +315,7 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
             double t = sim_table_num(&rd->risks, r, "threshold"), pr = sim_table_num(&rd->risks, r, "probability");
             double wl = sim_table_num(&rd->risks, r, "wilson_low"), wh = sim_table_num(&rd->risks, r, "wilson_high");
             char st[48], sp[32], sl[32], sh[32];
-            fmt_num(t, st, sizeof st);
+            sim_format_exact(t, st, sizeof st);
             fmt_pct(pr, sp, sizeof sp);
             fmt_pct(wl, sl, sizeof sl);
             fmt_pct(wh, sh, sizeof sh);
@@ -373,7 +373,7 @@ static int band_chart(plotter *pl, const sim_rundir *rd, const char *output, sim
         if (strcmp(u->rows[r][uo], output) != 0 || strcmp(u->rows[r][us], "probability") != 0) continue;
         double x = sim_table_num(u, r, "threshold");
         char st[48], sp[32], sl[32], sh[32];
-        fmt_num(x, st, sizeof st);
+        sim_format_exact(x, st, sizeof st);
         fmt_pct(sim_table_num(u, r, "pooled"), sp, sizeof sp);
         fmt_pct(sim_table_num(u, r, "outer_p5"), sl, sizeof sl);
         fmt_pct(sim_table_num(u, r, "outer_p95"), sh, sizeof sh);

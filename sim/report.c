@@ -394,7 +394,7 @@ static void risks(doc *d, const sim_rundir *rd)
     table_begin(d, cols, two ? 5 : 4);
     for (size_t r = 0; r < rd->risks.nrows; r++) {
         char t[48], lab[256], p[32], lo[32], hi[32], iv[80], band[160] = "";
-        num(sim_table_num(&rd->risks, r, "threshold"), t, sizeof t, false);
+        sim_format_exact(sim_table_num(&rd->risks, r, "threshold"), t, sizeof t);
         const char *out = sim_table_get(&rd->risks, r, "output");
         snprintf(lab, sizeof lab, "P(%s ≥ %s)", out, t);
         pct(sim_table_num(&rd->risks, r, "probability"), p, sizeof p);
@@ -1025,7 +1025,7 @@ static int report_compare(char **dirs, size_t n, const char *out, sim_err *err)
                         rr = (long)q;
                 if (rr < 0) continue;
                 char t[48], lab[256], p[32], lo[32], hi[32], iv[80];
-                num(sim_table_num(&rd[0].risks, r, "threshold"), t, sizeof t, false);
+                sim_format_exact(sim_table_num(&rd[0].risks, r, "threshold"), t, sizeof t);
                 snprintf(lab, sizeof lab, "P(%s ≥ %s)", o, t);
                 pct(sim_table_num(&rd[i].risks, (size_t)rr, "probability"), p, sizeof p);
                 pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_low"), lo, sizeof lo);

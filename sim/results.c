@@ -517,7 +517,7 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
             double p, se, lo, hi;
             sim_risk(inst, rs, i, &p, &se, &lo, &hi);
             char v[40], lab[160];
-            fmt(t->value, v, sizeof v);
+            sim_format_exact(t->value, v, sizeof v);
             snprintf(lab, sizeof lab, "P(%s >= %s)", inst->out[t->output].name, v);
             fprintf(f, "%-*s %11.1f%%   %.1f%% - %.1f%%\n", (int)w + 14, lab, isnan(p) ? 0 : 100 * p, 100 * lo,
                     100 * hi);

@@ -352,7 +352,7 @@ void sim_twod_print(FILE *f, sim_twod *t, sim_runstats *rs)
         sim_risk(inst, rs, h, &p, &se, &lo, &hi);
         spread(&t->prob[h], t->nthr, t->N, &m, &sd, q);
         char v[40], lab[160], iv[40];
-        sim_format_thousands(th->value, fabs(th->value - round(th->value)) < 1e-9 ? 0 : 2, v, sizeof v);
+        sim_format_exact(th->value, v, sizeof v);
         snprintf(lab, sizeof lab, "P(%s >= %s)", inst->out[th->output].name, v);
         snprintf(iv, sizeof iv, "%.1f%% - %.1f%%", 100 * lo, 100 * hi);
         fprintf(f, "%-40s %10.1f%%  %-17s  %.1f%% (%.1f%% - %.1f%%)\n", lab, 100 * p, iv, 100 * q[1], 100 * q[0],

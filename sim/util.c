@@ -406,6 +406,31 @@ void sim_format_thousands(double x, int decimals, char *out, size_t n)
     sim_buf_free(&b);
 }
 
+void sim_format_exact(double x, char *out, size_t n)
+{
+    char s[32];
+    sim_format_num(x, s);
+    if (isnan(x)) {
+        snprintf(out, n, "-");
+        return;
+    }
+    if (strpbrk(s, "eE")) {
+        snprintf(out, n, "%s", s);
+        return;
+    }
+    const char *p = s;
+    char b[48];
+    size_t k = 0;
+    if (*p == '-') b[k++] = *p++;
+    const size_t intlen = strcspn(p, ".");
+    for (size_t i = 0; i < intlen; i++) {
+        if (i > 0 && (intlen - i) % 3 == 0) b[k++] = ',';
+        b[k++] = p[i];
+    }
+    snprintf(b + k, sizeof b - k, "%s", p + intlen);
+    snprintf(out, n, "%s", b);
+}
+
 size_t sim_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);

@@ -59,6 +59,11 @@ check "a manifest re-runs to the same bytes (it keeps the run's -n and -s)" bash
 check "the manifest of a scenario citing no source and no assumption re-runs (its [run] lists are empty)" bash -c "
     '$BIN' run tests/data/quiet.ini -n 50 -o '$TMP/quiet-m' -q && grep -q '^sources_used = \$' '$TMP/quiet-m/manifest.ini' &&
     '$BIN' run '$TMP/quiet-m/manifest.ini' -o '$TMP/quiet-m2' -q && cmp '$TMP/quiet-m/trials.csv' '$TMP/quiet-m2/trials.csv'"
+check "thresholds are labelled as written, not rounded (console and brief)" bash -c "
+    '$BIN' run tests/data/quiet.ini -n 20 --set 'thresholds.held_end=99.5, 100, 100.5, 0.001, 1234.5' -o '$TMP/thr' > '$TMP/thr.out' &&
+    '$BIN' report '$TMP/thr' >/dev/null &&
+    for t in 99.5 100 100.5 0.001 1,234.5; do grep -qF \"P(held_end >= \$t)\" '$TMP/thr.out' &&
+        grep -qF \"P(held_end ≥ \$t)\" '$TMP/thr/report.md' || { echo \$t; exit 1; }; done"
 check "the manifest of a re-run manifest is a scenario too" bash -c "
     '$BIN' validate '$TMP/again/manifest.ini' >/dev/null && [ \$(grep -c '^\[run\]' '$TMP/again/manifest.ini') -eq 1 ]"
 check "a prefix of trials is the same trials" bash -c "
