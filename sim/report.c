@@ -500,8 +500,10 @@ static void observations(doc *d, const sim_rundir *rd)
         num(sim_table_num(t, r, "observed_low"), lo, sizeof lo, false);
         num(sim_table_num(t, r, "observed_high"), hi, sizeof hi, false);
         double a = sim_table_num(t, r, "percentile_low"), b = sim_table_num(t, r, "percentile_high");
-        snprintf(pl, sizeof pl, "%.1f", a);
-        snprintf(ph, sizeof ph, "%.1f", b);
+        if (isnan(a)) snprintf(pl, sizeof pl, "-");
+        else snprintf(pl, sizeof pl, "%.1f", a);
+        if (isnan(b)) snprintf(ph, sizeof ph, "-");
+        else snprintf(ph, sizeof ph, "%.1f", b);
         if (strcmp(lo, hi) == 0) snprintf(obs, sizeof obs, "%s", lo), snprintf(pctl, sizeof pctl, "%s", pl);
         else snprintf(obs, sizeof obs, "%s to %s", lo, hi), snprintf(pctl, sizeof pctl, "%s to %s", pl, ph);
         num(sim_table_num(t, r, "model_p5"), m5, sizeof m5, false);

@@ -215,6 +215,12 @@ void sim_obs_compare(const sim_inst *inst, sim_runstats *rs, size_t i, sim_obs_c
     /* outside the central 90%: the whole observed range lies below the
      * model's 5th percentile or above its 95th */
     c->outside = c->pct_high < 5 || c->pct_low > 95;
+    c->nodata = isnan(c->pct_low) || isnan(c->pct_high);
+}
+
+static const char *obs_verdict(const sim_obs_check *c)
+{
+    return c->nodata ? "no model values" : c->outside ? "outside central 90%" : "inside central 90%";
 }
 
 static void obs_sources(const sim_inst *inst, const sim_observation *ob, sim_buf *out)
@@ -251,7 +257,7 @@ void sim_write_observations(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
         sim_csv_stat(&r, c.p5);
         sim_csv_stat(&r, c.p50);
         sim_csv_stat(&r, c.p95);
-        sim_csv_str(&r, c.outside ? "outside central 90%" : "inside central 90%");
+        sim_csv_str(&r, obs_verdict(&c));
         sim_buf src;
         sim_buf_init(&src);
         obs_sources(inst, ob, &src);
@@ -536,7 +542,10 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
             fmt(c.p95, p95, sizeof p95);
             if (ob->is_series) sim_format_date(inst->start_date + ob->day, date);
             const char *what = ob->is_series ? inst->series[ob->index] : inst->out[ob->index].name;
-            if (ob->low == ob->high)
+            if (c.nodata)
+                fprintf(f, "  %s: %s%s%s: no trial has a value to compare with (no model values)\n", ob->name, what,
+                        *date ? " on " : "", date);
+            else if (ob->low == ob->high)
                 fprintf(f, "  %s: %s%s%s = %s observed: percentile %.1f of the model (model 90%%: %s - %s)%s\n",
                         ob->name, what, *date ? " on " : "", date, lo, c.pct_low, p5, p95,
                         c.outside ? "  OUTSIDE the central 90%" : "");

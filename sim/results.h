@@ -57,6 +57,7 @@ typedef struct sim_obs_check {
     double pct_low, pct_high; /* mid-rank percentiles of low and high */
     double p5, p50, p95;
     bool outside;             /* outside the model's central 90% */
+    bool nodata;              /* no trial has a value to compare with */
 } sim_obs_check;
 
 void sim_obs_compare(const sim_inst *inst, sim_runstats *rs, size_t i, sim_obs_check *c);

@@ -64,6 +64,11 @@ check "thresholds are labelled as written, not rounded (console and brief)" bash
     '$BIN' report '$TMP/thr' >/dev/null &&
     for t in 99.5 100 100.5 0.001 1,234.5; do grep -qF \"P(held_end >= \$t)\" '$TMP/thr.out' &&
         grep -qF \"P(held_end ≥ \$t)\" '$TMP/thr/report.md' || { echo \$t; exit 1; }; done"
+check "an observation of an output no trial has a value of gets the verdict 'no model values'" bash -c "
+    '$BIN' run tests/data/quiet.ini -n 20 --set facility.f.held0=1000 --set observation.o.output=first_escape_day \
+        --set observation.o.value=3 -o '$TMP/nodata' > '$TMP/nodata.out' && grep -q 'no model values' '$TMP/nodata.out' &&
+    ! grep -qw nan '$TMP/nodata.out' && grep -q ',no model values,' '$TMP/nodata/observations.csv' &&
+    '$BIN' report '$TMP/nodata' >/dev/null && ! grep -qwi nan '$TMP/nodata/report.md'"
 check "the manifest of a re-run manifest is a scenario too" bash -c "
     '$BIN' validate '$TMP/again/manifest.ini' >/dev/null && [ \$(grep -c '^\[run\]' '$TMP/again/manifest.ini') -eq 1 ]"
 check "a prefix of trials is the same trials" bash -c "
