@@ -338,6 +338,12 @@ int sim_inst_open(sim_inst *inst, const char *path, const sim_open_opts *o, sim_
     sim_schema_for(inst->model, &schema, parts);
     for (size_t i = 0; i < o->nsets; i++)
         if (sim_scenario_set(sc, &schema, o->sets[i], (int)i + 1, err) != 0) goto fail;
+    /* --set may have renamed the scenario (checked below as a file's name is) */
+    const char *nm = sim_sc_text(sc, "scenario", "name");
+    if (nm && strcmp(nm, sc->name) != 0) {
+        free(sc->name);
+        sc->name = sim_strdup(nm);
+    }
     /* --set may have changed the model */
     mname = sim_sc_text(sc, "scenario", "model");
     if (mname && (!inst->model || strcmp(inst->model->name, mname) != 0)) {
