@@ -229,6 +229,15 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
 {
     struct stat st;
     if (!sim_mpi_root()) return 0;
+    /* a folder riskmc can create or replace has a name of its own */
+    size_t n = strlen(final);
+    while (n > 1 && final[n - 1] == '/') n--;
+    const char *last = final + n;
+    while (last > final && last[-1] != '/') last--;
+    const size_t ln = (size_t)(final + n - last);
+    if (n == 0 || ln == 0 || (ln == 1 && last[0] == '.') || (ln == 2 && last[0] == '.' && last[1] == '.'))
+        return sim_errf(err, "'%s': not a folder riskmc can write its results into (allowed: a folder name, e.g. -o "
+                             "results/my-run)", final);
     if (lstat(final, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
             return sim_errf(err, "%s: exists and is not a folder (allowed: a new folder, or -o DIR)", final);
