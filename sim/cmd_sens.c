@@ -228,7 +228,7 @@ static int oat_run(const sim_inst *inst, const sensopts *o, size_t out, const ch
 {
     d->inst = inst;
     d->nunc = sim_inst_uncertain(inst, &d->unc);
-    if (d->nunc == 0) return sim_errf(err, "the scenario has no uncertain parameter to move");
+    if (d->nunc == 0) return sim_errf(err, "%s: the scenario has no uncertain parameter to move (allowed: a scenario with at least one value given as a distribution, e.g. uniform(1, 2))", inst->sc.path);
     d->median = sim_calloc(inst->nparam + 1, sizeof *d->median);
     sim_theta_medians(inst, d->median);
     d->per = o->c.has_trials ? o->c.trials : 2000;
@@ -618,7 +618,7 @@ int sim_cmd_morris(int argc, char **argv)
     d.inst = &inst;
     d.nunc = sim_inst_uncertain(&inst, &d.unc);
     if (d.nunc == 0) {
-        sim_errf(&err, "the scenario has no uncertain parameter to screen");
+        sim_errf(&err, "%s: the scenario has no uncertain parameter to screen (allowed: a scenario with at least one value given as a distribution, e.g. uniform(1, 2))", inst.sc.path);
         goto done;
     }
     d.r = o.trajectories ? o.trajectories : 20;
@@ -1001,7 +1001,7 @@ int sim_cmd_sobol(int argc, char **argv)
     d.inst = &inst;
     d.nunc = sim_inst_uncertain(&inst, &d.unc);
     if (d.nunc == 0) {
-        sim_errf(&err, "the scenario has no uncertain parameter");
+        sim_errf(&err, "%s: the scenario has no uncertain parameter (allowed: a scenario with at least one value given as a distribution, e.g. uniform(1, 2))", inst.sc.path);
         goto done;
     }
     d.in_assumption = sim_calloc(d.nunc, sizeof *d.in_assumption);

@@ -142,8 +142,9 @@ int sim_csv_read(const char *path, sim_table *t, sim_err *err)
         return sim_errf(err, "%s: cannot start the CSV parser", path);
     }
     reader rd = {t, NULL, 0, 0, 1, 1, 0};
-    /* Feed line by line so rows know their line numbers. */
-    size_t pos = 0;
+    /* Feed line by line so rows know their line numbers; skip the UTF-8
+     * byte-order mark a spreadsheet may have saved first. */
+    size_t pos = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     int rc = 0;
     while (pos < len) {
         size_t end = pos;

@@ -239,6 +239,9 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
         return sim_errf(err, "'%s': not a folder riskmc can write its results into (allowed: a folder name, e.g. -o "
                              "results/my-run)", final);
     if (lstat(final, &st) == 0) {
+        if (S_ISLNK(st.st_mode))
+            return sim_errf(err, "%s: is a symbolic link, which riskmc does not write through or replace (allowed: "
+                                 "the folder it points to, a new folder, or -o DIR)", final);
         if (!S_ISDIR(st.st_mode))
             return sim_errf(err, "%s: exists and is not a folder (allowed: a new folder, or -o DIR)", final);
         const int empty = folder_empty(final);

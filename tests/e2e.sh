@@ -190,6 +190,9 @@ check "numeric edge cases give finite numbers everywhere" bash -c "
         --set period.funding_cut.transfer=10 -o '$TMP/inf' -q && python3 '$TMP/finite.py' '$TMP/inf'"
 printf '\xef\xbb\xbf[scenario]  # the mark a Windows editor writes first\nextends = %s/scenarios/baseline.ini\nseed = 7 # a comment\n' "$PWD" > "$TMP/bom.ini"
 check "a byte-order mark and '#' comments after values are read" bash -c "'$BIN' show '$TMP/bom.ini' | grep -q 'seed 7'"
+check "a sources.csv saved with a byte-order mark (as spreadsheets do) is read" bash -c "
+    mkdir -p '$TMP/bomsrc' && printf '\\xef\\xbb\\xbf' > '$TMP/bomsrc/sources.csv' && cat scenarios/sources.csv >> '$TMP/bomsrc/sources.csv' &&
+    cp scenarios/baseline.ini '$TMP/bomsrc/' && '$BIN' validate '$TMP/bomsrc/baseline.ini' >/dev/null"
 check "a scenario name cannot leave the results folder" bash -c "
     printf '[scenario]\\nname = ../../escape\\nextends = $PWD/scenarios/baseline.ini\\n' > '$TMP/esc.ini' &&
     ! '$BIN' run '$TMP/esc.ini' -n 5 -q 2>'$TMP/esc.err' && grep -q 'cannot be a results folder name' '$TMP/esc.err' &&
