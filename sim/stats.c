@@ -320,8 +320,8 @@ void sim_acc_summary(sim_acc *a, sim_summary *s)
     s->missing = a->missing;
     s->resolution = 1;
     if (s->n == 0) {
-        s->mean = s->sd = s->mcse = s->min = s->max = NAN;
-        for (int i = 0; i < 5; i++) s->q[i] = NAN;
+        s->mean = s->sd = s->mcse = s->min = s->max = s->sd_mcse = NAN;
+        for (int i = 0; i < 5; i++) s->q[i] = s->q_mcse[i] = NAN;
         return;
     }
     if (a->integer) {

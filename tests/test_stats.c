@@ -118,6 +118,25 @@ static void test_reals(void **state)
     sim_acc_free(&a);
 }
 
+/* An output no trial has a value of: every statistic and every standard
+ * error is missing (NaN, printed empty), none is an exact-looking 0. */
+static void test_all_missing(void **state)
+{
+    (void)state;
+    for (int integer = 0; integer < 2; integer++) {
+        sim_acc a;
+        sim_acc_init(&a, integer);
+        for (int i = 0; i < 10; i++) sim_acc_add(&a, NAN);
+        sim_summary s;
+        sim_acc_summary(&a, &s);
+        assert_int_equal(s.n, 0);
+        assert_int_equal(s.missing, 10);
+        assert_true(isnan(s.mean) && isnan(s.sd) && isnan(s.mcse) && isnan(s.sd_mcse));
+        for (int i = 0; i < 5; i++) assert_true(isnan(s.q[i]) && isnan(s.q_mcse[i]));
+        sim_acc_free(&a);
+    }
+}
+
 /* The standard errors of the summary against theory on 40,000 standard
  * normal draws: sd_mcse = 1/sqrt(2n) (the estimate rests on the sample fourth
  * moment, whose relative sd here is about 1.3%, so 5% is about 4 of them);
@@ -177,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_hist_matches_gsl), cmocka_unit_test(test_hist_merge_order),
         cmocka_unit_test(test_hist_pack),        cmocka_unit_test(test_reals),
         cmocka_unit_test(test_wilson),           cmocka_unit_test(test_mcse),
+        cmocka_unit_test(test_all_missing),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
