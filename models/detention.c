@@ -489,11 +489,12 @@ static int compile(sim_inst *inst, sim_err *err)
     m->o_held_end = sim_inst_output(inst, "held_end", true, SIM_SHOW_CSV, "detainees held at the end (people)");
     m->o_repatriated = sim_inst_output(inst, "repatriated", true, SIM_SHOW_CSV, "detainees repatriated during the run (people)");
     m->o_neutralized = sim_inst_output(inst, "neutralized", true, SIM_SHOW_CSV, "killed or detained by counter-terrorism (people)");
-    m->o_infiltrated = sim_inst_output(inst, "infiltrated", true, SIM_SHOW_CHART, "people who left Syria, all destinations (people)");
+    m->o_infiltrated = sim_inst_output(inst, "infiltrated", true, SIM_SHOW_CHART, "people who left Syria, all destinations, plus escapees from Iraqi custody (people)");
     for (size_t d = 0; d < m->D; d++) {
         char name[96], help[128];
         snprintf(name, sizeof name, "infiltrated.%s", m->dests[d]);
-        snprintf(help, sizeof help, "people who left Syria for %s (people)", m->dests[d]);
+        snprintf(help, sizeof help, "people who left Syria for %s%s (people)", m->dests[d],
+                 d == m->iraq_d ? ", plus escapees from Iraqi custody" : "");
         size_t o = sim_inst_output(inst, name, true, SIM_SHOW_TABLE, help);
         if (d == 0) m->o_infil0 = o;
     }
@@ -510,7 +511,7 @@ static int compile(sim_inst *inst, sim_err *err)
         {"at_large", "escapees at large in Syria (people)"},
         {"latent", "latent fighters in Syria (people)"},
         {"escaped_cum", "escaped since day 0 (people)"},
-        {"infiltrated_cum", "left Syria since day 0 (people)"},
+        {"infiltrated_cum", "left Syria since day 0, plus escapees from Iraqi custody (people)"},
         {"transferred_cum", "transferred to Iraqi custody since day 0 (people)"},
     };
     for (size_t s = 0; s < 6; s++) sim_inst_series(inst, SERIES[s][0], SERIES[s][1]);
