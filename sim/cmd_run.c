@@ -186,9 +186,9 @@ static int write_rest(const sim_outdir *od, runctx *ctx, sim_twod *twod, const s
         sim_write_observations(&b, inst, &ctx->stats);
         rc |= put(od, "observations.csv", &b, err);
     }
-    sim_write_dictionary(&b, inst);
+    sim_write_dictionary(&b, inst, 1, twod ? SIM_DICT_TWOD : SIM_DICT_TRIAL);
     rc |= put(od, "dictionary.csv", &b, err);
-    sim_write_sources_used(&b, inst);
+    sim_write_sources_used(&b, inst, 1);
     rc |= put(od, "sources.csv", &b, err);
     if (twod) {
         sim_write_uncertainty(&b, twod, &ctx->stats);
@@ -419,7 +419,7 @@ int sim_cmd_run(int argc, char **argv)
         fprintf(stderr, "random draws: %llu (%.1f per trial)\n", (unsigned long long)sim_rng_draws(),
                 (double)sim_rng_draws() / (double)n);
     {
-        sim_runinfo ri = {cmd, "run", seed, n, NULL, extra};
+        sim_runinfo ri = {cmd, "run", seed, n, NULL, extra, 1};
         if (write_results(&od, &ctx, ro.outer ? &twod : NULL, &ri, c.threads, &err) != 0) goto abort;
     }
     if (sim_outdir_commit(&od, &err) != 0) goto abort;

@@ -380,7 +380,7 @@ int sim_cmd_tornado(int argc, char **argv)
         b = row.buf;
         const char *names[] = {"tornado.csv"};
         uint64_t seed = o.c.has_seed ? o.c.seed : inst.seed;
-        int rc = sim_write_folder(outdir, o.c.force, &inst, "tornado", command, seed, d.per, names, &b, 1, &err);
+        int rc = sim_write_folder(outdir, o.c.force, &inst, 1, "tornado", command, seed, d.per, names, &b, 1, &err);
         sim_buf_free(&b);
         if (rc == 0) {
             char *cp = sim_checkpoint_path(outdir);
@@ -510,7 +510,7 @@ int sim_cmd_spider(int argc, char **argv)
         b = row.buf;
         const char *names[] = {"spider.csv"};
         uint64_t seed = o.c.has_seed ? o.c.seed : inst.seed;
-        int rc = sim_write_folder(outdir, o.c.force, &inst, "spider", command, seed, d.per, names, &b, 1, &err);
+        int rc = sim_write_folder(outdir, o.c.force, &inst, 1, "spider", command, seed, d.per, names, &b, 1, &err);
         sim_buf_free(&b);
         if (rc == 0) {
             char *cp = sim_checkpoint_path(outdir);
@@ -733,7 +733,7 @@ int sim_cmd_morris(int argc, char **argv)
         }
         b = row.buf;
         const char *names[] = {"morris.csv"};
-        int rc = sim_write_folder(outdir, o.c.force, &inst, "morris", command, seed, d.per, names, &b, 1, &err);
+        int rc = sim_write_folder(outdir, o.c.force, &inst, 1, "morris", command, seed, d.per, names, &b, 1, &err);
         sim_buf_free(&b);
         if (rc == 0) {
             sim_checkpoint_remove(cp);
@@ -1127,7 +1127,7 @@ int sim_cmd_sobol(int argc, char **argv)
         }
         b = row.buf;
         const char *names[] = {"sobol.csv"};
-        int rc = sim_write_folder(outdir, o.c.force, &inst, "sobol", command, seed, d.N, names, &b, 1, &err);
+        int rc = sim_write_folder(outdir, o.c.force, &inst, 1, "sobol", command, seed, d.N, names, &b, 1, &err);
         sim_buf_free(&b);
         if (rc == 0) {
             sim_checkpoint_remove(cp);

@@ -341,7 +341,7 @@ int sim_cmd_sweep(int argc, char **argv)
             sim_buf_init(&b);
             sweep_csv(&b, &inst, &sc, npoints, stats);
             const char *names[] = {"sweep.csv"};
-            rc = sim_write_folder(outdir, c.force, &inst, "sweep", cmd, seed, per, names, &b, 1, &err);
+            rc = sim_write_folder(outdir, c.force, &inst, 1, "sweep", cmd, seed, per, names, &b, 1, &err);
             sim_buf_free(&b);
             if (rc == 0) sim_checkpoint_remove(cp);
         }
@@ -580,7 +580,7 @@ int sim_cmd_compare(int argc, char **argv)
             b = r.buf;
             char *cmd = sim_cli_command("compare", argc, argv);
             const char *names[] = {"compare.csv"};
-            rc = sim_write_folder(outdir, c.force, a, "compare", cmd, seed, n, names, &b, 1, &err);
+            rc = sim_write_folder(outdir, c.force, a, (size_t)ns, "compare", cmd, seed, n, names, &b, 1, &err);
             if (rc == 0 && !c.quiet) {
                 char nt[32];
                 sim_format_thousands((double)n, 0, nt, sizeof nt);

@@ -206,7 +206,7 @@ int sim_cmd_show(int argc, char **argv)
     printf("\nsources cited:\n");
     sim_buf ids;
     sim_buf_init(&ids);
-    sim_cited_sources(&inst, &ids);
+    sim_cited_sources(&inst, 1, &ids);
     char *list = sim_strdup(ids.s ? ids.s : "");
     for (char *tok = strtok(list, ", "); tok; tok = strtok(NULL, ", ")) {
         const sim_source *src = sim_sources_find(sc->sources, tok);

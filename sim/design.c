@@ -98,9 +98,9 @@ int sim_gather_block(void *user, const sim_block *b, sim_err *err)
     return 0;
 }
 
-int sim_write_folder(const char *path, bool force, const sim_inst *inst, const char *kind, const char *command,
-                     uint64_t seed, uint64_t trials, const char *const *names, const sim_buf *bufs, size_t n,
-                     sim_err *err)
+int sim_write_folder(const char *path, bool force, const sim_inst *inst, size_t ninst, const char *kind,
+                     const char *command, uint64_t seed, uint64_t trials, const char *const *names,
+                     const sim_buf *bufs, size_t n, sim_err *err)
 {
     sim_outdir od;
     if (sim_outdir_begin(&od, path, sim_outdir_mode(force), err) != 0) return -1;
@@ -114,14 +114,14 @@ int sim_write_folder(const char *path, bool force, const sim_inst *inst, const c
     sim_buf extra;
     sim_buf_init(&extra);
     if (rc == 0) {
-        sim_write_dictionary(&extra, inst);
+        sim_write_dictionary(&extra, inst, ninst, SIM_DICT_NONE);
         rc = sim_outdir_write(&od, "dictionary.csv", &extra, err);
         sim_buf_clear(&extra);
-        sim_write_sources_used(&extra, inst);
+        sim_write_sources_used(&extra, inst, ninst);
         if (rc == 0) rc = sim_outdir_write(&od, "sources.csv", &extra, err);
         sim_buf_clear(&extra);
         sim_buf_puts(&files, "dictionary.csv, sources.csv, manifest.ini");
-        sim_runinfo ri = {command, kind, seed, trials, files.s, NULL};
+        sim_runinfo ri = {command, kind, seed, trials, files.s, NULL, ninst};
         sim_write_manifest(&extra, inst, &ri);
         if (rc == 0) rc = sim_outdir_write(&od, "manifest.ini", &extra, err);
     }

@@ -42,10 +42,11 @@ typedef struct sim_gather {
 int sim_gather_block(void *user, const sim_block *b, sim_err *err);
 
 /* Write a finished results folder: files (name, contents) plus manifest.ini
- * of the given kind. */
-int sim_write_folder(const char *path, bool force, const sim_inst *inst, const char *kind, const char *command,
-                     uint64_t seed, uint64_t trials, const char *const *names, const sim_buf *bufs, size_t n,
-                     sim_err *err);
+ * of the given kind, dictionary.csv and sources.csv, for the scenarios
+ * inst[0 .. ninst-1] (a comparison's several). */
+int sim_write_folder(const char *path, bool force, const sim_inst *inst, size_t ninst, const char *kind,
+                     const char *command, uint64_t seed, uint64_t trials, const char *const *names,
+                     const sim_buf *bufs, size_t n, sim_err *err);
 
 /* A run over design indices 0 .. total-1 in chunks, keeping some output
  * columns of each index, saving a checkpoint after every chunk and, with

@@ -270,53 +270,67 @@ void sim_write_observations(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
 
 /* ------------------------------------------------------------ dictionary */
 
-void sim_write_dictionary(sim_buf *b, const sim_inst *inst)
+/* Has (kind, name) a row already? Remember it if not. */
+static bool dict_seen(const char ***seen, size_t *n, const char *kind, const char *name)
+{
+    for (size_t i = 0; i < *n; i += 2)
+        if (!strcmp((*seen)[i], kind) && !strcmp((*seen)[i + 1], name)) return true;
+    *seen = sim_realloc(*seen, (*n + 2) * sizeof **seen);
+    (*seen)[(*n)++] = kind;
+    (*seen)[(*n)++] = name;
+    return false;
+}
+
+static void dict_row(sim_csvrow *r, const char *name, const char *kind, const char *show, const char *what,
+                     const char *value, const char *cites)
+{
+    const char *f[6] = {name, kind, show, what, value, cites};
+    for (int k = 0; k < 6; k++) sim_csv_str(r, f[k]);
+    sim_csv_end(r);
+}
+
+void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int columns)
 {
     static const char *const SHOW[] = {"csv", "table", "chart"};
     sim_csvrow r = {*b, 0};
     header(&r, SIM_DICT_COLUMNS);
-    for (size_t i = 0; i < inst->nparam; i++) {
-        const sim_param *p = &inst->param[i];
-        if (!p->uncertain) continue;
-        sim_buf cites;
-        sim_buf_init(&cites);
-        sim_entry_cites(p->entry, &cites);
-        sim_csv_str(&r, p->name);
-        sim_csv_str(&r, "parameter");
-        sim_csv_str(&r, "csv");
-        sim_csv_str(&r, p->entry->spec ? p->entry->spec->help : "");
-        sim_csv_str(&r, p->entry->text);
-        sim_csv_str(&r, cites.s ? cites.s : "");
-        sim_csv_end(&r);
-        sim_buf_free(&cites);
+    if (columns == SIM_DICT_TRIAL)
+        dict_row(&r, "trial", "column", "csv",
+                 "trials.csv: the trial's number from 0; with the seed it fixes every random number of the trial", "",
+                 "");
+    if (columns == SIM_DICT_TWOD) {
+        dict_row(&r, "outer", "column", "csv",
+                 "trials.csv: the outer sample (its parameter values) from 0, two-dimensional run", "", "");
+        dict_row(&r, "inner", "column", "csv", "trials.csv: the chance trial within the outer sample, from 0", "",
+                 "");
     }
-    for (size_t o = 0; o < inst->nout; o++) {
-        sim_csv_str(&r, inst->out[o].name);
-        sim_csv_str(&r, "output");
-        sim_csv_str(&r, SHOW[inst->out[o].show]);
-        sim_csv_str(&r, inst->out[o].help);
-        sim_csv_str(&r, "");
-        sim_csv_str(&r, "");
-        sim_csv_end(&r);
+    /* the union over the scenarios of a comparison: a name appears once,
+     * as the first scenario that has it gives it */
+    const char **seen = NULL;
+    size_t nseen = 0;
+    for (size_t j = 0; j < (ninst ? ninst : 1); j++) {
+        const sim_inst *in = &inst[j];
+        for (size_t i = 0; i < in->nparam; i++) {
+            const sim_param *p = &in->param[i];
+            if (!p->uncertain || dict_seen(&seen, &nseen, "parameter", p->name)) continue;
+            sim_buf cites;
+            sim_buf_init(&cites);
+            sim_entry_cites(p->entry, &cites);
+            dict_row(&r, p->name, "parameter", "csv", p->entry->spec ? p->entry->spec->help : "", p->entry->text,
+                     cites.s ? cites.s : "");
+            sim_buf_free(&cites);
+        }
+        for (size_t o = 0; o < in->nout; o++)
+            if (!dict_seen(&seen, &nseen, "output", in->out[o].name))
+                dict_row(&r, in->out[o].name, "output", SHOW[in->out[o].show], in->out[o].help, "", "");
+        for (size_t g = 0; g < in->ngroup; g++)
+            if (!dict_seen(&seen, &nseen, "group", in->group[g]))
+                dict_row(&r, in->group[g], "group", "chart", in->group_by[g], "", "");
+        for (size_t k = 0; k < in->nseries; k++)
+            if (!dict_seen(&seen, &nseen, "series", in->series[k]))
+                dict_row(&r, in->series[k], "series", "chart", in->series_help[k], "", "");
     }
-    for (size_t g = 0; g < inst->ngroup; g++) {
-        sim_csv_str(&r, inst->group[g]);
-        sim_csv_str(&r, "group");
-        sim_csv_str(&r, "chart");
-        sim_csv_str(&r, inst->group_by[g]);
-        sim_csv_str(&r, "");
-        sim_csv_str(&r, "");
-        sim_csv_end(&r);
-    }
-    for (size_t s = 0; s < inst->nseries; s++) {
-        sim_csv_str(&r, inst->series[s]);
-        sim_csv_str(&r, "series");
-        sim_csv_str(&r, "chart");
-        sim_csv_str(&r, inst->series_help[s]);
-        sim_csv_str(&r, "");
-        sim_csv_str(&r, "");
-        sim_csv_end(&r);
-    }
+    free(seen);
     *b = r.buf;
 }
 
@@ -331,36 +345,46 @@ static void add_id(const char ***ids, size_t *n, const char *id)
     (*ids)[(*n)++] = id;
 }
 
-void sim_write_sources_used(sim_buf *b, const sim_inst *inst)
+/* The source id in the first registry of the scenarios that has it. */
+static const sim_source *find_source(const sim_inst *inst, size_t ninst, const char *id)
 {
+    for (size_t j = 0; j < ninst; j++) {
+        const sim_source *s = inst[j].sc.sources ? sim_sources_find(inst[j].sc.sources, id) : NULL;
+        if (s) return s;
+    }
+    return NULL;
+}
+
+void sim_write_sources_used(sim_buf *b, const sim_inst *inst, size_t ninst)
+{
+    if (!ninst) ninst = 1;
     sim_csvrow r = {*b, 0};
     header(&r, (const char *const[]){"id", "kind", "outlet", "date", "locator", "quantity", "value", "note", NULL});
-    const sim_sources *reg = inst->sc.sources;
     sim_buf cited;
     sim_buf_init(&cited);
-    sim_cited_sources(inst, &cited);
+    sim_cited_sources(inst, ninst, &cited);
     char *list = sim_strdup(cited.s ? cited.s : "");
     const char **ids = NULL;
     size_t n = 0;
     for (char *tok = strtok(list, ", "); tok; tok = strtok(NULL, ", ")) {
-        const sim_source *s = reg ? sim_sources_find(reg, tok) : NULL;
+        const sim_source *s = find_source(inst, ninst, tok);
         if (s) add_id(&ids, &n, s->id);
     }
     /* a figure's outlet names the sources it comes from: list those too, so
      * that every id the file mentions is in it */
     for (size_t i = 0; i < n; i++) {
-        const sim_source *s = sim_sources_find(reg, ids[i]);
+        const sim_source *s = find_source(inst, ninst, ids[i]);
         if (strcmp(s->kind, "figure") != 0) continue;
         char *outs = sim_strdup(s->outlet);
         for (char *tok = strtok(outs, ";, "); tok; tok = strtok(NULL, ";, ")) {
-            const sim_source *t = sim_sources_find(reg, tok);
+            const sim_source *t = find_source(inst, ninst, tok);
             if (t) add_id(&ids, &n, t->id);
         }
         free(outs);
     }
     qsort(ids, n, sizeof *ids, cmp_str);
     for (size_t i = 0; i < n; i++) {
-        const sim_source *s = sim_sources_find(reg, ids[i]);
+        const sim_source *s = find_source(inst, ninst, ids[i]);
         const char *f[8] = {s->id, s->kind, s->outlet, s->date, s->locator, s->quantity, s->value, s->note};
         for (int k = 0; k < 8; k++) sim_csv_str(&r, f[k]);
         sim_csv_end(&r);
@@ -389,31 +413,44 @@ static int cmp_str(const void *pa, const void *pb)
     return (unsigned char)*a - (unsigned char)*b;
 }
 
-void sim_cited_sources(const sim_inst *inst, sim_buf *out)
+void sim_cited_sources(const sim_inst *inst, size_t ninst, sim_buf *out)
 {
-    const sim_scenario *sc = &inst->sc;
     char **ids = NULL;
     size_t n = 0;
-    for (size_t i = 0; i < sc->n; i++)
-        for (size_t k = 0; k < sc->e[i].ncites; k++) {
-            const char *id = sc->e[i].cites[k];
-            if (strcmp(id, "assumption") == 0) continue;
-            bool seen = false;
-            for (size_t j = 0; j < n && !seen; j++) seen = strcmp(ids[j], id) == 0;
-            if (seen) continue;
-            ids = sim_realloc(ids, (n + 1) * sizeof *ids);
-            ids[n++] = sc->e[i].cites[k];
-        }
+    for (size_t s = 0; s < (ninst ? ninst : 1); s++) {
+        const sim_scenario *sc = &inst[s].sc;
+        for (size_t i = 0; i < sc->n; i++)
+            for (size_t k = 0; k < sc->e[i].ncites; k++) {
+                const char *id = sc->e[i].cites[k];
+                if (strcmp(id, "assumption") == 0) continue;
+                bool seen = false;
+                for (size_t j = 0; j < n && !seen; j++) seen = strcmp(ids[j], id) == 0;
+                if (seen) continue;
+                ids = sim_realloc(ids, (n + 1) * sizeof *ids);
+                ids[n++] = sc->e[i].cites[k];
+            }
+    }
     qsort(ids, n, sizeof *ids, cmp_str);
     for (size_t i = 0; i < n; i++) sim_buf_printf(out, "%s%s", i ? ", " : "", ids[i]);
     free(ids);
 }
 
-void sim_assumption_keys(const sim_inst *inst, sim_buf *out)
+void sim_assumption_keys(const sim_inst *inst, size_t ninst, sim_buf *out)
 {
+    const char **keys = NULL;
     size_t n = 0;
-    for (size_t i = 0; i < inst->sc.n; i++)
-        if (sim_entry_is_assumption(&inst->sc.e[i])) sim_buf_printf(out, "%s%s", n++ ? ", " : "", inst->sc.e[i].full);
+    for (size_t s = 0; s < (ninst ? ninst : 1); s++)
+        for (size_t i = 0; i < inst[s].sc.n; i++) {
+            const sim_entry *e = &inst[s].sc.e[i];
+            if (!sim_entry_is_assumption(e)) continue;
+            bool seen = false;
+            for (size_t j = 0; j < n && !seen; j++) seen = strcmp(keys[j], e->full) == 0;
+            if (seen) continue;
+            keys = sim_realloc(keys, (n + 1) * sizeof *keys);
+            keys[n] = e->full;
+            sim_buf_printf(out, "%s%s", n++ ? ", " : "", e->full);
+        }
+    free(keys);
 }
 
 void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
@@ -463,6 +500,10 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
         sim_buf_puts(b, "; `riskmc run` accepts this file as a scenario and repeats the run: [scenario] holds the\n"
                         "; trials and seed it used, and the [run] section is ignored (an --outer/--inner run is\n"
                         "; repeated by giving the options its command shows).\n");
+    else if (ri->ninst > 1)
+        sim_buf_printf(b, "; `riskmc run` accepts this file as the first scenario of the comparison (the [run]\n"
+                          "; section is ignored); its command, with the scenario files it names, repeats the %s.\n",
+                       ri->kind);
     else
         sim_buf_printf(b, "; `riskmc run` accepts this file as a scenario (the [run] section is ignored); `riskmc %s`\n"
                           "; with this file and the options its command shows repeats the %s.\n",
@@ -472,17 +513,37 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
     sim_buf_printf(b, "riskmc_version = %s\n", RISKMC_VERSION);
     sim_buf_printf(b, "git_commit = %s\n", RISKMC_COMMIT);
     sim_buf_printf(b, "command = %s\n", ri->command);
+    const size_t ninst = ri->ninst ? ri->ninst : 1;
     sim_buf_printf(b, "scenario_files = ");
-    for (size_t i = 0; i < sc->nfiles; i++) sim_buf_printf(b, "%s%s", i ? ", " : "", sc->files[i]);
+    size_t nf = 0;
+    for (size_t s = 0; s < ninst; s++)
+        for (size_t i = 0; i < inst[s].sc.nfiles; i++) {
+            bool seen = false;
+            for (size_t t = 0; t <= s && !seen; t++)
+                for (size_t k = 0; k < (t < s ? inst[t].sc.nfiles : i) && !seen; k++)
+                    seen = strcmp(inst[t].sc.files[k], inst[s].sc.files[i]) == 0;
+            if (!seen) sim_buf_printf(b, "%s%s", nf++ ? ", " : "", inst[s].sc.files[i]);
+        }
+    if (ninst > 1) {
+        /* a comparison: its scenarios in order; the sections below are the first's */
+        sim_buf_puts(b, "\nscenarios = ");
+        for (size_t s = 0; s < ninst; s++) sim_buf_printf(b, "%s%s", s ? ", " : "", inst[s].sc.name);
+    }
     sim_buf_printf(b, "\nmodel = %s\n", inst->model->name);
     sim_buf_printf(b, "seed = %llu\n", (unsigned long long)ri->seed);
+    /* what trials counts differs by kind: say it */
+    static const char *const PER[][2] = {{"sweep", "per grid point"},  {"tornado", "per design point"},
+                                         {"spider", "per design point"}, {"morris", "per design point"},
+                                         {"sobol", "the base sample N"}, {"compare", "per scenario, paired"}};
+    for (size_t k = 0; k < sizeof PER / sizeof *PER; k++)
+        if (!strcmp(ri->kind, PER[k][0])) sim_buf_printf(b, "; trials: %s\n", PER[k][1]);
     sim_buf_printf(b, "trials = %llu\n", (unsigned long long)ri->trials);
     if (ri->extra) sim_buf_puts(b, ri->extra);
     sim_buf_printf(b, "sources_registry = %s\n", sc->sources ? sc->sources->path : "");
     sim_buf_puts(b, "sources_used = ");
-    sim_cited_sources(inst, b);
+    sim_cited_sources(inst, ninst, b);
     sim_buf_puts(b, "\nassumptions = ");
-    sim_assumption_keys(inst, b);
+    sim_assumption_keys(inst, ninst, b);
     sim_buf_printf(b, "\nfiles = %s\n", ri->files);
     /* a run's trials and seed; a design's (sobol's base N, a sweep's trials
      * per point) are not a run's, and its command repeats it */

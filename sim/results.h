@@ -80,10 +80,14 @@ typedef struct sim_runinfo {
     uint64_t seed, trials;
     const char *files;     /* the files the folder holds */
     const char *extra;     /* more "key = value" lines for [run], or NULL */
+    size_t ninst;          /* scenarios in the inst array (a comparison's); 0 means 1 */
 } sim_runinfo;
 
-void sim_write_dictionary(sim_buf *b, const sim_inst *inst);
-void sim_write_sources_used(sim_buf *b, const sim_inst *inst);
+/* dictionary.csv of the scenarios inst[0 .. ninst-1] (their union; ninst 0
+ * means 1), with rows for trials.csv's leading columns: */
+enum { SIM_DICT_NONE, SIM_DICT_TRIAL, SIM_DICT_TWOD };
+void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int columns);
+void sim_write_sources_used(sim_buf *b, const sim_inst *inst, size_t ninst);
 void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri);
 /* The resolved scenario as INI text (sections in order, each key with its
  * value and citation), without extends/remove and without the [run] section
@@ -92,8 +96,8 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
 void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri);
 /* Source ids cited anywhere in the scenario, sorted; and the keys that rest
  * on an assumption. */
-void sim_cited_sources(const sim_inst *inst, sim_buf *out);
-void sim_assumption_keys(const sim_inst *inst, sim_buf *out);
+void sim_cited_sources(const sim_inst *inst, size_t ninst, sim_buf *out);
+void sim_assumption_keys(const sim_inst *inst, size_t ninst, sim_buf *out);
 
 void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs);
 

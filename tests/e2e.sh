@@ -357,6 +357,15 @@ for r in rows:
     for got, want in ((float(r['value']), b[r['output']]), (float(r['first_value']), a[r['output']])):
         assert abs(got - want) <= 1e-9 * max(1, abs(want)), (r['output'], got, want)
 EOF2"
+check "a comparison's folder describes every scenario: files, sources and columns of all" bash -c "
+    '$BIN' compare scenarios/baseline.ini scenarios/un-estimate.ini scenarios/hindcast-2026q1.ini -n 100 -o '$TMP/cmp3' -q &&
+    grep -q '^scenario_files = scenarios/baseline.ini, scenarios/un-estimate.ini, scenarios/hindcast-2026q1.ini\$' '$TMP/cmp3/manifest.ini' &&
+    grep -q '^scenarios = baseline, un-estimate, hindcast-2026q1\$' '$TMP/cmp3/manifest.ini' &&
+    grep -q '^F17,' '$TMP/cmp3/sources.csv' && grep -q '^F07,' '$TMP/cmp3/sources.csv' &&
+    grep -q '^period.conflict.escape,parameter,' '$TMP/cmp3/dictionary.csv' &&
+    [ \$(grep -c '^initial.latent0,parameter,' '$TMP/cmp3/dictionary.csv') -eq 1 ]"
+check "dictionary.csv describes trials.csv's leading columns" bash -c "
+    grep -q '^trial,column,' '$TMP/fund-a/dictionary.csv'"
 check "plot charts a comparison's differences, and report briefs it" bash -c "
     '$BIN' plot '$TMP/fund' >/dev/null && [ -s '$TMP/fund/charts/compare-1.png' ] &&
     '$BIN' report '$TMP/fund' >/dev/null && grep -q '^| funding-restored | escaped | mean' '$TMP/fund/report.md' &&
