@@ -91,15 +91,85 @@ static int run_gnuplot(const plotter *pl, const char *script, const char *term, 
     return rc;
 }
 
+/* Text on the charts: the terminals draw every font FONTSCALE times its
+ * nominal size (common.gp sets the same), so that a chart pasted at the
+ * width of a page (16 cm) keeps its labels at about 6-7 points; a
+ * character of DejaVu Sans takes about EM_CHAR (EM_LABEL) of the font size; the
+ * canvas is CANVAS_W pixels wide. */
+#define FONTSCALE 1.25
+#define EM_CHAR 0.70 /* text with capitals and spaces, measured */
+#define EM_LABEL 0.66 /* parameter names: lower case, dots, underscores */
+#define CANVAS_W 1100.0
+#define PLOT_H 390.0 /* the plot's height in pixels: 0.80 - 0.20 of 650 at least */
+
+/* Characters of the longest line of s (UTF-8: one per code point). */
+static size_t longest_line(const char *s)
+{
+    size_t best = 0, n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n') n = 0;
+        else if ((*p & 0xC0) != 0x80 && ++n > best) best = n;
+    }
+    return best;
+}
+
+/* The nominal font size, at most `size`, at which s fits `px` pixels. */
+static double fit_font(const char *s, double size, double px)
+{
+    const size_t n = longest_line(s);
+    const double fit = n ? px / (EM_CHAR * FONTSCALE * (double)n) : size;
+    return fit < size ? fit : size;
+}
+
+/* The longest quoted string of a chart's data (its bar labels). */
+static size_t longest_quoted(const sim_buf *data)
+{
+    size_t best = 0;
+    for (const char *p = data->s; p && (p = strchr(p, '"'));) {
+        const char *q = strchr(p + 1, '"');
+        if (!q) break;
+        size_t n = 0;
+        for (const unsigned char *c = (const unsigned char *)p + 1; c < (const unsigned char *)q; c++)
+            n += (*c & 0xC0) != 0x80;
+        if (n > best) best = n;
+        p = q + 1;
+    }
+    return best;
+}
+
+/* Scripts whose bars carry their labels on the left (at the tic font, 12). */
+static bool labels_left(const char *script)
+{
+    return !strcmp(script, "tornado.gp") || !strcmp(script, "indices.gp") || !strcmp(script, "diff.gp");
+}
+
 /* Draw one chart in every requested format. `name` is the file name
- * without extension; text = title, subtitle, x label, y label, footer. */
+ * without extension; text = title, subtitle, x label, y label, footer.
+ * The title, subtitle and footer shrink to fit the width; bar labels get
+ * the left margin they need. */
 static int chart(plotter *pl, const char *script, const char *name, const sim_buf *data, const sim_buf *params,
                  const char *const text[5], sim_err *err)
 {
     pl->seq++;
     char *dpath = sim_asprintf("%s/%d.csv", pl->work, pl->seq), *ppath = sim_asprintf("%s/%d.gp", pl->work, pl->seq);
+    sim_buf par;
+    sim_buf_init(&par);
+    if (params->len) sim_buf_add(&par, params->s, params->len);
+    sim_buf_printf(&par, "set label 101 font \",%.2f\"\nset label 102 font \",%.2f\"\nset label 103 font \",%.2f\"\n",
+                   fit_font(text[0], 16, 0.96 * CANVAS_W), fit_font(text[1], 12, 0.96 * CANVAS_W),
+                   fit_font(text[4], 9, 0.97 * CANVAS_W));
+    double left = 0.10; /* common.gp's left margin */
+    if (labels_left(script)) {
+        double m = (30 + (double)longest_quoted(data) * EM_LABEL * 12 * FONTSCALE) / CANVAS_W;
+        left = m < 0.16 ? 0.16 : m > 0.5 ? 0.5 : m;
+        sim_buf_printf(&par, "set lmargin at screen %.3f\n", left);
+    }
+    /* the x label within the plot's width (the right margin is at most 0.96) */
+    sim_buf_printf(&par, "set xlabel font \",%.2f\"\nset ylabel font \",%.2f\"\n",
+                   fit_font(text[2], 12, (0.96 - left) * CANVAS_W), fit_font(text[3], 12, PLOT_H));
     int rc = sim_write_file(pl->work, strrchr(dpath, '/') + 1, data, err);
-    if (rc == 0) rc = sim_write_file(pl->work, strrchr(ppath, '/') + 1, params, err);
+    if (rc == 0) rc = sim_write_file(pl->work, strrchr(ppath, '/') + 1, &par, err);
+    sim_buf_free(&par);
     static const struct {
         unsigned bit;
         const char *term, *ext;
@@ -396,6 +466,29 @@ static int band_chart(plotter *pl, const sim_rundir *rd, const char *output, sim
 
 /* ------------------------------------------------------------ daily series: fan chart */
 
+/* Date tics on the first of a month, every k months so that at most 7
+ * show between d0 and d1 (YYYY-MM-DD), whole years (from January) when k
+ * passes 12; a span under three months keeps gnuplot's own. */
+static void date_tics(sim_buf *p, const char *d0, const char *d1)
+{
+    int y0, m0, dd0, y1, m1, dd1;
+    if (sscanf(d0, "%d-%d-%d", &y0, &m0, &dd0) != 3 || sscanf(d1, "%d-%d-%d", &y1, &m1, &dd1) != 3) return;
+    const int months = (y1 - y0) * 12 + (m1 - m0);
+    if (months < 3) return;
+    int k = (months + 6) / 7, y = y0, m = m0;
+    if (dd0 > 1 && ++m > 12) m = 1, y++;
+    if (k > 12) {
+        k = (k + 11) / 12 * 12;
+        if (m > 1) m = 1, y++;
+    }
+    sim_buf_puts(p, "set xtics (");
+    for (int n = 0; y < y1 || (y == y1 && m <= m1); n++) {
+        sim_buf_printf(p, "%s\"%04d-%02d-01\"", n ? ", " : "", y, m);
+        for (m += k; m > 12; m -= 12) y++;
+    }
+    sim_buf_puts(p, ")\n");
+}
+
 static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_err *err)
 {
     const sim_table *t = &rd->series;
@@ -462,7 +555,7 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         sim_buf_printf(&params, "set yrange [%.17g:%.17g]\n", ylo, yhi);
         /* dates come from our own series.csv: YYYY-MM-DD, nothing else */
         if (sim_parse_date(d0, &(long){0}, NULL) == 0 && sim_parse_date(d1, &(long){0}, NULL) == 0)
-            sim_buf_printf(&params, "set xrange [\"%s\":\"%s\"]\n", d0, d1);
+            sim_buf_printf(&params, "set xrange [\"%s\":\"%s\"]\n", d0, d1), date_tics(&params, d0, d1);
         tics(&params, "y", ylo, yhi, true);
         char foot[2048], sub[512];
         footer(rd, foot, sizeof foot);
@@ -470,7 +563,8 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         /* the description is the y axis's label: the subtitle stays short */
         snprintf(sub, sizeof sub, "%s day by day: median and 50%%, 80%%, 95%% bands of the trials%s", series,
                  nobs ? "; red: as reported" : "");
-        const char *text[5] = {rd->title, sub, "date", *desc ? desc : series, foot};
+        /* no x label: the tics are dates, and their two lines need the room */
+        const char *text[5] = {rd->title, sub, "", *desc ? desc : series, foot};
         char name[256];
         snprintf(name, sizeof name, "fan-%s", series);
         rc = chart(pl, "fan.gp", name, &data, &params, text, err);
