@@ -223,12 +223,21 @@ static void oat_key(void *user, uint64_t i, uint64_t *trial, uint64_t *inner)
     *inner = 0;
 }
 
+/* The error of a sensitivity analysis of a scenario without uncertainty. */
+static int no_uncertain(const sim_inst *inst, const char *what, sim_err *err)
+{
+    return sim_errf(err,
+                    "%s: the scenario has no uncertain parameter %s (allowed: a scenario with at least one value "
+                    "given as a distribution, e.g. uniform(1, 2))",
+                    inst->sc.path, what);
+}
+
 static int oat_run(const sim_inst *inst, const sensopts *o, size_t out, const char *kind, int argc, char **argv,
                    oat *d, double **y, char **command, char **outdir, sim_err *err)
 {
     d->inst = inst;
     d->nunc = sim_inst_uncertain(inst, &d->unc);
-    if (d->nunc == 0) return sim_errf(err, "%s: the scenario has no uncertain parameter to move (allowed: a scenario with at least one value given as a distribution, e.g. uniform(1, 2))", inst->sc.path);
+    if (d->nunc == 0) return no_uncertain(inst, "to move", err);
     d->median = sim_calloc(inst->nparam + 1, sizeof *d->median);
     sim_theta_medians(inst, d->median);
     d->per = o->c.has_trials ? o->c.trials : 2000;
@@ -618,7 +627,7 @@ int sim_cmd_morris(int argc, char **argv)
     d.inst = &inst;
     d.nunc = sim_inst_uncertain(&inst, &d.unc);
     if (d.nunc == 0) {
-        sim_errf(&err, "%s: the scenario has no uncertain parameter to screen (allowed: a scenario with at least one value given as a distribution, e.g. uniform(1, 2))", inst.sc.path);
+        no_uncertain(&inst, "to screen", &err);
         goto done;
     }
     d.r = o.trajectories ? o.trajectories : 20;
@@ -946,33 +955,6 @@ static int cmp_srow(const void *a, const void *b)
     return x->k < y->k ? -1 : x->k > y->k;
 }
 
-static void pct1(double x, char *out, size_t n)
-{
-    x *= 100;
-    if (fabs(x) < 10) snprintf(out, n, "%.1f%%", x);
-    else snprintf(out, n, "%.0f%%", x);
-}
-
-/* The one sentence a report states about assumptions. */
-static void sobol_sentence(const char *label, const sidx *ga, const sidx *gs, char *out, size_t n)
-{
-    char a1[16], a1l[16], a1h[16], at[16], atl[16], ath[16], s1[16], st[16];
-    pct1(ga->s1, a1, sizeof a1), pct1(ga->s1lo, a1l, sizeof a1l), pct1(ga->s1hi, a1h, sizeof a1h);
-    pct1(ga->st, at, sizeof at), pct1(ga->stlo, atl, sizeof atl), pct1(ga->sthi, ath, sizeof ath);
-    pct1(gs->s1, s1, sizeof s1), pct1(gs->st, st, sizeof st);
-    char i1[64] = "no 95% interval", it[64] = "no interval";
-    if (!isnan(ga->s1lo)) snprintf(i1, sizeof i1, "95%% interval %s to %s", a1l, a1h);
-    if (!isnan(ga->stlo)) snprintf(it, sizeof it, "%s to %s", atl, ath);
-    snprintf(out, n,
-             "The parameters resting on assumptions (*) explain %s of the variance of %s on their own (%s) and are "
-             "involved in %s of it with their interactions (%s); for the parameters backed by a source the shares "
-             "are %s and %s.%s",
-             a1, label, i1, at, it, s1, st,
-             isnan(ga->s1lo) || isnan(ga->stlo)
-                 ? " (No interval: the output did not vary in more than 1 in 10 bootstrap resamples.)"
-                 : "");
-}
-
 /* "0.123 [0.100, 0.150]", or "0.123 [no interval]" */
 static void index_text(double x, double lo, double hi, char *out, size_t n)
 {
@@ -1001,7 +983,7 @@ int sim_cmd_sobol(int argc, char **argv)
     d.inst = &inst;
     d.nunc = sim_inst_uncertain(&inst, &d.unc);
     if (d.nunc == 0) {
-        sim_errf(&err, "%s: the scenario has no uncertain parameter (allowed: a scenario with at least one value given as a distribution, e.g. uniform(1, 2))", inst.sc.path);
+        no_uncertain(&inst, "to vary", &err);
         goto done;
     }
     d.in_assumption = sim_calloc(d.nunc, sizeof *d.in_assumption);
@@ -1149,8 +1131,9 @@ int sim_cmd_sobol(int argc, char **argv)
                     }
                     if (d.ngroups) {
                         const sidx *ga = &ix[s * K + d.nunc], *gs = &ix[s * K + d.nunc + 1];
+                        const double a[6] = {ga->s1, ga->s1lo, ga->s1hi, ga->st, ga->stlo, ga->sthi};
                         char line[1024];
-                        sobol_sentence(labels[s], ga, gs, line, sizeof line);
+                        sim_sobol_sentence(labels[s], a, gs->s1, gs->st, line, sizeof line);
                         printf("%s\n", line);
                     }
                 }

@@ -211,3 +211,31 @@ uint64_t sim_run_fingerprint(const sim_inst *inst, const char *command)
     sim_buf_free(&b);
     return h;
 }
+
+/* A share in percent: 1 decimal below 10%; above 100% reads as all. */
+static void share_text(double x, char *out, size_t n)
+{
+    x *= 100;
+    if (x > 100) snprintf(out, n, "all (estimate %.0f%%, above 100%% by sampling noise)", x);
+    else if (fabs(x) < 10) snprintf(out, n, "%.1f%%", x);
+    else snprintf(out, n, "%.0f%%", x);
+}
+
+void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, char *out, size_t n)
+{
+    char t[8][96];
+    for (int k = 0; k < 6; k++) share_text(a[k], t[k], sizeof t[k]);
+    share_text(s1, t[6], sizeof t[6]);
+    share_text(st, t[7], sizeof t[7]);
+    char i1[240] = "no 95% interval", it[240] = "no interval";
+    if (!isnan(a[1]) && !isnan(a[2])) snprintf(i1, sizeof i1, "95%% interval %s to %s", t[1], t[2]);
+    if (!isnan(a[4]) && !isnan(a[5])) snprintf(it, sizeof it, "%s to %s", t[4], t[5]);
+    snprintf(out, n,
+             "The parameters resting on assumptions (*) explain %s of the variance of %s on their own (%s) and are "
+             "involved in %s of it with their interactions (%s); for the parameters backed by a source the shares "
+             "are %s and %s.%s",
+             t[0], stat, i1, t[3], it, t[6], t[7],
+             isnan(a[1]) || isnan(a[2]) || isnan(a[4]) || isnan(a[5])
+                 ? " (No interval: the output did not vary in more than 1 in 10 bootstrap resamples.)"
+                 : "");
+}

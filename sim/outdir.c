@@ -172,11 +172,52 @@ static bool riskmc_manifest(const char *path, char *files, size_t nfiles)
     return version && files[0];
 }
 
+/* A chart riskmc draws: a file named *.png, *.svg or *.pdf. */
+static bool chart_file(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && (!strcmp(dot, ".png") || !strcmp(dot, ".svg") || !strcmp(dot, ".pdf"));
+}
+
+/* A temporary file or folder a killed riskmc left inside a results folder
+ * (`plot`'s .charts.tmp-HOST-PID-XXXXXX, `report`'s .report.md.tmp-PID). */
+static bool own_leftover(const char *name)
+{
+    static const char *const P[] = {".charts.tmp-", ".report.md.tmp-", ".report.html.tmp-"};
+    for (size_t i = 0; i < sizeof P / sizeof *P; i++)
+        if (sim_starts_with(name, P[i])) return true;
+    return false;
+}
+
+/* Does folder path hold charts only (regular files, chart names)? If not,
+ * *what names the first other entry. */
+static bool charts_only(const char *path, const char *prefix, char *what, size_t nwhat)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        snprintf(what, nwhat, "%sa folder riskmc cannot read", prefix);
+        return false;
+    }
+    struct dirent *de;
+    bool ok = true;
+    struct stat st;
+    while (ok && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        char *q = sim_asprintf("%s/%s", path, de->d_name);
+        ok = lstat(q, &st) == 0 && S_ISREG(st.st_mode) && chart_file(de->d_name);
+        if (!ok) snprintf(what, nwhat, "%s%s", prefix, de->d_name);
+        free(q);
+    }
+    closedir(d);
+    return ok;
+}
+
 /* A results folder riskmc wrote: its manifest.ini is riskmc's (a [run]
  * section with riskmc_version and files), and it holds only the files that
- * manifest lists, the brief (report.md, report.html) and the charts/
- * folder of `riskmc plot` (files only). Anything else is somebody else's,
- * which --force must not delete: *what names it (or the manifest). */
+ * manifest lists, the brief (report.md, report.html), the charts/ folder of
+ * `riskmc plot` (charts only) and what a killed plot or report left. Anything
+ * else is somebody else's, which --force must not delete: *what names it
+ * (or the manifest). */
 static bool results_folder(const char *path, char *what, size_t nwhat)
 {
     char *m = sim_asprintf("%s/manifest.ini", path);
@@ -196,29 +237,14 @@ static bool results_folder(const char *path, char *what, size_t nwhat)
     struct dirent *de;
     while (ok && (de = readdir(d))) {
         const char *nm = de->d_name;
-        if (!strcmp(nm, ".") || !strcmp(nm, "..")) continue;
+        if (!strcmp(nm, ".") || !strcmp(nm, "..") || own_leftover(nm)) continue;
         char *p = sim_asprintf("%s/%s", path, nm);
         if (lstat(p, &st) != 0) ok = false;
         else if (S_ISREG(st.st_mode))
             ok = !strcmp(nm, "manifest.ini") || !strcmp(nm, "report.md") || !strcmp(nm, "report.html") ||
                  listed(files, nm);
-        else if (S_ISDIR(st.st_mode) && !strcmp(nm, "charts")) {
-            /* charts hold files only */
-            DIR *cd = opendir(p);
-            struct dirent *ce;
-            ok = cd != NULL;
-            while (ok && (ce = readdir(cd))) {
-                if (!strcmp(ce->d_name, ".") || !strcmp(ce->d_name, "..")) continue;
-                char *q = sim_asprintf("%s/%s", p, ce->d_name);
-                ok = lstat(q, &st) == 0 && S_ISREG(st.st_mode);
-                if (!ok) snprintf(what, nwhat, "charts/%s", ce->d_name);
-                free(q);
-            }
-            if (cd) closedir(cd);
-            free(p);
-            continue;
-        } else ok = false;
-        if (!ok) snprintf(what, nwhat, "%s", nm);
+        else ok = S_ISDIR(st.st_mode) && !strcmp(nm, "charts") && charts_only(p, "charts/", what, nwhat);
+        if (!ok && !*what) snprintf(what, nwhat, "%s", nm);
         free(p);
     }
     closedir(d);
@@ -230,36 +256,41 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
     struct stat st;
     if (!sim_mpi_root()) return 0;
     /* a folder riskmc can create or replace has a name of its own */
-    size_t n = strlen(final);
-    while (n > 1 && final[n - 1] == '/') n--;
-    const char *last = final + n;
-    while (last > final && last[-1] != '/') last--;
-    const size_t ln = (size_t)(final + n - last);
-    if (n == 0 || ln == 0 || (ln == 1 && last[0] == '.') || (ln == 2 && last[0] == '.' && last[1] == '.'))
-        return sim_errf(err, "'%s': not a folder riskmc can write its results into (allowed: a folder name, e.g. -o "
-                             "results/my-run)", final);
-    if (lstat(final, &st) == 0) {
-        if (S_ISLNK(st.st_mode))
-            return sim_errf(err, "%s: is a symbolic link, which riskmc does not write through or replace (allowed: "
-                                 "the folder it points to, a new folder, or -o DIR)", final);
-        if (!S_ISDIR(st.st_mode))
-            return sim_errf(err, "%s: exists and is not a folder (allowed: a new folder, or -o DIR)", final);
-        const int empty = folder_empty(final);
-        if (empty < 0) return sim_errf(err, "%s: cannot read the folder: %s", final, strerror(errno));
-        if (!empty && mode != SIM_OUTDIR_CHARTS) {
-            char what[300] = "";
-            if (!results_folder(final, what, sizeof what))
-                return sim_errf(err,
-                                "%s: not a riskmc results folder (it holds %s%s), so riskmc will not replace it, "
-                                "even with --force (allowed: a new or empty folder, or -o DIR)",
-                                final, strcmp(what, "no riskmc manifest.ini") ? "something riskmc did not write: " : "",
-                                what);
-            if (mode != SIM_OUTDIR_REPLACE)
-                return sim_errf(err, "%s: already holds results (allowed: --force to replace them, or -o DIR)",
-                                final);
-        }
-    }
-    return 0;
+    char *dir, *base;
+    split(final, &dir, &base);
+    char *path = sim_asprintf("%s/%s", dir, base); /* without trailing slashes: lstat sees a link as a link */
+    const bool named = *base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0;
+    free(dir), free(base);
+    int rc = 0;
+    char what[300] = "";
+    if (!named)
+        rc = sim_errf(err, "'%s': not a folder riskmc can write its results into (allowed: a folder name, e.g. -o "
+                           "results/my-run)", final);
+    else if (lstat(path, &st) != 0)
+        rc = 0; /* a new folder */
+    else if (S_ISLNK(st.st_mode))
+        rc = sim_errf(err, "%s: is a symbolic link, which riskmc does not write through or replace (allowed: the "
+                           "folder it points to, a new folder, or -o DIR)", final);
+    else if (!S_ISDIR(st.st_mode))
+        rc = sim_errf(err, "%s: exists and is not a folder (allowed: a new folder, or -o DIR)", final);
+    else if (folder_empty(path) < 0)
+        rc = sim_errf(err, "%s: cannot read the folder: %s", final, strerror(errno));
+    else if (folder_empty(path))
+        rc = 0;
+    else if (mode == SIM_OUTDIR_CHARTS) {
+        /* the charts folder is remade whole: it must hold charts only */
+        if (!charts_only(path, "", what, sizeof what))
+            rc = sim_errf(err, "%s: holds %s, which riskmc did not draw, so riskmc will not remake the folder "
+                               "(allowed: move it out of the charts folder)", final, what);
+    } else if (!results_folder(path, what, sizeof what))
+        rc = sim_errf(err,
+                      "%s: not a riskmc results folder (it holds %s%s), so riskmc will not replace it, even with "
+                      "--force (allowed: a new or empty folder, or -o DIR)",
+                      final, strcmp(what, "no riskmc manifest.ini") ? "something riskmc did not write: " : "", what);
+    else if (mode != SIM_OUTDIR_REPLACE)
+        rc = sim_errf(err, "%s: already holds results (allowed: --force to replace them, or -o DIR)", final);
+    free(path);
+    return rc;
 }
 
 int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)

@@ -887,7 +887,7 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             double scale = prob ? 100 : 100 / fabs(f);
             if (prob) {
                 char x[48];
-                fmt_num(strtod(st + 4, NULL), x, sizeof x);
+                sim_format_exact(strtod(st + 4, NULL), x, sizeof x);
                 snprintf(labels[n], sizeof labels[n], "P(%s ≥ %s), points", o, x);
             } else {
                 snprintf(labels[n], sizeof labels[n], "mean %s, %%", o);

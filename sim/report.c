@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "design.h"
 #include "outdir.h"
 #include "plot.h"
 #include "results.h"
@@ -805,28 +806,19 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
             char h[256];
             snprintf(h, sizeof h, "Sobol indices of %s", stat);
             heading(&d, 2, h);
-            double ga[3] = {NAN, NAN, NAN}, gs[2] = {NAN, NAN};
+            /* the groups' indices: the sentence the console states too */
+            static const char *const A[6] = {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"};
+            double ga[6] = {NAN, NAN, NAN, NAN, NAN, NAN}, gs1 = NAN, gst = NAN;
             for (size_t r = r0; r < r1; r++) {
                 if (strcmp(sim_table_get(t, r, "kind"), "group")) continue;
                 if (!strcmp(sim_table_get(t, r, "assumption"), "yes"))
-                    ga[0] = sim_table_num(t, r, "ST"), ga[1] = sim_table_num(t, r, "ST_low"),
-                    ga[2] = sim_table_num(t, r, "ST_high"), gs[1] = sim_table_num(t, r, "S1");
+                    for (int k = 0; k < 6; k++) ga[k] = sim_table_num(t, r, A[k]);
                 else
-                    gs[0] = sim_table_num(t, r, "ST");
+                    gs1 = sim_table_num(t, r, "S1"), gst = sim_table_num(t, r, "ST");
             }
-            if (!isnan(ga[0])) {
-                char line[800], iv[160], share[96];
-                if (isnan(ga[1]) || isnan(ga[2]))
-                    snprintf(iv, sizeof iv, "no 95%% interval: the output did not vary in more than 1 in 10 "
-                                            "bootstrap resamples");
-                else snprintf(iv, sizeof iv, "95%% interval %.0f%% to %.0f%%", 100 * ga[1], 100 * ga[2]);
-                /* an estimate can pass 100% by sampling noise */
-                if (ga[0] > 1) snprintf(share, sizeof share, "all (the estimate, %.0f%%, passes 100%% by sampling noise)", 100 * ga[0]);
-                else snprintf(share, sizeof share, "%.0f%%", 100 * ga[0]);
-                snprintf(line, sizeof line,
-                         "Parameters resting on assumptions are involved in %s of the variance of %s (total "
-                         "effect, %s); parameters backed by a source in %.0f%%.",
-                         share, stat, iv, 100 * gs[0]);
+            if (!isnan(ga[3])) {
+                char line[1200];
+                sim_sobol_sentence(stat, ga, gs1, gst, line, sizeof line);
                 para_begin(&d);
                 text(&d, line);
                 para_end(&d);

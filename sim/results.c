@@ -270,15 +270,25 @@ void sim_write_observations(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
 
 /* ------------------------------------------------------------ dictionary */
 
-/* Has (kind, name) a row already? Remember it if not. */
-static bool dict_seen(const char ***seen, size_t *n, const char *kind, const char *name)
+/* A set of strings (not owned) in insertion order. */
+typedef struct strset {
+    const char **s;
+    size_t n;
+} strset;
+
+/* Add id to the set unless it is there: whether it was added. */
+static bool add_id(strset *set, const char *id)
 {
-    for (size_t i = 0; i < *n; i += 2)
-        if (!strcmp((*seen)[i], kind) && !strcmp((*seen)[i + 1], name)) return true;
-    *seen = sim_realloc(*seen, (*n + 2) * sizeof **seen);
-    (*seen)[(*n)++] = kind;
-    (*seen)[(*n)++] = name;
-    return false;
+    for (size_t i = 0; i < set->n; i++)
+        if (!strcmp(set->s[i], id)) return false;
+    set->s = sim_realloc(set->s, (set->n + 1) * sizeof *set->s);
+    set->s[set->n++] = id;
+    return true;
+}
+
+static void strset_sort(strset *set, int (*cmp)(const void *, const void *))
+{
+    if (set->n) qsort(set->s, set->n, sizeof *set->s, cmp);
 }
 
 static void dict_row(sim_csvrow *r, const char *name, const char *kind, const char *show, const char *what,
@@ -304,46 +314,47 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
         dict_row(&r, "inner", "column", "csv", "trials.csv: the chance trial within the outer sample, from 0", "",
                  "");
     }
-    /* the union over the scenarios of a comparison: a name appears once,
-     * as the first scenario that has it gives it */
-    const char **seen = NULL;
-    size_t nseen = 0;
-    for (size_t j = 0; j < (ninst ? ninst : 1); j++) {
+    /* the union over the scenarios of a comparison: a name appears once; a
+     * parameter whose law differs between them gives each scenario's */
+    if (!ninst) ninst = 1;
+    strset seen[4] = {{0}}; /* parameters, outputs, groups, series */
+    for (size_t j = 0; j < ninst; j++) {
         const sim_inst *in = &inst[j];
         for (size_t i = 0; i < in->nparam; i++) {
             const sim_param *p = &in->param[i];
-            if (!p->uncertain || dict_seen(&seen, &nseen, "parameter", p->name)) continue;
-            sim_buf cites;
+            if (!p->uncertain || !add_id(&seen[0], p->name)) continue;
+            sim_buf cites, value;
             sim_buf_init(&cites);
+            sim_buf_init(&value);
             sim_entry_cites(p->entry, &cites);
-            dict_row(&r, p->name, "parameter", "csv", p->entry->spec ? p->entry->spec->help : "", p->entry->text,
-                     cites.s ? cites.s : "");
+            /* its law in each scenario that has it, when they differ */
+            bool differ = false;
+            for (size_t k = 0; k < ninst; k++) {
+                const long ix = sim_inst_find_param(&inst[k], p->name);
+                if (ix < 0) continue;
+                const char *law = inst[k].param[ix].entry->text;
+                differ |= strcmp(law, p->entry->text) != 0;
+                sim_buf_printf(&value, "%s%s: %s", value.len ? "; " : "", inst[k].sc.name, law);
+            }
+            dict_row(&r, p->name, "parameter", "csv", p->entry->spec ? p->entry->spec->help : "",
+                     differ ? value.s : p->entry->text, cites.s ? cites.s : "");
             sim_buf_free(&cites);
+            sim_buf_free(&value);
         }
         for (size_t o = 0; o < in->nout; o++)
-            if (!dict_seen(&seen, &nseen, "output", in->out[o].name))
+            if (add_id(&seen[1], in->out[o].name))
                 dict_row(&r, in->out[o].name, "output", SHOW[in->out[o].show], in->out[o].help, "", "");
         for (size_t g = 0; g < in->ngroup; g++)
-            if (!dict_seen(&seen, &nseen, "group", in->group[g]))
-                dict_row(&r, in->group[g], "group", "chart", in->group_by[g], "", "");
+            if (add_id(&seen[2], in->group[g])) dict_row(&r, in->group[g], "group", "chart", in->group_by[g], "", "");
         for (size_t k = 0; k < in->nseries; k++)
-            if (!dict_seen(&seen, &nseen, "series", in->series[k]))
+            if (add_id(&seen[3], in->series[k]))
                 dict_row(&r, in->series[k], "series", "chart", in->series_help[k], "", "");
     }
-    free(seen);
+    for (int k = 0; k < 4; k++) free(seen[k].s);
     *b = r.buf;
 }
 
 static int cmp_str(const void *pa, const void *pb);
-
-/* Add id to the set ids[*n] unless it is there. */
-static void add_id(const char ***ids, size_t *n, const char *id)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (!strcmp((*ids)[i], id)) return;
-    *ids = sim_realloc(*ids, (*n + 1) * sizeof **ids);
-    (*ids)[(*n)++] = id;
-}
 
 /* The source id in the first registry of the scenarios that has it. */
 static const sim_source *find_source(const sim_inst *inst, size_t ninst, const char *id)
@@ -364,32 +375,31 @@ void sim_write_sources_used(sim_buf *b, const sim_inst *inst, size_t ninst)
     sim_buf_init(&cited);
     sim_cited_sources(inst, ninst, &cited);
     char *list = sim_strdup(cited.s ? cited.s : "");
-    const char **ids = NULL;
-    size_t n = 0;
+    strset ids = {0};
     for (char *tok = strtok(list, ", "); tok; tok = strtok(NULL, ", ")) {
         const sim_source *s = find_source(inst, ninst, tok);
-        if (s) add_id(&ids, &n, s->id);
+        if (s) add_id(&ids, s->id);
     }
     /* a figure's outlet names the sources it comes from: list those too, so
      * that every id the file mentions is in it */
-    for (size_t i = 0; i < n; i++) {
-        const sim_source *s = find_source(inst, ninst, ids[i]);
+    for (size_t i = 0; i < ids.n; i++) {
+        const sim_source *s = find_source(inst, ninst, ids.s[i]);
         if (strcmp(s->kind, "figure") != 0) continue;
         char *outs = sim_strdup(s->outlet);
         for (char *tok = strtok(outs, ";, "); tok; tok = strtok(NULL, ";, ")) {
             const sim_source *t = find_source(inst, ninst, tok);
-            if (t) add_id(&ids, &n, t->id);
+            if (t) add_id(&ids, t->id);
         }
         free(outs);
     }
-    qsort(ids, n, sizeof *ids, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        const sim_source *s = find_source(inst, ninst, ids[i]);
+    strset_sort(&ids, cmp_str);
+    for (size_t i = 0; i < ids.n; i++) {
+        const sim_source *s = find_source(inst, ninst, ids.s[i]);
         const char *f[8] = {s->id, s->kind, s->outlet, s->date, s->locator, s->quantity, s->value, s->note};
         for (int k = 0; k < 8; k++) sim_csv_str(&r, f[k]);
         sim_csv_end(&r);
     }
-    free(ids);
+    free(ids.s);
     free(list);
     sim_buf_free(&cited);
     *b = r.buf;
@@ -413,44 +423,33 @@ static int cmp_str(const void *pa, const void *pb)
     return (unsigned char)*a - (unsigned char)*b;
 }
 
+static void put_set(sim_buf *out, const strset *set)
+{
+    for (size_t i = 0; i < set->n; i++) sim_buf_printf(out, "%s%s", i ? ", " : "", set->s[i]);
+}
+
 void sim_cited_sources(const sim_inst *inst, size_t ninst, sim_buf *out)
 {
-    char **ids = NULL;
-    size_t n = 0;
+    strset ids = {0};
     for (size_t s = 0; s < (ninst ? ninst : 1); s++) {
         const sim_scenario *sc = &inst[s].sc;
         for (size_t i = 0; i < sc->n; i++)
-            for (size_t k = 0; k < sc->e[i].ncites; k++) {
-                const char *id = sc->e[i].cites[k];
-                if (strcmp(id, "assumption") == 0) continue;
-                bool seen = false;
-                for (size_t j = 0; j < n && !seen; j++) seen = strcmp(ids[j], id) == 0;
-                if (seen) continue;
-                ids = sim_realloc(ids, (n + 1) * sizeof *ids);
-                ids[n++] = sc->e[i].cites[k];
-            }
+            for (size_t k = 0; k < sc->e[i].ncites; k++)
+                if (strcmp(sc->e[i].cites[k], "assumption") != 0) add_id(&ids, sc->e[i].cites[k]);
     }
-    qsort(ids, n, sizeof *ids, cmp_str);
-    for (size_t i = 0; i < n; i++) sim_buf_printf(out, "%s%s", i ? ", " : "", ids[i]);
-    free(ids);
+    strset_sort(&ids, cmp_str);
+    put_set(out, &ids);
+    free(ids.s);
 }
 
 void sim_assumption_keys(const sim_inst *inst, size_t ninst, sim_buf *out)
 {
-    const char **keys = NULL;
-    size_t n = 0;
+    strset keys = {0};
     for (size_t s = 0; s < (ninst ? ninst : 1); s++)
-        for (size_t i = 0; i < inst[s].sc.n; i++) {
-            const sim_entry *e = &inst[s].sc.e[i];
-            if (!sim_entry_is_assumption(e)) continue;
-            bool seen = false;
-            for (size_t j = 0; j < n && !seen; j++) seen = strcmp(keys[j], e->full) == 0;
-            if (seen) continue;
-            keys = sim_realloc(keys, (n + 1) * sizeof *keys);
-            keys[n] = e->full;
-            sim_buf_printf(out, "%s%s", n++ ? ", " : "", e->full);
-        }
-    free(keys);
+        for (size_t i = 0; i < inst[s].sc.n; i++)
+            if (sim_entry_is_assumption(&inst[s].sc.e[i])) add_id(&keys, inst[s].sc.e[i].full);
+    put_set(out, &keys);
+    free(keys.s);
 }
 
 void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
@@ -494,7 +493,6 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
 
 void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
 {
-    const sim_scenario *sc = &inst->sc;
     sim_buf_puts(b, "; riskmc results manifest: what made this folder, and the scenario as it ran.\n");
     if (strcmp(ri->kind, "run") == 0)
         sim_buf_puts(b, "; `riskmc run` accepts this file as a scenario and repeats the run: [scenario] holds the\n"
@@ -514,16 +512,13 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
     sim_buf_printf(b, "git_commit = %s\n", RISKMC_COMMIT);
     sim_buf_printf(b, "command = %s\n", ri->command);
     const size_t ninst = ri->ninst ? ri->ninst : 1;
+    strset files = {0}, regs = {0};
+    for (size_t s = 0; s < ninst; s++) {
+        for (size_t i = 0; i < inst[s].sc.nfiles; i++) add_id(&files, inst[s].sc.files[i]);
+        if (inst[s].sc.sources) add_id(&regs, inst[s].sc.sources->path);
+    }
     sim_buf_printf(b, "scenario_files = ");
-    size_t nf = 0;
-    for (size_t s = 0; s < ninst; s++)
-        for (size_t i = 0; i < inst[s].sc.nfiles; i++) {
-            bool seen = false;
-            for (size_t t = 0; t <= s && !seen; t++)
-                for (size_t k = 0; k < (t < s ? inst[t].sc.nfiles : i) && !seen; k++)
-                    seen = strcmp(inst[t].sc.files[k], inst[s].sc.files[i]) == 0;
-            if (!seen) sim_buf_printf(b, "%s%s", nf++ ? ", " : "", inst[s].sc.files[i]);
-        }
+    put_set(b, &files);
     if (ninst > 1) {
         /* a comparison: its scenarios in order; the sections below are the first's */
         sim_buf_puts(b, "\nscenarios = ");
@@ -539,7 +534,10 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
         if (!strcmp(ri->kind, PER[k][0])) sim_buf_printf(b, "; trials: %s\n", PER[k][1]);
     sim_buf_printf(b, "trials = %llu\n", (unsigned long long)ri->trials);
     if (ri->extra) sim_buf_puts(b, ri->extra);
-    sim_buf_printf(b, "sources_registry = %s\n", sc->sources ? sc->sources->path : "");
+    sim_buf_puts(b, "sources_registry = ");
+    put_set(b, &regs);
+    sim_buf_putc(b, '\n');
+    free(files.s), free(regs.s);
     sim_buf_puts(b, "sources_used = ");
     sim_cited_sources(inst, ninst, b);
     sim_buf_puts(b, "\nassumptions = ");
