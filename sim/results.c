@@ -103,9 +103,9 @@ void sim_write_summary(sim_buf *b, const sim_inst *inst, sim_runstats *rs)
         for (int i = 0; i < 5; i++) sim_csv_stat(&r, s.q[i]);
         sim_csv_stat(&r, s.max);
         sim_csv_int(&r, (long long)s.resolution);
-        double f = rs->deff ? sqrt(rs->deff[o]) : 1;
-        sim_csv_stat(&r, s.sd_mcse * f);
-        for (int i = 0; i < 5; i++) sim_csv_stat(&r, s.q_mcse[i] * f);
+        const double *sp = rs->spread_mcse ? &rs->spread_mcse[o * 6] : NULL;
+        sim_csv_stat(&r, sp ? sp[0] : s.sd_mcse);
+        for (int i = 0; i < 5; i++) sim_csv_stat(&r, sp ? sp[1 + i] : s.q_mcse[i]);
         sim_csv_end(&r);
     }
     *b = r.buf;

@@ -36,11 +36,13 @@ typedef struct sim_runstats {
     uint64_t n;
     /* Two-dimensional runs (twod.h) set these: inner trials of one outer
      * sample are not independent, so the standard errors come from the
-     * spread between outer samples. mean_mcse[o] replaces the mean's, the
-     * other statistics' are scaled by sqrt(deff[o]); thr_mcse[i] replaces a
-     * threshold probability's, and its interval is Wilson's at the effective
-     * sample size p(1-p)/mcse^2. NULL in ordinary runs. */
-    double *mean_mcse, *deff, *thr_mcse;
+     * spread between outer samples. mean_mcse[o] replaces the mean's;
+     * spread_mcse[o * 6 + k] the sd's (k = 0) and the p5, p25, p50, p75 and
+     * p95's (k = 1..5), from batch means (NaN with too few outer samples);
+     * thr_mcse[i] replaces a threshold probability's, and its interval is
+     * Wilson's at the effective sample size p(1-p)/mcse^2. NULL in ordinary
+     * runs. */
+    double *mean_mcse, *spread_mcse, *thr_mcse;
 } sim_runstats;
 
 /* P(output >= x) of threshold i: probability, standard error and 95%

@@ -30,8 +30,13 @@ typedef struct sim_twod {
     double *prob;       /* N x nthr */
     size_t nchart, *chart;
     double *vals;       /* N x nchart x M: sorted charted values (NaN last) */
+    /* batch means for the sd's and quantiles' standard errors: the outer
+     * samples in nbatch consecutive batches (0: too few outer samples) */
+    size_t nbatch;
+    sim_acc *bacc;      /* nout: the batch being filled */
+    double *bstat;      /* nbatch x nout x 6: sd, p5, p25, p50, p75, p95 of each batch */
     /* set by sim_twod_finish for the runstats overrides */
-    double *mean_mcse, *deff, *thr_mcse;
+    double *mean_mcse, *spread_mcse, *thr_mcse;
 } sim_twod;
 
 void sim_twod_init(sim_twod *t, const sim_inst *inst, uint64_t seed, uint64_t N, uint64_t M);

@@ -388,6 +388,29 @@ check "a Sobol chart of a threshold is named by it (P(escaped>=1000) -> sobol-P-
     [ -s '$TMP/sbp/charts/sobol-P-escaped-ge-1000.png' ] && [ -s '$TMP/sbp/charts/sobol-mean-escaped.png' ]"
 
 echo "== uncertainty: correlated inputs, two-dimensional runs, run to precision"
+check "2-D standard errors of the sd and quantiles match their spread over 100 seeds (batch means, not the mean's design effect)" bash -c "
+    for s in \$(seq 1 100); do '$BIN' run tests/data/ishigami-2d.ini --outer 200 --inner 20 -s \$s -o '$TMP/i2d/r'\$s -q -j 1 || exit 1; done &&
+    python3 - '$TMP/i2d' <<'EOF2'
+import csv, glob, math, sys
+# x3 (outer) moves the spread of y, hardly its mean. Over R = 100 seeds the
+# ratio of the reported standard error (root mean square) to the spread of
+# the estimates has a sampling error of about 1/sqrt(2(R-1)) = 7%; accept
+# 0.7-1.4 (more than 4 of them below 1). The mean's design effect gave 0.37
+# (sd), 0.51 (p5) and 0.57 (p95).
+rows = [next(r for r in csv.DictReader(open(f)) if r['output'] == 'y') for f in glob.glob(sys.argv[1] + '/r*/summary.csv')]
+R = len(rows)
+assert R == 100, R
+for st in ('sd', 'p5', 'p50', 'p95'):
+    est = [float(r[st]) for r in rows]
+    se = [float(r[st + '_mcse']) for r in rows]
+    m = sum(est) / R
+    spread = math.sqrt(sum((x - m) ** 2 for x in est) / (R - 1))
+    ratio = math.sqrt(sum(x * x for x in se) / R) / spread
+    assert 0.7 <= ratio <= 1.4, (st, ratio)
+EOF2"
+check "a 2-D run with fewer than 100 outer samples leaves the sd's and quantiles' standard errors empty" bash -c "
+    '$BIN' run tests/data/ishigami-2d.ini --outer 99 --inner 5 -o '$TMP/i2d99' -q &&
+    awk -F, 'NR == 2 { exit !(\$6 != \"\" && \$15 == \"\" && \$16 == \"\" && \$20 == \"\") }' '$TMP/i2d99/summary.csv'"
 "$BIN" run scenarios/correlated.ini -n 20000 -s 4 -o "$TMP/cor" -q -f >/dev/null 2>&1
 "$BIN" run scenarios/baseline.ini -n 20000 -s 4 -o "$TMP/cor-base" -q -f >/dev/null 2>&1
 check "correlated inputs: each parameter keeps the baseline's values exactly, re-paired (whole groups of 10,000)" python3 - "$TMP/cor" "$TMP/cor-base" <<'EOF2'
