@@ -59,11 +59,13 @@ int sim_cmd_plot(int argc, char **argv)
         printf("charts: %s/charts/\n", argv[i]);
     }
     if (argc - optind > 1) {
-        if (sim_plot_compare(argv + optind, (size_t)(argc - optind), out, formats, &err) != 0) {
+        bool drawn;
+        if (sim_plot_compare(argv + optind, (size_t)(argc - optind), out, formats, &drawn, &err) != 0) {
             fprintf(stderr, "riskmc: %s\n", err.msg);
             return 1;
         }
-        printf("comparison charts: %s/charts/\n", out);
+        if (drawn) printf("comparison charts: %s/charts/\n", out);
+        else printf("no comparison charts: they set side by side the runs among the folders, and there are fewer than two\n");
     }
     return 0;
 }

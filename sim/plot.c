@@ -1066,13 +1066,21 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
     return rc;
 }
 
-int sim_plot_compare(char **dirs, size_t n, const char *out, unsigned formats, sim_err *err)
+int sim_plot_compare(char **dirs, size_t n, const char *out, unsigned formats, bool *drawn, sim_err *err)
 {
     sim_rundir *rd = sim_calloc(n, sizeof *rd);
     int rc = 0;
-    size_t opened = 0;
+    size_t opened = 0, runs = 0;
     for (; opened < n && rc == 0; opened++) rc = sim_rundir_open(&rd[opened], dirs[opened], err);
     if (rc != 0) opened--;
+    /* only runs have distributions to set side by side */
+    for (size_t i = 0; rc == 0 && i < n; i++) runs += rd[i].summary.nrows > 0;
+    *drawn = rc == 0 && runs >= 2;
+    if (!*drawn) {
+        for (size_t i = 0; i < opened; i++) sim_rundir_free(&rd[i]);
+        free(rd);
+        return rc;
+    }
     plotter pl;
     sim_outdir od;
     char *charts = sim_asprintf("%s/charts", out);

@@ -20,8 +20,9 @@ enum { SIM_FMT_PNG = 1, SIM_FMT_SVG = 2, SIM_FMT_PDF = 4 };
 int sim_plot_formats(const char *list, unsigned *formats, sim_err *err);
 /* Charts of one results folder into DIR/charts/. */
 int sim_plot_dir(const char *dir, unsigned formats, sim_err *err);
-/* Comparison charts of several folders into OUT/charts/. */
-int sim_plot_compare(char **dirs, size_t n, const char *out, unsigned formats, sim_err *err);
+/* Comparison charts of several folders into OUT/charts/; *drawn is false
+ * (and nothing is written) when fewer than two of them are runs. */
+int sim_plot_compare(char **dirs, size_t n, const char *out, unsigned formats, bool *drawn, sim_err *err);
 /* The folder holding the gnuplot scripts. */
 const char *sim_plot_scripts(void);
 

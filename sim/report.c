@@ -952,7 +952,9 @@ static int report_dir(const char *dir, sim_err *err)
 
 static int report_compare(char **dirs, size_t n, const char *out, sim_err *err)
 {
-    if (sim_plot_compare(dirs, n, out, SIM_FMT_PNG, err) != 0) return -1;
+    bool drawn;
+    if (sim_plot_compare(dirs, n, out, SIM_FMT_PNG, &drawn, err) != 0 || (!drawn && sim_mkdirs(out, err) != 0))
+        return -1;
     sim_rundir *rd = sim_calloc(n, sizeof *rd);
     const sim_rundir **ptrs = sim_calloc(n, sizeof *ptrs);
     int rc = 0;

@@ -378,11 +378,11 @@ check "plot charts a comparison's differences, and report briefs it" bash -c "
 check "spider, morris and a 2-D sweep run" bash -c "
     '$BIN' spider scenarios/baseline.ini -n 100 -o '$TMP/spi' -q && '$BIN' morris scenarios/baseline.ini -r 4 -n 50 -o '$TMP/mor' -q &&
     '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:3 --vary period.funding_cut.escape=1,2 -n 100 -o '$TMP/sw2' -q"
-check "sensitivity charts are drawn" bash -c "
+check "sensitivity charts are drawn (and no empty comparison folder: none of them is a run)" bash -c "
     '$BIN' plot '$TMP/torn' '$TMP/spi' '$TMP/mor' '$TMP/sw2' '$TMP/sb1' '$TMP/crn' -o '$TMP/sensplots' >/dev/null &&
     [ -s '$TMP/torn/charts/tornado.png' ] && [ -s '$TMP/spi/charts/spider.png' ] && [ -s '$TMP/mor/charts/morris.png' ] &&
     [ -s '$TMP/sw2/charts/heatmap-force_end.png' ] && [ -s '$TMP/crn/charts/sweep-force_end.png' ] &&
-    [ -s '$TMP/sb1/charts/sobol-mean-infiltrated.png' ]"
+    [ -s '$TMP/sb1/charts/sobol-mean-infiltrated.png' ] && [ ! -e '$TMP/sensplots' ]"
 check "a Sobol chart of a threshold is named by it (P(escaped>=1000) -> sobol-P-escaped-ge-1000)" bash -c "
     '$BIN' sobol scenarios/baseline.ini -N 64 -o '$TMP/sbp' -q && '$BIN' plot '$TMP/sbp' >/dev/null &&
     [ -s '$TMP/sbp/charts/sobol-P-escaped-ge-1000.png' ] && [ -s '$TMP/sbp/charts/sobol-mean-escaped.png' ]"
