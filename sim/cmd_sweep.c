@@ -443,6 +443,27 @@ static void pair_stats(const pairacc *p, double *ma, double *mb, double *diff, d
     *se = p->n > 1 ? sqrt(var > 0 ? var : 0) / sqrt(n) : NAN;
 }
 
+/* The 95% interval of a paired difference: Wald's for a mean; for a
+ * probability (differences of indicators) Agresti and Min's (2005): a half
+ * added to each cell of the paired 2 x 2 table, so that an interval does
+ * not shrink to [0, 0] when no pair differs. *se is the one the interval
+ * uses. */
+static void pair_interval(const pairacc *p, bool prob, double *se, double *lo, double *hi)
+{
+    double ma, mb, d;
+    pair_stats(p, &ma, &mb, &d, se);
+    if (prob && p->n > 0) {
+        const double n = (double)p->n, n21 = (p->sumsq + p->sum) / 2, n12 = (p->sumsq - p->sum) / 2;
+        const double p21 = (n21 + 0.5) / (n + 2), p12 = (n12 + 0.5) / (n + 2), dt = p21 - p12;
+        *se = sqrt((p21 + p12 - dt * dt) / (n + 2));
+        *lo = fmax(-1, dt - 1.959963984540054 * *se);
+        *hi = fmin(1, dt + 1.959963984540054 * *se);
+        return;
+    }
+    *lo = d - 1.959963984540054 * *se;
+    *hi = d + 1.959963984540054 * *se;
+}
+
 /* Keep every output of the trials of a chunk, in trial order. */
 typedef struct keep {
     double *dst;
@@ -559,8 +580,9 @@ int sim_cmd_compare(int argc, char **argv)
                 for (size_t k = 0; k < nstat; k++) {
                     const pairacc *p = &pa[(size_t)s * nstat + k];
                     if (col[(size_t)s * nstat + k] < 0) continue;
-                    double ma, mb, d, se;
+                    double ma, mb, d, se, lo, hi;
                     pair_stats(p, &ma, &mb, &d, &se);
+                    pair_interval(p, k >= a->nout, &se, &lo, &hi);
                     size_t o = k < a->nout ? k : a->thr[k - a->nout].output;
                     char st[64] = "mean";
                     if (k >= a->nout) {
@@ -572,8 +594,8 @@ int sim_cmd_compare(int argc, char **argv)
                     sim_csv_str(&r, a->out[o].name);
                     sim_csv_str(&r, st);
                     sim_csv_stat(&r, mb), sim_csv_stat(&r, ma), sim_csv_stat(&r, s ? d : 0);
-                    sim_csv_stat(&r, s ? se : 0), sim_csv_stat(&r, s ? d - 1.959963984540054 * se : 0);
-                    sim_csv_stat(&r, s ? d + 1.959963984540054 * se : 0);
+                    sim_csv_stat(&r, s ? se : 0), sim_csv_stat(&r, s ? lo : 0);
+                    sim_csv_stat(&r, s ? hi : 0);
                     sim_csv_int(&r, (long long)p->n);
                     sim_csv_end(&r);
                 }
@@ -599,7 +621,9 @@ int sim_cmd_compare(int argc, char **argv)
                     printf("%-32s", lab);
                     for (int s = 1; s < ns; s++) {
                         double ma, mb, d, se;
+                        double lo, hi;
                         pair_stats(&pa[(size_t)s * nstat + k], &ma, &mb, &d, &se);
+                        pair_interval(&pa[(size_t)s * nstat + k], k >= a->nout, &se, &lo, &hi);
                         char cell[120];
                         if (k < a->nout) {
                             char x[40], y[40];
@@ -607,7 +631,8 @@ int sim_cmd_compare(int argc, char **argv)
                             sim_format_thousands(1.96 * se, 1.96 * se < 10 ? 2 : 0, y, sizeof y);
                             snprintf(cell, sizeof cell, "%s: %s ± %s", inst[s].sc.name, x, y);
                         } else {
-                            snprintf(cell, sizeof cell, "%s: %+.1f ± %.1f pts", inst[s].sc.name, 100 * d, 196 * se);
+                            snprintf(cell, sizeof cell, "%s: %+.1f [%+.1f, %+.1f] pts", inst[s].sc.name, 100 * d,
+                                     100 * lo, 100 * hi);
                         }
                         printf("  %-34s", cell);
                     }
