@@ -102,13 +102,33 @@ static int run_gnuplot(const plotter *pl, const char *script, const char *term, 
 #define CANVAS_W 1100.0
 #define PLOT_H 390.0 /* the plot's height in pixels: 0.80 - 0.20 of 650 at least */
 
-/* Characters of the longest line of s (UTF-8: one per code point). */
-static size_t longest_line(const char *s)
+/* East Asian wide characters (CJK, Hangul, full-width forms) take about a
+ * whole em, where an average character takes EM_CHAR of one. */
+static bool wide_char(unsigned long c)
 {
-    size_t best = 0, n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\n') n = 0;
-        else if ((*p & 0xC0) != 0x80 && ++n > best) best = n;
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+           (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000;
+}
+
+/* The width of the longest line of s in average characters: a code point
+ * counts 1, a capital 1.15, a wide character 1.4 / EM_CHAR (its glyph is
+ * 1.34 em wide in the fallback font, measured). */
+static double longest_line(const char *s)
+{
+    double best = 0, n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (*p == '\n') {
+            n = 0, p++;
+            continue;
+        }
+        unsigned long c = *p;
+        int len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (len > 1) c &= 0x3Fu >> (len - 1);
+        for (int k = 1; k < len && (p[k] & 0xC0) == 0x80; k++) c = c << 6 | (p[k] & 0x3Fu);
+        n += wide_char(c) ? 1.4 / EM_CHAR : (c >= 'A' && c <= 'Z') ? 1.15 : 1;
+        if (n > best) best = n;
+        for (int k = 0; k < len && *p; k++) p++;
     }
     return best;
 }
@@ -116,8 +136,8 @@ static size_t longest_line(const char *s)
 /* The nominal font size, at most `size`, at which s fits `px` pixels. */
 static double fit_font(const char *s, double size, double px)
 {
-    const size_t n = longest_line(s);
-    const double fit = n ? px / (EM_CHAR * FONTSCALE * (double)n) : size;
+    const double n = longest_line(s);
+    const double fit = n > 0 ? px / (EM_CHAR * FONTSCALE * n) : size;
     return fit < size ? fit : size;
 }
 
@@ -468,12 +488,18 @@ static int band_chart(plotter *pl, const sim_rundir *rd, const char *output, sim
 
 /* Date tics on the first of a month, every k months so that at most 7
  * show between d0 and d1 (YYYY-MM-DD), whole years (from January) when k
- * passes 12; a span under three months keeps gnuplot's own. */
+ * passes 12; a span of two weeks or less one a day; other spans under three
+ * months keep gnuplot's own. */
 static void date_tics(sim_buf *p, const char *d0, const char *d1)
 {
     int y0, m0, dd0, y1, m1, dd1;
     if (sscanf(d0, "%d-%d-%d", &y0, &m0, &dd0) != 3 || sscanf(d1, "%d-%d-%d", &y1, &m1, &dd1) != 3) return;
     const int months = (y1 - y0) * 12 + (m1 - m0);
+    long t0, t1;
+    if (months < 1 && sim_parse_date(d0, &t0, NULL) == 0 && sim_parse_date(d1, &t1, NULL) == 0 && t1 - t0 <= 14) {
+        sim_buf_puts(p, "set xtics 86400\nunset mxtics\n"); /* a few days: one tic a day */
+        return;
+    }
     if (months < 3) return;
     int k = (months + 6) / 7, y = y0, m = m0;
     if (dd0 > 1 && ++m > 12) m = 1, y++;
@@ -554,8 +580,15 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         double ylo = lo - pad < 0 && lo >= 0 ? 0 : lo - pad, yhi = hi + pad;
         sim_buf_printf(&params, "set yrange [%.17g:%.17g]\n", ylo, yhi);
         /* dates come from our own series.csv: YYYY-MM-DD, nothing else */
-        if (sim_parse_date(d0, &(long){0}, NULL) == 0 && sim_parse_date(d1, &(long){0}, NULL) == 0)
-            sim_buf_printf(&params, "set xrange [\"%s\":\"%s\"]\n", d0, d1), date_tics(&params, d0, d1);
+        long t0, t1;
+        if (sim_parse_date(d0, &t0, NULL) == 0 && sim_parse_date(d1, &t1, NULL) == 0) {
+            /* a one-day run: a day either side, as gnuplot draws no empty range */
+            char a[11], z[11];
+            sim_format_date(t0 < t1 ? t0 : t0 - 1, a);
+            sim_format_date(t0 < t1 ? t1 : t1 + 1, z);
+            sim_buf_printf(&params, "set xrange [\"%s\":\"%s\"]\n", a, z);
+            date_tics(&params, a, z);
+        }
         tics(&params, "y", ylo, yhi, true);
         char foot[2048], sub[512];
         footer(rd, foot, sizeof foot);
@@ -1066,20 +1099,19 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
     return rc;
 }
 
-int sim_plot_compare(char **dirs, size_t n, const char *out, unsigned formats, bool *drawn, sim_err *err)
+int sim_plot_compare(char **dirs, size_t ndirs, const char *out, unsigned formats, bool *drawn, sim_err *err)
 {
-    sim_rundir *rd = sim_calloc(n, sizeof *rd);
+    sim_rundir *rd;
+    size_t n, skipped;
+    *drawn = false;
+    if (sim_rundir_open_runs(dirs, ndirs, &rd, &n, &skipped, err) != 0) return -1;
+    const size_t opened = n;
     int rc = 0;
-    size_t opened = 0, runs = 0;
-    for (; opened < n && rc == 0; opened++) rc = sim_rundir_open(&rd[opened], dirs[opened], err);
-    if (rc != 0) opened--;
-    /* only runs have distributions to set side by side */
-    for (size_t i = 0; rc == 0 && i < n; i++) runs += rd[i].summary.nrows > 0;
-    *drawn = rc == 0 && runs >= 2;
+    *drawn = n >= 2;
     if (!*drawn) {
         for (size_t i = 0; i < opened; i++) sim_rundir_free(&rd[i]);
         free(rd);
-        return rc;
+        return 0;
     }
     plotter pl;
     sim_outdir od;

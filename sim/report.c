@@ -950,20 +950,25 @@ static int report_dir(const char *dir, sim_err *err)
 
 /* ------------------------------------------------------------ several folders */
 
-static int report_compare(char **dirs, size_t n, const char *out, sim_err *err)
+static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *err)
 {
-    bool drawn;
-    if (sim_plot_compare(dirs, n, out, SIM_FMT_PNG, &drawn, err) != 0 || (!drawn && sim_mkdirs(out, err) != 0))
-        return -1;
-    sim_rundir *rd = sim_calloc(n, sizeof *rd);
-    const sim_rundir **ptrs = sim_calloc(n, sizeof *ptrs);
+    sim_rundir *rd;
+    size_t n, skipped;
+    if (sim_rundir_open_runs(dirs, ndirs, &rd, &n, &skipped, err) != 0) return -1;
+    const size_t opened = n;
     int rc = 0;
-    size_t opened = 0;
-    for (; opened < n && rc == 0; opened++) {
-        rc = sim_rundir_open(&rd[opened], dirs[opened], err);
-        ptrs[opened] = &rd[opened];
-    }
-    if (rc != 0) opened--;
+    bool drawn = false;
+    if (n < 2)
+        rc = sim_errf(err, "a comparison brief sets two or more runs side by side, and %zu of the %zu folders %s "
+                           "(allowed: run folders; a sweep, compare or sensitivity folder has its own brief: "
+                           "riskmc report DIR)",
+                      n, ndirs, n == 1 ? "is one" : "are runs");
+    if (rc == 0 && skipped)
+        fprintf(stderr, "riskmc report: %zu folder%s that %s not a run left out of the comparison\n", skipped,
+                skipped == 1 ? "" : "s", skipped == 1 ? "is" : "are");
+    if (rc == 0) rc = sim_plot_compare(dirs, ndirs, out, SIM_FMT_PNG, &drawn, err);
+    const sim_rundir **ptrs = sim_calloc(n + 1, sizeof *ptrs);
+    for (size_t i = 0; i < n; i++) ptrs[i] = &rd[i];
     if (rc == 0) {
         doc d;
         begin(&d, "Scenario comparison");

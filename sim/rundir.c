@@ -270,3 +270,22 @@ double sim_table_num(const sim_table *t, size_t row, const char *col)
     double v = strtod(s, &end);
     return *s && !*end ? v : NAN;
 }
+
+int sim_rundir_open_runs(char **dirs, size_t n, sim_rundir **rd, size_t *nrun, size_t *skipped, sim_err *err)
+{
+    *rd = sim_calloc(n + 1, sizeof **rd);
+    *nrun = *skipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        sim_rundir *r = &(*rd)[*nrun];
+        if (sim_rundir_open(r, dirs[i], err) != 0) {
+            for (size_t k = 0; k < *nrun; k++) sim_rundir_free(&(*rd)[k]);
+            free(*rd);
+            *rd = NULL;
+            *nrun = 0;
+            return -1;
+        }
+        if ((!*r->kind || !strcmp(r->kind, "run")) && r->summary.nrows > 0) (*nrun)++;
+        else sim_rundir_free(r), (*skipped)++;
+    }
+    return 0;
+}

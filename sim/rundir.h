@@ -29,6 +29,11 @@ typedef struct sim_rundir {
 
 int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err);
 void sim_rundir_free(sim_rundir *rd);
+/* Open the folders dirs[0..n-1] and keep the runs among them (comparisons
+ * set runs side by side; a sweep or sensitivity folder has no distribution
+ * of its own): *rd (malloc'd) holds them in order, *nrun how many, and
+ * *skipped the folders left out. 0, or -1 with err. Free each, then *rd. */
+int sim_rundir_open_runs(char **dirs, size_t n, sim_rundir **rd, size_t *nrun, size_t *skipped, sim_err *err);
 /* Every trial's value of one trials.csv column (NaN for an empty field). */
 int sim_rundir_column(const sim_rundir *rd, const char *name, double **x, size_t *n, sim_err *err);
 /* The dictionary's description of a column or series ("" if unknown). */

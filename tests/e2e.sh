@@ -260,6 +260,9 @@ title = x'; system("touch $TMP/pwned1") \`touch $TMP/pwned2\` @ARG1 "; !touch $T
 question = تقدير مخاطر الفرار والتسلل: كم سيفرّ؟
 extends = $PWD/scenarios/baseline.ini
 EOF2
+check "a one-day run is charted and briefed" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 100 --set time.horizon_days=1 -o '$TMP/d1' -q && '$BIN' plot '$TMP/d1' >/dev/null &&
+    '$BIN' report '$TMP/d1' >/dev/null && [ -s '$TMP/d1/charts/fan-held.png' ]"
 check "a hostile title is drawn literally and runs nothing" bash -c "
     '$BIN' run '$TMP/hostile.ini' -n 200 -o '$TMP/host' -q && '$BIN' plot --format png,svg '$TMP/host' >/dev/null &&
     '$BIN' report '$TMP/host' >/dev/null && ! ls '$TMP'/pwned* 2>/dev/null &&
@@ -388,6 +391,11 @@ check "a Sobol chart of a threshold is named by it (P(escaped>=1000) -> sobol-P-
     '$BIN' sobol scenarios/baseline.ini -N 64 -o '$TMP/sbp' -q && '$BIN' plot '$TMP/sbp' >/dev/null &&
     [ -s '$TMP/sbp/charts/sobol-P-escaped-ge-1000.png' ] && [ -s '$TMP/sbp/charts/sobol-mean-escaped.png' ]"
 
+check "comparisons take the runs among the folders: a sensitivity folder first is left out, none but sensitivity folders is refused" bash -c "
+    '$BIN' plot -o '$TMP/cmpmix' '$TMP/torn' '$TMP/pl' '$TMP/pl2' >/dev/null && [ -s '$TMP/cmpmix/charts/compare-force_end.png' ] &&
+    '$BIN' report -o '$TMP/cmpmix' '$TMP/torn' '$TMP/pl' '$TMP/pl2' >/dev/null 2>&1 && grep -q 'sdf-claims' '$TMP/cmpmix/report.md' &&
+    ! grep -q tornado '$TMP/cmpmix/report.md' &&
+    ! '$BIN' report -o '$TMP/cmpnone' '$TMP/torn' '$TMP/sb1' 2>'$TMP/cmpnone.err' && grep -q 'two or more runs' '$TMP/cmpnone.err'"
 echo "== uncertainty: correlated inputs, two-dimensional runs, run to precision"
 check "2-D standard errors of the sd and quantiles match their spread over 100 seeds (batch means, not the mean's design effect)" bash -c "
     for s in \$(seq 1 100); do '$BIN' run tests/data/ishigami-2d.ini --outer 200 --inner 20 -s \$s -o '$TMP/i2d/r'\$s -q -j 1 || exit 1; done &&
