@@ -257,6 +257,16 @@ static void footer(const sim_rundir *rd, char *out, size_t n)
              *rd->sources_used ? rd->sources_used : "none cited");
 }
 
+/* A chart of one results folder: its title above, its footer below. */
+static int rd_chart(plotter *pl, const sim_rundir *rd, const char *script, const char *name, const sim_buf *data,
+                    const sim_buf *params, const char *sub, const char *xlab, const char *ylab, sim_err *err)
+{
+    char foot[2048];
+    footer(rd, foot, sizeof foot);
+    const char *text[5] = {rd->title, sub, xlab, ylab, foot};
+    return chart(pl, script, name, data, params, text, err);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -367,15 +377,13 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
         sim_buf_printf(&params, "set label 4 \"%s of trials have no value\" at graph 0.99, graph 0.81 right "
                                 "textcolor rgb \"#666666\"\n", s_pct);
     }
-    char foot[2048], sub[512], xl[512];
-    footer(rd, foot, sizeof foot);
+    char sub[512], xl[512];
     const char *desc = sim_rundir_describe(rd, output);
     snprintf(sub, sizeof sub, "Distribution of %s over %s trials", output, rd->trials ? "the" : "all");
     snprintf(xl, sizeof xl, "%s%s%s", output, *desc ? ": " : "", desc);
-    const char *text[5] = {rd->title, sub, xl, "share of trials", foot};
     char name[256];
     snprintf(name, sizeof name, "histogram-%s", output);
-    rc = chart(pl, "histogram.gp", name, &data, &params, text, err);
+    rc = rd_chart(pl, rd, "histogram.gp", name, &data, &params, sub, xl, "share of trials", err);
 
     /* exceedance: P(X >= x) at each distinct value, thinned to 2,000 points */
     if (rc == 0) {
@@ -413,10 +421,8 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
             k++;
         }
         snprintf(sub, sizeof sub, "Chance that %s reaches at least x", output);
-        text[1] = sub;
-        text[3] = "share of trials with a value ≥ x";
         snprintf(name, sizeof name, "exceedance-%s", output);
-        rc = chart(pl, "exceedance.gp", name, &data, &params, text, err);
+        rc = rd_chart(pl, rd, "exceedance.gp", name, &data, &params, sub, xl, "share of trials with a value ≥ x", err);
     }
     sim_buf_free(&data);
     sim_buf_free(&params);
@@ -470,15 +476,13 @@ static int band_chart(plotter *pl, const sim_rundir *rd, const char *output, sim
         threshold_mark(&params, k, x, st, sp, "90% of outer samples:", sl, sh, lo, hi);
         k++;
     }
-    char foot[2048], sub[512], xl[512];
-    footer(rd, foot, sizeof foot);
+    char sub[512], xl[512];
     const char *desc = sim_rundir_describe(rd, output);
     snprintf(sub, sizeof sub, "Chance that %s reaches at least x, and how sure we are of it", output);
     snprintf(xl, sizeof xl, "%s%s%s", output, *desc ? ": " : "", desc);
-    const char *text[5] = {rd->title, sub, xl, "chance of a value ≥ x", foot};
     char name[256];
     snprintf(name, sizeof name, "exceedance-band-%s", output);
-    int rc = chart(pl, "band.gp", name, &data, &params, text, err);
+    int rc = rd_chart(pl, rd, "band.gp", name, &data, &params, sub, xl, "chance of a value ≥ x", err);
     sim_buf_free(&data);
     sim_buf_free(&params);
     return rc;
@@ -590,17 +594,15 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
             date_tics(&params, a, z);
         }
         tics(&params, "y", ylo, yhi, true);
-        char foot[2048], sub[512];
-        footer(rd, foot, sizeof foot);
+        char sub[512];
         const char *desc = sim_rundir_describe(rd, series);
         /* the description is the y axis's label: the subtitle stays short */
         snprintf(sub, sizeof sub, "%s day by day: median and 50%%, 80%%, 95%% bands of the trials%s", series,
                  nobs ? "; red: as reported" : "");
-        /* no x label: the tics are dates, and their two lines need the room */
-        const char *text[5] = {rd->title, sub, "", *desc ? desc : series, foot};
         char name[256];
         snprintf(name, sizeof name, "fan-%s", series);
-        rc = chart(pl, "fan.gp", name, &data, &params, text, err);
+        /* no x label: the tics are dates, and their two lines need the room */
+        rc = rd_chart(pl, rd, "fan.gp", name, &data, &params, sub, "", *desc ? desc : series, err);
     }
     sim_buf_free(&data);
     sim_buf_free(&params);
@@ -653,14 +655,11 @@ static int group_chart(plotter *pl, const sim_rundir *rd, const char *group, con
         if (hi <= 0) hi = 1;
         sim_buf_printf(&params, "set xrange [-0.7:%.17g]\nset yrange [0:%.17g]\n", (double)nb - 0.3, hi * 1.08);
         tics(&params, "y", 0, hi * 1.08, true);
-        char foot[2048], sub[512], unit[128], yl[256];
-        footer(rd, foot, sizeof foot);
+        char sub[512], unit[128], name[256];
         snprintf(sub, sizeof sub, "%s by %s: median and central 90%% of trials", group, by);
-        snprintf(yl, sizeof yl, "%s", unit_of(sim_rundir_describe(rd, group), unit, sizeof unit));
-        const char *text[5] = {rd->title, sub, by, yl, foot};
-        char name[256];
         snprintf(name, sizeof name, "bars-%s", group);
-        rc = chart(pl, "bars.gp", name, &data, &params, text, err);
+        rc = rd_chart(pl, rd, "bars.gp", name, &data, &params, sub, by,
+                      unit_of(sim_rundir_describe(rd, group), unit, sizeof unit), err);
         sim_buf_free(&data);
         sim_buf_free(&params);
     }
@@ -708,14 +707,12 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     range_params(&params, "x", lo, hi, false);
     sim_buf_printf(&params, "set yrange [-0.7:%.17g]\nset arrow 1 from %.17g, graph 0 to %.17g, graph 1 nohead "
                             "linecolor rgb \"#333333\" linewidth 1.5\n", (double)n - 0.3, base, base);
-    char foot[2048], sub[512], xl[512];
-    footer(rd, foot, sizeof foot);
+    char sub[512], xl[512];
     const char *stat = sim_table_get(t, 0, "statistic");
     snprintf(sub, sizeof sub, "%s: each parameter alone from its 5th to its 95th percentile, the others at their "
                               "medians (* rests on an assumption)", stat);
     snprintf(xl, sizeof xl, "%s (line: all parameters at their medians)", stat);
-    const char *text[5] = {rd->title, sub, xl, "", foot};
-    int rc = chart(pl, "tornado.gp", "tornado", &data, &params, text, err);
+    int rc = rd_chart(pl, rd, "tornado.gp", "tornado", &data, &params, sub, xl, "", err);
     sim_buf_free(&data);
     sim_buf_free(&params);
     return rc;
@@ -765,13 +762,12 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     }
     sim_buf_printf(&params, "nblocks = %zu\nset xrange [0:100]\nset xtics 0, 10, 100\n", keep);
     range_params(&params, "y", lo, hi, false);
-    char foot[2048], sub[512];
-    footer(rd, foot, sizeof foot);
+    char sub[512];
     const char *stat = sim_table_get(t, 0, "statistic");
     snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu with the widest effect)",
              stat, keep);
-    const char *text[5] = {rd->title, sub, "percentile of the parameter's own law", stat, foot};
-    int rc = chart(pl, "lines.gp", "spider", &data, &params, text, err);
+    int rc = rd_chart(pl, rd, "lines.gp", "spider", &data, &params, sub, "percentile of the parameter's own law", stat,
+                      err);
     sim_buf_free(&data);
     sim_buf_free(&params);
     return rc;
@@ -826,11 +822,9 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         for (double v = 0; v <= hi * 1.08 + 1e-12; v += step)
             sim_buf_printf(&params, "%s\"%.0f%%%%\" %.17g", v > 0 ? ", " : "", 100 * v, v); /* %% in tic labels */
         sim_buf_puts(&params, ")\n");
-        char foot[2048], sub[512], name[256];
-        footer(rd, foot, sizeof foot);
+        char sub[512], name[256];
         snprintf(sub, sizeof sub, "Sobol indices of %s: share of its variance (base sample %s; * rests on an "
                                   "assumption)", stat, sim_table_get(t, r0, "base_n"));
-        const char *text[5] = {rd->title, sub, "share of the variance", "", foot};
         /* file name from the statistic: mean(force_end) -> sobol-mean-force_end,
          * P(escaped>=1000) -> sobol-P-escaped-ge-1000 */
         size_t k = strlen(strcpy(name, "sobol-"));
@@ -845,7 +839,7 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         }
         while (k > 6 && name[k - 1] == '-') k--;
         name[k] = '\0';
-        rc = chart(pl, "indices.gp", name, &data, &params, text, err);
+        rc = rd_chart(pl, rd, "indices.gp", name, &data, &params, sub, "share of the variance", "", err);
         sim_buf_free(&data);
         sim_buf_free(&params);
         r0 = r1;
@@ -877,14 +871,11 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     sim_buf_puts(&params, "set key bottom right\n"
                           "t_top = \"mu*\"\nt_bottom = \"sigma\"\n"
                           "t_err_top = \"2 standard errors\"\nt_err_bottom = \"\"\n");
-    char foot[2048], sub[512];
-    footer(rd, foot, sizeof foot);
+    char sub[512];
     snprintf(sub, sizeof sub, "Elementary effects on %s: mu* (red, with 2 standard errors) and sigma (blue); * rests on "
                               "an assumption", sim_table_get(t, 0, "statistic"));
-    const char *text[5] = {rd->title, sub,
-                           "output change per move across the parameter's 0.5th-99.5th percentile span",
-                           "", foot};
-    int rc = chart(pl, "indices.gp", "morris", &data, &params, text, err);
+    int rc = rd_chart(pl, rd, "indices.gp", "morris", &data, &params, sub,
+                      "output change per move across the parameter's 0.5th-99.5th percentile span", "", err);
     sim_buf_free(&data);
     sim_buf_free(&params);
     return rc;
@@ -938,14 +929,12 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             range_params(&params, "x", lo, hi, false);
             sim_buf_printf(&params, "set yrange [-0.7:%.17g]\n", (double)n - 0.3);
             const char *other = sim_table_get(t, b0, "scenario");
-            char foot[2048], sub[512], xl[512], name[256];
-            footer(rd, foot, sizeof foot);
+            char sub[512], xl[512], name[256];
             snprintf(sub, sizeof sub, "%s against %s: paired differences over %s trials", other, first,
                      sim_table_get(t, b0, "trials"));
             snprintf(xl, sizeof xl, "change from %s (means: %% of its mean; probabilities: percentage points)", first);
-            const char *text[5] = {rd->title, sub, xl, "", foot};
             snprintf(name, sizeof name, "compare-%zu", blk);
-            rc = chart(pl, "diff.gp", name, &data, &params, text, err);
+            rc = rd_chart(pl, rd, "diff.gp", name, &data, &params, sub, xl, "", err);
         }
         sim_buf_free(&data);
         sim_buf_free(&params);
@@ -974,8 +963,7 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         sim_buf data, params;
         sim_buf_init(&data);
         sim_buf_init(&params);
-        char foot[2048], sub[512];
-        footer(rd, foot, sizeof foot);
+        char sub[512];
         const char *desc = sim_rundir_describe(rd, outs[o]);
         double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
         if (naxes == 1) {
@@ -991,9 +979,8 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             range_params(&params, "y", lo, hi, false);
             snprintf(sub, sizeof sub, "%s as %s varies (common random numbers; band: 5th to 95th percentile)", outs[o],
                      k1);
-            const char *text[5] = {rd->title, sub, k1, *desc ? desc : outs[o], foot};
             snprintf(name, sizeof name, "sweep-%s", outs[o]);
-            rc = chart(pl, "lines.gp", name, &data, &params, text, err);
+            rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, k1, *desc ? desc : outs[o], err);
         } else {
             for (size_t r = 0; r < t->nrows; r++) {
                 double x = sim_table_num(t, r, k1), y = sim_table_num(t, r, k2), m = sim_table_num(t, r, cm);
@@ -1014,9 +1001,8 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             sim_buf_printf(&params, "set cbrange [%.17g:%.17g]\n", lo, hi);
             tics(&params, "cb", lo, hi, false);
             snprintf(sub, sizeof sub, "mean %s over a grid of %s and %s (common random numbers)", outs[o], k1, k2);
-            const char *text[5] = {rd->title, sub, k1, k2, foot};
             snprintf(name, sizeof name, "heatmap-%s", outs[o]);
-            rc = chart(pl, "heatmap.gp", name, &data, &params, text, err);
+            rc = rd_chart(pl, rd, "heatmap.gp", name, &data, &params, sub, k1, k2, err);
         }
         sim_buf_free(&data);
         sim_buf_free(&params);
