@@ -131,6 +131,7 @@ typedef struct det {
     size_t tr_rate, tr_target, tr_before, tr_halt;
     size_t rep_rate, ct_removals, latent_inf, breach_rate, breach_frac, recruit;
     size_t *inf_rate;                    /* [G] */
+    size_t *mrate, nmrate;               /* the rates periods multiply (scale_ok) */
     double *at_large_share;              /* [G] */
     double *route;                       /* [(G + 1) * D], row G is the latent pool */
     bool *repat;                         /* [G] */
@@ -389,6 +390,14 @@ static int compile(sim_inst *inst, sim_err *err)
     m->breach_rate = param(inst, "iraq", "breach_rate");
     m->breach_frac = param(inst, "iraq", "breach_fraction");
     m->recruit = param(inst, "camp", "recruit_rate");
+    /* the rates periods multiply, which must stay finite (the transfer's day
+     * guards its own) */
+    m->mrate = sim_calloc(2 * m->F + m->G + 2, sizeof *m->mrate);
+    for (size_t f = 0; f < m->F; f++)
+        m->mrate[m->nmrate++] = m->fac[f].event_rate, m->mrate[m->nmrate++] = m->fac[f].trickle;
+    for (size_t g = 0; g < m->G; g++) m->mrate[m->nmrate++] = m->inf_rate[g];
+    m->mrate[m->nmrate++] = m->latent_inf;
+    m->mrate[m->nmrate++] = m->recruit;
 
     /* periods */
     const char **pnames;
@@ -527,6 +536,7 @@ static void release(sim_inst *inst)
     free(m->per);
     free(m->shk);
     free(m->inf_rate);
+    free(m->mrate);
     free(m->at_large_share);
     free(m->route);
     for (size_t g = 0; m->route_tab && g <= m->G; g++)
@@ -692,39 +702,34 @@ static void multipliers(const det *m, const double *th, state *s, int t)
  * day has its own guard (a Poisson count capped by what is left). */
 #define RATE_MAX 1e100
 
+static int scale_fail(const sim_inst *inst, sim_trial *tr, size_t ix, const char *what, double v)
+{
+    const sim_entry *e = inst->param[ix].entry;
+    return sim_errf(tr->err,
+                    "%s:%d: %s: in trial %llu %s reaches %g (allowed: at most 1e100; more is certainty within a day, "
+                    "and would overflow)",
+                    e->file, e->line, inst->param[ix].name, (unsigned long long)tr->trial, what, v);
+}
+
 static int scale_ok(const sim_inst *inst, const det *m, const double *th, const state *s, sim_trial *tr)
 {
-    size_t bad = NONE;
-    for (size_t f = 0; f < m->F && bad == NONE; f++) {
-        const size_t ix[2] = {m->fac[f].event_rate, m->fac[f].trickle};
-        for (int k = 0; k < 2 && bad == NONE; k++)
-            if (!(th[ix[k]] <= RATE_MAX)) bad = ix[k];
-    }
-    /* the rates periods multiply (the transfer's day guards its own) */
-    const size_t ix[] = {m->latent_inf, m->recruit};
-    for (size_t k = 0; k < sizeof ix / sizeof *ix && bad == NONE; k++)
-        if (ix[k] != NONE && !(th[ix[k]] <= RATE_MAX)) bad = ix[k];
-    for (size_t g = 0; g < m->G && bad == NONE; g++)
-        if (!(th[m->inf_rate[g]] <= RATE_MAX)) bad = m->inf_rate[g];
-    if (bad == NONE && !(s->ct_rate <= RATE_MAX)) bad = m->ct_removals;
+    for (size_t k = 0; k < m->nmrate; k++)
+        if (m->mrate[k] != NONE && !(th[m->mrate[k]] <= RATE_MAX))
+            return scale_fail(inst, tr, m->mrate[k], "a rate", th[m->mrate[k]]);
+    if (!(s->ct_rate <= RATE_MAX))
+        return scale_fail(inst, tr, m->ct_removals, "ct_rate, removals a year over latent0 + at_large0 per person,",
+                          s->ct_rate);
     /* every period of a kind at once bounds the product of those active on
      * any day; the key named is the one that takes it past the cap */
-    const char *what = "a rate";
-    double v = bad == NONE ? 0 : bad == m->ct_removals ? s->ct_rate : th[bad];
-    if (bad == m->ct_removals) what = "ct_rate, removals a year over latent0 + at_large0 per person,";
-    for (int k = 0; k < NMULT && bad == NONE; k++) {
-        if (k == M_TRANSFER) continue;
+    for (int k = 0; k < NMULT; k++) {
         double prod = 1;
-        for (size_t p = 0; p < m->P && bad == NONE; p++)
-            if (m->per[p].mult[k] != NONE && th[m->per[p].mult[k]] > 1 && !((prod *= th[m->per[p].mult[k]]) <= RATE_MAX))
-                bad = m->per[p].mult[k], v = prod, what = "the product of the periods' multipliers of this kind";
+        for (size_t p = 0; p < m->P && k != M_TRANSFER; p++) {
+            const size_t ix = m->per[p].mult[k];
+            if (ix != NONE && th[ix] > 1 && !((prod *= th[ix]) <= RATE_MAX))
+                return scale_fail(inst, tr, ix, "the product of the periods' multipliers of this kind", prod);
+        }
     }
-    if (bad == NONE) return 0;
-    const sim_entry *e = inst->param[bad].entry;
-    sim_errf(tr->err, "%s:%d: %s: in trial %llu %s reaches %g (allowed: at most 1e100; more is certainty within a day, "
-                      "and would overflow)",
-             e->file, e->line, inst->param[bad].name, (unsigned long long)tr->trial, what, v);
-    return -1;
+    return 0;
 }
 
 /* 2. the transfer programme's day, the same in both steppers (it acts on

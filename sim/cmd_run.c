@@ -55,8 +55,7 @@ static const char USAGE[] =
 typedef struct runctx {
     const sim_inst *inst;
     FILE *trials;
-    const char *outdir;  /* the results folder, for messages */
-    char *trials_name;   /* outdir/trials.csv, for messages */
+    char *trials_name;   /* RESULTS_DIR/trials.csv, for messages */
     long trials_synced; /* bytes of trials.csv handed to the disk */
     sim_runstats stats;
     sim_twod *twod;
@@ -81,7 +80,7 @@ static int on_block(void *user, const sim_block *b, sim_err *err)
     runctx *c = user;
     for (size_t i = 0; i < b->n; i++)
         if (b->rows[i].len && fwrite(b->rows[i].s, 1, b->rows[i].len, c->trials) != b->rows[i].len)
-            return sim_errf(err, "%s/trials.csv: write failed: %s", c->outdir, strerror(errno));
+            return sim_errf(err, "%s: write failed: %s", c->trials_name, strerror(errno));
     if (b->first + b->n == c->last) {
         /* its last rows: sync it while the threads finish */
         if (finish_trials(c, err) != 0) return -1;
@@ -329,7 +328,7 @@ int sim_cmd_run(int argc, char **argv)
     char *outdir = sim_cli_outdir(&c, &inst, NULL);
     sim_outdir od;
     int status = 1;
-    runctx ctx = {.inst = &inst, .outdir = outdir, .trials_name = sim_asprintf("%s/trials.csv", outdir)};
+    runctx ctx = {.inst = &inst, .trials_name = sim_asprintf("%s/trials.csv", outdir)};
     sim_twod twod;
     sim_runstats_init(&ctx.stats, &inst);
     if (ro.outer) {

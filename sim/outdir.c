@@ -123,20 +123,6 @@ static void clean_stale(const char *dir, const char *base)
     closedir(d);
 }
 
-/* 1 if folder path holds nothing, 0 if it holds something, -1 if it cannot
- * be read. */
-static int folder_empty(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d) return -1;
-    struct dirent *de;
-    int empty = 1;
-    while (empty && (de = readdir(d)))
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) empty = 0;
-    closedir(d);
-    return empty;
-}
-
 /* Is name one of the comma-separated names of list? */
 static bool listed(const char *list, const char *name)
 {
@@ -172,83 +158,91 @@ static bool riskmc_manifest(const char *path, char *files, size_t nfiles)
     return version && files[0];
 }
 
-/* A chart riskmc draws: a file named *.png, *.svg or *.pdf. */
-static bool chart_file(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return dot && (!strcmp(dot, ".png") || !strcmp(dot, ".svg") || !strcmp(dot, ".pdf"));
-}
+/* The first entry of folder path (other than . and ..) that accept(path,
+ * name, its lstat, u) refuses: 1 and its name in *what (unless accept has
+ * put a name there already), 0 when every entry is accepted, -1 when the
+ * folder cannot be read. */
+typedef bool accept_fn(const char *path, const char *name, const struct stat *st, void *u);
 
-/* A temporary file or folder a killed riskmc left inside a results folder
- * (`plot`'s .charts.tmp-HOST-PID-XXXXXX, `report`'s .report.md.tmp-PID). */
-static bool own_leftover(const char *name)
-{
-    static const char *const P[] = {".charts.tmp-", ".report.md.tmp-", ".report.html.tmp-"};
-    for (size_t i = 0; i < sizeof P / sizeof *P; i++)
-        if (sim_starts_with(name, P[i])) return true;
-    return false;
-}
-
-/* Does folder path hold charts only (regular files, chart names)? If not,
- * *what names the first other entry. */
-static bool charts_only(const char *path, const char *prefix, char *what, size_t nwhat)
+static int first_refused(const char *path, accept_fn *accept, void *u, char *what, size_t nwhat)
 {
     DIR *d = opendir(path);
-    if (!d) {
-        snprintf(what, nwhat, "%sa folder riskmc cannot read", prefix);
-        return false;
-    }
+    if (!d) return -1;
     struct dirent *de;
-    bool ok = true;
-    struct stat st;
-    while (ok && (de = readdir(d))) {
+    int found = 0;
+    what[0] = '\0';
+    while (!found && (de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
         char *q = sim_asprintf("%s/%s", path, de->d_name);
-        ok = lstat(q, &st) == 0 && S_ISREG(st.st_mode) && chart_file(de->d_name);
-        if (!ok) snprintf(what, nwhat, "%s%s", prefix, de->d_name);
+        struct stat st;
+        found = lstat(q, &st) != 0 || !accept(path, de->d_name, &st, u);
+        if (found && !*what) snprintf(what, nwhat, "%s", de->d_name);
         free(q);
     }
     closedir(d);
-    return ok;
+    return found;
+}
+
+static bool accept_none(const char *path, const char *name, const struct stat *st, void *u)
+{
+    (void)path, (void)name, (void)st, (void)u;
+    return false;
+}
+
+/* A chart riskmc draws: a regular file named *.png, *.svg or *.pdf. */
+static bool accept_chart(const char *path, const char *name, const struct stat *st, void *u)
+{
+    (void)path, (void)u;
+    const char *dot = strrchr(name, '.');
+    return S_ISREG(st->st_mode) && dot && (!strcmp(dot, ".png") || !strcmp(dot, ".svg") || !strcmp(dot, ".pdf"));
+}
+
+/* What a results folder may hold besides its manifest's files: the brief
+ * (report.md, report.html), the charts/ folder of `riskmc plot` (charts
+ * only), and what a killed plot or report left (.charts.tmp-HOST-PID-XXXXXX,
+ * .report.md.tmp-PID). */
+typedef struct resultsctx {
+    const char *files; /* the manifest's list */
+    char *what;
+    size_t nwhat;
+} resultsctx;
+
+static bool accept_result(const char *path, const char *name, const struct stat *st, void *u)
+{
+    resultsctx *c = u;
+    static const char *const LEFT[] = {".charts.tmp-", ".report.md.tmp-", ".report.html.tmp-"};
+    for (size_t i = 0; i < sizeof LEFT / sizeof *LEFT; i++)
+        if (sim_starts_with(name, LEFT[i])) return true;
+    if (S_ISREG(st->st_mode))
+        return !strcmp(name, "manifest.ini") || !strcmp(name, "report.md") || !strcmp(name, "report.html") ||
+               listed(c->files, name);
+    if (!S_ISDIR(st->st_mode) || strcmp(name, "charts") != 0) return false;
+    char *charts = sim_asprintf("%s/charts", path), inner[256] = "";
+    const int r = first_refused(charts, accept_chart, NULL, inner, sizeof inner);
+    free(charts);
+    if (r != 0) snprintf(c->what, c->nwhat, "charts/%s", r < 0 ? "(unreadable)" : inner);
+    return r == 0;
 }
 
 /* A results folder riskmc wrote: its manifest.ini is riskmc's (a [run]
- * section with riskmc_version and files), and it holds only the files that
- * manifest lists, the brief (report.md, report.html), the charts/ folder of
- * `riskmc plot` (charts only) and what a killed plot or report left. Anything
- * else is somebody else's, which --force must not delete: *what names it
- * (or the manifest). */
+ * section with riskmc_version and files), and it holds nothing else than
+ * accept_result allows. Anything else is somebody else's, which --force must
+ * not delete: *what names it (or the missing manifest). */
 static bool results_folder(const char *path, char *what, size_t nwhat)
 {
     char *m = sim_asprintf("%s/manifest.ini", path);
     char files[8192];
     struct stat st;
-    bool ok = lstat(m, &st) == 0 && S_ISREG(st.st_mode) && riskmc_manifest(m, files, sizeof files);
+    const bool ours = lstat(m, &st) == 0 && S_ISREG(st.st_mode) && riskmc_manifest(m, files, sizeof files);
     free(m);
-    if (!ok) {
+    if (!ours) {
         snprintf(what, nwhat, "no riskmc manifest.ini");
         return false;
     }
-    DIR *d = opendir(path);
-    if (!d) {
-        snprintf(what, nwhat, "a folder riskmc cannot read");
-        return false;
-    }
-    struct dirent *de;
-    while (ok && (de = readdir(d))) {
-        const char *nm = de->d_name;
-        if (!strcmp(nm, ".") || !strcmp(nm, "..") || own_leftover(nm)) continue;
-        char *p = sim_asprintf("%s/%s", path, nm);
-        if (lstat(p, &st) != 0) ok = false;
-        else if (S_ISREG(st.st_mode))
-            ok = !strcmp(nm, "manifest.ini") || !strcmp(nm, "report.md") || !strcmp(nm, "report.html") ||
-                 listed(files, nm);
-        else ok = S_ISDIR(st.st_mode) && !strcmp(nm, "charts") && charts_only(p, "charts/", what, nwhat);
-        if (!ok && !*what) snprintf(what, nwhat, "%s", nm);
-        free(p);
-    }
-    closedir(d);
-    return ok;
+    resultsctx c = {files, what, nwhat};
+    const int r = first_refused(path, accept_result, &c, what, nwhat);
+    if (r < 0) snprintf(what, nwhat, "a folder riskmc cannot read");
+    return r == 0;
 }
 
 int sim_outdir_check(const char *final, int mode, sim_err *err)
@@ -261,7 +255,7 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
     char *path = sim_asprintf("%s/%s", dir, base); /* without trailing slashes: lstat sees a link as a link */
     const bool named = *base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0;
     free(dir), free(base);
-    int rc = 0;
+    int rc = 0, found;
     char what[300] = "";
     if (!named)
         rc = sim_errf(err, "'%s': not a folder riskmc can write its results into (allowed: a folder name, e.g. -o "
@@ -273,13 +267,13 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
                            "folder it points to, a new folder, or -o DIR)", final);
     else if (!S_ISDIR(st.st_mode))
         rc = sim_errf(err, "%s: exists and is not a folder (allowed: a new folder, or -o DIR)", final);
-    else if (folder_empty(path) < 0)
+    else if ((found = first_refused(path, accept_none, NULL, what, sizeof what)) < 0)
         rc = sim_errf(err, "%s: cannot read the folder: %s", final, strerror(errno));
-    else if (folder_empty(path))
-        rc = 0;
+    else if (!found)
+        rc = 0; /* an empty folder */
     else if (mode == SIM_OUTDIR_CHARTS) {
         /* the charts folder is remade whole: it must hold charts only */
-        if (!charts_only(path, "", what, sizeof what))
+        if (first_refused(path, accept_chart, NULL, what, sizeof what) != 0)
             rc = sim_errf(err, "%s: holds %s, which riskmc did not draw, so riskmc will not remake the folder "
                                "(allowed: move it out of the charts folder)", final, what);
     } else if (!results_folder(path, what, sizeof what))

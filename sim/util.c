@@ -383,6 +383,21 @@ void sim_format_num(double x, char out[32])
     }
 }
 
+/* A plain decimal number s ("-12345.6") with thousands separators. */
+static void group_thousands(const char *s, char *out, size_t n)
+{
+    char b[96];
+    size_t k = 0;
+    if (*s == '-') b[k++] = *s++;
+    const size_t intlen = strcspn(s, ".");
+    for (size_t i = 0; i < intlen && k < sizeof b - 2; i++) {
+        if (i > 0 && (intlen - i) % 3 == 0) b[k++] = ',';
+        b[k++] = s[i];
+    }
+    snprintf(b + k, sizeof b - k, "%s", s + intlen);
+    snprintf(out, n, "%s", b);
+}
+
 void sim_format_thousands(double x, int decimals, char *out, size_t n)
 {
     char tmp[64];
@@ -392,43 +407,16 @@ void sim_format_thousands(double x, int decimals, char *out, size_t n)
     }
     snprintf(tmp, sizeof tmp, "%.*f", decimals, fabs(x) < 5e-324 ? 0.0 : x);
     if (strcmp(tmp, "-0") == 0) strcpy(tmp, "0");
-    const char *p = tmp;
-    sim_buf b;
-    sim_buf_init(&b);
-    if (*p == '-') sim_buf_putc(&b, *p++);
-    size_t intlen = strcspn(p, ".");
-    for (size_t i = 0; i < intlen; i++) {
-        if (i > 0 && (intlen - i) % 3 == 0) sim_buf_putc(&b, ',');
-        sim_buf_putc(&b, p[i]);
-    }
-    sim_buf_puts(&b, p + intlen);
-    snprintf(out, n, "%s", b.s);
-    sim_buf_free(&b);
+    group_thousands(tmp, out, n);
 }
 
 void sim_format_exact(double x, char *out, size_t n)
 {
     char s[32];
     sim_format_num(x, s);
-    if (isnan(x)) {
-        snprintf(out, n, "-");
-        return;
-    }
-    if (strpbrk(s, "eE")) {
-        snprintf(out, n, "%s", s);
-        return;
-    }
-    const char *p = s;
-    char b[48];
-    size_t k = 0;
-    if (*p == '-') b[k++] = *p++;
-    const size_t intlen = strcspn(p, ".");
-    for (size_t i = 0; i < intlen; i++) {
-        if (i > 0 && (intlen - i) % 3 == 0) b[k++] = ',';
-        b[k++] = p[i];
-    }
-    snprintf(b + k, sizeof b - k, "%s", p + intlen);
-    snprintf(out, n, "%s", b);
+    if (isnan(x)) snprintf(out, n, "-");
+    else if (strpbrk(s, "eE")) snprintf(out, n, "%s", s);
+    else group_thousands(s, out, n);
 }
 
 size_t sim_edit_distance(const char *a, const char *b)
