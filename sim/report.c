@@ -304,6 +304,16 @@ static size_t charts_with(const char *dir, const char *prefix, char ***out)
 
 /* ------------------------------------------------------------ sections */
 
+/* "365 days from 2026-02-22", the period a folder's scenario simulated
+ * (empty when its manifest does not say). */
+static void period_of(const sim_rundir *rd, char *out, size_t n)
+{
+    const char *sd = sim_rundir_value(rd, "time.start_date"), *hd = sim_rundir_value(rd, "time.horizon_days");
+    const long h = hd ? strtol(hd, NULL, 10) : 0;
+    if (sd && h > 0) snprintf(out, n, "%ld days from %.10s", h, sd);
+    else snprintf(out, n, "%s", "");
+}
+
 static void meta_line(doc *d, const sim_rundir *rd)
 {
     char num[32], tr[96], line[1024];
@@ -312,17 +322,11 @@ static void meta_line(doc *d, const sim_rundir *rd)
     else if (!strcmp(rd->kind, "sobol")) snprintf(tr, sizeof tr, "Sobol analysis, base sample %s", num);
     else snprintf(tr, sizeof tr, "%s, %s trials per design point", rd->kind, num);
     /* the simulated period, which a child scenario's inherited question may not match */
-    char period[160] = "";
-    const char *sd = sim_rundir_value(rd, "time.start_date"), *hd = sim_rundir_value(rd, "time.horizon_days");
-    if (sd && hd) {
-        char d0[16] = "";
-        long h = strtol(hd, NULL, 10);
-        snprintf(d0, sizeof d0, "%.10s", sd);
-        if (h > 0) snprintf(period, sizeof period, " Simulated: %ld days from %s.", h, d0);
-    }
-    snprintf(line, sizeof line, "Scenario %s, model %s: %s, seed %llu; riskmc %s%s%s%s.%s", rd->name, rd->model, tr,
-             (unsigned long long)rd->seed, rd->version, *rd->commit ? " (commit " : "", rd->commit,
-             *rd->commit ? ")" : "", period);
+    char period[128];
+    period_of(rd, period, sizeof period);
+    snprintf(line, sizeof line, "Scenario %s, model %s: %s, seed %llu; riskmc %s%s%s%s.%s%s%s", rd->name, rd->model,
+             tr, (unsigned long long)rd->seed, rd->version, *rd->commit ? " (commit " : "", rd->commit,
+             *rd->commit ? ")" : "", *period ? " Simulated: " : "", period, *period ? "." : "");
     sim_buf_puts(&d->html, "<p class=\"meta\">");
     text(d, line);
     sim_buf_puts(&d->html, "</p>\n");
@@ -635,9 +639,13 @@ static char *grouped(const char *v)
             sim_buf_putc(&b, *p++);
             continue;
         }
-        for (size_t i = 0; i < k; i++) {
-            if (lone && i && (k - i) % 3 == 0) sim_buf_putc(&b, ',');
-            sim_buf_putc(&b, p[i]);
+        char digits[64], g[96];
+        if (lone && k < sizeof digits) {
+            snprintf(digits, sizeof digits, "%.*s", (int)k, p);
+            sim_group_thousands(digits, g, sizeof g);
+            sim_buf_puts(&b, g);
+        } else {
+            sim_buf_add(&b, p, k);
         }
         p += k;
     }
@@ -980,12 +988,10 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
         for (size_t i = 0; i < n; i++) {
             char run[200], ver[96], tn[32];
             sim_format_thousands((double)rd[i].trials, 0, tn, sizeof tn);
-            const char *sd = sim_rundir_value(&rd[i], "time.start_date"), *hd = sim_rundir_value(&rd[i], "time.horizon_days");
-            if (sd && hd)
-                snprintf(run, sizeof run, "%s, seed %llu, %ld days from %.10s", tn, (unsigned long long)rd[i].seed,
-                         strtol(hd, NULL, 10), sd);
-            else
-                snprintf(run, sizeof run, "%s, seed %llu", tn, (unsigned long long)rd[i].seed);
+            char period[128];
+            period_of(&rd[i], period, sizeof period);
+            snprintf(run, sizeof run, "%s, seed %llu%s%s", tn, (unsigned long long)rd[i].seed, *period ? ", " : "",
+                     period);
             snprintf(ver, sizeof ver, "%s%s%s%s", rd[i].version, *rd[i].commit ? " (" : "", rd[i].commit,
                      *rd[i].commit ? ")" : "");
             const char *cells[] = {rd[i].name, rd[i].dir, rd[i].title, run, ver};

@@ -383,8 +383,7 @@ void sim_format_num(double x, char out[32])
     }
 }
 
-/* A plain decimal number s ("-12345.6") with thousands separators. */
-static void group_thousands(const char *s, char *out, size_t n)
+void sim_group_thousands(const char *s, char *out, size_t n)
 {
     char b[96];
     size_t k = 0;
@@ -407,7 +406,7 @@ void sim_format_thousands(double x, int decimals, char *out, size_t n)
     }
     snprintf(tmp, sizeof tmp, "%.*f", decimals, fabs(x) < 5e-324 ? 0.0 : x);
     if (strcmp(tmp, "-0") == 0) strcpy(tmp, "0");
-    group_thousands(tmp, out, n);
+    sim_group_thousands(tmp, out, n);
 }
 
 void sim_format_exact(double x, char *out, size_t n)
@@ -416,7 +415,7 @@ void sim_format_exact(double x, char *out, size_t n)
     sim_format_num(x, s);
     if (isnan(x)) snprintf(out, n, "-");
     else if (strpbrk(s, "eE")) snprintf(out, n, "%s", s);
-    else group_thousands(s, out, n);
+    else sim_group_thousands(s, out, n);
 }
 
 size_t sim_edit_distance(const char *a, const char *b)

@@ -79,6 +79,8 @@ void sim_format_date(long days, char out[11]);
 void sim_format_num(double x, char out[32]);
 /* 12345.6 -> "12,346" with thousands separators, rounded to `decimals`. */
 void sim_format_thousands(double x, int decimals, char *out, size_t n);
+/* A plain decimal number s ("-12345.6") with thousands separators. */
+void sim_group_thousands(const char *s, char *out, size_t n);
 /* x as sim_format_num gives it (the shortest form that reads back to x),
  * with thousands separators when it has no exponent: 20000 -> "20,000",
  * 1234.5 -> "1,234.5", 0.001 -> "0.001", 1e17 -> "1e+17"; NaN -> "-".
