@@ -88,14 +88,9 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
     }
     for (size_t i = 0; i < ax->n; i++) {
         double x = ax->v[i];
-        bool ok = p->domain == SIM_DOM_ANY || ((p->domain == SIM_DOM_NONNEG || p->domain == SIM_DOM_COUNT) && x >= 0) ||
-                  (p->domain == SIM_DOM_POS && x > 0) || (p->domain == SIM_DOM_PROB && x >= 0 && x <= 1);
-        if (!ok)
+        if (!sim_domain_holds(p->domain, x))
             return sim_errf(err, "--vary %s: %g is out of range for this parameter (allowed: %s)", ax->key, x,
-                            p->domain == SIM_DOM_PROB  ? "a probability within [0, 1]"
-                            : p->domain == SIM_DOM_POS ? "a value > 0"
-                            : p->domain == SIM_DOM_COUNT ? "a count of people >= 0"
-                                                         : "a value >= 0");
+                            sim_domain_text(p->domain));
         ax->v[i] = sim_param_fix(p, x);
     }
     /* a count rounds the grid: two values may become one point */

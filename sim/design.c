@@ -151,6 +151,7 @@ int sim_design_gather(const sim_designrun *d, double **y, sim_err *err)
 {
     *y = sim_calloc(d->total * d->ncols + 1, sizeof **y);
     uint64_t done = 0;
+    int rc = 0;
     if (d->checkpoint && d->resume) {
         sim_checkpoint cp;
         /* rank 0 reads the checkpoint; every rank learns how far it got */
@@ -162,41 +163,34 @@ int sim_design_gather(const sim_designrun *d, double **y, sim_err *err)
             memset(&cp, 0, sizeof cp);
             cp.done = 0;
         }
-        if (r < 0) {
-            free(*y);
-            *y = NULL;
-            return -1;
+        if (r < 0) rc = -1;
+        else if (r == 0)
+            rc = sim_errf(err, "--resume: no checkpoint at %s (nothing to resume: run without --resume)",
+                          d->checkpoint);
+        else {
+            done = cp.done < d->total ? cp.done : d->total;
+            sim_mpi_bcast_u64(&done);
+            if (sim_mpi_root()) memcpy(*y, cp.data, done * d->ncols * sizeof **y);
+            sim_checkpoint_free(&cp);
+            if (!sim_progress_quiet)
+                fprintf(stderr, "resuming: %llu of %llu design points already done\n", (unsigned long long)done,
+                        (unsigned long long)d->total);
         }
-        if (r == 0) {
-            free(*y);
-            *y = NULL;
-            return sim_errf(err, "--resume: no checkpoint at %s (nothing to resume: run without --resume)",
-                            d->checkpoint);
-        }
-        done = cp.done < d->total ? cp.done : d->total;
-        sim_mpi_bcast_u64(&done);
-        if (sim_mpi_root()) memcpy(*y, cp.data, done * d->ncols * sizeof **y);
-        sim_checkpoint_free(&cp);
-        if (!sim_progress_quiet)
-            fprintf(stderr, "resuming: %llu of %llu design points already done\n", (unsigned long long)done,
-                    (unsigned long long)d->total);
     }
     gatherctx g = {*y, d->cols, d->ncols, d->inst->nout};
-    for (uint64_t k0 = done; k0 < d->total; k0 += d->chunk) {
+    for (uint64_t k0 = done; k0 < d->total && rc == 0; k0 += d->chunk) {
         sim_runcfg cfg = d->cfg;
         cfg.first = k0;
         cfg.n = d->total - k0 < d->chunk ? d->total - k0 : d->chunk;
-        if (sim_engine_run(d->inst, &cfg, NULL, gather_cols, &g, err) != 0) {
-            free(*y);
-            *y = NULL;
-            return -1;
-        }
-        if (d->checkpoint && k0 + cfg.n < d->total &&
-            sim_checkpoint_save(d->checkpoint, d->fingerprint, k0 + cfg.n, d->ncols, *y, err) != 0) {
-            free(*y);
-            *y = NULL;
-            return -1;
-        }
+        rc = sim_engine_run(d->inst, &cfg, NULL, gather_cols, &g, err);
+        if (rc == 0 && d->checkpoint && k0 + cfg.n < d->total)
+            rc = sim_checkpoint_save(d->checkpoint, d->fingerprint, k0 + cfg.n, d->ncols, *y, err);
+    }
+    if (rc != 0) {
+        /* the caller frees *y whatever happened: leave nothing to free twice */
+        free(*y);
+        *y = NULL;
+        return -1;
     }
     return 0;
 }

@@ -683,7 +683,7 @@ out:
 
 /* ------------------------------------------------------------ values */
 
-static const char *domain_text(sim_domain d)
+const char *sim_domain_text(sim_domain d)
 {
     switch (d) {
     case SIM_DOM_NONNEG: return "a value >= 0";
@@ -695,20 +695,23 @@ static const char *domain_text(sim_domain d)
     }
 }
 
-static int check_number(const sim_entry *e, double x, sim_domain d, sim_err *err)
+bool sim_domain_holds(sim_domain d, double x)
 {
-    bool ok = true;
     switch (d) {
     case SIM_DOM_NONNEG:
     case SIM_DOM_COUNT:
-    case SIM_DOM_SHARES: ok = x >= 0; break;
-    case SIM_DOM_POS: ok = x > 0; break;
-    case SIM_DOM_PROB: ok = x >= 0 && x <= 1; break;
-    default: break;
+    case SIM_DOM_SHARES: return x >= 0;
+    case SIM_DOM_POS: return x > 0;
+    case SIM_DOM_PROB: return x >= 0 && x <= 1;
+    default: return true;
     }
+}
+
+static int check_number(const sim_entry *e, double x, sim_domain d, sim_err *err)
+{
     if (d == SIM_DOM_COUNT && x > 1e9)
         return sim_entry_err(e, err, "%g is not a plausible count (allowed: at most 1,000,000,000)", x);
-    if (!ok) return sim_entry_err(e, err, "%g is out of range (allowed: %s)", x, domain_text(d));
+    if (!sim_domain_holds(d, x)) return sim_entry_err(e, err, "%g is out of range (allowed: %s)", x, sim_domain_text(d));
     return 0;
 }
 
@@ -833,7 +836,7 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
                 break;
             }
             if (v->nums[v->n] < 0) {
-                rc = sim_entry_err(e, err, "%s: %g is negative (allowed: %s)", nm, v->nums[v->n], domain_text(k->domain));
+                rc = sim_entry_err(e, err, "%s: %g is negative (allowed: %s)", nm, v->nums[v->n], sim_domain_text(k->domain));
                 break;
             }
             sum += v->nums[v->n];
@@ -861,17 +864,17 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
         case SIM_DOM_COUNT:
             if (neg)
                 rc = sim_entry_err(e, err, "%s %s negative (allowed: %s)", b.s, fixed ? "is" : "can be",
-                                   domain_text(k->domain));
+                                   sim_domain_text(k->domain));
             break;
         case SIM_DOM_POS:
             if (neg || (lo == 0 && sim_dist_cdf(&v->dist, 0) > 0))
                 rc = sim_entry_err(e, err, "%s %s zero or negative (allowed: %s)", b.s, fixed ? "is" : "can be",
-                                   domain_text(k->domain));
+                                   sim_domain_text(k->domain));
             break;
         case SIM_DOM_PROB:
             if (neg || hi > 1)
                 rc = sim_entry_err(e, err, "%s %s outside [0, 1] (allowed: %s)", b.s, fixed ? "is" : "can fall",
-                                   domain_text(k->domain));
+                                   sim_domain_text(k->domain));
             break;
         default: break;
         }

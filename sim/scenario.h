@@ -47,6 +47,9 @@ typedef enum sim_domain {
     SIM_DOM_COUNT,  /* >= 0, rounded to the nearest whole number */
     SIM_DOM_SHARES  /* map values >= 0 that sum to 1 */
 } sim_domain;
+/* Whether x lies in domain d, and the domain in words ("a value > 0"). */
+bool sim_domain_holds(sim_domain d, double x);
+const char *sim_domain_text(sim_domain d);
 
 enum {
     SIM_K_CITE = 1,     /* a model parameter: must cite sources (validate --strict) */
