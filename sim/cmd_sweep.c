@@ -22,8 +22,9 @@ static const char SWEEP_USAGE[] =
     "Run the scenario at every point of a grid of parameter values, with common\n"
     "random numbers (trial k of every point draws the same chance), and write\n"
     "sweep.csv: one row per grid point with each output's mean, its Monte Carlo\n"
-    "standard error, sd, p5, p50 (and its standard error), p95, and every\n"
-    "threshold probability with its standard error.\n"
+    "standard error and that of its difference from point 0 (paired trial by\n"
+    "trial: far smaller), sd, p5, p50 (and its standard error), p95, and every\n"
+    "threshold probability with the same two standard errors.\n"
     "\n"
     "  --vary KEY=LO:HI:N   N evenly spaced values from LO to HI (N >= 2)\n"
     "  --vary KEY=V1,V2,... the values listed\n"
@@ -41,6 +42,58 @@ static const char SWEEP_USAGE[] =
     "      --set KEY=VAL  override a scenario key first (repeatable)\n"
     "  -q, --quiet        no progress line and no table\n"
     "  -h, --help         this help\n";
+
+/* Each scenario's own mean is over its trials with a value; the paired
+ * difference over the trials where both have one (n), so with missing
+ * values (an output such as first_escape_day) it need not equal the
+ * difference of the two means. */
+typedef struct pairacc {
+    double sum, sumsq; /* of the paired differences, in trial order */
+    double sum_a, sum_b;
+    uint64_t n, n_a, n_b;
+} pairacc;
+
+static void pair_add(pairacc *p, double a, double b)
+{
+    if (!isnan(a)) p->sum_a += a, p->n_a++;
+    if (!isnan(b)) p->sum_b += b, p->n_b++;
+    if (isnan(a) || isnan(b)) return;
+    double d = b - a;
+    p->sum += d;
+    p->sumsq += d * d;
+    p->n++;
+}
+
+static void pair_stats(const pairacc *p, double *ma, double *mb, double *diff, double *se)
+{
+    double n = (double)p->n;
+    *ma = p->n_a ? p->sum_a / (double)p->n_a : NAN;
+    *mb = p->n_b ? p->sum_b / (double)p->n_b : NAN;
+    *diff = p->n ? p->sum / n : NAN;
+    double var = p->n > 1 ? (p->sumsq - p->sum * p->sum / n) / (n - 1) : NAN;
+    *se = p->n > 1 ? sqrt(var > 0 ? var : 0) / sqrt(n) : NAN;
+}
+
+/* The 95% interval of a paired difference: Wald's for a mean; for a
+ * probability (differences of indicators) Agresti and Min's (2005): a half
+ * added to each cell of the paired 2 x 2 table, so that an interval does
+ * not shrink to [0, 0] when no pair differs. *se is the one the interval
+ * uses. */
+static void pair_interval(const pairacc *p, bool prob, double *se, double *lo, double *hi)
+{
+    double ma, mb, d;
+    pair_stats(p, &ma, &mb, &d, se);
+    if (prob && p->n > 0) {
+        const double n = (double)p->n, n21 = (p->sumsq + p->sum) / 2, n12 = (p->sumsq - p->sum) / 2;
+        const double p21 = (n21 + 0.5) / (n + 2), p12 = (n12 + 0.5) / (n + 2), dt = p21 - p12;
+        *se = sqrt((p21 + p12 - dt * dt) / (n + 2));
+        *lo = fmax(-1, dt - 1.959963984540054 * *se);
+        *hi = fmin(1, dt + 1.959963984540054 * *se);
+        return;
+    }
+    *lo = d - 1.959963984540054 * *se;
+    *hi = d + 1.959963984540054 * *se;
+}
 
 typedef struct axis {
     long param;
@@ -146,32 +199,86 @@ static void thr_name(const sim_inst *inst, const sim_threshold *t, char *out, si
     snprintf(out, n, "%s>=%s", inst->out[t->output].name, v);
 }
 
-/* The numbers of one point's row: per output mean, se_mean, sd, p5, p50,
- * se_p50, p95; per threshold P and se_P. */
-#define PER_OUTPUT 7
-#define PER_THRESHOLD 2
+/* The numbers of one point's row: per output mean, se_mean, se_diff, sd,
+ * p5, p50, se_p50, p95; per threshold P, se_P and se_diff_P. */
+#define PER_OUTPUT 8
+#define PER_THRESHOLD 3
 
 static size_t point_width(const sim_inst *inst)
 {
     return inst->nout * PER_OUTPUT + inst->nthr * PER_THRESHOLD;
 }
 
-static void point_stats(const sim_inst *inst, sim_acc *acc, double *v)
+/* Point 0's outputs by trial are kept, so that every point's difference
+ * from point 0 gets a paired standard error: its trials come first in
+ * every run, so they are all in ref before any other point's arrive. Up to
+ * REF_MAX values (256 MiB); beyond, the se_diff columns are empty. */
+#define REF_MAX ((size_t)1 << 25)
+
+typedef struct sweepacc {
+    sim_pointstats ps;
+    const sim_inst *inst;
+    double *ref;  /* [trial * nout + output] of point 0, or NULL */
+    pairacc *pa;  /* [point of the chunk * (nout + nthr) + k]: (point 0, point) pairs */
+    size_t p0;    /* the chunk's first point */
+} sweepacc;
+
+static int sweep_block(void *user, const sim_block *b, sim_err *err)
 {
+    sweepacc *s = user;
+    sim_pointstats_block(&s->ps, b, err);
+    if (!s->ref) return 0;
+    const sim_inst *inst = s->inst;
+    const size_t no = inst->nout, K = no + inst->nthr;
+    for (size_t i = 0; i < b->n; i++) {
+        const uint64_t d = b->first + i, k = d % s->ps.per;
+        const size_t point = (size_t)(d / s->ps.per);
+        const double *x = &b->out[i * no];
+        double *r = &s->ref[k * no];
+        if (point == 0) memcpy(r, x, no * sizeof *r);
+        pairacc *pa = &s->pa[(point - s->p0) * K];
+        for (size_t o = 0; o < no; o++) pair_add(&pa[o], r[o], x[o]);
+        for (size_t t = 0; t < inst->nthr; t++) {
+            const size_t o = inst->thr[t].output;
+            const double v = inst->thr[t].value;
+            pair_add(&pa[no + t], r[o] >= v, x[o] >= v);
+        }
+    }
+    return 0;
+}
+
+/* A point's row numbers; pa (NULL without point 0's values) its pairs with
+ * point 0. se_diff is the paired standard error of mean(O) here minus at
+ * point 0, left empty for an output with missing values (then the paired
+ * mean is not the difference of the means); se_diff_P is Agresti and Min's,
+ * as compare's, and both are 0 at point 0 itself. */
+static void point_stats(const sim_inst *inst, sim_acc *acc, const pairacc *pa, uint64_t per, bool first, double *v)
+{
+    double lo, hi, se;
     for (size_t o = 0; o < inst->nout; o++) {
         sim_acc *a = &acc[o];
         sim_summary s;
         sim_acc_summary(a, &s);
         double *w = &v[o * PER_OUTPUT];
-        w[0] = s.mean, w[1] = s.mcse, w[2] = s.sd, w[3] = s.q[0], w[4] = s.q[2];
-        w[5] = sim_acc_quantile_se(a, 0.5), w[6] = s.q[4];
+        w[0] = s.mean, w[1] = s.mcse, w[3] = s.sd, w[4] = s.q[0], w[5] = s.q[2];
+        w[6] = sim_acc_quantile_se(a, 0.5), w[7] = s.q[4];
+        w[2] = NAN;
+        if (pa && pa[o].n == per) {
+            pair_interval(&pa[o], false, &se, &lo, &hi);
+            w[2] = first ? 0 : se;
+        }
     }
     for (size_t k = 0; k < inst->nthr; k++) {
         sim_acc *a = &acc[inst->thr[k].output];
         uint64_t n = sim_acc_n(a) + a->missing, h = sim_acc_count_ge(a, inst->thr[k].value);
-        double pr = n ? (double)h / (double)n : NAN;
-        v[inst->nout * PER_OUTPUT + k * PER_THRESHOLD] = pr;
-        v[inst->nout * PER_OUTPUT + k * PER_THRESHOLD + 1] = n ? sqrt(pr * (1 - pr) / (double)n) : NAN;
+        double pr = n ? (double)h / (double)n : NAN, *w = &v[inst->nout * PER_OUTPUT + k * PER_THRESHOLD];
+        w[0] = pr;
+        w[1] = n ? sqrt(pr * (1 - pr) / (double)n) : NAN;
+        w[2] = NAN;
+        if (pa && pa[inst->nout + k].n) {
+            pair_interval(&pa[inst->nout + k], true, &se, &lo, &hi);
+            w[2] = first ? 0 : se;
+        }
     }
 }
 
@@ -183,13 +290,13 @@ static void sweep_csv(sim_buf *b, const sim_inst *inst, const sweepctx *c, size_
     sim_csv_str(&r, "trials");
     for (size_t o = 0; o < inst->nout; o++) {
         const char *nm = inst->out[o].name;
-        col(&r, "mean", nm), col(&r, "se_mean", nm), col(&r, "sd", nm), col(&r, "p5", nm);
+        col(&r, "mean", nm), col(&r, "se_mean", nm), col(&r, "se_diff", nm), col(&r, "sd", nm), col(&r, "p5", nm);
         col(&r, "p50", nm), col(&r, "se_p50", nm), col(&r, "p95", nm);
     }
     for (size_t k = 0; k < inst->nthr; k++) {
         char t[160];
         thr_name(inst, &inst->thr[k], t, sizeof t);
-        col(&r, "P", t), col(&r, "se_P", t);
+        col(&r, "P", t), col(&r, "se_P", t), col(&r, "se_diff_P", t);
     }
     sim_csv_end(&r);
     const size_t W = point_width(inst);
@@ -228,24 +335,36 @@ static int sweep_points(const sim_inst *inst, const sim_runcfg *base, const swee
         if (!sim_progress_quiet)
             fprintf(stderr, "resuming: %llu of %zu points already done\n", (unsigned long long)done, npoints);
     }
+    /* point 0's values (on the rank that receives the trials); on resuming,
+     * point 0 is run again for them */
+    sweepacc sa = {.inst = inst};
+    const size_t no = inst->nout, K = no + inst->nthr;
+    if (sim_mpi_root() && c->per * no <= REF_MAX) sa.ref = sim_calloc(c->per * no + 1, sizeof *sa.ref);
     /* about 64k trials a chunk, whole points */
     size_t chunk = (size_t)(65536 / c->per);
     if (chunk < 1) chunk = 1;
-    for (size_t p0 = (size_t)done; p0 < npoints; p0 += chunk) {
-        size_t m = npoints - p0 < chunk ? npoints - p0 : chunk;
-        sim_pointstats ps;
-        sim_pointstats_init(&ps, inst, m, c->per, (uint64_t)p0 * c->per);
+    int rc = 0;
+    for (size_t p0 = done && done < npoints ? 0 : (size_t)done; p0 < npoints && rc == 0;) {
+        const bool again = p0 < done; /* point 0, for its values only */
+        size_t m = again ? 1 : npoints - p0 < chunk ? npoints - p0 : chunk;
+        sim_pointstats_init(&sa.ps, inst, m, c->per, (uint64_t)p0 * c->per);
+        sa.p0 = p0;
+        sa.pa = sa.ref ? sim_calloc(m * K + 1, sizeof *sa.pa) : NULL;
         sim_runcfg cfg = *base;
         cfg.first = (uint64_t)p0 * c->per;
         cfg.n = (uint64_t)m * c->per;
-        int rc = sim_engine_run(inst, &cfg, NULL, sim_pointstats_block, &ps, err);
-        if (rc == 0)
-            for (size_t k = 0; k < m; k++) point_stats(inst, &ps.acc[k * inst->nout], &stats[(p0 + k) * W]);
-        sim_pointstats_free(&ps);
-        if (rc != 0) return -1;
-        if (p0 + m < npoints && sim_checkpoint_save(cp, fingerprint, p0 + m, W, stats, err) != 0) return -1;
+        rc = sim_engine_run(inst, &cfg, NULL, sweep_block, &sa, err);
+        if (rc == 0 && !again)
+            for (size_t k = 0; k < m; k++)
+                point_stats(inst, &sa.ps.acc[k * no], sa.pa ? &sa.pa[k * K] : NULL, c->per, p0 + k == 0,
+                            &stats[(p0 + k) * W]);
+        sim_pointstats_free(&sa.ps);
+        free(sa.pa);
+        p0 = again ? (size_t)done : p0 + m;
+        if (rc == 0 && !again && p0 < npoints) rc = sim_checkpoint_save(cp, fingerprint, p0, W, stats, err);
     }
-    return 0;
+    free(sa.ref);
+    return rc ? -1 : 0;
 }
 
 int sim_cmd_sweep(int argc, char **argv)
@@ -406,58 +525,6 @@ static const char COMPARE_USAGE[] =
     "  -h, --help         this help\n";
 
 #define CHUNK 32768 /* trials per scenario held at once */
-
-/* Each scenario's own mean is over its trials with a value; the paired
- * difference over the trials where both have one (n), so with missing
- * values (an output such as first_escape_day) it need not equal the
- * difference of the two means. */
-typedef struct pairacc {
-    double sum, sumsq; /* of the paired differences, in trial order */
-    double sum_a, sum_b;
-    uint64_t n, n_a, n_b;
-} pairacc;
-
-static void pair_add(pairacc *p, double a, double b)
-{
-    if (!isnan(a)) p->sum_a += a, p->n_a++;
-    if (!isnan(b)) p->sum_b += b, p->n_b++;
-    if (isnan(a) || isnan(b)) return;
-    double d = b - a;
-    p->sum += d;
-    p->sumsq += d * d;
-    p->n++;
-}
-
-static void pair_stats(const pairacc *p, double *ma, double *mb, double *diff, double *se)
-{
-    double n = (double)p->n;
-    *ma = p->n_a ? p->sum_a / (double)p->n_a : NAN;
-    *mb = p->n_b ? p->sum_b / (double)p->n_b : NAN;
-    *diff = p->n ? p->sum / n : NAN;
-    double var = p->n > 1 ? (p->sumsq - p->sum * p->sum / n) / (n - 1) : NAN;
-    *se = p->n > 1 ? sqrt(var > 0 ? var : 0) / sqrt(n) : NAN;
-}
-
-/* The 95% interval of a paired difference: Wald's for a mean; for a
- * probability (differences of indicators) Agresti and Min's (2005): a half
- * added to each cell of the paired 2 x 2 table, so that an interval does
- * not shrink to [0, 0] when no pair differs. *se is the one the interval
- * uses. */
-static void pair_interval(const pairacc *p, bool prob, double *se, double *lo, double *hi)
-{
-    double ma, mb, d;
-    pair_stats(p, &ma, &mb, &d, se);
-    if (prob && p->n > 0) {
-        const double n = (double)p->n, n21 = (p->sumsq + p->sum) / 2, n12 = (p->sumsq - p->sum) / 2;
-        const double p21 = (n21 + 0.5) / (n + 2), p12 = (n12 + 0.5) / (n + 2), dt = p21 - p12;
-        *se = sqrt((p21 + p12 - dt * dt) / (n + 2));
-        *lo = fmax(-1, dt - 1.959963984540054 * *se);
-        *hi = fmin(1, dt + 1.959963984540054 * *se);
-        return;
-    }
-    *lo = d - 1.959963984540054 * *se;
-    *hi = d + 1.959963984540054 * *se;
-}
 
 /* Keep every output of the trials of a chunk, in trial order. */
 typedef struct keep {

@@ -344,9 +344,31 @@ import csv
 rows = list(csv.DictReader(open('$TMP/crn/sweep.csv')))
 assert len(rows) == 2
 for k in rows[0]:
-    if k not in ('point', 'iraq.breach_fraction'):
+    if k.startswith('se_diff('):
+        assert rows[0][k] in ('', '0') and rows[1][k] == rows[0][k], k
+    elif k not in ('point', 'iraq.breach_fraction') and not k.startswith('se_diff_P('):
         assert rows[0][k] == rows[1][k], k
 \""
+check "sweep: each point's paired standard error of its difference from point 0 is compare's se for the same two scenarios" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary transfer.rate_per_day=0,50 -n 2000 -o '$TMP/swpair' -q &&
+    for v in 0 50; do sed \"s/^rate_per_day *=.*/rate_per_day = \$v/; s/^name *=.*/name = rate\$v/\" scenarios/baseline.ini > '$TMP/rate'\$v.ini; done &&
+    '$BIN' compare '$TMP/rate0.ini' '$TMP/rate50.ini' --sources scenarios/sources.csv -n 2000 -o '$TMP/cmppair' -q &&
+    python3 - '$TMP/swpair/sweep.csv' '$TMP/cmppair/compare.csv' <<'EOF2'
+import csv, sys
+sw = list(csv.DictReader(open(sys.argv[1])))
+cmp = {(r['output'], r['statistic']): r for r in csv.DictReader(open(sys.argv[2])) if r['scenario'] == 'rate50'}
+checked = 0
+for (out, stat), r in cmp.items():
+    col = 'se_diff(%s)' % out if stat == 'mean' else 'se_diff_P(%s>=%s)' % (out, stat[4:-1])
+    assert sw[0][col] in ('0', ''), col
+    if sw[1][col] == '':
+        assert out == 'first_escape_day', col  # missing values: no paired column
+        continue
+    assert sw[1][col] == r['se'], (col, sw[1][col], r['se'])
+    assert stat != 'mean' or sw[1]['mean(%s)' % out] == r['value'], out
+    checked += 1
+assert checked >= 25, checked
+EOF2"
 check "compare: a scenario against itself differs by exactly zero (means with se 0; probabilities' Agresti-Min intervals hold 0)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini -n 300 -o '$TMP/same' -q &&
     awk -F, 'NR > 1 && (\$6 != 0 || (\$3 == \"mean\" && \$7 != 0) || \$8 > 0 || \$9 < 0) { bad = 1 } END { exit bad }' '$TMP/same/compare.csv' &&
