@@ -371,8 +371,8 @@ class Model:
         ini = sec("initial")
         if "at_large0_share" in ini:
             self.al_share = parse_map(ini["at_large0_share"], self.groups, "initial.at_large0_share")
-        else:  # MODEL.md: split by the held0 shares
-            self.al_share = self.fac_share[0]
+        else:  # MODEL.md: split by the held0 shares (several facilities: weighted by held0)
+            self.al_share = None
         self.iraq0 = self.param("initial", "iraq_custody0", count=True, default="0")
         self.dispersed0 = self.param("initial", "dispersed0", count=True, default="0")
 
@@ -524,7 +524,14 @@ def simulate(sc, n, seed, keep_series=False):
         held[:, f, :] = rng.multinomial(M.fac_held0[f], M.fac_share[f])
     J = M.escaped0
     al0 = J - rng.binomial(J, M.recap)
-    at_large = rng.multinomial(al0, M.al_share).astype(i64)
+    if M.al_share is not None:
+        at_large = rng.multinomial(al0, M.al_share).astype(i64)
+    else:  # the held0 shares, weighted by each trial's held0
+        h0 = np.stack([np.broadcast_to(np.asarray(M.fac_held0[f], float), (n,)) for f in range(F)], axis=1)
+        tot = h0.sum(axis=1, keepdims=True)
+        w = np.where(tot > 0, h0 / np.where(tot > 0, tot, 1), 1.0 / F)
+        mix = w @ np.asarray(M.fac_share, float)
+        at_large = rng.multinomial(al0, mix / mix.sum(axis=1, keepdims=True)).astype(i64)
     latent = M.latent0.astype(i64).copy()
     dispersed = M.dispersed0.astype(i64).copy()
     iraq = M.iraq0.astype(i64).copy()

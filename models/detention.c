@@ -45,7 +45,8 @@ static const sim_keyspec KEYS[] = {
     {"initial", "latent0", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0, "latent fighters in Syria on day 0 (people)"},
     {"initial", "escaped0", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0,
      "J: detainees who escaped before day 0; J - Binomial(J, recapture_fraction) start at large"},
-    {"initial", "at_large0_share", SIM_T_MAP, C | R, SIM_DOM_SHARES, 0, 0, "split of at_large0 by group"},
+    {"initial", "at_large0_share", SIM_T_MAP, C, SIM_DOM_SHARES, 0, 0,
+     "split of at_large0 by group; when absent, the held0 shares (MODEL.md 7), weighted by each facility's held0"},
     {"initial", "iraq_custody0", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0, "people in Iraqi custody on day 0"},
     {"initial", "dispersed0", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0,
      "people who left the al-Hol camp and live among the population on day 0"},
@@ -132,7 +133,7 @@ typedef struct det {
     size_t rep_rate, ct_removals, latent_inf, breach_rate, breach_frac, recruit;
     size_t *inf_rate;                    /* [G] */
     size_t *mrate, nmrate;               /* the rates periods multiply (scale_ok) */
-    double *at_large_share;              /* [G] */
+    double *at_large_share;              /* [G], or NULL: split as held0 */
     double *route;                       /* [(G + 1) * D], row G is the latent pool */
     bool *repat;                         /* [G] */
     long tr_start;                       /* day index of the programme start (may be < 0) */
@@ -161,6 +162,7 @@ typedef struct state {
     int64_t *esc;         /* [G] escapees of the day at one facility */
     unsigned *cells, *take; /* multivariate hypergeometric work, [F * G + G] */
     unsigned *route_n;    /* [D] */
+    double *al_share;     /* [G] day-0 split of the at-large by the facilities' held0 shares */
     double mu[NMULT];     /* today's multipliers */
     double rec, ct_rate;  /* recapture fraction; counter-terrorism rate per person-year */
     int64_t transferred_total, transferred, target;
@@ -310,9 +312,11 @@ static int compile(sim_inst *inst, sim_err *err)
     m->escaped0 = param(inst, "initial", "escaped0");
     m->iraq0 = param(inst, "initial", "iraq_custody0");
     m->dispersed0 = param(inst, "initial", "dispersed0");
-    m->at_large_share = sim_calloc(m->G, sizeof *m->at_large_share);
-    if (map_over(get(inst, "initial", "at_large0_share"), m->groups, m->G, "group", m->at_large_share, err) != 0)
-        return -1;
+    if (get(inst, "initial", "at_large0_share")) {
+        m->at_large_share = sim_calloc(m->G, sizeof *m->at_large_share);
+        if (map_over(get(inst, "initial", "at_large0_share"), m->groups, m->G, "group", m->at_large_share, err) != 0)
+            return -1;
+    }
     m->recapture = param(inst, "escape", "recapture_fraction");
 
     m->tr_start = get(inst, "transfer", "start")->v.date - start;
@@ -567,6 +571,7 @@ static void *scratch_alloc(const sim_inst *inst)
     s->cells = sim_calloc(m->F * m->G + m->G, sizeof *s->cells);
     s->take = sim_calloc(m->F * m->G + m->G, sizeof *s->take);
     s->route_n = sim_calloc(m->D, sizeof *s->route_n);
+    s->al_share = sim_calloc(m->G, sizeof *s->al_share);
     s->next = sim_calloc(nclocks(m), sizeof *s->next);
     s->dirty = sim_calloc(nclocks(m), sizeof *s->dirty);
     s->hz = sim_calloc(nclocks(m), sizeof *s->hz);
@@ -579,7 +584,7 @@ static void scratch_free(void *p)
 {
     state *s = p;
     free(s->held), free(s->at_large), free(s->infil), free(s->esc);
-    free(s->cells), free(s->take), free(s->route_n), free(s->next), free(s->dirty), free(s->hz);
+    free(s->cells), free(s->take), free(s->route_n), free(s->al_share), free(s->next), free(s->dirty), free(s->hz);
     free(s->lat_cnt), free(s->camp_cnt);
     free(s);
 }
@@ -630,6 +635,23 @@ static int64_t repat_total(const det *m, const state *s, size_t f)
     return n;
 }
 
+/* The shares splitting the day-0 at-large by group: initial.at_large0_share
+ * when given, else the held0 shares (MODEL.md 7), those of several
+ * facilities weighted by the held0 the trial drew (equally when all are 0). */
+static const double *at_large_split(const det *m, const double *th, state *s)
+{
+    if (m->at_large_share) return m->at_large_share;
+    if (m->F == 1) return m->fac[0].share;
+    double total = 0;
+    for (size_t f = 0; f < m->F; f++) total += th[m->fac[f].held0];
+    for (size_t g = 0; g < m->G; g++) {
+        s->al_share[g] = 0;
+        for (size_t f = 0; f < m->F; f++)
+            s->al_share[g] += m->fac[f].share[g] * (total > 0 ? th[m->fac[f].held0] / total : 1.0 / (double)m->F);
+    }
+    return s->al_share;
+}
+
 /* Day-0 stocks and the trial's derived rates. */
 static int setup(const det *m, const double *th, sim_trial *tr, state *s)
 {
@@ -645,7 +667,7 @@ static int setup(const det *m, const double *th, sim_trial *tr, state *s)
         const gsl_rng *r = sim_trial_rng(tr, m->s_at_large0, 0);
         int64_t J = (int64_t)th[m->escaped0];
         int64_t A = J - binom(s, r, s->rec, J);
-        gsl_ran_multinomial(r, G, (unsigned)A, m->at_large_share, s->take);
+        gsl_ran_multinomial(r, G, (unsigned)A, at_large_split(m, th, s), s->take);
         for (size_t g = 0; g < G; g++) s->at_large[g] = s->take[g];
     }
     s->latent = (int64_t)th[m->latent0];

@@ -71,6 +71,34 @@ static void test_recapture_only(void **state)
     release(o, 3);
 }
 
+/* The day-0 at-large are split by group by the held0 shares unless
+ * initial.at_large0_share says otherwise (MODEL.md 7); with several
+ * facilities, by their shares weighted by the held0 each trial drew. All
+ * leave on day 0 (route a: iraq, b: turkey), so infiltrated.iraq counts
+ * group a. */
+static void test_at_large0_split(void **state)
+{
+    (void)state;
+    const char *names[] = {"infiltrated.iraq", "infiltrated"};
+#define LEAVE "initial.escaped0=1000", "infiltration.rate.a=1e5", "infiltration.rate.b=1e5", "time.horizon_days=1"
+    const char *held[] = {LEAVE, "facility.f.share=a: 0.9, b: 0.1", NULL};
+    double **o = run(held, 2, names);
+    for (size_t i = 0; i < TRIALS; i++) assert_true(o[1][i] == 1000);
+    expect_binomial(o[0], 1000, 0.9);
+    release(o, 2);
+    const char *own[] = {LEAVE, "facility.f.share=a: 0.9, b: 0.1", "initial.at_large0_share=a: 0.2, b: 0.8", NULL};
+    o = run(own, 2, names);
+    expect_binomial(o[0], 1000, 0.2);
+    release(o, 2);
+    const char *two[] = {LEAVE, "facility.f.held0=1000", "facility.f.share=a: 1, b: 0", "facility.g.held0=3000",
+                         "facility.g.share=a: 0, b: 1", "facility.g.event_rate=0", "facility.g.event_size=1",
+                         "facility.g.trickle_rate=0", "facility.g.transfer_eligible=no", NULL};
+    o = run(two, 2, names);
+    expect_binomial(o[0], 1000, 0.25);
+    release(o, 2);
+#undef LEAVE
+}
+
 /* One pool, two competing risks over a year: each person independently
  * leaves Syria with probability h_inf / h * (1 - exp(-h T)). */
 static void test_competing_risks(void **state)
@@ -415,7 +443,8 @@ static void test_threads_do_not_matter(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_recapture_only),     cmocka_unit_test(test_competing_risks),
+        cmocka_unit_test(test_recapture_only),     cmocka_unit_test(test_at_large0_split),
+        cmocka_unit_test(test_competing_risks),
         cmocka_unit_test(test_ct_rate_spreads),    cmocka_unit_test(test_escape_events),
         cmocka_unit_test(test_trickle_and_recapture), cmocka_unit_test(test_shock_capped),
         cmocka_unit_test(test_transfer),           cmocka_unit_test(test_transfer_start),
