@@ -99,6 +99,8 @@ static int run_gnuplot(const plotter *pl, const char *script, const char *term, 
 #define FONTSCALE 1.25
 #define EM_CHAR 0.70 /* text with capitals and spaces, measured */
 #define EM_LABEL 0.66 /* parameter names: lower case, dots, underscores */
+#define EM_DIGIT 0.64 /* numbers: digits, separators, signs */
+#define PX_PER_PT (96.0 / 72.0) /* pngcairo and svg draw a point as 4/3 pixel */
 #define CANVAS_W 1100.0
 #define PLOT_H 390.0 /* the plot's height in pixels: 0.80 - 0.20 of 650 at least */
 
@@ -183,6 +185,21 @@ static int chart(plotter *pl, const char *script, const char *name, const sim_bu
         double m = (30 + (double)longest_quoted(data) * EM_LABEL * 12 * FONTSCALE) / CANVAS_W;
         left = m < 0.16 ? 0.16 : m > 0.5 ? 0.5 : m;
         sim_buf_printf(&par, "set lmargin at screen %.3f\n", left);
+    } else {
+        /* room for the y tick labels and, left of them, the y label */
+        const char *yt = params->len ? strstr(params->s, "set ytics (") : NULL;
+        if (yt) {
+            const char *end = strchr(yt, '\n');
+            sim_buf tl;
+            sim_buf_init(&tl);
+            sim_buf_add(&tl, yt, end ? (size_t)(end - yt) : strlen(yt));
+            double m = (70 + (double)longest_quoted(&tl) * EM_DIGIT * 12 * FONTSCALE * PX_PER_PT) / CANVAS_W;
+            sim_buf_free(&tl);
+            if (m > left) {
+                left = m > 0.3 ? 0.3 : m;
+                sim_buf_printf(&par, "set lmargin at screen %.3f\n", left);
+            }
+        }
     }
     /* the x label within the plot's width (the right margin is at most 0.96) */
     sim_buf_printf(&par, "set xlabel font \",%.2f\"\nset ylabel font \",%.2f\"\n",
@@ -965,7 +982,7 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         sim_buf_init(&params);
         char sub[512];
         const char *desc = sim_rundir_describe(rd, outs[o]);
-        double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+        double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY;
         if (naxes == 1) {
             sim_buf_puts(&data, "\"mean (band: 90% of trials)\"\n");
             for (size_t r = 0; r < t->nrows; r++) {
@@ -982,21 +999,35 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             snprintf(name, sizeof name, "sweep-%s", outs[o]);
             rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, k1, *desc ? desc : outs[o], err);
         } else {
-            for (size_t r = 0; r < t->nrows; r++) {
-                double x = sim_table_num(t, r, k1), y = sim_table_num(t, r, k2), m = sim_table_num(t, r, cm);
-                sim_buf_printf(&data, "%.17g,%.17g,%.17g\n", x, y, m);
-                lo = fmin(lo, m), hi = fmax(hi, m);
-                xlo = fmin(xlo, x), xhi = fmax(xhi, x), ylo = fmin(ylo, y), yhi = fmax(yhi, y);
-            }
-            /* image pixels are centred on the grid points */
+            /* cells at grid indices, so that a listed grid need not be
+             * evenly spaced, with the grid's values as tick labels */
+            double *xs = sim_calloc(t->nrows + 1, sizeof *xs), *ys = sim_calloc(t->nrows + 1, sizeof *ys);
             size_t nx = 0, ny = 0;
             for (size_t r = 0; r < t->nrows; r++) {
-                nx += sim_table_num(t, r, k2) == ylo;
-                ny += sim_table_num(t, r, k1) == xlo;
+                double x = sim_table_num(t, r, k1), y = sim_table_num(t, r, k2);
+                if (!nx || xs[nx - 1] != x) xs[nx++] = x; /* points run y fastest */
+                if (!r || x == xs[0]) ys[ny++] = y;
             }
-            double dx = nx > 1 ? (xhi - xlo) / (double)(nx - 1) : 1, dy = ny > 1 ? (yhi - ylo) / (double)(ny - 1) : 1;
-            sim_buf_printf(&params, "set xrange [%.17g:%.17g]\nset yrange [%.17g:%.17g]\n", xlo - dx / 2, xhi + dx / 2,
-                           ylo - dy / 2, yhi + dy / 2);
+            for (size_t r = 0; r < t->nrows; r++) {
+                double m = sim_table_num(t, r, cm);
+                sim_buf_printf(&data, "%zu,%zu,%.17g\n", r / (ny ? ny : 1), r % (ny ? ny : 1), m);
+                lo = fmin(lo, m), hi = fmax(hi, m);
+            }
+            sim_buf_printf(&params, "set xrange [-0.5:%.1f]\nset yrange [-0.5:%.1f]\n", (double)nx - 0.5,
+                           (double)ny - 0.5);
+            const double *vals[2] = {xs, ys};
+            const size_t nv[2] = {nx, ny};
+            for (int a = 0; a < 2; a++) {
+                sim_buf_printf(&params, "set %stics (", a ? "y" : "x");
+                for (size_t i = 0; i < nv[a]; i++) {
+                    char lab[48];
+                    sim_format_exact(vals[a][i], lab, sizeof lab);
+                    sim_buf_printf(&params, "%s\"%s\" %zu", i ? ", " : "", lab, i);
+                }
+                sim_buf_puts(&params, ")\n");
+            }
+            free(xs);
+            free(ys);
             if (!(hi > lo)) hi = lo + 1;
             sim_buf_printf(&params, "set cbrange [%.17g:%.17g]\n", lo, hi);
             tics(&params, "cb", lo, hi, false);
@@ -1133,6 +1164,15 @@ int sim_plot_compare(char **dirs, size_t ndirs, const char *out, unsigned format
                 sim_buf_printf(&params, "set xrange [-0.6:%.17g]\nset yrange [%.17g:%.17g]\n", (double)shown - 0.4, ylo,
                                hi + pad);
                 tics(&params, "y", ylo, hi + pad, true);
+                /* scenario names under their boxes: on two staggered rows
+                 * when they would touch, and smaller when even that is tight */
+                size_t longest = 0;
+                for (size_t i = 0; i < n; i++) longest = strlen(rd[i].name) > longest ? strlen(rd[i].name) : longest;
+                const double slot = 0.80 * CANVAS_W / (double)shown,
+                             px = (double)longest * EM_LABEL * 12 * FONTSCALE * PX_PER_PT;
+                sim_buf_printf(&params, "stagger = %d\n", px > 0.95 * slot);
+                if (px > 0.95 * slot) sim_buf_puts(&params, "set xlabel offset 0,-1.2\n");
+                if (px > 1.9 * slot) sim_buf_printf(&params, "set xtics font \",%.2f\"\n", 12 * 1.9 * slot / px);
                 char foot[2048], sub[512], tr[600] = "";
                 bool same = true;
                 for (size_t i = 1; i < n; i++) same &= rd[i].trials == rd[0].trials && rd[i].seed == rd[0].seed;
@@ -1142,8 +1182,11 @@ int sim_plot_compare(char **dirs, size_t ndirs, const char *out, unsigned format
                     size_t l = strlen(tr);
                     snprintf(tr + l, sizeof tr - l, "%s%s", i ? " / " : "", t);
                 }
-                snprintf(foot, sizeof foot, "%zu scenarios · %s trials%s · riskmc %s\nboxes: p25 to p75, line: median, "
-                                            "whiskers: p5 to p95", n, tr, same ? " each, same seed" : "", rd[0].version);
+                char seeds[64] = "";
+                if (same) snprintf(seeds, sizeof seeds, " each, same seed %llu", (unsigned long long)rd[0].seed);
+                snprintf(foot, sizeof foot, "%zu scenarios · %s trials%s · riskmc %s%s%s%s\nboxes: p25 to p75, line: median, "
+                                            "whiskers: p5 to p95", n, tr, seeds, rd[0].version, *rd[0].commit ? " (" : "",
+                         rd[0].commit, *rd[0].commit ? ")" : "");
                 const char *desc = sim_rundir_describe(&rd[0], outs[k]);
                 snprintf(sub, sizeof sub, "%s%s%s", outs[k], *desc ? ": " : "", desc);
                 char unit[128];
