@@ -38,6 +38,9 @@ int sim_checkpoint_load(sim_checkpoint *cp, const char *path, uint64_t fingerpri
     else if (head[1] != fingerprint || head[3] != width)
         rc = sim_errf(err, "%s: a checkpoint of another run (other scenario, seed or options; delete it, or run "
                            "with the options it was made with)", path);
+    else if (width > 0 && head[2] > ((uint64_t)1 << 40) / width)
+        rc = sim_errf(err, "%s: damaged checkpoint (%llu points done; delete it to start afresh)", path,
+                      (unsigned long long)head[2]);
     else {
         cp->done = head[2];
         cp->width = width;

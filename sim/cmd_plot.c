@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "plot.h"
+#include "rundir.h"
 
 static const char USAGE[] =
     "usage: riskmc plot [--format png,svg,pdf] [-o DIR] RESULTS_DIR...\n"
@@ -51,6 +52,10 @@ int sim_cmd_plot(int argc, char **argv)
         return 2;
     }
     sim_cli_signals();
+    if (argc - optind >= 2 && sim_rundir_compare_out(out, &err) != 0) {
+        fprintf(stderr, "riskmc: %s\n", err.msg);
+        return 1;
+    }
     for (int i = optind; i < argc; i++) {
         if (sim_plot_dir(argv[i], formats, &err) != 0) {
             fprintf(stderr, "riskmc: %s\n", err.msg);

@@ -144,6 +144,8 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
         if (!sim_domain_holds(p->domain, x))
             return sim_errf(err, "--vary %s: %g is out of range for this parameter (allowed: %s)", ax->key, x,
                             sim_domain_text(p->domain));
+        if (p->domain == SIM_DOM_COUNT && x > 1e9) /* as a scenario's count */
+            return sim_errf(err, "--vary %s: %g is not a plausible count (allowed: at most 1,000,000,000)", ax->key, x);
         ax->v[i] = sim_param_fix(p, x);
     }
     /* a count rounds the grid: two values may become one point */
@@ -580,6 +582,17 @@ int sim_cmd_compare(int argc, char **argv)
                      argv[optind + s], inst[s].model->name, argv[optind], inst[0].model->name);
             goto out;
         }
+    /* rows are labelled by scenario name: a name given again is numbered
+     * (from the last, so that the earlier names are still as written) */
+    for (int s = ns - 1; s > 0; s--) {
+        int seen = 1;
+        for (int t = 0; t < s; t++) seen += strcmp(inst[t].sc.name, inst[s].sc.name) == 0;
+        if (seen > 1) {
+            char *nm = sim_asprintf("%s#%d", inst[s].sc.name, seen);
+            free(inst[s].sc.name);
+            inst[s].sc.name = nm;
+        }
+    }
     {
         const sim_inst *a = &inst[0];
         uint64_t n = c.has_trials ? c.trials : a->trials, seed = c.has_seed ? c.seed : a->seed;

@@ -1,5 +1,6 @@
 /* main.c - riskmc: Monte Carlo risk scenarios. Dispatches subcommands; the
  * only place that exits. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,9 @@ int main(int argc, char **argv)
 static int dispatch(int argc, char **argv)
 {
     gsl_set_error_handler(gsl_handler);
+    /* past a file size limit (ulimit -f) a write fails with EFBIG and is
+     * reported, instead of the signal killing the run with no message */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return 2;

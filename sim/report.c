@@ -962,6 +962,7 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
 {
     sim_rundir *rd;
     size_t n, skipped;
+    if (sim_rundir_compare_out(out, err) != 0) return -1;
     if (sim_rundir_open_runs(dirs, ndirs, &rd, &n, &skipped, err) != 0) return -1;
     const size_t opened = n;
     int rc = 0;

@@ -34,6 +34,8 @@ void sim_rundir_free(sim_rundir *rd);
  * of its own): *rd (malloc'd) holds them in order, *nrun how many, and
  * *skipped the folders left out. 0, or -1 with err. Free each, then *rd. */
 int sim_rundir_open_runs(char **dirs, size_t n, sim_rundir **rd, size_t *nrun, size_t *skipped, sim_err *err);
+/* Refuse a comparison's -o that is a results folder or its charts/. */
+int sim_rundir_compare_out(const char *out, sim_err *err);
 /* Every trial's value of one trials.csv column (NaN for an empty field). */
 int sim_rundir_column(const sim_rundir *rd, const char *name, double **x, size_t *n, sim_err *err);
 /* The dictionary's description of a column or series ("" if unknown). */

@@ -640,6 +640,20 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
         rc = sim_errf(err, "%s:%d: %s: empty value (allowed: KEY=VALUE with a value)", file, index, k);
         goto out;
     }
+    /* the value is written to manifest.ini as a scenario line: it must read
+     * back as itself */
+    for (const char *c = v; *c; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            rc = sim_errf(err, "%s:%d: %s: a control character (byte %d) in the value (allowed: one line of text)",
+                          file, index, k, (unsigned char)*c);
+            goto out;
+        }
+        if ((*c == ';' || *c == '#') && c > v && c[-1] == ' ') {
+            rc = sim_errf(err, "%s:%d: %s: ' %c' in the value begins a comment in a scenario file (allowed: no space "
+                               "before '%c')", file, index, k, *c, *c);
+            goto out;
+        }
+    }
     /* split section.key where the schema knows the pair, else where the
      * scenario already has it */
     char *section = NULL, *key = NULL;

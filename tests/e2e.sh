@@ -569,6 +569,40 @@ check "run to precision: an unreachable tolerance stops at -n with a warning" ba
     grep -q 'was not reached within 3000 trials' '$TMP/prec3.err' && [ \$(wc -l < '$TMP/prec3/trials.csv') -eq 3001 ] &&
     grep -q '^precision_reached = no' '$TMP/prec3/manifest.ini'"
 
+echo "== hostile inputs (review of 2026-12-03)"
+check "sweep --vary refuses a count past 1,000,000,000 (it had wrapped past 2^32 to a small one)" bash -c "
+    ! '$BIN' sweep scenarios/baseline.ini --vary facility.ne_syria_prisons.held0=4294968296,1000 -n 20 -q -o '$TMP/wrap' 2>'$TMP/wrap.err' &&
+    grep -q 'not a plausible count' '$TMP/wrap.err' && [ ! -e '$TMP/wrap' ]"
+check "--set refuses a line break or ' ;' in a value (manifest.ini must read back as the run)" bash -c "
+    ! '$BIN' run scenarios/baseline.ini -n 10 -q -o '$TMP/inj' --set \$'scenario.title=a\\n[ct]' 2>/dev/null &&
+    ! '$BIN' run scenarios/baseline.ini -n 10 -q -o '$TMP/inj' --set 'scenario.title=A ; B' 2>'$TMP/inj.err' &&
+    grep -q 'begins a comment' '$TMP/inj.err' && [ ! -e '$TMP/inj' ]"
+check "a comparison's -o may not be a results folder or its charts/" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 50 -q -o '$TMP/cmpA' && '$BIN' run scenarios/un-estimate.ini -n 50 -q -o '$TMP/cmpB' &&
+    ! '$BIN' plot '$TMP/cmpA' '$TMP/cmpB' -o '$TMP/cmpB' >/dev/null 2>&1 &&
+    ! '$BIN' report '$TMP/cmpA' '$TMP/cmpB' -o '$TMP/cmpA/charts/' >/dev/null 2>&1 &&
+    [ ! -e '$TMP/cmpB/charts' ] && [ ! -e '$TMP/cmpA/report.md' ]"
+check "a file size limit (ulimit -f) gives a message naming the file, exit 1, no folder" bash -c "
+    ( ulimit -f 50; '$BIN' run scenarios/baseline.ini -n 2000 -q -o '$TMP/fsz' ) 2>'$TMP/fsz.err'; [ \$? -eq 1 ] &&
+    grep -q 'trials.csv: write failed: File too large' '$TMP/fsz.err' && [ -z \"\$(ls -A '$TMP' | grep '^\\.fsz')\" ] && [ ! -e '$TMP/fsz' ]"
+check "compare numbers a scenario name given again (rows stay apart)" bash -c "
+    '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini scenarios/baseline.ini -n 50 -q -o '$TMP/dupn' &&
+    [ \"\$(cut -d, -f1 '$TMP/dupn/compare.csv' | sort -u | tr '\\n' ' ')\" = 'baseline baseline#2 baseline#3 scenario ' ]"
+check "a damaged checkpoint is an error, not a crash" bash -c "
+    python3 -c \"
+import struct, sys
+sys.stdout.buffer.write(struct.pack('<4Q', 0, 0, 0, 0))\" > /dev/null &&
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:40 -n 4000 -o '$TMP/ckd' -q & pid=\$!;
+    for i in \$(seq 1 400); do [ -f '$TMP/.ckd.checkpoint' ] && break; sleep 0.05; done; kill -9 \$pid; wait \$pid 2>/dev/null;
+    [ -f '$TMP/.ckd.checkpoint' ] && python3 -c \"
+import struct
+p = '$TMP/.ckd.checkpoint'
+b = bytearray(open(p, 'rb').read())
+b[16:24] = struct.pack('<Q', 2**62)
+open(p, 'wb').write(bytes(b))\" &&
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:40 -n 4000 -o '$TMP/ckd' -q --resume 2>'$TMP/ckd.err';
+    [ \$? -eq 1 ] && grep -q 'damaged checkpoint' '$TMP/ckd.err'"
+
 echo "== bad input (tests/bad)"
 shopt -s nullglob
 for f in tests/bad/*.expected; do
