@@ -96,6 +96,16 @@ static const sim_keyspec KEYS[] = {
 #undef C
 #undef R
 
+/* MODEL.md's defaults: the lists of section 2, and the two rates section 7
+ * sets to 0 as assumptions. */
+static const sim_keydefault DEFAULTS[] = {
+    {"lists", "groups", "syrian, other_arab, iraqi, foreign", "F08"},
+    {"lists", "destinations", "iraq, turkey, jordan, lebanon, europe, west_asia, africa, other", "F14"},
+    {"facility.*", "trickle_rate", "0", "assumption"},
+    {"transfer", "halt_rate", "0", "assumption"},
+    {NULL, NULL, NULL, NULL},
+};
+
 enum { M_ESCAPE, M_TRANSFER, M_CT, M_INFILTRATION, M_RECRUIT, NMULT };
 static const char *const MULT_KEYS[NMULT] = {"escape", "transfer", "ct", "infiltration", "recruit"};
 
@@ -1426,6 +1436,7 @@ const sim_model sim_model_detention = {
     scratch_alloc,
     scratch_free,
     trial_fast,
+    DEFAULTS,
 };
 
 /* The same model stepped naively, every process drawing every day: slower,
@@ -1439,4 +1450,5 @@ const sim_model sim_model_detention_daily = {
     scratch_alloc,
     scratch_free,
     trial_daily,
+    DEFAULTS,
 };

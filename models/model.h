@@ -95,6 +95,7 @@ typedef struct sim_model {
     /* Run one trial with parameter values theta (in registration order).
      * Returns 0, or -1 with tr->err filled (a broken invariant). */
     int (*trial)(const sim_inst *inst, const double *theta, sim_trial *tr);
+    const sim_keydefault *defaults; /* keys a scenario may leave out; NULL: none */
 } sim_model;
 
 typedef struct sim_threshold {

@@ -165,8 +165,11 @@ int sim_cmd_show(int argc, char **argv)
                     sim_buf_puts(&cites, "[uncited]");
                 }
             }
-            printf("%-*s  %-*s  %s:%d\n", line.len < 58 ? 58 : (int)line.len, line.s, cites.len < 24 ? 24 : (int)cites.len,
-                   cites.s ? cites.s : "", e->file, e->line);
+            char where[64];
+            if (e->line) snprintf(where, sizeof where, ":%d", e->line);
+            else snprintf(where, sizeof where, " (MODEL.md; not in the file)");
+            printf("%-*s  %-*s  %s%s\n", line.len < 58 ? 58 : (int)line.len, line.s, cites.len < 24 ? 24 : (int)cites.len,
+                   cites.s ? cites.s : "", e->file, where);
             if (e->spec && e->spec->type == SIM_T_DIST && !sim_dist_is_const(&e->v.dist)) {
                 char m[40], lo[40], hi[40];
                 num(sim_dist_mean(&e->v.dist), m, sizeof m);

@@ -45,6 +45,7 @@ void sim_schema_for(const sim_model *m, sim_schema *schema, const sim_keyspec *p
     parts[1] = m ? m->keys : NULL;
     parts[2] = NULL;
     schema->parts = parts;
+    schema->defaults = m ? m->defaults : NULL;
 }
 
 size_t sim_inst_param(sim_inst *inst, const sim_entry *e, const char *name)

@@ -949,8 +949,31 @@ static int by_place(const void *a, const void *b)
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+/* The schema's defaults of the keys a scenario leaves out, added as if
+ * written (in `default`, line 0). */
+static void add_defaults(sim_scenario *sc, const sim_schema *schema)
+{
+    for (const sim_keydefault *d = schema->defaults; d && d->section; d++) {
+        char *text = d->cite && (!strcmp(d->cite, "assumption") || (sc->sources && sim_sources_find(sc->sources, d->cite)))
+                         ? sim_asprintf("%s [%s]", d->value, d->cite)
+                         : sim_strdup(d->value);
+        const bool pattern = strchr(d->section, '*') != NULL;
+        const size_t nsec = sc->nsec;
+        for (size_t s = 0; s < (pattern ? nsec : 1); s++) {
+            char *sec = sim_strdup(pattern ? sc->sec[s].section : d->section); /* add_secline moves sc->sec */
+            if ((!pattern || pattern_match(d->section, sec)) && find_entry(sc, sec, d->key) < 0) {
+                set_entry(add_entry(sc), sec, d->key, text, "default", 0);
+                add_secline(sc, sec, "default", 0);
+            }
+            free(sec);
+        }
+        free(text);
+    }
+}
+
 int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, sim_err *err)
 {
+    add_defaults(sc, schema);
     sim_entry **order = sim_malloc((sc->n + 1) * sizeof *order);
     for (size_t i = 0; i < sc->n; i++) order[i] = &sc->e[i];
     qsort(order, sc->n, sizeof *order, by_place);

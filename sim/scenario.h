@@ -71,8 +71,17 @@ typedef struct sim_keyspec {
     const char *help; /* one line for `show` and error messages, with units */
 } sim_keyspec;
 
+/* The value a scenario leaving a key out gets, as if written with its
+ * citation (cited when the sources registry has the id, or it is
+ * `assumption`). A section pattern (facility.*) gives it to every section
+ * the pattern matches. */
+typedef struct sim_keydefault {
+    const char *section, *key, *value, *cite;
+} sim_keydefault;
+
 typedef struct sim_schema {
     const sim_keyspec *const *parts; /* NULL-terminated tables, each ended by a {NULL} row */
+    const sim_keydefault *defaults;  /* ended by a {NULL} row, or NULL */
 } sim_schema;
 
 typedef struct sim_value {
