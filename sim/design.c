@@ -69,7 +69,7 @@ void sim_pointstats_init(sim_pointstats *ps, const sim_inst *inst, size_t npoint
     ps->first = first;
     ps->acc = sim_calloc(npoints * inst->nout + 1, sizeof *ps->acc);
     for (size_t p = 0; p < npoints; p++)
-        for (size_t o = 0; o < inst->nout; o++) sim_acc_init(&ps->acc[p * inst->nout + o], inst->out[o].integer);
+        for (size_t o = 0; o < inst->nout; o++) sim_acc_init_output(&ps->acc[p * inst->nout + o], inst, o);
 }
 
 void sim_pointstats_free(sim_pointstats *ps)

@@ -45,8 +45,15 @@ void sim_runstats_init(sim_runstats *rs, const sim_inst *inst)
     memset(rs, 0, sizeof *rs);
     rs->nout = inst->nout;
     rs->acc = sim_calloc(inst->nout + 1, sizeof *rs->acc);
-    for (size_t i = 0; i < inst->nout; i++) sim_acc_init(&rs->acc[i], inst->out[i].integer);
+    for (size_t i = 0; i < inst->nout; i++) sim_acc_init_output(&rs->acc[i], inst, i);
     sim_seriesacc_init(&rs->series, inst);
+}
+
+void sim_acc_init_output(sim_acc *a, const sim_inst *inst, size_t o)
+{
+    sim_acc_init(a, inst->out[o].integer);
+    for (size_t k = 0; k < inst->nthr; k++)
+        if (inst->thr[k].output == o) sim_acc_watch(a, inst->thr[k].value);
 }
 
 void sim_runstats_free(sim_runstats *rs)

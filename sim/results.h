@@ -50,6 +50,8 @@ typedef struct sim_runstats {
 void sim_risk(const sim_inst *inst, sim_runstats *rs, size_t i, double *p, double *mcse, double *lo, double *hi);
 
 void sim_runstats_init(sim_runstats *rs, const sim_inst *inst);
+/* An output's accumulator, counting its thresholds exactly (sim_acc_watch). */
+void sim_acc_init_output(sim_acc *a, const sim_inst *inst, size_t o);
 void sim_runstats_free(sim_runstats *rs);
 /* Add a block of trials, in trial order. */
 void sim_runstats_add(sim_runstats *rs, const sim_block *b);

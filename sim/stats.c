@@ -283,10 +283,23 @@ void sim_acc_free(sim_acc *a)
 {
     sim_hist_free(&a->h);
     sim_reals_free(&a->r);
+    free(a->watch);
+    free(a->watch_ge);
+}
+
+void sim_acc_watch(sim_acc *a, double x)
+{
+    for (size_t i = 0; i < a->nwatch; i++)
+        if (a->watch[i] == x) return;
+    a->watch = sim_realloc(a->watch, (a->nwatch + 1) * sizeof *a->watch);
+    a->watch_ge = sim_realloc(a->watch_ge, (a->nwatch + 1) * sizeof *a->watch_ge);
+    a->watch[a->nwatch] = x;
+    a->watch_ge[a->nwatch++] = 0;
 }
 
 void sim_acc_add(sim_acc *a, double x)
 {
+    for (size_t i = 0; i < a->nwatch; i++) a->watch_ge[i] += x >= a->watch[i];
     if (isnan(x)) a->missing++;
     else if (a->integer) sim_hist_add(&a->h, (int64_t)x);
     else sim_reals_add(&a->r, x);
@@ -294,6 +307,8 @@ void sim_acc_add(sim_acc *a, double x)
 
 void sim_acc_merge(sim_acc *dst, const sim_acc *src)
 {
+    SIM_ASSERT(dst->nwatch == src->nwatch);
+    for (size_t i = 0; i < dst->nwatch; i++) dst->watch_ge[i] += src->watch_ge[i];
     dst->missing += src->missing;
     if (dst->integer) sim_hist_merge(&dst->h, &src->h);
     else
@@ -389,6 +404,8 @@ double sim_acc_m4(sim_acc *a, double mean)
 
 uint64_t sim_acc_count_ge(sim_acc *a, double x)
 {
+    for (size_t i = 0; i < a->nwatch; i++)
+        if (a->watch[i] == x) return a->watch_ge[i];
     if (a->integer) return sim_hist_count_ge(&a->h, x);
     reals_sort(&a->r);
     size_t lo = 0, hi = a->r.n;

@@ -63,6 +63,9 @@ typedef struct sim_acc {
     sim_hist h;
     sim_reals r;
     uint64_t missing;
+    double *watch;      /* thresholds counted exactly as values arrive */
+    uint64_t *watch_ge; /* values >= watch[i] */
+    size_t nwatch;
 } sim_acc;
 
 /* A summary with the Monte Carlo standard error of each statistic:
@@ -88,6 +91,11 @@ void sim_acc_merge(sim_acc *dst, const sim_acc *src);
 uint64_t sim_acc_n(const sim_acc *a);
 double sim_acc_quantile(sim_acc *a, double p);
 void sim_acc_summary(sim_acc *a, sim_summary *s);
+/* Count values >= x exactly for every x watched before the first value,
+ * also once a histogram's bins have widened past one unit. */
+void sim_acc_watch(sim_acc *a, double x);
+/* Values >= x: exact for a watched x and at resolution 1; otherwise a bin
+ * counts by its middle. */
 uint64_t sim_acc_count_ge(sim_acc *a, double x);
 /* Monte Carlo standard error of the p-quantile (see sim_summary); NaN for n < 2. */
 double sim_acc_quantile_se(sim_acc *a, double p);

@@ -172,6 +172,24 @@ static void test_mcse(void **state)
     gsl_rng_free(g);
 }
 
+/* A watched threshold is counted exactly after the bins widen: values
+ * 0 .. 2^21 - 1 in a histogram of at most 2^20 bins (width 2 and more). */
+static void test_watch_exact(void **state)
+{
+    (void)state;
+    sim_acc a, b;
+    sim_acc_init(&a, true);
+    sim_acc_init(&b, true);
+    sim_acc_watch(&a, 501), sim_acc_watch(&b, 501);
+    for (int64_t v = 0; v < ((int64_t)1 << 21); v++) sim_acc_add(v % 2 ? &a : &b, (double)v);
+    sim_acc_add(&a, NAN);
+    sim_acc_merge(&a, &b);
+    assert_true(sim_hist_resolution(&a.h) > 1);
+    assert_true(sim_acc_count_ge(&a, 501) == ((uint64_t)1 << 21) - 501);
+    sim_acc_free(&a);
+    sim_acc_free(&b);
+}
+
 static void test_wilson(void **state)
 {
     (void)state;
@@ -196,7 +214,7 @@ int main(void)
         cmocka_unit_test(test_hist_matches_gsl), cmocka_unit_test(test_hist_merge_order),
         cmocka_unit_test(test_hist_pack),        cmocka_unit_test(test_reals),
         cmocka_unit_test(test_wilson),           cmocka_unit_test(test_mcse),
-        cmocka_unit_test(test_all_missing),
+        cmocka_unit_test(test_all_missing), cmocka_unit_test(test_watch_exact),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
