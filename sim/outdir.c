@@ -189,12 +189,20 @@ static bool accept_none(const char *path, const char *name, const struct stat *s
     return false;
 }
 
-/* A chart riskmc draws: a regular file named *.png, *.svg or *.pdf. */
+/* A chart riskmc draws: a regular file *.png, *.svg or *.pdf named as
+ * sim/plot.c names its charts (a file of the user's, e.g. notes.pdf, is
+ * not one). */
 static bool accept_chart(const char *path, const char *name, const struct stat *st, void *u)
 {
     (void)path, (void)u;
+    static const char *const KINDS[] = {"fan-",     "histogram-", "exceedance-", "bars-",    "sweep-", "heatmap-",
+                                        "compare-", "sobol-",     "tornado.",    "spider.", "morris."};
     const char *dot = strrchr(name, '.');
-    return S_ISREG(st->st_mode) && dot && (!strcmp(dot, ".png") || !strcmp(dot, ".svg") || !strcmp(dot, ".pdf"));
+    if (!S_ISREG(st->st_mode) || !dot || (strcmp(dot, ".png") && strcmp(dot, ".svg") && strcmp(dot, ".pdf")))
+        return false;
+    for (size_t i = 0; i < sizeof KINDS / sizeof *KINDS; i++)
+        if (sim_starts_with(name, KINDS[i])) return true;
+    return false;
 }
 
 /* What a results folder may hold besides its manifest's files: the brief
@@ -207,21 +215,27 @@ typedef struct resultsctx {
     size_t nwhat;
 } resultsctx;
 
+/* Whether folder path/name holds charts only; else c->what names the first other file. */
+static bool charts_only(const char *path, const char *name, resultsctx *c)
+{
+    char *dir = sim_asprintf("%s/%s", path, name), inner[256] = "";
+    const int r = first_refused(dir, accept_chart, NULL, inner, sizeof inner);
+    free(dir);
+    if (r != 0) snprintf(c->what, c->nwhat, "%s/%s", name, r < 0 ? "(unreadable)" : inner);
+    return r == 0;
+}
+
 static bool accept_result(const char *path, const char *name, const struct stat *st, void *u)
 {
     resultsctx *c = u;
-    static const char *const LEFT[] = {".charts.tmp-", ".report.md.tmp-", ".report.html.tmp-"};
-    for (size_t i = 0; i < sizeof LEFT / sizeof *LEFT; i++)
-        if (sim_starts_with(name, LEFT[i])) return true;
+    /* a killed report's brief, a killed plot's charts (and only charts) */
+    if (S_ISREG(st->st_mode) && (sim_starts_with(name, ".report.md.tmp-") || sim_starts_with(name, ".report.html.tmp-")))
+        return true;
+    if (S_ISDIR(st->st_mode) && sim_starts_with(name, ".charts.tmp-")) return charts_only(path, name, c);
     if (S_ISREG(st->st_mode))
         return !strcmp(name, "manifest.ini") || !strcmp(name, "report.md") || !strcmp(name, "report.html") ||
                listed(c->files, name);
-    if (!S_ISDIR(st->st_mode) || strcmp(name, "charts") != 0) return false;
-    char *charts = sim_asprintf("%s/charts", path), inner[256] = "";
-    const int r = first_refused(charts, accept_chart, NULL, inner, sizeof inner);
-    free(charts);
-    if (r != 0) snprintf(c->what, c->nwhat, "charts/%s", r < 0 ? "(unreadable)" : inner);
-    return r == 0;
+    return S_ISDIR(st->st_mode) && !strcmp(name, "charts") && charts_only(path, name, c);
 }
 
 /* A results folder riskmc wrote: its manifest.ini is riskmc's (a [run]

@@ -130,7 +130,12 @@ check "--force and plot never delete what a user put in charts/; what a killed p
     '$BIN' run tests/data/quiet.ini -n 5 -o '$TMP/ch' -q && mkdir -p '$TMP/ch/charts' && touch '$TMP/ch/charts/mine.docx' &&
     ! '$BIN' run tests/data/quiet.ini -n 5 -o '$TMP/ch' -q --force 2>/dev/null && ! '$BIN' plot '$TMP/ch' 2>/dev/null &&
     [ -f '$TMP/ch/charts/mine.docx' ] && rm '$TMP/ch/charts/mine.docx' && mkdir '$TMP/ch/.charts.tmp-gone-1-x' &&
-    '$BIN' run tests/data/quiet.ini -n 5 -o '$TMP/ch' -q --force && ! ls -a '$TMP/ch' | grep -q tmp"
+    '$BIN' run tests/data/quiet.ini -n 5 -o '$TMP/ch' -q --force && ! ls -a '$TMP/ch' | grep -q tmp &&
+    mkdir -p '$TMP/ch/charts' && echo slide > '$TMP/ch/charts/minister.png' && cp README.md '$TMP/ch/charts/notes.pdf' &&
+    ! '$BIN' plot '$TMP/ch' 2>/dev/null && ! '$BIN' run tests/data/quiet.ini -n 5 -o '$TMP/ch' -q --force 2>/dev/null &&
+    [ -f '$TMP/ch/charts/minister.png' ] && [ -f '$TMP/ch/charts/notes.pdf' ] && rm -r '$TMP/ch/charts' &&
+    mkdir '$TMP/ch/.charts.tmp-backup' && echo x > '$TMP/ch/.charts.tmp-backup/thesis.docx' &&
+    ! '$BIN' run tests/data/quiet.ini -n 5 -o '$TMP/ch' -q --force 2>/dev/null && [ -f '$TMP/ch/.charts.tmp-backup/thesis.docx' ]"
 check "sweep, compare and the sensitivity commands refuse an existing folder before they run" bash -c "
     for c in 'sweep scenarios/baseline.ini --vary initial.latent0=1000,2000 -n 1000000' 'sobol scenarios/baseline.ini -N 524288' \
         'compare scenarios/baseline.ini scenarios/funding-restored.ini -n 100000000' 'tornado scenarios/baseline.ini -n 10000000' \
