@@ -88,6 +88,17 @@ int sim_checkpoint_save(const char *path, uint64_t fingerprint, uint64_t done, s
     return rc;
 }
 
+int sim_checkpoint_fresh(const char *path, bool resume, bool force, sim_err *err)
+{
+    if (resume || access(path, F_OK) != 0) return 0;
+    if (force) {
+        sim_checkpoint_remove(path);
+        return 0;
+    }
+    return sim_errf(err, "%s: the checkpoint of an unfinished run to this folder (allowed: --resume to continue it, "
+                         "or --force to start afresh)", path);
+}
+
 void sim_checkpoint_remove(const char *path)
 {
     if (!sim_mpi_root()) return;

@@ -9,6 +9,7 @@
 #ifndef SIM_CHECKPOINT_H
 #define SIM_CHECKPOINT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -23,6 +24,10 @@ typedef struct sim_checkpoint {
 
 /* Path of the checkpoint of a results folder. */
 char *sim_checkpoint_path(const char *outdir);
+/* Before a run that does not --resume: an earlier run's checkpoint at path
+ * is an error (its work is not thrown away unasked), unless force, which
+ * discards it. */
+int sim_checkpoint_fresh(const char *path, bool resume, bool force, sim_err *err);
 /* Load a checkpoint; returns 1 when one exists for this fingerprint and
  * width, 0 when there is none, -1 (with err) when one exists for another run
  * or is damaged. */

@@ -251,6 +251,10 @@ static int oat_run(const sim_inst *inst, const sensopts *o, size_t out, const ch
     *outdir = sim_cli_outdir(&o->c, inst, suffix);
     if (sim_outdir_check(*outdir, sim_outdir_mode(o->c.force), err) != 0) return -1;
     char *cp = sim_checkpoint_path(*outdir);
+    if (sim_checkpoint_fresh(cp, o->resume, o->c.force, err) != 0) {
+        free(cp);
+        return -1;
+    }
     size_t cols[1] = {out};
     sim_designrun dr = {inst, {0}, npoints * d->per, d->per * 4, cols, 1, cp,
                         sim_run_fingerprint(inst, *command), o->resume};
@@ -668,7 +672,8 @@ int sim_cmd_morris(int argc, char **argv)
         command = sim_cli_command("morris", argc, argv);
         outdir = sim_cli_outdir(&o.c, &inst, "-morris");
         cp = sim_checkpoint_path(outdir);
-        if (sim_outdir_check(outdir, sim_outdir_mode(o.c.force), &err) != 0) {
+        if (sim_outdir_check(outdir, sim_outdir_mode(o.c.force), &err) != 0 ||
+            sim_checkpoint_fresh(cp, o.resume, o.c.force, &err) != 0) {
             free(perm);
             goto done;
         }
@@ -1028,7 +1033,9 @@ int sim_cmd_sobol(int argc, char **argv)
     command = sim_cli_command("sobol", argc, argv);
     outdir = sim_cli_outdir(&o.c, &inst, "-sobol");
     cp = sim_checkpoint_path(outdir);
-    if (sim_outdir_check(outdir, sim_outdir_mode(o.c.force), &err) != 0) goto done;
+    if (sim_outdir_check(outdir, sim_outdir_mode(o.c.force), &err) != 0 ||
+        sim_checkpoint_fresh(cp, o.resume, o.c.force, &err) != 0)
+        goto done;
     {
         size_t cols[1] = {(size_t)out};
         uint64_t chunk = d.M * (d.N / 16 > 256 ? d.N / 16 : 256);

@@ -451,6 +451,7 @@ int sim_cmd_sweep(int argc, char **argv)
         char *cmd = sim_cli_command("sweep", argc, argv);
         char *cp = sim_checkpoint_path(outdir);
         int rc = sim_outdir_check(outdir, sim_outdir_mode(c.force), &err);
+        if (rc == 0) rc = sim_checkpoint_fresh(cp, resume, c.force, &err);
         if (rc == 0) rc = sweep_points(&inst, &cfg, &sc, npoints, cp, sim_run_fingerprint(&inst, cmd), resume, stats, &err);
         if (rc == 0) {
             sim_buf b;

@@ -336,6 +336,14 @@ check "a killed sweep resumes to the same bytes" bash -c "
     [ -f '$TMP/.swcut.checkpoint' ] && [ ! -e '$TMP/swcut' ] &&
     '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:12 -n 8000 -o '$TMP/swcut' -q --resume 2>/dev/null &&
     diff -r '$TMP/swfull' '$TMP/swcut'"
+check "a rerun without --resume keeps a killed run's checkpoint (an error) unless --force" bash -c "
+    { '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:12 -n 8000 -o '$TMP/swkeep' -q & pid=\$!;
+      for i in \$(seq 1 400); do [ -f '$TMP/.swkeep.checkpoint' ] && break; sleep 0.05; done; kill -9 \$pid; wait \$pid 2>/dev/null; } ;
+    [ -f '$TMP/.swkeep.checkpoint' ] && cp '$TMP/.swkeep.checkpoint' '$TMP/keep.ck' &&
+    ! '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:12 -n 8000 -o '$TMP/swkeep' -q 2>'$TMP/keep.err' &&
+    grep -q 'resume to continue it' '$TMP/keep.err' && cmp '$TMP/.swkeep.checkpoint' '$TMP/keep.ck' &&
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:12 -n 8000 -o '$TMP/swkeep' -q --force &&
+    diff -r '$TMP/swfull' '$TMP/swkeep' && [ ! -e '$TMP/.swkeep.checkpoint' ]"
 check "--resume without a checkpoint is an error" bash -c "
     ! '$BIN' tornado scenarios/baseline.ini -n 50 -o '$TMP/nothing' -q --resume 2>'$TMP/resume.err' &&
     grep -q 'no checkpoint' '$TMP/resume.err'"
