@@ -384,6 +384,13 @@ int sim_inst_open(sim_inst *inst, const char *path, const sim_open_opts *o, sim_
     }
 
     if (sim_scenario_check(sc, &schema, o->strict, err) != 0) goto fail;
+    /* [run] is riskmc's record in a manifest.ini, never read as settings */
+    for (size_t i = 0; i < sc->n; i++)
+        if (!strcmp(sc->e[i].section, "run") && !sim_sc_get(sc, "run", "riskmc_version")) {
+            sim_entry_err(&sc->e[i], err, "[run] is what riskmc writes in a manifest.ini, and is not read (allowed: "
+                                          "trials and seed in [scenario]; no [run] section)");
+            goto fail;
+        }
     if (!safe_folder_name(sc->name)) {
         const sim_entry *e = sim_sc_get(sc, "scenario", "name");
         if (e) {
