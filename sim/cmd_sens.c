@@ -363,7 +363,12 @@ int sim_cmd_tornado(int argc, char **argv)
             sw[p].hi = sim_param_at(&inst.param[d.unc[p]], 0.95);
             sw[p].vlo = mean_of(ylo, d.per, 1);
             sw[p].vhi = mean_of(yhi, d.per, 1);
-            paired(ylo, yhi, d.per, &sw[p].d, &sw[p].se);
+            /* the swing is at_p95 - at_p5, each over its trials with a value
+             * (an output with missing values pairs fewer trials); its
+             * standard error from the trials where both have one */
+            double dpair;
+            paired(ylo, yhi, d.per, &dpair, &sw[p].se);
+            sw[p].d = sw[p].vhi - sw[p].vlo;
         }
         qsort(sw, d.nunc, sizeof *sw, cmp_swing);
         char label[200];

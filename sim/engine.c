@@ -258,7 +258,13 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                 for (size_t s = 0; s < inst->nstream; s++) w.rng_sub[s] = UINT64_MAX;
                 sim_trial tr = {cfg->seed, trial, inner, w.rng, w.rng_sub, inst->stream, &bb->out[i * no],
                                 &w.sbuf[w.pending], w.batch, w.scratch, -1, &terr};
-                if (inst->model->trial(inst, th, &tr) != 0) {
+                int trc = inst->model->trial(inst, th, &tr);
+                for (size_t o = 0; o < no && trc == 0; o++)
+                    if (isinf(bb->out[i * no + o]))
+                        trc = sim_errf(&terr, "trial %llu: output %s is infinite (parameter values past what a "
+                                              "double holds; allowed: values whose outputs stay finite)",
+                                       (unsigned long long)trial, inst->out[o].name);
+                if (trc != 0) {
 #pragma omp critical(sim_engine_err)
                     if (!failed) {
                         first_err = terr;

@@ -605,6 +605,9 @@ check "a comparison's -o may not be a results folder or its charts/" bash -c "
 check "a file size limit (ulimit -f) gives a message naming the file, exit 1, no folder" bash -c "
     ( ulimit -f 50; '$BIN' run scenarios/baseline.ini -n 2000 -q -o '$TMP/fsz' ) 2>'$TMP/fsz.err'; [ \$? -eq 1 ] &&
     grep -q 'trials.csv: write failed: File too large' '$TMP/fsz.err' && [ -z \"\$(ls -A '$TMP' | grep '^\\.fsz')\" ] && [ ! -e '$TMP/fsz' ]"
+check "an infinite output stops the run with the trial and output named, and writes nothing" bash -c "
+    ! '$BIN' run scenarios/ishigami.ini -n 100 --set 'ishigami.x3=uniform(-1e100,1e100)' -o '$TMP/infout' -q 2>'$TMP/infout.err' &&
+    grep -q 'trial [0-9]*: output y is infinite' '$TMP/infout.err' && [ ! -e '$TMP/infout' ]"
 check "compare numbers a scenario name given again (rows stay apart)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini scenarios/baseline.ini -n 50 -q -o '$TMP/dupn' &&
     [ \"\$(cut -d, -f1 '$TMP/dupn/compare.csv' | sort -u | tr '\\n' ' ')\" = 'baseline baseline#2 baseline#3 scenario ' ]"
