@@ -117,6 +117,7 @@ static void on_row(int c, void *data)
             t->rows = sim_realloc(t->rows, rd->caprows * sizeof *t->rows);
             t->row_line = sim_realloc(t->row_line, rd->caprows * sizeof *t->row_line);
         }
+        if (rd->ncur != t->ncols && !t->ragged) t->ragged = rd->row_start_line;
         char **row = sim_calloc(t->ncols > rd->ncur ? t->ncols : rd->ncur, sizeof *row);
         for (size_t i = 0; i < rd->ncur; i++) row[i] = rd->cur[i];
         for (size_t i = rd->ncur; i < t->ncols; i++) row[i] = sim_strdup("");

@@ -33,6 +33,7 @@ typedef struct sim_table {
     char **header;  /* ncols names */
     char ***rows;   /* nrows rows of ncols fields (short rows padded with "") */
     size_t *row_line; /* the file line each row starts on */
+    size_t ragged;    /* the line of the first row whose field count is not the header's, or 0 */
 } sim_table;
 
 int sim_csv_read(const char *path, sim_table *t, sim_err *err);

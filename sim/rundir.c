@@ -47,13 +47,46 @@ static int on_manifest(void *user, const char *section, const char *key, const c
     return 1;
 }
 
-static int read_table(const char *dir, const char *name, bool required, sim_table *t, sim_err *err)
+/* A table riskmc computed, as it wrote it: every row as wide as the
+ * header, and numbers (or empty cells) in every column but the text ones. */
+static int check_table(const char *path, const sim_table *t, sim_err *err)
+{
+    static const char *const TEXT[] = {"output",   "series", "date",        "statistic", "parameter", "assumption",
+                                       "sources",  "kind",   "scenario",    "observation", "name",   "verdict"};
+    static const char DAMAGED[] = "changed or cut short since riskmc wrote it; run again";
+    if (t->ragged) return sim_errf(err, "%s:%zu: a row of another width than the header (%s)", path, t->ragged, DAMAGED);
+    for (size_t c = 0; c < t->ncols; c++) {
+        bool text = false;
+        for (size_t k = 0; k < sizeof TEXT / sizeof *TEXT && !text; k++) text = !strcmp(t->header[c], TEXT[k]);
+        const bool prob = !strcmp(t->header[c], "probability") || sim_starts_with(t->header[c], "wilson_") ||
+                          sim_starts_with(t->header[c], "P(");
+        for (size_t r = 0; r < t->nrows && !text; r++) {
+            const char *s = t->rows[r][c];
+            char *end;
+            double x = strtod(s, &end);
+            if (*s && (*end || !isfinite(x)))
+                return sim_errf(err, "%s:%zu: %s: '%s' is not a number (%s)", path, t->row_line[r], t->header[c], s,
+                                DAMAGED);
+            if (*s && prob && (x < 0 || x > 1))
+                return sim_errf(err, "%s:%zu: %s: %s is not a probability (%s)", path, t->row_line[r], t->header[c], s,
+                                DAMAGED);
+        }
+    }
+    return 0;
+}
+
+/* Read dir/name (computed: check it as check_table does). */
+static int read_table(const char *dir, const char *name, bool required, bool computed, sim_table *t, sim_err *err)
 {
     char *path = sim_asprintf("%s/%s", dir, name);
     memset(t, 0, sizeof *t);
     int rc = 0;
-    if (access(path, R_OK) == 0) rc = sim_csv_read(path, t, err);
-    else if (required) rc = sim_errf(err, "%s: missing (is %s a riskmc results folder?)", path, dir);
+    if (access(path, R_OK) == 0) {
+        rc = sim_csv_read(path, t, err);
+        if (rc == 0 && computed) rc = check_table(path, t, err);
+    } else if (required) {
+        rc = sim_errf(err, "%s: missing (is %s a riskmc results folder?)", path, dir);
+    }
     free(path);
     return rc;
 }
@@ -103,13 +136,15 @@ int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err)
     bool run = !*rd->kind || strcmp(rd->kind, "run") == 0;
     char design[64];
     snprintf(design, sizeof design, "%s.csv", run ? "none" : rd->kind);
-    if (read_table(dir, "summary.csv", run, &rd->summary, err) || read_table(dir, "risks.csv", false, &rd->risks, err) ||
-        (!run && read_table(dir, design, true, &rd->design, err)) ||
-        read_table(dir, "dictionary.csv", false, &rd->dict, err) || read_table(dir, "series.csv", false, &rd->series, err) ||
-        read_table(dir, "observations.csv", false, &rd->obs, err) ||
-        read_table(dir, "sources.csv", false, &rd->sources, err) ||
-        read_table(dir, "uncertainty.csv", false, &rd->uncert, err) ||
-        read_table(dir, "exceedance.csv", false, &rd->exceed, err)) {
+    if (read_table(dir, "summary.csv", run, true, &rd->summary, err) ||
+        read_table(dir, "risks.csv", false, true, &rd->risks, err) ||
+        (!run && read_table(dir, design, true, true, &rd->design, err)) ||
+        read_table(dir, "dictionary.csv", false, false, &rd->dict, err) ||
+        read_table(dir, "series.csv", false, true, &rd->series, err) ||
+        read_table(dir, "observations.csv", false, true, &rd->obs, err) ||
+        read_table(dir, "sources.csv", false, false, &rd->sources, err) ||
+        read_table(dir, "uncertainty.csv", false, true, &rd->uncert, err) ||
+        read_table(dir, "exceedance.csv", false, true, &rd->exceed, err)) {
         sim_rundir_free(rd);
         return -1;
     }
@@ -138,6 +173,7 @@ typedef struct colctx {
     size_t row;
     double *x;
     size_t n, cap;
+    size_t bad; /* the first row with no number where one belongs, or 0 */
 } colctx;
 
 static void col_field(void *s, size_t len, void *data)
@@ -156,6 +192,7 @@ static void col_field(void *s, size_t len, void *data)
         buf[k] = '\0';
         char *end;
         double v = strtod(buf, &end);
+        if (!c->bad && k > 0 && (*end || !isfinite(v))) c->bad = c->row;
         c->x[c->n++] = k == 0 || *end ? NAN : v;
     }
     c->col++;
@@ -180,7 +217,7 @@ int sim_rundir_column(const sim_rundir *rd, const char *name, double **x, size_t
     }
     struct csv_parser p;
     csv_init(&p, 0);
-    colctx c = {name, -1, 0, 0, NULL, 0, 0};
+    colctx c = {name, -1, 0, 0, NULL, 0, 0, 0};
     char buf[1 << 16];
     size_t got;
     int rc = 0;
@@ -195,6 +232,12 @@ int sim_rundir_column(const sim_rundir *rd, const char *name, double **x, size_t
     csv_free(&p);
     fclose(f);
     if (rc == 0 && c.want < 0) rc = sim_errf(err, "%s: no column '%s'", path, name);
+    /* as riskmc wrote it: a number or nothing in every row, a row per trial */
+    if (rc == 0 && c.bad)
+        rc = sim_errf(err, "%s:%zu: %s: not a number (changed since riskmc wrote it; run again)", path, c.bad + 1, name);
+    if (rc == 0 && (c.n != c.row - 1 || (rd->trials && c.n != rd->trials)))
+        rc = sim_errf(err, "%s: %zu rows with %s where the run has %llu trials (cut short or changed since riskmc "
+                           "wrote it; run again)", path, c.n, name, (unsigned long long)rd->trials);
     free(path);
     if (rc != 0) {
         free(c.x);

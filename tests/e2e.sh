@@ -608,6 +608,15 @@ check "a file size limit (ulimit -f) gives a message naming the file, exit 1, no
 check "an infinite output stops the run with the trial and output named, and writes nothing" bash -c "
     ! '$BIN' run scenarios/ishigami.ini -n 100 --set 'ishigami.x3=uniform(-1e100,1e100)' -o '$TMP/infout' -q 2>'$TMP/infout.err' &&
     grep -q 'trial [0-9]*: output y is infinite' '$TMP/infout.err' && [ ! -e '$TMP/infout' ]"
+check "plot and report refuse a results folder changed or cut short since it was written, naming file and line" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 200 -q -o '$TMP/dmg' &&
+    for t in trunc series p50 prob; do cp -r '$TMP/dmg' '$TMP/dmg-'\$t; done &&
+    head -11 '$TMP/dmg/trials.csv' > '$TMP/dmg-trunc/trials.csv' && head -c 1000 '$TMP/dmg/series.csv' > '$TMP/dmg-series/series.csv' &&
+    sed -i '2s/^\\([^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,\\)[^,]*/\\1abc/' '$TMP/dmg-p50/summary.csv' &&
+    sed -i '2s/,0\\.[0-9]*,/,7.5,/' '$TMP/dmg-prob/risks.csv' &&
+    '$BIN' plot '$TMP/dmg-trunc' 2>&1 | grep -q 'trials.csv: 10 rows' && '$BIN' report '$TMP/dmg-series' 2>&1 | grep -q 'series.csv:11:' &&
+    '$BIN' report '$TMP/dmg-p50' 2>&1 | grep -q \"summary.csv:2: p50: 'abc' is not a number\" &&
+    '$BIN' plot '$TMP/dmg-prob' 2>&1 | grep -q 'risks.csv:2: probability: 7.5 is not a probability'"
 check "compare numbers a scenario name given again (rows stay apart)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini scenarios/baseline.ini -n 50 -q -o '$TMP/dupn' &&
     [ \"\$(cut -d, -f1 '$TMP/dupn/compare.csv' | sort -u | tr '\\n' ' ')\" = 'baseline baseline#2 baseline#3 scenario ' ]"
