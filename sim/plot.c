@@ -820,23 +820,23 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             data_label(&data, group ? (strstr(nm, "assumption") ? "ALL ASSUMPTIONS" : "ALL SOURCED") : nm,
                        !group && strcmp(sim_table_get(t, r, "assumption"), "yes") == 0);
             static const char *const C[] = {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"};
-            for (int c = 0; c < 6; c++) {
-                double v = sim_table_num(t, r, C[c]);
-                sim_buf_printf(&data, ",%.17g", v);
-                if (v > hi) hi = v;
-            }
+            for (int c = 0; c < 6; c++) sim_buf_printf(&data, ",%.17g", sim_table_num(t, r, C[c]));
             sim_buf_putc(&data, '\n');
         }
-        /* the view follows the estimates; an interval running past it is cut */
-        hi = 0;
-        for (size_t k = 0; k < rows; k++)
+        /* the view follows the estimates, widened for the intervals by at
+         * most a quarter of it either way; an interval running further is cut */
+        double ilo = 0, ihi = 0;
+        for (size_t k = 0; k < rows; k++) {
             hi = fmax(hi, fmax(sim_table_num(t, idx[k], "S1"), sim_table_num(t, idx[k], "ST")));
+            ilo = fmin(ilo, fmin(sim_table_num(t, idx[k], "S1_low"), sim_table_num(t, idx[k], "ST_low")));
+            ihi = fmax(ihi, fmax(sim_table_num(t, idx[k], "S1_high"), sim_table_num(t, idx[k], "ST_high")));
+        }
         if (hi < 0.05) hi = 0.05;
-        sim_buf_printf(&params, "set xrange [%.17g:%.17g]\nset yrange [-0.7:%.17g]\n", -0.02 * hi, hi * 1.08,
-                       (double)rows - 0.3);
+        const double xlo = fmin(-0.02 * hi, fmax(ilo * 1.04, -0.25 * hi)), xhi = fmax(1.08 * hi, fmin(ihi * 1.03, 1.25 * hi));
+        sim_buf_printf(&params, "set xrange [%.17g:%.17g]\nset yrange [-0.7:%.17g]\n", xlo, xhi, (double)rows - 0.3);
         sim_buf_printf(&params, "set xtics (");
-        double step = nice_step(hi * 1.08, 6);
-        for (double v = 0; v <= hi * 1.08 + 1e-12; v += step)
+        double step = nice_step(xhi, 6);
+        for (double v = 0; v <= xhi + 1e-12; v += step)
             sim_buf_printf(&params, "%s\"%.0f%%%%\" %.17g", v > 0 ? ", " : "", 100 * v, v); /* %% in tic labels */
         sim_buf_puts(&params, ")\n");
         char sub[512], name[256];
