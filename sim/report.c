@@ -752,7 +752,11 @@ static const char *const *design_columns(const char *kind)
 
 /* Rows r0 .. r1-1 of t in the columns cols (NULL-ended; NULL: the first
  * eight). */
-static void design_table(doc *d, const sim_table *t, const char *const *cols, size_t r0, size_t r1)
+/* A table of the given rows of a design file: numbers rounded for reading
+ * (whole numbers with separators, others to three decimals or significant
+ * digits, never in exponent form), a parameter resting on an assumption
+ * starred. */
+static void design_rows(doc *d, const sim_table *t, const char *const *cols, const size_t *rows, size_t n)
 {
     size_t nc = 0;
     const char *hdr[16];
@@ -762,26 +766,36 @@ static void design_table(doc *d, const sim_table *t, const char *const *cols, si
         for (size_t c = 0; c < nc; c++) hdr[c] = t->header[c];
     }
     table_begin(d, hdr, nc);
-    for (size_t r = r0; r < r1; r++) {
+    for (size_t k = 0; k < n; k++) {
+        const size_t r = rows[k];
         const char *cells[16];
-        char buf[16][48];
+        char buf[16][200];
         for (size_t c = 0; c < nc; c++) {
             const char *v = sim_table_get(t, r, hdr[c]);
             char *end;
             double x = strtod(v, &end);
+            cells[c] = v;
             if (*v && !*end && (strchr(v, '.') || strchr(v, 'e'))) {
-                /* a brief reads better rounded: whole numbers with separators,
-                 * small ones to three significant digits */
                 if (fabs(x) >= 100) sim_format_thousands(x, 0, buf[c], sizeof buf[c]);
+                else if (fabs(x) < 1) snprintf(buf[c], sizeof buf[c], "%.3f", fabs(x) < 0.0005 ? 0.0 : x);
                 else snprintf(buf[c], sizeof buf[c], "%.3g", x);
                 cells[c] = buf[c];
-            } else {
-                cells[c] = v;
+            } else if (!strcmp(hdr[c], "parameter") && !strcmp(sim_table_get(t, r, "assumption"), "yes")) {
+                snprintf(buf[c], sizeof buf[c], "%s *", v);
+                cells[c] = buf[c];
             }
         }
         table_row(d, cells, nc);
     }
     table_end(d);
+}
+
+static void design_table(doc *d, const sim_table *t, const char *const *cols, size_t r0, size_t r1)
+{
+    size_t *rows = sim_calloc(r1 - r0 + 1, sizeof *rows);
+    for (size_t r = r0; r < r1; r++) rows[r - r0] = r;
+    design_rows(d, t, cols, rows, r1 - r0);
+    free(rows);
 }
 
 /* The brief of a sweep, comparison or sensitivity analysis. */
@@ -831,8 +845,23 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
                 text(&d, line);
                 para_end(&d);
             }
-            size_t show = r1 - r0 < 12 ? r1 - r0 : 12;
-            design_table(&d, t, cols, r0, r0 + show);
+            /* the 12 parameters of largest total effect, then the groups */
+            size_t *rows = sim_calloc(r1 - r0 + 1, sizeof *rows), n = 0, params = 0, shown = 0;
+            for (size_t r = r0; r < r1; r++) {
+                const bool group = !strcmp(sim_table_get(t, r, "kind"), "group");
+                params += !group;
+                if (group || shown < 12) rows[n++] = r, shown += !group;
+            }
+            design_rows(&d, t, cols, rows, n);
+            free(rows);
+            if (params > shown) {
+                char more[160];
+                snprintf(more, sizeof more, "(%zu of %zu parameters, those of largest total effect; the full table is "
+                                            "sobol.csv; * rests on an assumption)", shown, params);
+                para_begin(&d);
+                text(&d, more);
+                para_end(&d);
+            }
             r0 = r1;
         }
     } else if (!strcmp(rd->kind, "compare") && t->nrows) {
