@@ -239,13 +239,6 @@ static void fmt_num(double x, char *out, size_t n)
     sim_format_thousands(x, dec, out, n);
 }
 
-static void fmt_pct(double p, char *out, size_t n)
-{
-    double v = 100 * p;
-    if (v == 0 || v == 100) snprintf(out, n, "%.0f%%", v);
-    else if (v < 0.1 || v > 99.9) snprintf(out, n, "%.2f%%", v);
-    else snprintf(out, n, "%.1f%%", v);
-}
 
 /* `set Xtics ("1,000" 1000, ...)` with thousands separators. */
 static void tics(sim_buf *p, const char *axis, double lo, double hi, bool whole)
@@ -383,14 +376,14 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
                    "textcolor rgb \"#8c510a\"\n",
                    s_med, s_lo, s_hi);
     if (beyond) {
-        fmt_pct((double)beyond / (double)n, s_pct, sizeof s_pct);
+        sim_format_pct((double)beyond / (double)n, s_pct, sizeof s_pct);
         fmt_num(shown, s_beyond, sizeof s_beyond);
         sim_buf_printf(&params, "set label 3 \"%s of trials above %s not shown\" at graph 0.99, graph 0.88 right "
                                 "textcolor rgb \"#666666\"\n", s_pct, s_beyond);
     }
     size_t missing = n - m;
     if (missing) {
-        fmt_pct((double)missing / (double)n, s_pct, sizeof s_pct);
+        sim_format_pct((double)missing / (double)n, s_pct, sizeof s_pct);
         sim_buf_printf(&params, "set label 4 \"%s of trials have no value\" at graph 0.99, graph 0.81 right "
                                 "textcolor rgb \"#666666\"\n", s_pct);
     }
@@ -431,9 +424,9 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
             double wl = sim_table_num(&rd->risks, r, "wilson_low"), wh = sim_table_num(&rd->risks, r, "wilson_high");
             char st[48], sp[32], sl[32], sh[32];
             sim_format_exact(t, st, sizeof st);
-            fmt_pct(pr, sp, sizeof sp);
-            fmt_pct(wl, sl, sizeof sl);
-            fmt_pct(wh, sh, sizeof sh);
+            sim_format_pct(pr, sp, sizeof sp);
+            sim_format_pct(wl, sl, sizeof sl);
+            sim_format_pct(wh, sh, sizeof sh);
             threshold_mark(&params, k, t, st, sp, "95% interval", sl, sh, ex_lo, ex_hi);
             k++;
         }
@@ -487,9 +480,9 @@ static int band_chart(plotter *pl, const sim_rundir *rd, const char *output, sim
         double x = sim_table_num(u, r, "threshold");
         char st[48], sp[32], sl[32], sh[32];
         sim_format_exact(x, st, sizeof st);
-        fmt_pct(sim_table_num(u, r, "pooled"), sp, sizeof sp);
-        fmt_pct(sim_table_num(u, r, "outer_p5"), sl, sizeof sl);
-        fmt_pct(sim_table_num(u, r, "outer_p95"), sh, sizeof sh);
+        sim_format_pct(sim_table_num(u, r, "pooled"), sp, sizeof sp);
+        sim_format_pct(sim_table_num(u, r, "outer_p5"), sl, sizeof sl);
+        sim_format_pct(sim_table_num(u, r, "outer_p95"), sh, sizeof sh);
         threshold_mark(&params, k, x, st, sp, "90% of outer samples:", sl, sh, lo, hi);
         k++;
     }

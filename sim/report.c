@@ -195,14 +195,6 @@ static void num(double x, char *out, size_t n, bool whole)
     sim_format_thousands(x, x == round(x) || a >= 100 ? 0 : a >= 10 ? 1 : 2, out, n);
 }
 
-static void pct(double p, char *out, size_t n)
-{
-    double v = 100 * p;
-    if (isnan(p)) snprintf(out, n, "-");
-    else if (v == 0 || v == 100) snprintf(out, n, "%.0f%%", v);
-    else if (v < 0.1 || v > 99.9) snprintf(out, n, "%.2f%%", v);
-    else snprintf(out, n, "%.1f%%", v);
-}
 
 static const char CSS[] =
     "<style>\n"
@@ -402,18 +394,18 @@ static void risks(doc *d, const sim_rundir *rd)
         sim_format_exact(sim_table_num(&rd->risks, r, "threshold"), t, sizeof t);
         const char *out = sim_table_get(&rd->risks, r, "output");
         snprintf(lab, sizeof lab, "P(%s ≥ %s)", out, t);
-        pct(sim_table_num(&rd->risks, r, "probability"), p, sizeof p);
-        pct(sim_table_num(&rd->risks, r, "wilson_low"), lo, sizeof lo);
-        pct(sim_table_num(&rd->risks, r, "wilson_high"), hi, sizeof hi);
+        sim_format_pct(sim_table_num(&rd->risks, r, "probability"), p, sizeof p);
+        sim_format_pct(sim_table_num(&rd->risks, r, "wilson_low"), lo, sizeof lo);
+        sim_format_pct(sim_table_num(&rd->risks, r, "wilson_high"), hi, sizeof hi);
         snprintf(iv, sizeof iv, "%s to %s", lo, hi);
         for (size_t k = 0; two && k < u->nrows; k++)
             if (strcmp(sim_table_get(u, k, "output"), out) == 0 &&
                 strcmp(sim_table_get(u, k, "statistic"), "probability") == 0 &&
                 sim_table_num(u, k, "threshold") == sim_table_num(&rd->risks, r, "threshold")) {
                 char a[32], b[32], m[32];
-                pct(sim_table_num(u, k, "outer_p5"), a, sizeof a);
-                pct(sim_table_num(u, k, "outer_p50"), m, sizeof m);
-                pct(sim_table_num(u, k, "outer_p95"), b, sizeof b);
+                sim_format_pct(sim_table_num(u, k, "outer_p5"), a, sizeof a);
+                sim_format_pct(sim_table_num(u, k, "outer_p50"), m, sizeof m);
+                sim_format_pct(sim_table_num(u, k, "outer_p95"), b, sizeof b);
                 snprintf(band, sizeof band, "%s to %s (median %s)", a, b, m);
             }
         const char *cells[] = {lab, p, iv, sim_table_get(&rd->risks, r, "sources"), band};
@@ -1064,9 +1056,9 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
                 char t[48], lab[256], p[32], lo[32], hi[32], iv[80];
                 sim_format_exact(sim_table_num(&rd[0].risks, r, "threshold"), t, sizeof t);
                 snprintf(lab, sizeof lab, "P(%s ≥ %s)", o, t);
-                pct(sim_table_num(&rd[i].risks, (size_t)rr, "probability"), p, sizeof p);
-                pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_low"), lo, sizeof lo);
-                pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_high"), hi, sizeof hi);
+                sim_format_pct(sim_table_num(&rd[i].risks, (size_t)rr, "probability"), p, sizeof p);
+                sim_format_pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_low"), lo, sizeof lo);
+                sim_format_pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_high"), hi, sizeof hi);
                 snprintf(iv, sizeof iv, "%s to %s", lo, hi);
                 const char *cells[] = {i ? "" : lab, rd[i].name, p, iv};
                 table_row(&d, cells, 4);

@@ -591,8 +591,11 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
             char v[40], lab[160];
             sim_format_exact(t->value, v, sizeof v);
             snprintf(lab, sizeof lab, "P(%s >= %s)", inst->out[t->output].name, v);
-            fprintf(f, "%-*s %11.1f%%   %.1f%% - %.1f%%\n", (int)w + 14, lab, isnan(p) ? 0 : 100 * p, 100 * lo,
-                    100 * hi);
+            char sp[16], sl[16], sh[16];
+            sim_format_pct(isnan(p) ? 0 : p, sp, sizeof sp);
+            sim_format_pct(lo, sl, sizeof sl);
+            sim_format_pct(hi, sh, sizeof sh);
+            fprintf(f, "%-*s %12s   %s - %s\n", (int)w + 14, lab, sp, sl, sh);
         }
     }
     if (inst->nobs) {

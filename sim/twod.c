@@ -400,8 +400,12 @@ void sim_twod_print(FILE *f, sim_twod *t, sim_runstats *rs)
         char v[40], lab[160], iv[40];
         sim_format_exact(th->value, v, sizeof v);
         snprintf(lab, sizeof lab, "P(%s >= %s)", inst->out[th->output].name, v);
-        snprintf(iv, sizeof iv, "%.1f%% - %.1f%%", 100 * lo, 100 * hi);
-        fprintf(f, "%-40s %10.1f%%  %-17s  %.1f%% (%.1f%% - %.1f%%)\n", lab, 100 * p, iv, 100 * q[1], 100 * q[0],
-                100 * q[2]);
+        char s[5][16];
+        const double vals[5] = {p, lo, hi, q[1], q[0]};
+        for (int k = 0; k < 5; k++) sim_format_pct(vals[k], s[k], sizeof s[k]);
+        char s95[16];
+        sim_format_pct(q[2], s95, sizeof s95);
+        snprintf(iv, sizeof iv, "%s - %s", s[1], s[2]);
+        fprintf(f, "%-40s %11s  %-17s  %s (%s - %s)\n", lab, s[0], iv, s[3], s[4], s95);
     }
 }

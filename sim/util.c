@@ -409,6 +409,17 @@ void sim_format_thousands(double x, int decimals, char *out, size_t n)
     sim_group_thousands(tmp, out, n);
 }
 
+void sim_format_pct(double p, char *out, size_t n)
+{
+    char held[32];
+    snprintf(held, sizeof held, "%.10g", p);
+    const double v = 100 * strtod(held, NULL);
+    if (isnan(p)) snprintf(out, n, "-");
+    else if (v == 0 || v == 100) snprintf(out, n, "%.0f%%", v);
+    else if (v < 0.1 || v > 99.9) snprintf(out, n, "%.2f%%", v);
+    else snprintf(out, n, "%.1f%%", v);
+}
+
 void sim_format_exact(double x, char *out, size_t n)
 {
     char s[32];

@@ -86,6 +86,11 @@ void sim_group_thousands(const char *s, char *out, size_t n);
  * 1234.5 -> "1,234.5", 0.001 -> "0.001", 1e17 -> "1e+17"; NaN -> "-".
  * For a value the user wrote (a threshold), which must not read rounded. */
 void sim_format_exact(double x, char *out, size_t n);
+/* A probability in percent, as every console line, brief and chart shows
+ * it: 0% and 100% exactly, two decimals within 0.1% of either, else one;
+ * "-" for NaN. Rounded from the 10 digits the CSV files hold, so that a
+ * figure reads the same whether it came from memory or from a file. */
+void sim_format_pct(double p, char *out, size_t n);
 
 /* Edit distance (Damerau-Levenshtein, optimal string alignment). */
 size_t sim_edit_distance(const char *a, const char *b);
