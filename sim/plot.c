@@ -486,6 +486,8 @@ static int band_chart(plotter *pl, const sim_rundir *rd, const char *output, sim
         threshold_mark(&params, k, x, st, sp, "90% of outer samples:", sl, sh, lo, hi);
         k++;
     }
+    /* the band fills the chart's corners: labels over it, not boxes hiding it */
+    if (k) sim_buf_puts(&params, "set style textbox transparent noborder margins 0.4, 0.3\n");
     char sub[512], xl[512];
     const char *desc = sim_rundir_describe(rd, output);
     snprintf(sub, sizeof sub, "Chance that %s reaches at least x, and how sure we are of it", output);
