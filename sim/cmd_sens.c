@@ -406,16 +406,21 @@ int sim_cmd_tornado(int argc, char **argv)
             free(cp);
         }
         if (rc == 0 && !o.c.quiet) {
-            printf("%s: %s at the base (every uncertain parameter at its median) = %.6g\n", inst.sc.name, label,
-                   base);
+            char bs[48];
+            sim_format_readable(base, bs, sizeof bs);
+            printf("%s: %s at the base (every uncertain parameter at its median) = %s\n", inst.sc.name, label, bs);
             printf("each parameter alone from its 5th to its 95th percentile (%llu paired trials each):\n\n",
                    (unsigned long long)d.per);
             printf("%4s  %-42s %12s %12s %12s\n", "rank", "parameter", "at p5", "at p95", "swing");
             for (size_t k = 0; k < d.nunc; k++) {
                 const sim_param *pm = &inst.param[d.unc[sw[k].param]];
-                char sw_s[64];
-                snprintf(sw_s, sizeof sw_s, "%+.4g ± %.2g", sw[k].d, 1.96 * sw[k].se);
-                printf("%4zu  %-42s %12.5g %12.5g %18s%s\n", k + 1, pm->name, sw[k].vlo, sw[k].vhi, sw_s,
+                char sw_s[160], dd[48], e[48], lo[48], hi[48];
+                sim_format_readable(sw[k].d, dd, sizeof dd);
+                sim_format_readable(1.96 * sw[k].se, e, sizeof e);
+                sim_format_readable(sw[k].vlo, lo, sizeof lo);
+                sim_format_readable(sw[k].vhi, hi, sizeof hi);
+                snprintf(sw_s, sizeof sw_s, "%s%s ± %s", sw[k].d > 0 ? "+" : "", dd, e);
+                printf("%4zu  %-42s %12s %12s %18s%s\n", k + 1, pm->name, lo, hi, sw_s,
                        sim_entry_is_assumption(pm->entry) ? "  (assumption)" : "");
             }
             printf("\n(swing ± 1.96 standard errors of the paired differences: a 95%% interval)\nresults: %s/tornado.csv\n",
@@ -760,9 +765,12 @@ int sim_cmd_morris(int argc, char **argv)
                 printf("%s: elementary effects on %s (%llu trajectories, %u levels, %llu trials a point)\n\n",
                        inst.sc.name, label, (unsigned long long)d.r, levels, (unsigned long long)d.per);
                 printf("%4s  %-42s %12s %12s\n", "rank", "parameter", "mu*", "sigma");
-                for (size_t k = 0; k < d.nunc; k++)
-                    printf("%4zu  %-42s %12.4g %12.4g\n", k + 1, inst.param[d.unc[ms[k].p]].name, ms[k].mustar,
-                           ms[k].sigma);
+                for (size_t k = 0; k < d.nunc; k++) {
+                    char mu[48], sg[48];
+                    sim_format_readable(ms[k].mustar, mu, sizeof mu);
+                    sim_format_readable(ms[k].sigma, sg, sizeof sg);
+                    printf("%4zu  %-42s %12s %12s\n", k + 1, inst.param[d.unc[ms[k].p]].name, mu, sg);
+                }
                 printf("\nresults: %s/morris.csv\n", outdir);
             }
             status = 0;

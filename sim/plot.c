@@ -232,12 +232,6 @@ static double nice_step(double range, int target)
     return step * mag;
 }
 
-static void fmt_num(double x, char *out, size_t n)
-{
-    double a = fabs(x);
-    int dec = a == 0 || a >= 100 || x == round(x) ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
-    sim_format_thousands(x, dec, out, n);
-}
 
 
 /* `set Xtics ("1,000" 1000, ...)` with thousands separators. */
@@ -249,7 +243,7 @@ static void tics(sim_buf *p, const char *axis, double lo, double hi, bool whole)
     int k = 0;
     for (double v = ceil(lo / step) * step; v <= hi + step * 1e-9 && k < 40; v += step, k++) {
         char lab[48];
-        fmt_num(fabs(v) < step * 1e-9 ? 0 : v, lab, sizeof lab);
+        sim_format_readable(fabs(v) < step * 1e-9 ? 0 : v, lab, sizeof lab);
         sim_buf_printf(p, "%s\"%s\" %.17g", k ? ", " : "", lab, v);
     }
     sim_buf_puts(p, ")\n");
@@ -364,9 +358,9 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
     double xmin = first + shift, xmax = first + (double)nb * width + shift;
     if (xmax - xmin < 1e-12) xmax = xmin + 1;
     char s_med[48], s_lo[48], s_hi[48], s_pct[32], s_beyond[48];
-    fmt_num(med, s_med, sizeof s_med);
-    fmt_num(p5, s_lo, sizeof s_lo);
-    fmt_num(p95, s_hi, sizeof s_hi);
+    sim_format_readable(med, s_med, sizeof s_med);
+    sim_format_readable(p5, s_lo, sizeof s_lo);
+    sim_format_readable(p95, s_hi, sizeof s_hi);
     sim_buf_printf(&params, "xmin = %.17g\nxmax = %.17g\nmed = %.17g\np5 = %.17g\np95 = %.17g\n", xmin, xmax, med,
                    p5 == p95 ? p5 - 0.5 : p5, p5 == p95 ? p95 + 0.5 : p95);
     tics(&params, "x", xmin, xmax, whole);
@@ -377,7 +371,7 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
                    s_med, s_lo, s_hi);
     if (beyond) {
         sim_format_pct((double)beyond / (double)n, s_pct, sizeof s_pct);
-        fmt_num(shown, s_beyond, sizeof s_beyond);
+        sim_format_readable(shown, s_beyond, sizeof s_beyond);
         sim_buf_printf(&params, "set label 3 \"%s of trials above %s not shown\" at graph 0.99, graph 0.88 right "
                                 "textcolor rgb \"#666666\"\n", s_pct, s_beyond);
     }
@@ -570,8 +564,8 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         double a = sim_table_num(o, r, "observed_low"), b = sim_table_num(o, r, "observed_high");
         if (!isfinite(a) || !isfinite(b)) continue;
         char sa[48], sb[48], lab[160];
-        fmt_num(a, sa, sizeof sa);
-        fmt_num(b, sb, sizeof sb);
+        sim_format_readable(a, sa, sizeof sa);
+        sim_format_readable(b, sb, sizeof sb);
         if (a == b) snprintf(lab, sizeof lab, "reported %s", sa);
         else snprintf(lab, sizeof lab, "reported %s to %s", sa, sb);
         if (nobs == 100) break; /* ids 1000-1099: clear of the template's labels */
@@ -834,9 +828,10 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         for (double v = 0; v <= xhi + 1e-12; v += step)
             sim_buf_printf(&params, "%s\"%.0f%%%%\" %.17g", v > 0 ? ", " : "", 100 * v, v); /* %% in tic labels */
         sim_buf_puts(&params, ")\n");
-        char sub[512], name[256];
+        char sub[512], name[256], bn[32];
+        sim_format_thousands(sim_table_num(t, r0, "base_n"), 0, bn, sizeof bn);
         snprintf(sub, sizeof sub, "Sobol indices of %s: share of its variance (base sample %s; * rests on an "
-                                  "assumption)", stat, sim_table_get(t, r0, "base_n"));
+                                  "assumption)", stat, bn);
         /* file name from the statistic: mean(force_end) -> sobol-mean-force_end,
          * P(escaped>=1000) -> sobol-P-escaped-ge-1000 */
         size_t k = strlen(strcpy(name, "sobol-"));
@@ -942,8 +937,9 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             sim_buf_printf(&params, "set yrange [-0.7:%.17g]\n", (double)n - 0.3);
             const char *other = sim_table_get(t, b0, "scenario");
             char sub[512], xl[512], name[256];
-            snprintf(sub, sizeof sub, "%s against %s: paired differences over %s trials", other, first,
-                     sim_table_get(t, b0, "trials"));
+            char nt[32];
+            sim_format_thousands(sim_table_num(t, b0, "trials"), 0, nt, sizeof nt);
+            snprintf(sub, sizeof sub, "%s against %s: paired differences over %s trials", other, first, nt);
             snprintf(xl, sizeof xl, "change from %s (means: %% of its mean; probabilities: percentage points)", first);
             snprintf(name, sizeof name, "compare-%zu", blk);
             rc = rd_chart(pl, rd, "diff.gp", name, &data, &params, sub, xl, "", err);

@@ -409,6 +409,13 @@ void sim_format_thousands(double x, int decimals, char *out, size_t n)
     sim_group_thousands(tmp, out, n);
 }
 
+void sim_format_readable(double x, char *out, size_t n)
+{
+    double a = fabs(x);
+    int dec = a == 0 || a >= 100 || x == round(x) ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+    sim_format_thousands(x, dec, out, n);
+}
+
 void sim_format_pct(double p, char *out, size_t n)
 {
     char held[32];

@@ -91,6 +91,9 @@ void sim_format_exact(double x, char *out, size_t n);
  * "-" for NaN. Rounded from the 10 digits the CSV files hold, so that a
  * figure reads the same whether it came from memory or from a file. */
 void sim_format_pct(double p, char *out, size_t n);
+/* A number for reading: whole from 100 up (and whole numbers), else to 1,
+ * 2 or 3 decimals as it is under 100, 10 or 1; thousands separated. */
+void sim_format_readable(double x, char *out, size_t n);
 
 /* Edit distance (Damerau-Levenshtein, optimal string alignment). */
 size_t sim_edit_distance(const char *a, const char *b);
