@@ -326,7 +326,7 @@ static int sens_open(sim_inst *inst, const char *path, sim_common *c, const char
     }
     if (inst->corr)
         fprintf(stderr, "riskmc %s: note: the scenario's [correlation] is not applied: %s treats the parameters as "
-                        "independent (run and sweep apply it)\n", cmd, cmd);
+                        "independent (run, sweep and compare apply it)\n", cmd, cmd);
     return 0;
 }
 

@@ -68,13 +68,13 @@ static int perr(parser *p, size_t col, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    /* "problem at column N (did you mean ...; allowed: ...)" */
+    /* "problem (character N of the value) (did you mean ...; allowed: ...)" */
     char *paren = strstr(what, " (");
     if (paren) {
         *paren = '\0';
-        return sim_errf(p->err, "%s at column %zu %s", what, col + 1, paren + 1);
+        return sim_errf(p->err, "%s (character %zu of the value) %s", what, col + 1, paren + 1);
     }
-    return sim_errf(p->err, "%s at column %zu", what, col + 1);
+    return sim_errf(p->err, "%s (character %zu of the value)", what, col + 1);
 }
 
 static void skip_ws(parser *p)

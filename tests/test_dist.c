@@ -164,32 +164,32 @@ static void test_errors(void **state)
 {
     (void)state;
     expect_error("unifrom(1, 2)",
-                 "unknown distribution 'unifrom' at column 1 (did you mean 'uniform'?; allowed: a number, uniform(a,b), "
+                 "unknown distribution 'unifrom' (character 1 of the value) (did you mean 'uniform'?; allowed: a number, uniform(a,b), "
                  "loguniform(a,b), triangular(lo,mode,hi), pert(lo,mode,hi), normal(mu,sd), truncnormal(mu,sd,lo,hi), "
                  "lognormal(mu,sigma), beta(a,b), gamma(shape,rate), poisson(mu), choice(x1 @ w1, x2 @ w2, ...))");
-    expect_error("uniform(1)", "uniform takes 2 arguments, got 1 at column 1 (allowed: uniform(a, b) with a < b)");
-    expect_error("uniform(5, 1)", "bad arguments for uniform at column 1 (allowed: uniform(a, b) with a < b)");
-    expect_error("beta(2e5, 1)", "bad arguments for beta at column 1 (allowed: beta(a, b) with a and b from 0.001 to 100000)");
-    expect_error("gamma(1e-4, 1)", "bad arguments for gamma at column 1 (allowed: gamma(shape, rate) with shape from 0.001 to 100000, rate > 0)");
-    expect_error("beta(0, 1)", "bad arguments for beta at column 1 (allowed: beta(a, b) with a and b from 0.001 to 100000)");
+    expect_error("uniform(1)", "uniform takes 2 arguments, got 1 (character 1 of the value) (allowed: uniform(a, b) with a < b)");
+    expect_error("uniform(5, 1)", "bad arguments for uniform (character 1 of the value) (allowed: uniform(a, b) with a < b)");
+    expect_error("beta(2e5, 1)", "bad arguments for beta (character 1 of the value) (allowed: beta(a, b) with a and b from 0.001 to 100000)");
+    expect_error("gamma(1e-4, 1)", "bad arguments for gamma (character 1 of the value) (allowed: gamma(shape, rate) with shape from 0.001 to 100000, rate > 0)");
+    expect_error("beta(0, 1)", "bad arguments for beta (character 1 of the value) (allowed: beta(a, b) with a and b from 0.001 to 100000)");
     const char *num = " (allowed: decimal numbers such as 12, 0.5, 1e-3, or pi)";
     char want[256];
-    snprintf(want, sizeof want, "'nan': NaN is not a number a scenario may use at column 12%s", num);
+    snprintf(want, sizeof want, "'nan': NaN is not a number a scenario may use (character 12 of the value)%s", num);
     expect_error("uniform(1, nan)", want);
-    snprintf(want, sizeof want, "'inf': infinity is not allowed; use a large finite number at column 1%s", num);
+    snprintf(want, sizeof want, "'inf': infinity is not allowed; use a large finite number (character 1 of the value)%s", num);
     expect_error("inf", want);
     expect_error("uniform(1, 2) x",
-                 "unexpected 'x' after the expression at column 15 (allowed: one number or one distribution, e.g. "
+                 "unexpected 'x' after the expression (character 15 of the value) (allowed: one number or one distribution, e.g. "
                  "uniform(1, 2))");
     expect_error("choice(1 @ 0.5, 2 @ 0.4)",
-                 "choice weights sum to 0.9, not 1 at column 1 (allowed: choice(x1 @ w1, x2 @ w2, ...) with weights >= 0 "
+                 "choice weights sum to 0.9, not 1 (character 1 of the value) (allowed: choice(x1 @ w1, x2 @ w2, ...) with weights >= 0 "
                  "summing to 1, or no weights)");
     expect_error("choice(1 @ 0.5, 2)",
-                 "choice: give a weight to every item or to none at column 1 (allowed: choice(x1 @ w1, x2 @ w2, ...) with "
+                 "choice: give a weight to every item or to none (character 1 of the value) (allowed: choice(x1 @ w1, x2 @ w2, ...) with "
                  "weights >= 0 summing to 1, or no weights)");
-    snprintf(want, sizeof want, "'1e999': number too large at column 1%s", num);
+    snprintf(want, sizeof want, "'1e999': number too large (character 1 of the value)%s", num);
     expect_error("1e999", want);
-    snprintf(want, sizeof want, "'0x10': not a decimal number at column 1%s", num);
+    snprintf(want, sizeof want, "'0x10': not a decimal number (character 1 of the value)%s", num);
     expect_error("0x10", want);
 }
 
