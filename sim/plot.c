@@ -251,11 +251,8 @@ static void tics(sim_buf *p, const char *axis, double lo, double hi, bool whole)
 
 static void footer(const sim_rundir *rd, char *out, size_t n)
 {
-    char tr[64], num[32];
-    sim_format_thousands((double)rd->trials, 0, num, sizeof num);
-    if (!*rd->kind || strcmp(rd->kind, "run") == 0) snprintf(tr, sizeof tr, "%s trial%s", num, rd->trials == 1 ? "" : "s");
-    else if (strcmp(rd->kind, "sobol") == 0) snprintf(tr, sizeof tr, "Sobol base sample %s", num);
-    else snprintf(tr, sizeof tr, "%s %s, %s trials per point", rd->kind, "design", num);
+    char tr[96];
+    sim_rundir_trials_text(rd, tr, sizeof tr);
     snprintf(out, n, "%s · %s · seed %llu · riskmc %s%s%s%s\nsources: %s", rd->name, tr,
              (unsigned long long)rd->seed, rd->version, *rd->commit ? " (" : "", rd->commit, *rd->commit ? ")" : "",
              *rd->sources_used ? rd->sources_used : "none cited");

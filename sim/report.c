@@ -308,11 +308,8 @@ static void period_of(const sim_rundir *rd, char *out, size_t n)
 
 static void meta_line(doc *d, const sim_rundir *rd)
 {
-    char num[32], tr[96], line[1024];
-    sim_format_thousands((double)rd->trials, 0, num, sizeof num);
-    if (!*rd->kind || !strcmp(rd->kind, "run")) snprintf(tr, sizeof tr, "%s trial%s", num, rd->trials == 1 ? "" : "s");
-    else if (!strcmp(rd->kind, "sobol")) snprintf(tr, sizeof tr, "Sobol analysis, base sample %s", num);
-    else snprintf(tr, sizeof tr, "%s, %s trials per design point", rd->kind, num);
+    char tr[96], line[1024];
+    sim_rundir_trials_text(rd, tr, sizeof tr);
     /* the simulated period, which a child scenario's inherited question may not match */
     char period[128];
     period_of(rd, period, sizeof period);

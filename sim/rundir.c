@@ -323,6 +323,16 @@ static bool has_file(const char *path, const char *name)
     return yes;
 }
 
+void sim_rundir_trials_text(const sim_rundir *rd, char *out, size_t n)
+{
+    char num[32];
+    sim_format_thousands((double)rd->trials, 0, num, sizeof num);
+    if (!*rd->kind || !strcmp(rd->kind, "run")) snprintf(out, n, "%s trial%s", num, rd->trials == 1 ? "" : "s");
+    else if (!strcmp(rd->kind, "sobol")) snprintf(out, n, "Sobol base sample %s", num);
+    else if (!strcmp(rd->kind, "compare")) snprintf(out, n, "compare, %s trials per scenario", num);
+    else snprintf(out, n, "%s design, %s trials per point", rd->kind, num);
+}
+
 int sim_rundir_compare_out(const char *out, sim_err *err)
 {
     /* a comparison written into a results folder, or its charts/, would

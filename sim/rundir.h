@@ -34,6 +34,10 @@ void sim_rundir_free(sim_rundir *rd);
  * of its own): *rd (malloc'd) holds them in order, *nrun how many, and
  * *skipped the folders left out. 0, or -1 with err. Free each, then *rd. */
 int sim_rundir_open_runs(char **dirs, size_t n, sim_rundir **rd, size_t *nrun, size_t *skipped, sim_err *err);
+/* What the folder's trials were: "20,000 trials", "Sobol base sample
+ * 8,192", "compare, 5,000 trials per scenario", "sweep design, 2,000 trials
+ * per point". */
+void sim_rundir_trials_text(const sim_rundir *rd, char *out, size_t n);
 /* Refuse a comparison's -o that is a results folder or its charts/. */
 int sim_rundir_compare_out(const char *out, sim_err *err);
 /* Every trial's value of one trials.csv column (NaN for an empty field). */
