@@ -28,6 +28,12 @@ int sim_sources_load(sim_sources *reg, const char *path, sim_err *err)
                             "date,locator,quantity,value,note)",
                             path, i + 1, SIM_SOURCES_COLUMNS[i]);
         }
+    if (t.ragged) {
+        sim_errf(err, "%s:%zu: a row of another width than the header (allowed: 8 fields, id,kind,outlet,date,locator,"
+                      "quantity,value,note; quote a field that holds a comma)", path, t.ragged);
+        sim_table_free(&t);
+        return -1;
+    }
     reg->path = sim_strdup(path);
     reg->s = sim_calloc(t.nrows, sizeof *reg->s);
     for (size_t r = 0; r < t.nrows; r++) {
@@ -49,6 +55,21 @@ int sim_sources_load(sim_sources *reg, const char *path, sim_err *err)
         char **f[8] = {&s->id, &s->kind, &s->outlet, &s->date,
                        &s->locator, &s->quantity, &s->value, &s->note};
         for (size_t i = 0; i < 8; i++) *f[i] = sim_strdup(row[i]);
+    }
+    /* a figure's outlet names the sources it comes from: ids of this registry */
+    for (size_t r = 0; r < reg->n; r++) {
+        if (strcmp(reg->s[r].kind, "figure") != 0) continue;
+        char *ids = sim_strdup(reg->s[r].outlet), *save = NULL;
+        for (char *id = strtok_r(ids, ";, ", &save); id; id = strtok_r(NULL, ";, ", &save))
+            if (!sim_sources_find(reg, id)) {
+                sim_errf(err, "%s:%zu: outlet: figure %s names '%s', not a source of this file (allowed: ids of "
+                              "its sources, e.g. S0; E1)", path, t.row_line[r], reg->s[r].id, id);
+                free(ids);
+                sim_table_free(&t);
+                sim_sources_free(reg);
+                return -1;
+            }
+        free(ids);
     }
     sim_table_free(&t);
     return 0;
