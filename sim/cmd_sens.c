@@ -497,6 +497,11 @@ int sim_cmd_spider(int argc, char **argv)
             goto done;
         }
         gsl_sort(d.u, 1, d.npct);
+        for (size_t k = 1; k < d.npct; k++)
+            if (d.u[k] == d.u[k - 1]) {
+                sim_errf(&err, "--percentiles: %g given twice (allowed: distinct percentiles)", 100 * d.u[k]);
+                goto done;
+            }
     }
     if (oat_run(&inst, &o, (size_t)out, "spider", argc, argv, &d, &y, &command, &outdir, &err) != 0) goto done;
     {
@@ -510,6 +515,7 @@ int sim_cmd_spider(int argc, char **argv)
         const char *hdr[] = {"parameter", "statistic", "percentile", "value", "result", "se", "assumption"};
         for (size_t h = 0; h < 7; h++) sim_csv_str(&row, hdr[h]);
         sim_csv_end(&row);
+        double *res = sim_calloc(d.nunc * d.npct + 1, sizeof *res); /* for the console */
         for (size_t p = 0; p < d.nunc; p++) {
             const sim_param *pm = &inst.param[d.unc[p]];
             for (size_t k = 0; k < d.npct; k++) {
@@ -520,6 +526,7 @@ int sim_cmd_spider(int argc, char **argv)
                     if (!isnan(yy[i])) s += yy[i], s2 += yy[i] * yy[i], cnt++;
                 double mean = cnt ? s / (double)cnt : NAN;
                 double var = cnt > 1 ? (s2 - s * s / (double)cnt) / (double)(cnt - 1) : 0;
+                res[p * d.npct + k] = mean;
                 sim_csv_str(&row, pm->name);
                 sim_csv_str(&row, label);
                 sim_csv_num(&row, round(d.u[k] * 1e6) / 1e4);
@@ -539,10 +546,32 @@ int sim_cmd_spider(int argc, char **argv)
             char *cp = sim_checkpoint_path(outdir);
             sim_checkpoint_remove(cp);
             free(cp);
-            if (!o.c.quiet) printf("%s: %s along %zu percentiles of %zu parameters\nresults: %s/spider.csv\n",
-                                   inst.sc.name, label, d.npct, d.nunc, outdir);
+            if (!o.c.quiet) {
+                printf("%s: %s with one parameter at a time at each percentile, the others at their medians "
+                       "(%llu trials a point)\n\n%-42s", inst.sc.name, label, (unsigned long long)d.per, "parameter");
+                const size_t shown = d.npct < 9 ? d.npct : 9;
+                for (size_t k = 0; k < shown; k++) {
+                    char h[32];
+                    snprintf(h, sizeof h, "p%g", round(d.u[k] * 1e6) / 1e4);
+                    printf(" %10s", h);
+                }
+                printf("\n");
+                for (size_t p = 0; p < d.nunc; p++) {
+                    const sim_param *pm = &inst.param[d.unc[p]];
+                    printf("%-42s", pm->name);
+                    for (size_t k = 0; k < shown; k++) {
+                        char v[48];
+                        sim_format_readable(res[p * d.npct + k], v, sizeof v);
+                        printf(" %10s", v);
+                    }
+                    printf("%s\n", sim_entry_is_assumption(pm->entry) ? "  (assumption)" : "");
+                }
+                printf("\n%sresults: %s/spider.csv\n", shown < d.npct ? "(the first 9 percentiles; all are in the file)\n" : "",
+                       outdir);
+            }
             status = 0;
         }
+        free(res);
     }
 done:
     if (status) fprintf(stderr, "riskmc: %s\n", err.msg);
