@@ -134,7 +134,17 @@ void sim_cli_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
-char *sim_cli_command(const char *cmd, int argc, char **argv)
+/* Whether a is option short (-X, -Xvalue) or long (--long, --long=value);
+ * *sep: the value is in the next argument. */
+static bool is_opt(const char *a, char shrt, const char *lng, bool *sep)
+{
+    const size_t l = lng ? strlen(lng) : 0;
+    if (a[0] == '-' && a[1] == shrt && a[1]) return *sep = !a[2], true;
+    if (lng && !strncmp(a, lng, l) && (!a[l] || a[l] == '=')) return *sep = !a[l], true;
+    return false;
+}
+
+char *sim_cli_command(const char *cmd, int argc, char **argv, const char *pins)
 {
     /* the arguments that decide the results, in order; not -j, -o, -f, -q
      * or --resume, which do not */
@@ -143,16 +153,18 @@ char *sim_cli_command(const char *cmd, int argc, char **argv)
     sim_buf_printf(&b, "riskmc %s", cmd);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-j") || !strcmp(a, "-o") || !strcmp(a, "--threads") || !strcmp(a, "--out")) {
-            i++;
+        bool sep;
+        if (is_opt(a, 'j', "--threads", &sep) || is_opt(a, 'o', "--out", &sep) ||
+            (pins && (is_opt(a, 'n', "--trials", &sep) || is_opt(a, 's', "--seed", &sep) || is_opt(a, 'N', NULL, &sep)))) {
+            i += sep;
             continue;
         }
         if (!strcmp(a, "-f") || !strcmp(a, "--force") || !strcmp(a, "-q") || !strcmp(a, "--quiet") ||
-            !strncmp(a, "--threads=", 10) || !strncmp(a, "--out=", 6) || !strcmp(a, "--resume") ||
-            (a[0] == '-' && a[1] == 'j' && a[2]) || (a[0] == '-' && a[1] == 'o' && a[2]))
+            !strcmp(a, "--resume"))
             continue;
         sim_buf_putc(&b, ' ');
         sim_cli_shell_quote(&b, a);
     }
+    if (pins) sim_buf_printf(&b, " %s", pins);
     return sim_buf_take(&b);
 }

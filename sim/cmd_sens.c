@@ -245,7 +245,10 @@ static int oat_run(const sim_inst *inst, const sensopts *o, size_t out, const ch
     if ((double)npoints * (double)d->per > 2e9)
         return sim_errf(err, "-n: %llu trials at %llu points is too many", (unsigned long long)d->per,
                         (unsigned long long)npoints);
-    *command = sim_cli_command(kind, argc, argv);
+    char pins[64];
+    snprintf(pins, sizeof pins, "-n %llu -s %llu", (unsigned long long)d->per,
+             (unsigned long long)(o->c.has_seed ? o->c.seed : inst->seed));
+    *command = sim_cli_command(kind, argc, argv, pins);
     char suffix[32];
     snprintf(suffix, sizeof suffix, "-%s", kind);
     *outdir = sim_cli_outdir(&o->c, inst, suffix);
@@ -708,7 +711,9 @@ int sim_cmd_morris(int argc, char **argv)
         }
         gsl_rng_free(g);
         free(x);
-        command = sim_cli_command("morris", argc, argv);
+        char pins[64];
+        snprintf(pins, sizeof pins, "-n %llu -s %llu", (unsigned long long)d.per, (unsigned long long)seed);
+        command = sim_cli_command("morris", argc, argv, pins);
         outdir = sim_cli_outdir(&o.c, &inst, "-morris");
         cp = sim_checkpoint_path(outdir);
         if (sim_outdir_check(outdir, sim_outdir_mode(o.c.force), &err) != 0 ||
@@ -1072,7 +1077,9 @@ int sim_cmd_sobol(int argc, char **argv)
     d.median = sim_calloc(inst.nparam + 1, sizeof *d.median);
     sim_theta_medians(&inst, d.median);
     uint64_t seed = o.c.has_seed ? o.c.seed : inst.seed;
-    command = sim_cli_command("sobol", argc, argv);
+    char pins[64];
+    snprintf(pins, sizeof pins, "-N %llu -s %llu", (unsigned long long)d.N, (unsigned long long)seed);
+    command = sim_cli_command("sobol", argc, argv, pins);
     outdir = sim_cli_outdir(&o.c, &inst, "-sobol");
     cp = sim_checkpoint_path(outdir);
     if (sim_outdir_check(outdir, sim_outdir_mode(o.c.force), &err) != 0 ||

@@ -448,7 +448,9 @@ int sim_cmd_sweep(int argc, char **argv)
         cfg.key_user = &sc;
         sim_cli_signals();
         char *outdir = sim_cli_outdir(&c, &inst, "-sweep");
-        char *cmd = sim_cli_command("sweep", argc, argv);
+        char pins[64];
+        snprintf(pins, sizeof pins, "-n %llu -s %llu", (unsigned long long)per, (unsigned long long)seed);
+        char *cmd = sim_cli_command("sweep", argc, argv, pins);
         char *cp = sim_checkpoint_path(outdir);
         int rc = sim_outdir_check(outdir, sim_outdir_mode(c.force), &err);
         if (rc == 0) rc = sim_checkpoint_fresh(cp, resume, c.force, &err);
@@ -676,7 +678,9 @@ int sim_cmd_compare(int argc, char **argv)
                     sim_csv_end(&r);
                 }
             b = r.buf;
-            char *cmd = sim_cli_command("compare", argc, argv);
+            char pins[64];
+            snprintf(pins, sizeof pins, "-n %llu -s %llu", (unsigned long long)n, (unsigned long long)seed);
+            char *cmd = sim_cli_command("compare", argc, argv, pins);
             const char *names[] = {"compare.csv"};
             rc = sim_write_folder(outdir, c.force, a, (size_t)ns, "compare", cmd, seed, n, names, &b, 1, &err);
             if (rc == 0 && !c.quiet) {
