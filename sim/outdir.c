@@ -259,6 +259,8 @@ static bool results_folder(const char *path, char *what, size_t nwhat)
     return r == 0;
 }
 
+#define MAX_BASE 160 /* bytes of a results folder's name */
+
 int sim_outdir_check(const char *final, int mode, sim_err *err)
 {
     struct stat st;
@@ -268,12 +270,15 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
     split(final, &dir, &base);
     char *path = sim_asprintf("%s/%s", dir, base); /* without trailing slashes: lstat sees a link as a link */
     const bool named = *base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0;
+    const size_t blen = strlen(base);
     free(dir), free(base);
     int rc = 0, found;
     char what[300] = "";
     if (!named)
         rc = sim_errf(err, "'%s': not a folder riskmc can write its results into (allowed: a folder name, e.g. -o "
                            "results/my-run)", final);
+    else if (blen > MAX_BASE) /* the temporary folder beside it, .NAME.tmp-HOST-PID-XXXXXX, must fit in 255 bytes */
+        rc = sim_errf(err, "%s: a folder name of %zu bytes (allowed: at most %d)", final, blen, MAX_BASE);
     else if (lstat(path, &st) != 0)
         rc = 0; /* a new folder */
     else if (S_ISLNK(st.st_mode))

@@ -617,6 +617,10 @@ check "plot and report refuse a results folder changed or cut short since it was
     '$BIN' plot '$TMP/dmg-trunc' 2>&1 | grep -q 'trials.csv: 10 rows' && '$BIN' report '$TMP/dmg-series' 2>&1 | grep -q 'series.csv:11:' &&
     '$BIN' report '$TMP/dmg-p50' 2>&1 | grep -q \"summary.csv:2: p50: 'abc' is not a number\" &&
     '$BIN' plot '$TMP/dmg-prob' 2>&1 | grep -q 'risks.csv:2: probability: 7.5 is not a probability'"
+check "a results folder name too long for its temporary folder is refused before the run" bash -c "
+    ! '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/'\$(printf 'a%.0s' \$(seq 200)) 2>'$TMP/long.err' &&
+    grep -q 'a folder name of 200 bytes (allowed: at most 160)' '$TMP/long.err' &&
+    '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/'\$(printf 'b%.0s' \$(seq 160))"
 check "compare numbers a scenario name given again (rows stay apart)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini scenarios/baseline.ini -n 50 -q -o '$TMP/dupn' &&
     [ \"\$(cut -d, -f1 '$TMP/dupn/compare.csv' | sort -u | tr '\\n' ' ')\" = 'baseline baseline#2 baseline#3 scenario ' ]"
