@@ -362,7 +362,9 @@ void sim_acc_summary(sim_acc *a, sim_summary *s)
         return;
     }
     double var = s->sd * s->sd;
-    if (var > 0) {
+    if (s->n < 4) {
+        s->sd_mcse = NAN; /* a fourth moment of 2 or 3 values says nothing */
+    } else if (var > 0) {
         double v4 = (sim_acc_m4(a, s->mean) - var * var) / (4 * var * (double)s->n);
         s->sd_mcse = v4 > 0 ? sqrt(v4) : 0;
     } else {
