@@ -80,7 +80,7 @@ static int on_block(void *user, const sim_block *b, sim_err *err)
     runctx *c = user;
     for (size_t i = 0; i < b->n; i++)
         if (b->rows[i].len && fwrite(b->rows[i].s, 1, b->rows[i].len, c->trials) != b->rows[i].len)
-            return sim_errf(err, "%s: write failed: %s", c->trials_name, strerror(errno));
+            return sim_errf(err, SIM_WRITE_FAILED, c->trials_name, strerror(errno));
     if (b->first + b->n == c->last) {
         /* its last rows: sync it while the threads finish */
         if (finish_trials(c, err) != 0) return -1;

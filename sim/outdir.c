@@ -370,7 +370,7 @@ static int close_file(FILE *f, const char *name, bool now, sim_err *err)
     else if (!bad) start_write(fileno(f));
     int e = errno;
     if (fclose(f) != 0) bad = 1, e = errno;
-    if (bad) return sim_errf(err, "%s: write failed: %s", name, strerror(e));
+    if (bad) return sim_errf(err, SIM_WRITE_FAILED, name, strerror(e));
     return 0;
 }
 
@@ -382,7 +382,7 @@ int sim_outdir_finish(sim_outdir_pending *p, FILE *f, const char *name, sim_err 
         int e = errno;
         fclose(f);
         p->f = NULL;
-        return sim_errf(err, "%s: write failed: %s", name, strerror(e));
+        return sim_errf(err, SIM_WRITE_FAILED, name, strerror(e));
     }
     if (!sim_mpi_root()) return 0; /* other ranks write to /dev/null */
     p->cb.aio_fildes = fileno(f);
@@ -403,7 +403,7 @@ int sim_outdir_finished(sim_outdir_pending *p, sim_err *err)
     }
     if (fclose(p->f) != 0 && !rc) rc = -1, e = errno;
     p->f = NULL;
-    if (rc) return sim_errf(err, "%s: write failed: %s", p->name, strerror(e));
+    if (rc) return sim_errf(err, SIM_WRITE_FAILED, p->name, strerror(e));
     return 0;
 }
 
@@ -448,7 +448,7 @@ static int sync_one(const char *path, const struct stat *st, int flag, struct FT
     int rc = fd < 0 || fsync(fd) != 0 ? -1 : 0;
     int e = errno;
     if (fd >= 0) close(fd);
-    if (rc) sim_errf(sync_err, "%s: write failed: %s", path, strerror(e));
+    if (rc) sim_errf(sync_err, SIM_WRITE_FAILED, path, strerror(e));
     return rc;
 }
 

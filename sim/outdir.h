@@ -57,6 +57,9 @@ typedef struct sim_outdir_pending {
     struct aiocb cb;
     bool syncing;
 } sim_outdir_pending;
+/* The message of a failed write into a folder not yet committed: the
+ * file's name, why, and that nothing was replaced. */
+#define SIM_WRITE_FAILED "%s: write failed: %s (no results written; an earlier folder there is untouched)"
 int sim_outdir_finish(sim_outdir_pending *p, FILE *f, const char *name, sim_err *err);
 int sim_outdir_finished(sim_outdir_pending *p, sim_err *err);
 /* Write dir/name whole from b and sync it (on rank 0 only). */
