@@ -302,6 +302,19 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
                       final, strcmp(what, "no riskmc manifest.ini") ? "something riskmc did not write: " : "", what);
     else if (mode != SIM_OUTDIR_REPLACE)
         rc = sim_errf(err, "%s: already holds results (allowed: --force to replace them, or -o DIR)", final);
+    if (rc == 0) {
+        /* the results are written beside the folder: the nearest folder
+         * that exists above it must take new entries (checked before a long
+         * run, not after it) */
+        char *up = sim_strdup(path), *slash = strrchr(up, '/');
+        if (slash) *(slash == up ? slash + 1 : slash) = 0; /* the folder holding it */
+        while ((slash = strrchr(up, '/')) && slash != up && access(up, F_OK) != 0) *slash = 0;
+        const char *where = access(up, F_OK) == 0 ? up : ".";
+        if (access(where, W_OK | X_OK) != 0)
+            rc = sim_errf(err, "%s: cannot write into %s: %s (allowed: -o DIR in a folder you can write)", final, where,
+                          strerror(errno));
+        free(up);
+    }
     free(path);
     return rc;
 }

@@ -623,6 +623,13 @@ check "a results folder name too long for its temporary folder is refused before
     ! '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/'\$(printf 'a%.0s' \$(seq 200)) 2>'$TMP/long.err' &&
     grep -q 'a folder name of 200 bytes (allowed: at most 160)' '$TMP/long.err' &&
     '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/'\$(printf 'b%.0s' \$(seq 160))"
+# a read-only folder, where this machine lets us mount one (root in CI)
+if mkdir -p "$TMP/ro" && mount -t tmpfs -o ro,size=1m tmpfs "$TMP/ro" 2>/dev/null; then
+    check "an unwritable destination is refused before a sweep computes anything" bash -c "
+        ! timeout 5 '$BIN' sweep scenarios/baseline.ini --vary transfer.rate_per_day=0:100:50 -n 20000 -q -o '$TMP/ro/sw' 2>'$TMP/ro.err' &&
+        grep -q 'cannot write into .*Read-only file system' '$TMP/ro.err'"
+    umount "$TMP/ro"
+fi
 check "compare numbers a scenario name given again (rows stay apart)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini scenarios/baseline.ini -n 50 -q -o '$TMP/dupn' &&
     [ \"\$(cut -d, -f1 '$TMP/dupn/compare.csv' | sort -u | tr '\\n' ' ')\" = 'baseline baseline#2 baseline#3 scenario ' ]"
