@@ -90,7 +90,11 @@ int sim_checkpoint_save(const char *path, uint64_t fingerprint, uint64_t done, s
 
 int sim_checkpoint_fresh(const char *path, bool resume, bool force, sim_err *err)
 {
-    if (resume || access(path, F_OK) != 0) return 0;
+    /* rank 0 decides, as it reads the checkpoint on resuming: the ranks
+     * need not share a file system */
+    uint64_t kept = !resume && sim_mpi_root() && access(path, F_OK) == 0;
+    sim_mpi_bcast_u64(&kept);
+    if (!kept) return 0;
     if (force) {
         sim_checkpoint_remove(path);
         return 0;

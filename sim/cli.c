@@ -144,7 +144,7 @@ static bool is_opt(const char *a, char shrt, const char *lng, bool *sep)
     return false;
 }
 
-char *sim_cli_command(const char *cmd, int argc, char **argv, const char *pins)
+char *sim_cli_command(const char *cmd, int argc, char **argv, const char *nflag, uint64_t n, uint64_t seed)
 {
     /* the arguments that decide the results, in order; not -j, -o, -f, -q
      * or --resume, which do not */
@@ -155,7 +155,8 @@ char *sim_cli_command(const char *cmd, int argc, char **argv, const char *pins)
         const char *a = argv[i];
         bool sep;
         if (is_opt(a, 'j', "--threads", &sep) || is_opt(a, 'o', "--out", &sep) ||
-            (pins && (is_opt(a, 'n', "--trials", &sep) || is_opt(a, 's', "--seed", &sep) || is_opt(a, 'N', NULL, &sep)))) {
+            (nflag && (is_opt(a, 'n', "--trials", &sep) || is_opt(a, 's', "--seed", &sep) ||
+                       is_opt(a, 'N', "--base", &sep)))) {
             i += sep;
             continue;
         }
@@ -165,6 +166,6 @@ char *sim_cli_command(const char *cmd, int argc, char **argv, const char *pins)
         sim_buf_putc(&b, ' ');
         sim_cli_shell_quote(&b, a);
     }
-    if (pins) sim_buf_printf(&b, " %s", pins);
+    if (nflag) sim_buf_printf(&b, " %s %llu -s %llu", nflag, (unsigned long long)n, (unsigned long long)seed);
     return sim_buf_take(&b);
 }

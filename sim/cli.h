@@ -64,10 +64,10 @@ char *sim_cli_outdir(const sim_common *c, const sim_inst *inst, const char *suff
 void sim_cli_shell_quote(sim_buf *b, const char *s);
 /* The command line that reproduces a run (without -j, -o, -f, -q, --resume). */
 /* The command that repeats a run: its arguments but -j, -o, -f, -q and
- * --resume; with pins (e.g. "-n 2000 -s 1"), the trials and seed the run
- * used (-n, -N, -s given or defaulted), so that a later default cannot change
- * what it repeats. */
-char *sim_cli_command(const char *cmd, int argc, char **argv, const char *pins);
+ * --resume; with nflag ("-n", or "-N" for sobol's base sample), the trials
+ * n and the seed the run used in place of those given, so that a later
+ * default cannot change what it repeats. */
+char *sim_cli_command(const char *cmd, int argc, char **argv, const char *nflag, uint64_t n, uint64_t seed);
 /* Install SIGINT/SIGTERM handlers that stop runs cleanly. */
 void sim_cli_signals(void);
 

@@ -168,8 +168,9 @@ static double mean_of(const double *y, size_t n, size_t stride)
     return k ? s / (double)k : NAN;
 }
 
-/* mean and standard error of the paired differences b - a */
-static void paired(const double *a, const double *b, size_t n, double *diff, double *se)
+/* standard error of the mean of the paired differences b - a (over the
+ * pairs where both have a value) */
+static double paired_se(const double *a, const double *b, size_t n)
 {
     double s = 0, s2 = 0;
     size_t k = 0;
@@ -178,9 +179,8 @@ static void paired(const double *a, const double *b, size_t n, double *diff, dou
         double d = b[i] - a[i];
         s += d, s2 += d * d, k++;
     }
-    *diff = k ? s / (double)k : NAN;
     double var = k > 1 ? (s2 - s * s / (double)k) / (double)(k - 1) : 0;
-    *se = k > 1 ? sqrt(var > 0 ? var : 0) / sqrt((double)k) : NAN;
+    return k > 1 ? sqrt(var > 0 ? var : 0) / sqrt((double)k) : NAN;
 }
 
 /* ------------------------------------------------------------ one-at-a-time designs */
@@ -245,10 +245,8 @@ static int oat_run(const sim_inst *inst, const sensopts *o, size_t out, const ch
     if ((double)npoints * (double)d->per > 2e9)
         return sim_errf(err, "-n: %llu trials at %llu points is too many", (unsigned long long)d->per,
                         (unsigned long long)npoints);
-    char pins[64];
-    snprintf(pins, sizeof pins, "-n %llu -s %llu", (unsigned long long)d->per,
-             (unsigned long long)(o->c.has_seed ? o->c.seed : inst->seed));
-    *command = sim_cli_command(kind, argc, argv, pins);
+    const uint64_t seed = o->c.has_seed ? o->c.seed : inst->seed;
+    *command = sim_cli_command(kind, argc, argv, "-n", d->per, seed);
     char suffix[32];
     snprintf(suffix, sizeof suffix, "-%s", kind);
     *outdir = sim_cli_outdir(&o->c, inst, suffix);
@@ -261,7 +259,7 @@ static int oat_run(const sim_inst *inst, const sensopts *o, size_t out, const ch
     size_t cols[1] = {out};
     sim_designrun dr = {inst, {0}, npoints * d->per, d->per * 4, cols, 1, cp,
                         sim_run_fingerprint(inst, *command), o->resume};
-    dr.cfg.seed = o->c.has_seed ? o->c.seed : inst->seed;
+    dr.cfg.seed = seed;
     dr.cfg.threads = o->c.threads;
     dr.cfg.progress = true;
     dr.cfg.label = kind;
@@ -369,8 +367,7 @@ int sim_cmd_tornado(int argc, char **argv)
             /* the swing is at_p95 - at_p5, each over its trials with a value
              * (an output with missing values pairs fewer trials); its
              * standard error from the trials where both have one */
-            double dpair;
-            paired(ylo, yhi, d.per, &dpair, &sw[p].se);
+            sw[p].se = paired_se(ylo, yhi, d.per);
             sw[p].d = sw[p].vhi - sw[p].vlo;
         }
         qsort(sw, d.nunc, sizeof *sw, cmp_swing);
@@ -501,7 +498,7 @@ int sim_cmd_spider(int argc, char **argv)
         }
         gsl_sort(d.u, 1, d.npct);
         for (size_t k = 1; k < d.npct; k++)
-            if (d.u[k] == d.u[k - 1]) {
+            if (round(d.u[k] * 1e6) == round(d.u[k - 1] * 1e6)) { /* as spider.csv writes them */
                 sim_errf(&err, "--percentiles: %g given twice (allowed: distinct percentiles)", 100 * d.u[k]);
                 goto done;
             }
@@ -711,9 +708,7 @@ int sim_cmd_morris(int argc, char **argv)
         }
         gsl_rng_free(g);
         free(x);
-        char pins[64];
-        snprintf(pins, sizeof pins, "-n %llu -s %llu", (unsigned long long)d.per, (unsigned long long)seed);
-        command = sim_cli_command("morris", argc, argv, pins);
+        command = sim_cli_command("morris", argc, argv, "-n", d.per, seed);
         outdir = sim_cli_outdir(&o.c, &inst, "-morris");
         cp = sim_checkpoint_path(outdir);
         if (sim_outdir_check(outdir, sim_outdir_mode(o.c.force), &err) != 0 ||
@@ -1077,9 +1072,7 @@ int sim_cmd_sobol(int argc, char **argv)
     d.median = sim_calloc(inst.nparam + 1, sizeof *d.median);
     sim_theta_medians(&inst, d.median);
     uint64_t seed = o.c.has_seed ? o.c.seed : inst.seed;
-    char pins[64];
-    snprintf(pins, sizeof pins, "-N %llu -s %llu", (unsigned long long)d.N, (unsigned long long)seed);
-    command = sim_cli_command("sobol", argc, argv, pins);
+    command = sim_cli_command("sobol", argc, argv, "-N", d.N, seed);
     outdir = sim_cli_outdir(&o.c, &inst, "-sobol");
     cp = sim_checkpoint_path(outdir);
     if (sim_outdir_check(outdir, sim_outdir_mode(o.c.force), &err) != 0 ||

@@ -228,7 +228,7 @@ typedef struct sweepacc {
 static int sweep_block(void *user, const sim_block *b, sim_err *err)
 {
     sweepacc *s = user;
-    sim_pointstats_block(&s->ps, b, err);
+    if (sim_pointstats_block(&s->ps, b, err) != 0) return -1;
     if (!s->ref) return 0;
     const sim_inst *inst = s->inst;
     const size_t no = inst->nout, K = no + inst->nthr;
@@ -341,12 +341,13 @@ static int sweep_points(const sim_inst *inst, const sim_runcfg *base, const swee
      * point 0 is run again for them */
     sweepacc sa = {.inst = inst};
     const size_t no = inst->nout, K = no + inst->nthr;
-    if (sim_mpi_root() && c->per * no <= REF_MAX) sa.ref = sim_calloc(c->per * no + 1, sizeof *sa.ref);
+    const bool paired = c->per * no <= REF_MAX; /* the same on every rank */
+    if (sim_mpi_root() && paired) sa.ref = sim_calloc(c->per * no + 1, sizeof *sa.ref);
     /* about 64k trials a chunk, whole points */
     size_t chunk = (size_t)(65536 / c->per);
     if (chunk < 1) chunk = 1;
     int rc = 0;
-    for (size_t p0 = done && done < npoints ? 0 : (size_t)done; p0 < npoints && rc == 0;) {
+    for (size_t p0 = paired && done && done < npoints ? 0 : (size_t)done; p0 < npoints && rc == 0;) {
         const bool again = p0 < done; /* point 0, for its values only */
         size_t m = again ? 1 : npoints - p0 < chunk ? npoints - p0 : chunk;
         sim_pointstats_init(&sa.ps, inst, m, c->per, (uint64_t)p0 * c->per);
@@ -448,9 +449,7 @@ int sim_cmd_sweep(int argc, char **argv)
         cfg.key_user = &sc;
         sim_cli_signals();
         char *outdir = sim_cli_outdir(&c, &inst, "-sweep");
-        char pins[64];
-        snprintf(pins, sizeof pins, "-n %llu -s %llu", (unsigned long long)per, (unsigned long long)seed);
-        char *cmd = sim_cli_command("sweep", argc, argv, pins);
+        char *cmd = sim_cli_command("sweep", argc, argv, "-n", per, seed);
         char *cp = sim_checkpoint_path(outdir);
         int rc = sim_outdir_check(outdir, sim_outdir_mode(c.force), &err);
         if (rc == 0) rc = sim_checkpoint_fresh(cp, resume, c.force, &err);
@@ -678,9 +677,7 @@ int sim_cmd_compare(int argc, char **argv)
                     sim_csv_end(&r);
                 }
             b = r.buf;
-            char pins[64];
-            snprintf(pins, sizeof pins, "-n %llu -s %llu", (unsigned long long)n, (unsigned long long)seed);
-            char *cmd = sim_cli_command("compare", argc, argv, pins);
+            char *cmd = sim_cli_command("compare", argc, argv, "-n", n, seed);
             const char *names[] = {"compare.csv"};
             rc = sim_write_folder(outdir, c.force, a, (size_t)ns, "compare", cmd, seed, n, names, &b, 1, &err);
             if (rc == 0 && !c.quiet) {

@@ -191,7 +191,8 @@ static bool accept_none(const char *path, const char *name, const struct stat *s
 
 /* A chart riskmc draws: a regular file *.png, *.svg or *.pdf named as
  * sim/plot.c names its charts (a file of the user's, e.g. notes.pdf, is
- * not one). */
+ * not one). A new kind of chart in plot.c needs its name here: e2e redraws
+ * every kind of folder to check. */
 static bool accept_chart(const char *path, const char *name, const struct stat *st, void *u)
 {
     (void)path, (void)u;
@@ -271,7 +272,7 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
     char *path = sim_asprintf("%s/%s", dir, base); /* without trailing slashes: lstat sees a link as a link */
     const bool named = *base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0;
     const size_t blen = strlen(base);
-    free(dir), free(base);
+    free(base);
     int rc = 0, found;
     char what[300] = "";
     if (!named)
@@ -306,15 +307,20 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
         /* the results are written beside the folder: the nearest folder
          * that exists above it must take new entries (checked before a long
          * run, not after it) */
-        char *up = sim_strdup(path), *slash = strrchr(up, '/');
-        if (slash) *(slash == up ? slash + 1 : slash) = 0; /* the folder holding it */
-        while ((slash = strrchr(up, '/')) && slash != up && access(up, F_OK) != 0) *slash = 0;
-        const char *where = access(up, F_OK) == 0 ? up : ".";
-        if (access(where, W_OK | X_OK) != 0)
-            rc = sim_errf(err, "%s: cannot write into %s: %s (allowed: -o DIR in a folder you can write)", final, where,
+        while (access(dir, F_OK) != 0) { /* the nearest folder that exists */
+            char *slash = strrchr(dir, '/');
+            if (!slash) {
+                free(dir);
+                dir = sim_strdup(".");
+                break;
+            }
+            *(slash == dir ? slash + 1 : slash) = 0;
+        }
+        if (access(dir, W_OK | X_OK) != 0)
+            rc = sim_errf(err, "%s: cannot write into %s: %s (allowed: -o DIR in a folder you can write)", final, dir,
                           strerror(errno));
-        free(up);
     }
+    free(dir);
     free(path);
     return rc;
 }
@@ -376,14 +382,14 @@ static void start_write(int fd)
 
 /* Flush and close f; fsync it first (now), or only start its write to the
  * disk (later: the folder's commit syncs it). */
-static int close_file(FILE *f, const char *name, bool now, sim_err *err)
+static int close_file(FILE *f, const char *name, bool now, bool results, sim_err *err)
 {
     int bad = fflush(f) != 0 || ferror(f);
     if (!bad && now) bad = fsync(fileno(f)) != 0;
     else if (!bad) start_write(fileno(f));
     int e = errno;
     if (fclose(f) != 0) bad = 1, e = errno;
-    if (bad) return sim_errf(err, SIM_WRITE_FAILED, name, strerror(e));
+    if (bad) return sim_errf(err, results ? SIM_WRITE_FAILED : "%s: write failed: %s", name, strerror(e));
     return 0;
 }
 
@@ -420,8 +426,9 @@ int sim_outdir_finished(sim_outdir_pending *p, sim_err *err)
     return 0;
 }
 
-/* dir/name whole from b (on rank 0 only), synced now or at the commit */
-static int write_whole(const char *dir, const char *name, const sim_buf *b, bool sync_now, sim_err *err)
+/* dir/name whole from b (on rank 0 only), synced now or at the commit
+ * (results: a file of a results folder not yet committed) */
+static int write_whole(const char *dir, const char *name, const sim_buf *b, bool sync_now, bool results, sim_err *err)
 {
     if (!sim_mpi_root()) return 0; /* under MPI only rank 0 writes */
     char *path = sim_asprintf("%s/%s", dir, name);
@@ -430,7 +437,7 @@ static int write_whole(const char *dir, const char *name, const sim_buf *b, bool
     if (!f) rc = sim_errf(err, "%s: cannot write: %s", path, strerror(errno));
     else {
         if (b->len) fwrite(b->s, 1, b->len, f);
-        rc = close_file(f, path, sync_now, err);
+        rc = close_file(f, path, sync_now, results, err);
     }
     free(path);
     return rc;
@@ -438,12 +445,12 @@ static int write_whole(const char *dir, const char *name, const sim_buf *b, bool
 
 int sim_write_file(const char *dir, const char *name, const sim_buf *b, sim_err *err)
 {
-    return write_whole(dir, name, b, true, err);
+    return write_whole(dir, name, b, true, false, err);
 }
 
 int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err)
 {
-    return write_whole(od->tmp, name, b, false, err);
+    return write_whole(od->tmp, name, b, false, true, err);
 }
 
 /* fsync every file and folder of a finished temporary folder: by then most

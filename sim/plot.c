@@ -232,8 +232,6 @@ static double nice_step(double range, int target)
     return step * mag;
 }
 
-
-
 /* `set Xtics ("1,000" 1000, ...)` with thousands separators. */
 static void tics(sim_buf *p, const char *axis, double lo, double hi, bool whole)
 {
@@ -1031,7 +1029,6 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
 }
 
 /* ------------------------------------------------------------ drivers */
-
 
 static int plot_begin(plotter *pl, sim_outdir *od, const char *charts, unsigned formats, sim_err *err)
 {

@@ -195,7 +195,6 @@ static void num(double x, char *out, size_t n, bool whole)
     sim_format_thousands(x, x == round(x) || a >= 100 ? 0 : a >= 10 ? 1 : 2, out, n);
 }
 
-
 static const char CSS[] =
     "<style>\n"
     "@page { size: A4; margin: 11mm 12mm; }\n"
@@ -739,9 +738,8 @@ static const char *const *design_columns(const char *kind)
     return NULL;
 }
 
-/* Rows r0 .. r1-1 of t in the columns cols (NULL-ended; NULL: the first
- * eight). */
-/* A table of the given rows of a design file: numbers rounded for reading
+/* A table of the given rows of a design file, in the columns cols
+ * (NULL-ended; NULL: the first eight): numbers rounded for reading
  * (whole numbers with separators, others to three decimals or significant
  * digits, never in exponent form), a parameter resting on an assumption
  * starred. */
@@ -779,6 +777,7 @@ static void design_rows(doc *d, const sim_table *t, const char *const *cols, con
     table_end(d);
 }
 
+/* Rows r0 .. r1-1 as design_rows shows them. */
 static void design_table(doc *d, const sim_table *t, const char *const *cols, size_t r0, size_t r1)
 {
     size_t *rows = sim_calloc(r1 - r0 + 1, sizeof *rows);

@@ -52,7 +52,8 @@ void sim_runstats_init(sim_runstats *rs, const sim_inst *inst)
 void sim_acc_init_output(sim_acc *a, const sim_inst *inst, size_t o)
 {
     sim_acc_init(a, inst->out[o].integer);
-    for (size_t k = 0; k < inst->nthr; k++)
+    /* a real output keeps its values, and counts exactly without */
+    for (size_t k = 0; k < inst->nthr && inst->out[o].integer; k++)
         if (inst->thr[k].output == o) sim_acc_watch(a, inst->thr[k].value);
 }
 

@@ -642,6 +642,12 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
     }
     /* the value is written to manifest.ini as a scenario line: it must read
      * back as itself */
+    char where[64];
+    snprintf(where, sizeof where, "%s:%d: %s", file, index, k);
+    if (check_text(where, v, strlen(v), err) != 0) {
+        rc = -1;
+        goto out;
+    }
     for (const char *c = v; *c; c++) {
         if ((unsigned char)*c < 0x20 || *c == 0x7f) {
             rc = sim_errf(err, "%s:%d: %s: a control character (byte %d) in the value (allowed: one line of text)",
@@ -995,7 +1001,7 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
         int rc = 0;
         if (k->flags & (SIM_K_CITE | SIM_K_MAYCITE)) {
             rc = split_cites(e, sc->sources, err);
-            if (rc == 0 && strict && e->ncites == 0 && (k->flags & SIM_K_CITE))
+            if (rc == 0 && strict && e->ncites == 0 && (k->flags & SIM_K_CITE) && e->line > 0)
                 rc = sim_entry_err(e, err, "no source cited (allowed: value [source id, ...] or value [assumption])");
         }
         if (rc == 0) rc = parse_value(e, k, err);
@@ -1014,7 +1020,7 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
             if (!pattern) {
                 if (find_entry(sc, k->section, k->key) < 0) {
                     const sim_secline *sl = sim_sc_secline(sc, k->section);
-                    if (sl)
+                    if (sl && sl->line > 0) /* a section only the defaults opened has no line */
                         return sim_errf(err, "%s:%d: [%s]: missing key '%s' (%s)", sl->file, sl->line, k->section,
                                         k->key, k->help);
                     return sim_errf(err, "%s: %s.%s: missing (%s; allowed: [%s] with %s = ...)", sc->path,

@@ -400,12 +400,10 @@ void sim_twod_print(FILE *f, sim_twod *t, sim_runstats *rs)
         char v[40], lab[160], iv[40];
         sim_format_exact(th->value, v, sizeof v);
         snprintf(lab, sizeof lab, "P(%s >= %s)", inst->out[th->output].name, v);
-        char s[5][16];
-        const double vals[5] = {p, lo, hi, q[1], q[0]};
-        for (int k = 0; k < 5; k++) sim_format_pct(vals[k], s[k], sizeof s[k]);
-        char s95[16];
-        sim_format_pct(q[2], s95, sizeof s95);
+        char s[6][16];
+        const double vals[6] = {p, lo, hi, q[1], q[0], q[2]};
+        for (int k = 0; k < 6; k++) sim_format_pct(vals[k], s[k], sizeof s[k]);
         snprintf(iv, sizeof iv, "%s - %s", s[1], s[2]);
-        fprintf(f, "%-40s %11s  %-17s  %s (%s - %s)\n", lab, s[0], iv, s[3], s[4], s95);
+        fprintf(f, "%-40s %11s  %-17s  %s (%s - %s)\n", lab, s[0], iv, s[3], s[4], s[5]);
     }
 }

@@ -413,6 +413,7 @@ void sim_format_readable(double x, char *out, size_t n)
 {
     double a = fabs(x);
     int dec = a == 0 || a >= 100 || x == round(x) ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+    if (a > 0 && a < 0.01) dec = (int)fmin(10, 1 - floor(log10(a))); /* two significant digits, not 0.000 */
     sim_format_thousands(x, dec, out, n);
 }
 
@@ -423,6 +424,8 @@ void sim_format_pct(double p, char *out, size_t n)
     const double v = 100 * strtod(held, NULL);
     if (isnan(p)) snprintf(out, n, "-");
     else if (v == 0 || v == 100) snprintf(out, n, "%.0f%%", v);
+    else if (v < 0.005) snprintf(out, n, "<0.01%%"); /* not 0.00%: that reads as never */
+    else if (v >= 99.995) snprintf(out, n, ">99.99%%");
     else if (v < 0.1 || v > 99.9) snprintf(out, n, "%.2f%%", v);
     else snprintf(out, n, "%.1f%%", v);
 }

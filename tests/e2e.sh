@@ -424,6 +424,12 @@ check "sensitivity charts are drawn (and no empty comparison folder: none of the
     [ -s '$TMP/torn/charts/tornado.png' ] && [ -s '$TMP/spi/charts/spider.png' ] && [ -s '$TMP/mor/charts/morris.png' ] &&
     [ -s '$TMP/sw2/charts/heatmap-force_end.png' ] && [ -s '$TMP/crn/charts/sweep-force_end.png' ] &&
     [ -s '$TMP/sb1/charts/sobol-mean-infiltrated.png' ] && [ ! -e '$TMP/sensplots' ]"
+check "every chart riskmc draws is known as its own: plot redraws and --force replaces each kind of folder" bash -c "
+    for d in torn spi mor sw2 sb1 crn fund d1; do
+        '$BIN' plot '$TMP/'\$d >/dev/null || { echo \"plot \$d\"; exit 1; }
+    done &&
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:3 --vary period.funding_cut.escape=1,2 -n 100 -o '$TMP/sw2' -q -f &&
+    '$BIN' spider scenarios/baseline.ini -n 100 -o '$TMP/spi' -q -f && '$BIN' morris scenarios/baseline.ini -r 4 -n 50 -o '$TMP/mor' -q -f"
 check "a Sobol chart of a threshold is named by it (P(escaped>=1000) -> sobol-P-escaped-ge-1000)" bash -c "
     '$BIN' sobol scenarios/baseline.ini -N 64 -o '$TMP/sbp' -q && '$BIN' plot '$TMP/sbp' >/dev/null &&
     [ -s '$TMP/sbp/charts/sobol-P-escaped-ge-1000.png' ] && [ -s '$TMP/sbp/charts/sobol-mean-escaped.png' ]"
