@@ -144,8 +144,6 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
         if (!sim_domain_holds(p->domain, x))
             return sim_errf(err, "--vary %s: %g is out of range for this parameter (allowed: %s)", ax->key, x,
                             sim_domain_text(p->domain));
-        if (p->domain == SIM_DOM_COUNT && x > 1e9) /* as a scenario's count */
-            return sim_errf(err, "--vary %s: %g is not a plausible count (allowed: at most 1,000,000,000)", ax->key, x);
         ax->v[i] = sim_param_fix(p, x);
     }
     /* a count rounds the grid: two values may become one point */

@@ -709,7 +709,7 @@ const char *sim_domain_text(sim_domain d)
     case SIM_DOM_NONNEG: return "a value >= 0";
     case SIM_DOM_POS: return "a value > 0";
     case SIM_DOM_PROB: return "a probability within [0, 1]";
-    case SIM_DOM_COUNT: return "a count of people >= 0 (rounded to a whole number)";
+    case SIM_DOM_COUNT: return "a count of people from 0 to 1,000,000,000 (rounded to a whole number)";
     case SIM_DOM_SHARES: return "shares >= 0 that sum to 1";
     default: return "any number";
     }
@@ -719,8 +719,8 @@ bool sim_domain_holds(sim_domain d, double x)
 {
     switch (d) {
     case SIM_DOM_NONNEG:
-    case SIM_DOM_COUNT:
     case SIM_DOM_SHARES: return x >= 0;
+    case SIM_DOM_COUNT: return x >= 0 && x <= 1e9; /* people: a plausible count */
     case SIM_DOM_POS: return x > 0;
     case SIM_DOM_PROB: return x >= 0 && x <= 1;
     default: return true;
@@ -729,8 +729,6 @@ bool sim_domain_holds(sim_domain d, double x)
 
 static int check_number(const sim_entry *e, double x, sim_domain d, sim_err *err)
 {
-    if (d == SIM_DOM_COUNT && x > 1e9)
-        return sim_entry_err(e, err, "%g is not a plausible count (allowed: at most 1,000,000,000)", x);
     if (!sim_domain_holds(d, x)) return sim_entry_err(e, err, "%g is out of range (allowed: %s)", x, sim_domain_text(d));
     return 0;
 }
@@ -899,8 +897,8 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
         default: break;
         }
         if (rc == 0 && k->domain == SIM_DOM_COUNT && sim_dist_quantile(&v->dist, 1 - 1e-9) > 1e9)
-            rc = sim_entry_err(e, err, "%s %s 1,000,000,000 people (allowed: a plausible count)", b.s,
-                               fixed ? "exceeds" : "can exceed");
+            rc = sim_entry_err(e, err, "%s %s 1,000,000,000 people (allowed: %s)", b.s, fixed ? "exceeds" : "can exceed",
+                               sim_domain_text(k->domain));
         sim_buf_free(&b);
         return rc;
     }

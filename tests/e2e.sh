@@ -600,7 +600,7 @@ check "MODEL.md's defaults: a scenario leaving out the lists, trickle_rate and h
     cmp '$TMP/lean/trials.csv' '$TMP/lean-base/trials.csv' && cmp '$TMP/lean/summary.csv' '$TMP/lean-base/summary.csv'"
 check "sweep --vary refuses a count past 1,000,000,000 (it had wrapped past 2^32 to a small one)" bash -c "
     ! '$BIN' sweep scenarios/baseline.ini --vary facility.ne_syria_prisons.held0=4294968296,1000 -n 20 -q -o '$TMP/wrap' 2>'$TMP/wrap.err' &&
-    grep -q 'not a plausible count' '$TMP/wrap.err' && [ ! -e '$TMP/wrap' ]"
+    grep -q 'out of range for this parameter (allowed: a count of people from 0 to 1,000,000,000' '$TMP/wrap.err' && [ ! -e '$TMP/wrap' ]"
 check "--set refuses a line break or ' ;' in a value (manifest.ini must read back as the run)" bash -c "
     ! '$BIN' run scenarios/baseline.ini -n 10 -q -o '$TMP/inj' --set \$'scenario.title=a\\n[ct]' 2>/dev/null &&
     ! '$BIN' run scenarios/baseline.ini -n 10 -q -o '$TMP/inj' --set 'scenario.title=A ; B' 2>'$TMP/inj.err' &&

@@ -127,7 +127,7 @@ static void test_errors(void **state)
                       "[0, 1])");
     const char *s3[] = {"initial.latent0=normal(100, 10)"};
     expect_open_error(s3, 1, false,
-                      "--set:1: initial.latent0: normal(100, 10) can be negative (allowed: a count of people >= 0 "
+                      "--set:1: initial.latent0: normal(100, 10) can be negative (allowed: a count of people from 0 to 1,000,000,000 "
                       "(rounded to a whole number))");
     const char *s4[] = {"initial.latent0=5 [F99]"};
     expect_open_error(s4, 1, false,
