@@ -35,7 +35,8 @@ static const sim_keyspec ENGINE_KEYS[] = {
      "rank (Spearman) correlations of this uncertain parameter with others: other.parameter: rho, ... (-1 < rho < 1)"},
     {"uncertainty", "chance", SIM_T_STRING, 0, SIM_DOM_ANY, 0, 0,
      "uncertain parameters that are chance, not uncertainty: drawn afresh in every inner trial of run --outer/--inner"},
-    {"run", "*", SIM_T_STRING, 0, SIM_DOM_ANY, 0, 0, "written by riskmc in manifest.ini; ignored when run"},
+    {"run", "*", SIM_T_STRING, 0, SIM_DOM_ANY, 0, 0,
+     "riskmc's record in a manifest.ini it wrote (with riskmc_version); not read as settings, refused elsewhere"},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL},
 };
 
