@@ -105,12 +105,6 @@ static const char SHOW_USAGE[] =
     "      --sources CSV  sources registry (default: sources.csv beside the scenario)\n"
     "  -h, --help         this help\n";
 
-static void num(double x, char *out, size_t n)
-{
-    double a = fabs(x);
-    if (a >= 1000 || (a == round(a) && a < 1e15)) sim_format_thousands(x, a >= 100 || a == round(a) ? 0 : 1, out, n);
-    else snprintf(out, n, "%.3g", x);
-}
 
 int sim_cmd_show(int argc, char **argv)
 {
@@ -172,9 +166,9 @@ int sim_cmd_show(int argc, char **argv)
                    cites.s ? cites.s : "", e->file, where);
             if (e->spec && e->spec->type == SIM_T_DIST && !sim_dist_is_const(&e->v.dist)) {
                 char m[40], lo[40], hi[40];
-                num(sim_dist_mean(&e->v.dist), m, sizeof m);
-                num(sim_dist_quantile(&e->v.dist, 0.05), lo, sizeof lo);
-                num(sim_dist_quantile(&e->v.dist, 0.95), hi, sizeof hi);
+                sim_format_readable(sim_dist_mean(&e->v.dist), m, sizeof m);
+                sim_format_readable(sim_dist_quantile(&e->v.dist, 0.05), lo, sizeof lo);
+                sim_format_readable(sim_dist_quantile(&e->v.dist, 0.95), hi, sizeof hi);
                 printf("      mean %s, 90%% range %s to %s%s\n", m, lo, hi,
                        e->spec->flags & SIM_K_CHANCE ? ", drawn afresh for each event" : "");
             }

@@ -186,13 +186,7 @@ static int figure_as(doc *d, const char *dir, const char *rel, const char *alt, 
 
 static void num(double x, char *out, size_t n, bool whole)
 {
-    if (isnan(x)) {
-        snprintf(out, n, "-");
-        return;
-    }
-    if (whole) x = round(x);
-    double a = fabs(x);
-    sim_format_thousands(x, x == round(x) || a >= 100 ? 0 : a >= 10 ? 1 : 2, out, n);
+    sim_format_readable(whole ? round(x) : x, out, n);
 }
 
 static const char CSS[] =

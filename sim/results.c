@@ -558,11 +558,6 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
 
 /* ------------------------------------------------------------ console */
 
-static void fmt(double x, char *out, size_t n)
-{
-    if (isnan(x)) snprintf(out, n, "-");
-    else sim_format_thousands(x, fabs(x - round(x)) < 1e-9 || fabs(x) >= 100 ? 0 : (fabs(x) < 10 ? 2 : 1), out, n);
-}
 
 void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
 {
@@ -578,9 +573,9 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
                        sim_acc_quantile(&rs->acc[o], 0.95)};
         /* counts read best as whole numbers */
         for (int k = 0; k < 3 && inst->out[o].integer; k++) q[k] = isnan(q[k]) ? q[k] : round(q[k]);
-        fmt(q[0], m, sizeof m);
-        fmt(q[1], lo, sizeof lo);
-        fmt(q[2], hi, sizeof hi);
+        sim_format_readable(q[0], m, sizeof m);
+        sim_format_readable(q[1], lo, sizeof lo);
+        sim_format_readable(q[2], hi, sizeof hi);
         fprintf(f, "%-*s %12s   %s - %s\n", (int)w, inst->out[o].name, m, lo, hi);
     }
     if (inst->nthr) {
@@ -606,10 +601,10 @@ void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs)
             sim_obs_check c;
             sim_obs_compare(inst, rs, i, &c);
             char lo[40], hi[40], p5[40], p95[40], date[11] = "";
-            fmt(ob->low, lo, sizeof lo);
-            fmt(ob->high, hi, sizeof hi);
-            fmt(c.p5, p5, sizeof p5);
-            fmt(c.p95, p95, sizeof p95);
+            sim_format_readable(ob->low, lo, sizeof lo);
+            sim_format_readable(ob->high, hi, sizeof hi);
+            sim_format_readable(c.p5, p5, sizeof p5);
+            sim_format_readable(c.p95, p95, sizeof p95);
             if (ob->is_series) sim_format_date(inst->start_date + ob->day, date);
             const char *what = ob->is_series ? inst->series[ob->index] : inst->out[ob->index].name;
             if (c.nodata)

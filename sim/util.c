@@ -411,6 +411,10 @@ void sim_format_thousands(double x, int decimals, char *out, size_t n)
 
 void sim_format_readable(double x, char *out, size_t n)
 {
+    if (isnan(x)) {
+        snprintf(out, n, "-");
+        return;
+    }
     double a = fabs(x);
     int dec = a == 0 || a >= 100 || x == round(x) ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
     if (a > 0 && a < 0.01) dec = (int)fmin(10, 1 - floor(log10(a))); /* two significant digits, not 0.000 */

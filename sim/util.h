@@ -93,7 +93,7 @@ void sim_format_exact(double x, char *out, size_t n);
 void sim_format_pct(double p, char *out, size_t n);
 /* A number for reading: whole from 100 up (and whole numbers), else to 1,
  * 2 or 3 decimals as it is under 100, 10 or 1, and two significant digits
- * under 0.01; thousands separated, never in exponent form. */
+ * under 0.01; thousands separated, never in exponent form; "-" for NaN. */
 void sim_format_readable(double x, char *out, size_t n);
 
 /* Edit distance (Damerau-Levenshtein, optimal string alignment). */
