@@ -177,9 +177,29 @@ static int chart(plotter *pl, const char *script, const char *name, const sim_bu
     sim_buf par;
     sim_buf_init(&par);
     if (params->len) sim_buf_add(&par, params->s, params->len);
-    sim_buf_printf(&par, "set label 101 font \",%.2f\"\nset label 102 font \",%.2f\"\nset label 103 font \",%.2f\"\n",
-                   fit_font(text[0], 16, 0.96 * CANVAS_W), fit_font(text[1], 12, 0.96 * CANVAS_W),
-                   fit_font(text[4], 9, 0.97 * CANVAS_W));
+    /* a title too long for one line at a legible size goes on two, split at
+     * the space nearest its middle, a little higher and at most 13 points */
+    const char *tx[5] = {text[0], text[1], text[2], text[3], text[4]};
+    double tf = fit_font(text[0], 16, 0.96 * CANVAS_W);
+    char *two = NULL;
+    if (tf < 11 && !strchr(text[0], '\n')) {
+        const size_t len = strlen(text[0]);
+        size_t best = 0;
+        for (size_t i = 1; i + 1 < len; i++)
+            if (text[0][i] == ' ' && (!best || labs((long)(2 * i) - (long)len) < labs((long)(2 * best) - (long)len)))
+                best = i;
+        if (best) {
+            two = sim_strdup(text[0]);
+            two[best] = '\n';
+            const double tf2 = fit_font(two, 13, 0.96 * CANVAS_W);
+            if (tf2 > tf) {
+                tx[0] = two, tf = tf2;
+                sim_buf_puts(&par, "set label 101 at screen 0.5, 0.978\n");
+            }
+        }
+    }
+    sim_buf_printf(&par, "set label 101 font \",%.2f\"\nset label 102 font \",%.2f\"\nset label 103 font \",%.2f\"\n", tf,
+                   fit_font(text[1], 12, 0.96 * CANVAS_W), fit_font(text[4], 9, 0.97 * CANVAS_W));
     double left = 0.10; /* common.gp's left margin */
     if (labels_left(script)) {
         double m = (30 + (double)longest_quoted(data) * EM_LABEL * 12 * FONTSCALE) / CANVAS_W;
@@ -214,11 +234,12 @@ static int chart(plotter *pl, const char *script, const char *name, const sim_bu
     for (size_t i = 0; i < 3 && rc == 0; i++) {
         if (!(pl->formats & F[i].bit)) continue;
         char *out = sim_asprintf("%s/%s.%s", pl->out, name, F[i].ext);
-        rc = run_gnuplot(pl, script, F[i].term, out, dpath, ppath, text, err);
+        rc = run_gnuplot(pl, script, F[i].term, out, dpath, ppath, tx, err);
         free(out);
     }
     free(dpath);
     free(ppath);
+    free(two);
     return rc;
 }
 
