@@ -406,8 +406,10 @@ int sim_cmd_tornado(int argc, char **argv)
             free(cp);
         }
         if (rc == 0 && !o.c.quiet) {
+            /* a probability (--threshold) reads in percent, its swing in points */
+            const bool prob = o.has_threshold;
             char bs[48];
-            sim_format_readable(base, bs, sizeof bs);
+            (prob ? sim_format_pct : sim_format_readable)(base, bs, sizeof bs);
             printf("%s: %s at the base (every uncertain parameter at its median) = %s\n", inst.sc.name, label, bs);
             printf("each parameter alone from its 5th to its 95th percentile (%llu paired trials each):\n\n",
                    (unsigned long long)d.per);
@@ -415,11 +417,11 @@ int sim_cmd_tornado(int argc, char **argv)
             for (size_t k = 0; k < d.nunc; k++) {
                 const sim_param *pm = &inst.param[d.unc[sw[k].param]];
                 char sw_s[160], dd[48], e[48], lo[48], hi[48];
-                sim_format_readable(sw[k].d, dd, sizeof dd);
-                sim_format_readable(1.96 * sw[k].se, e, sizeof e);
-                sim_format_readable(sw[k].vlo, lo, sizeof lo);
-                sim_format_readable(sw[k].vhi, hi, sizeof hi);
-                snprintf(sw_s, sizeof sw_s, "%s%s ± %s", sw[k].d > 0 ? "+" : "", dd, e);
+                sim_format_readable(prob ? 100 * sw[k].d : sw[k].d, dd, sizeof dd);
+                sim_format_readable(prob ? 196 * sw[k].se : 1.96 * sw[k].se, e, sizeof e);
+                (prob ? sim_format_pct : sim_format_readable)(sw[k].vlo, lo, sizeof lo);
+                (prob ? sim_format_pct : sim_format_readable)(sw[k].vhi, hi, sizeof hi);
+                snprintf(sw_s, sizeof sw_s, "%s%s ± %s%s", sw[k].d > 0 ? "+" : "", dd, e, prob ? " pts" : "");
                 printf("%4zu  %-42s %12s %12s %18s%s\n", k + 1, pm->name, lo, hi, sw_s,
                        sim_entry_is_assumption(pm->entry) ? "  (assumption)" : "");
             }

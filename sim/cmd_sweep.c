@@ -254,7 +254,7 @@ static int sweep_block(void *user, const sim_block *b, sim_err *err)
  * as compare's, and both are 0 at point 0 itself. */
 static void point_stats(const sim_inst *inst, sim_acc *acc, const pairacc *pa, uint64_t per, bool first, double *v)
 {
-    double lo, hi, se;
+    double lo, hi;
     for (size_t o = 0; o < inst->nout; o++) {
         sim_acc *a = &acc[o];
         sim_summary s;
@@ -263,10 +263,8 @@ static void point_stats(const sim_inst *inst, sim_acc *acc, const pairacc *pa, u
         w[0] = s.mean, w[1] = s.mcse, w[3] = s.sd, w[4] = s.q[0], w[5] = s.q[2];
         w[6] = sim_acc_quantile_se(a, 0.5), w[7] = s.q[4];
         w[2] = NAN;
-        if (pa && pa[o].n == per) {
-            pair_interval(&pa[o], false, &se, &lo, &hi);
-            w[2] = first ? 0 : se;
-        }
+        if (first && a->missing == 0) w[2] = 0; /* point 0 less itself, with or without the pairs kept */
+        else if (!first && pa && pa[o].n == per) pair_interval(&pa[o], false, &w[2], &lo, &hi);
     }
     for (size_t k = 0; k < inst->nthr; k++) {
         sim_acc *a = &acc[inst->thr[k].output];
@@ -275,10 +273,8 @@ static void point_stats(const sim_inst *inst, sim_acc *acc, const pairacc *pa, u
         w[0] = pr;
         w[1] = n ? sqrt(pr * (1 - pr) / (double)n) : NAN;
         w[2] = NAN;
-        if (pa && pa[inst->nout + k].n) {
-            pair_interval(&pa[inst->nout + k], true, &se, &lo, &hi);
-            w[2] = first ? 0 : se;
-        }
+        if (first) w[2] = 0;
+        else if (pa && pa[inst->nout + k].n) pair_interval(&pa[inst->nout + k], true, &w[2], &lo, &hi);
     }
 }
 

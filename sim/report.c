@@ -733,9 +733,9 @@ static const char *const *design_columns(const char *kind)
 }
 
 /* A table of the given rows of a design file, in the columns cols
- * (NULL-ended; NULL: the first eight): numbers rounded for reading
- * (whole numbers with separators, others to three decimals or significant
- * digits, never in exponent form), a parameter resting on an assumption
+ * (NULL-ended; NULL: the first eight): numbers for reading (swept keys'
+ * values as given, probabilities in percent, others as
+ * sim_format_readable shows them), a parameter resting on an assumption
  * starred. */
 static void design_rows(doc *d, const sim_table *t, const char *const *cols, const size_t *rows, size_t n)
 {
@@ -756,10 +756,11 @@ static void design_rows(doc *d, const sim_table *t, const char *const *cols, con
             char *end;
             double x = strtod(v, &end);
             cells[c] = v;
-            if (*v && !*end && (strchr(v, '.') || strchr(v, 'e'))) {
-                if (fabs(x) >= 100) sim_format_thousands(x, 0, buf[c], sizeof buf[c]);
-                else if (fabs(x) < 1) snprintf(buf[c], sizeof buf[c], "%.3f", fabs(x) < 0.0005 ? 0.0 : x);
-                else snprintf(buf[c], sizeof buf[c], "%.3g", x);
+            if (*v && !*end) {
+                /* a swept key's value as given; a probability in percent */
+                if (strchr(hdr[c], '.') && !strchr(hdr[c], '(')) sim_format_exact(x, buf[c], sizeof buf[c]);
+                else if (!strncmp(hdr[c], "P(", 2)) sim_format_pct(x, buf[c], sizeof buf[c]);
+                else sim_format_readable(x, buf[c], sizeof buf[c]);
                 cells[c] = buf[c];
             } else if (!strcmp(hdr[c], "parameter") && !strcmp(sim_table_get(t, r, "assumption"), "yes")) {
                 snprintf(buf[c], sizeof buf[c], "%s *", v);

@@ -654,9 +654,10 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
                           file, index, k, (unsigned char)*c);
             goto out;
         }
-        if ((*c == ';' || *c == '#') && c > v && c[-1] == ' ') {
-            rc = sim_errf(err, "%s:%d: %s: ' %c' in the value begins a comment in a scenario file (allowed: no space "
-                               "before '%c')", file, index, k, *c, *c);
+        if ((*c == ';' || *c == '#') && (c == v || c[-1] == ' ')) {
+            rc = sim_errf(err, "%s:%d: %s: '%c' %s begins a comment in a scenario file (allowed: '%c' after another "
+                               "character, not first or after a space)", file, index, k, *c,
+                          c == v ? "first in the value" : "after a space", *c);
             goto out;
         }
     }
@@ -930,8 +931,13 @@ static int split_cites(sim_entry *e, const sim_sources *reg, sim_err *err)
             const char *sug = sim_suggest(id, cands, nc);
             char hint[96] = "";
             if (sug) snprintf(hint, sizeof hint, "did you mean '%s'?; ", sug);
-            rc = sim_entry_err(e, err, "unknown source id '%s' (%sallowed: ids in %s, or 'assumption')", id, hint,
-                               reg ? reg->path : "the sources registry");
+            if (e->line == 0) /* a default, which the user did not write */
+                rc = sim_entry_err(e, err, "MODEL.md's default cites '%s', which %s does not list (allowed: write the "
+                                           "key in the scenario, or add %s to the registry)", id,
+                                   reg ? reg->path : "the sources registry", id);
+            else
+                rc = sim_entry_err(e, err, "unknown source id '%s' (%sallowed: ids in %s, or 'assumption')", id, hint,
+                                   reg ? reg->path : "the sources registry");
             free(cands);
             break;
         }
@@ -958,9 +964,7 @@ static int by_place(const void *a, const void *b)
 static void add_defaults(sim_scenario *sc, const sim_schema *schema)
 {
     for (const sim_keydefault *d = schema->defaults; d && d->section; d++) {
-        char *text = d->cite && (!strcmp(d->cite, "assumption") || (sc->sources && sim_sources_find(sc->sources, d->cite)))
-                         ? sim_asprintf("%s [%s]", d->value, d->cite)
-                         : sim_strdup(d->value);
+        char *text = sim_asprintf("%s [%s]", d->value, d->cite);
         const bool pattern = strchr(d->section, '*') != NULL;
         const size_t nsec = sc->nsec;
         for (size_t s = 0; s < (pattern ? nsec : 1); s++) {
@@ -999,7 +1003,7 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
         int rc = 0;
         if (k->flags & (SIM_K_CITE | SIM_K_MAYCITE)) {
             rc = split_cites(e, sc->sources, err);
-            if (rc == 0 && strict && e->ncites == 0 && (k->flags & SIM_K_CITE) && e->line > 0)
+            if (rc == 0 && strict && e->ncites == 0 && (k->flags & SIM_K_CITE))
                 rc = sim_entry_err(e, err, "no source cited (allowed: value [source id, ...] or value [assumption])");
         }
         if (rc == 0) rc = parse_value(e, k, err);

@@ -60,16 +60,24 @@ int sim_sources_load(sim_sources *reg, const char *path, sim_err *err)
     for (size_t r = 0; r < reg->n; r++) {
         if (strcmp(reg->s[r].kind, "figure") != 0) continue;
         char *ids = sim_strdup(reg->s[r].outlet), *save = NULL;
-        for (char *id = strtok_r(ids, ";, ", &save); id; id = strtok_r(NULL, ";, ", &save))
-            if (!sim_sources_find(reg, id)) {
-                sim_errf(err, "%s:%zu: outlet: figure %s names '%s', not a source of this file (allowed: ids of "
-                              "its sources, e.g. S0; E1)", path, t.row_line[r], reg->s[r].id, id);
+        size_t named = 0;
+        for (char *id = strtok_r(ids, ";, ", &save); id; id = strtok_r(NULL, ";, ", &save), named++)
+            if (!sim_sources_find(reg, id) || !strcmp(id, reg->s[r].id)) {
+                sim_errf(err, "%s:%zu: outlet: figure %s names '%s', not another source of this file (allowed: ids "
+                              "of its sources, e.g. S0; E1)", path, t.row_line[r], reg->s[r].id, id);
                 free(ids);
                 sim_table_free(&t);
                 sim_sources_free(reg);
                 return -1;
             }
         free(ids);
+        if (!named) {
+            sim_errf(err, "%s:%zu: outlet: figure %s names no source (allowed: ids of its sources, e.g. S0; E1)", path,
+                     t.row_line[r], reg->s[r].id);
+            sim_table_free(&t);
+            sim_sources_free(reg);
+            return -1;
+        }
     }
     sim_table_free(&t);
     return 0;
