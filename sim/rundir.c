@@ -12,6 +12,8 @@
 #include <csv.h>
 #include <ini.h>
 
+#include "results.h"
+
 typedef struct mctx {
     sim_rundir *rd;
 } mctx;
@@ -49,11 +51,12 @@ static int on_manifest(void *user, const char *section, const char *key, const c
 
 /* A table riskmc computed, as it wrote it: every row as wide as the
  * header, and numbers (or empty cells) in every column but the text ones. */
+static const char DAMAGED[] = "changed or cut short since riskmc wrote it; run again";
+
 static int check_table(const char *path, const sim_table *t, sim_err *err)
 {
     static const char *const TEXT[] = {"output",   "series", "date",        "statistic", "parameter", "assumption",
                                        "sources",  "kind",   "scenario",    "observation", "name",   "verdict"};
-    static const char DAMAGED[] = "changed or cut short since riskmc wrote it; run again";
     if (t->ragged) return sim_errf(err, "%s:%zu: a row of another width than the header (%s)", path, t->ragged, DAMAGED);
     for (size_t c = 0; c < t->ncols; c++) {
         bool text = false;
@@ -89,6 +92,81 @@ static int read_table(const char *dir, const char *name, bool required, bool com
     }
     free(path);
     return rc;
+}
+
+/* The header riskmc writes for the file. */
+static int check_header(const sim_rundir *rd, const char *name, const sim_table *t, const char *const *cols,
+                        sim_err *err)
+{
+    size_t n = 0;
+    while (cols[n]) n++;
+    for (size_t c = 0; c < n || c < t->ncols; c++)
+        if (c >= n || c >= t->ncols || strcmp(t->header[c], cols[c]) != 0)
+            return sim_errf(err, "%s/%s:1: column %zu should be '%s' (%s)", rd->dir, name, c + 1, c < n ? cols[c] : "none",
+                            DAMAGED);
+    return 0;
+}
+
+/* Whether a row of t in dictionary kind `kind` names each of its names once
+ * (column col), and the dictionary's rows of that kind all appear. */
+static int check_names(const sim_rundir *rd, const char *name, const sim_table *t, const char *col, const char *kind,
+                       sim_err *err)
+{
+    size_t want = 0;
+    for (size_t r = 0; r < rd->dict.nrows; r++) want += !strcmp(sim_table_get(&rd->dict, r, "kind"), kind);
+    size_t found = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *v = sim_table_get(t, r, col);
+        for (size_t q = 0; q < r; q++)
+            if (!strcmp(sim_table_get(t, q, col), v))
+                return sim_errf(err, "%s/%s:%zu: %s appears twice (%s)", rd->dir, name, t->row_line[r], v, DAMAGED);
+        const long d = sim_table_find(&rd->dict, "name", v);
+        found += d >= 0 && !strcmp(sim_table_get(&rd->dict, (size_t)d, "kind"), kind);
+    }
+    if (found != want || t->nrows != want)
+        return sim_errf(err, "%s/%s: %zu rows where dictionary.csv lists %zu %ss (%s)", rd->dir, name, t->nrows, want,
+                        kind, DAMAGED);
+    return 0;
+}
+
+/* A run's files as riskmc wrote them: their headers, an output per row of
+ * summary.csv, each threshold once in risks.csv, and in series.csv every
+ * day of the horizon of every series, in order; a sweep's points in order. */
+static int check_run(const sim_rundir *rd, sim_err *err)
+{
+    if (!strcmp(rd->kind, "sweep")) /* its grid points in order, each once */
+        for (size_t r = 0; r < rd->design.nrows; r++)
+            if (sim_table_num(&rd->design, r, "point") != (double)r)
+                return sim_errf(err, "%s/sweep.csv:%zu: expected point %zu (%s)", rd->dir, rd->design.row_line[r], r,
+                                DAMAGED);
+    if (*rd->kind && strcmp(rd->kind, "run") != 0) return 0;
+    if (check_header(rd, "summary.csv", &rd->summary, SIM_SUMMARY_COLUMNS, err) ||
+        (rd->risks.header && check_header(rd, "risks.csv", &rd->risks, SIM_RISKS_COLUMNS, err)) ||
+        (rd->series.header && check_header(rd, "series.csv", &rd->series, SIM_SERIES_COLUMNS, err)))
+        return -1;
+    if (!rd->dict.header) return 0;
+    if (check_names(rd, "summary.csv", &rd->summary, "output", "output", err) != 0) return -1;
+    for (size_t r = 0; r < rd->risks.nrows; r++)
+        for (size_t q = 0; q < r; q++)
+            if (!strcmp(rd->risks.rows[q][0], rd->risks.rows[r][0]) && !strcmp(rd->risks.rows[q][1], rd->risks.rows[r][1]))
+                return sim_errf(err, "%s/risks.csv:%zu: %s >= %s appears twice (%s)", rd->dir, rd->risks.row_line[r],
+                                rd->risks.rows[r][0], rd->risks.rows[r][1], DAMAGED);
+    const char *hd = sim_rundir_value(rd, "time.horizon_days");
+    if (!rd->series.header || !hd) return 0;
+    const size_t H = (size_t)strtoul(hd, NULL, 10);
+    for (size_t r = 0; r < rd->series.nrows; r++) {
+        const size_t day = r % (H ? H : 1);
+        if (strtoul(rd->series.rows[r][1], NULL, 10) != day ||
+            strcmp(rd->series.rows[r][0], rd->series.rows[r - day][0]) != 0)
+            return sim_errf(err, "%s/series.csv:%zu: expected day %zu of %s (%s)", rd->dir, rd->series.row_line[r], day,
+                            rd->series.rows[r - day][0], DAMAGED);
+    }
+    size_t want = 0;
+    for (size_t r = 0; r < rd->dict.nrows; r++) want += !strcmp(sim_table_get(&rd->dict, r, "kind"), "series");
+    if (rd->series.nrows != want * H)
+        return sim_errf(err, "%s/series.csv: %zu rows where %zu series of %zu days need %zu (%s)", rd->dir,
+                        rd->series.nrows, want, H, want * H, DAMAGED);
+    return 0;
 }
 
 int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err)
@@ -144,7 +222,7 @@ int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err)
         read_table(dir, "observations.csv", false, true, &rd->obs, err) ||
         read_table(dir, "sources.csv", false, false, &rd->sources, err) ||
         read_table(dir, "uncertainty.csv", false, true, &rd->uncert, err) ||
-        read_table(dir, "exceedance.csv", false, true, &rd->exceed, err)) {
+        read_table(dir, "exceedance.csv", false, true, &rd->exceed, err) || check_run(rd, err)) {
         sim_rundir_free(rd);
         return -1;
     }

@@ -624,7 +624,14 @@ check "plot and report refuse a results folder changed or cut short since it was
     sed -i '2s/,0\\.[0-9]*,/,7.5,/' '$TMP/dmg-prob/risks.csv' &&
     '$BIN' plot '$TMP/dmg-trunc' 2>&1 | grep -q 'trials.csv: 10 rows' && '$BIN' report '$TMP/dmg-series' 2>&1 | grep -q 'series.csv:11:' &&
     '$BIN' report '$TMP/dmg-p50' 2>&1 | grep -q \"summary.csv:2: p50: 'abc' is not a number\" &&
-    '$BIN' plot '$TMP/dmg-prob' 2>&1 | grep -q 'risks.csv:2: probability: 7.5 is not a probability'"
+    '$BIN' plot '$TMP/dmg-prob' 2>&1 | grep -q 'risks.csv:2: probability: 7.5 is not a probability' &&
+    for t in cut del dup ser; do cp -r '$TMP/dmg' '$TMP/dmg-'\$t; done &&
+    cut -d, -f1-5 '$TMP/dmg/risks.csv' > '$TMP/dmg-cut/risks.csv' && sed -i '/^escaped,/d' '$TMP/dmg-del/summary.csv' &&
+    tail -1 '$TMP/dmg/risks.csv' >> '$TMP/dmg-dup/risks.csv' && head -201 '$TMP/dmg/series.csv' > '$TMP/dmg-ser/series.csv' &&
+    '$BIN' report '$TMP/dmg-cut' 2>&1 | grep -q \"risks.csv:1: column 6 should be 'mcse'\" &&
+    '$BIN' report '$TMP/dmg-del' 2>&1 | grep -q 'summary.csv: 22 rows where dictionary.csv lists 23 outputs' &&
+    '$BIN' report '$TMP/dmg-dup' 2>&1 | grep -q 'risks.csv:6: infiltrated.iraq >= 500 appears twice' &&
+    '$BIN' plot '$TMP/dmg-ser' 2>&1 | grep -q 'series.csv: 200 rows where 6 series of 365 days need 2190'"
 check "a results folder name too long for its temporary folder is refused before the run" bash -c "
     ! '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/'\$(printf 'a%.0s' \$(seq 200)) 2>'$TMP/long.err' &&
     grep -q 'a folder name of 200 bytes (allowed: at most 160)' '$TMP/long.err' &&
