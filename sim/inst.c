@@ -324,7 +324,8 @@ int sim_inst_open(sim_inst *inst, const char *path, const sim_open_opts *o, sim_
         if (sl) snprintf(where, sizeof where, "%s:%d", sl->file, sl->line);
         else snprintf(where, sizeof where, "%s", path);
         sim_errf(err, "%s: scenario.model: missing: say which model runs the scenario (allowed: [scenario] model = "
-                      "one of %s)", where, all.s);
+                      "one of %s; or extend a scenario that says it: [scenario] extends = FILE, e.g. the shipped "
+                      "scenarios/baseline.ini)", where, all.s);
         sim_buf_free(&all);
         goto fail;
     }

@@ -1014,7 +1014,11 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
         e->parsed = true;
     }
     free(order);
-    /* required keys */
+    /* required keys; a file that extends nothing is told it may */
+    const char *hint = find_entry(sc, "scenario", "extends") < 0
+                           ? "; or extend a scenario that sets it: [scenario] extends = FILE, e.g. the shipped "
+                             "scenarios/baseline.ini"
+                           : "";
     for (const sim_keyspec *const *p = schema->parts; *p; p++)
         for (const sim_keyspec *k = *p; k->section; k++) {
             if (!(k->flags & SIM_K_REQUIRED)) continue;
@@ -1023,10 +1027,10 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
                 if (find_entry(sc, k->section, k->key) < 0) {
                     const sim_secline *sl = sim_sc_secline(sc, k->section);
                     if (sl && sl->line > 0) /* a section only the defaults opened has no line */
-                        return sim_errf(err, "%s:%d: [%s]: missing key '%s' (%s)", sl->file, sl->line, k->section,
-                                        k->key, k->help);
-                    return sim_errf(err, "%s: %s.%s: missing (%s; allowed: [%s] with %s = ...)", sc->path,
-                                    k->section, k->key, k->help, k->section, k->key);
+                        return sim_errf(err, "%s:%d: [%s]: missing key '%s' (%s%s)", sl->file, sl->line, k->section,
+                                        k->key, k->help, hint);
+                    return sim_errf(err, "%s: %s.%s: missing (%s; allowed: [%s] with %s = ...%s)", sc->path,
+                                    k->section, k->key, k->help, k->section, k->key, hint);
                 }
                 continue;
             }
