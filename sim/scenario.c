@@ -961,6 +961,31 @@ static int by_place(const void *a, const void *b)
 
 /* The schema's defaults of the keys a scenario leaves out, added as if
  * written (in `default`, line 0). */
+/* Where a section stands in the schema: the place of its first key. */
+static size_t schema_rank(const sim_schema *schema, const char *section)
+{
+    size_t r = 0;
+    for (const sim_keyspec *const *p = schema->parts; *p; p++)
+        for (const sim_keyspec *k = *p; k->section; k++, r++)
+            if (strcmp(k->section, section) == 0 || pattern_match(k->section, section)) return r;
+    return r;
+}
+
+/* A section only the defaults open goes where the schema puts it, before
+ * the first section the schema puts after it: a manifest and `show` read
+ * [lists] before the facilities, as the shipped scenarios write it. */
+static void place_default_section(sim_scenario *sc, const sim_schema *schema)
+{
+    const size_t last = sc->nsec - 1, rank = schema_rank(schema, sc->sec[last].section);
+    for (size_t i = 0; i < last; i++)
+        if (schema_rank(schema, sc->sec[i].section) > rank) {
+            sim_secline moved = sc->sec[last];
+            memmove(&sc->sec[i + 1], &sc->sec[i], (last - i) * sizeof *sc->sec);
+            sc->sec[i] = moved;
+            return;
+        }
+}
+
 static void add_defaults(sim_scenario *sc, const sim_schema *schema)
 {
     for (const sim_keydefault *d = schema->defaults; d && d->section; d++) {
@@ -971,7 +996,9 @@ static void add_defaults(sim_scenario *sc, const sim_schema *schema)
             char *sec = sim_strdup(pattern ? sc->sec[s].section : d->section); /* add_secline moves sc->sec */
             if ((!pattern || pattern_match(d->section, sec)) && find_entry(sc, sec, d->key) < 0) {
                 set_entry(add_entry(sc), sec, d->key, text, "default", 0);
+                const size_t had = sc->nsec;
                 add_secline(sc, sec, "default", 0);
+                if (sc->nsec > had) place_default_section(sc, schema);
             }
             free(sec);
         }

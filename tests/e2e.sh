@@ -591,13 +591,14 @@ check "run to precision: an unreachable tolerance stops at -n with a warning" ba
     grep -q '^precision_reached = no' '$TMP/prec3/manifest.ini'"
 
 echo "== hostile inputs (review of 2026-12-03)"
-check "MODEL.md's defaults: a scenario leaving out the lists, trickle_rate and halt_rate runs as the baseline, and show marks them" bash -c "
+check "MODEL.md's defaults: a scenario leaving out the lists, trickle_rate and halt_rate runs as the baseline, show marks them, and its manifest writes [lists] where the baseline does" bash -c "
     printf '[scenario]\\nname = lean\\nextends = %s/scenarios/baseline.ini\\nremove = lists, facility.ne_syria_prisons.trickle_rate, transfer.halt_rate\\n' \"\$PWD\" > '$TMP/lean.ini' &&
     '$BIN' validate --strict --sources scenarios/sources.csv '$TMP/lean.ini' >/dev/null &&
     '$BIN' show --sources scenarios/sources.csv '$TMP/lean.ini' | grep -c 'default (MODEL.md' | grep -qx 4 &&
     '$BIN' run '$TMP/lean.ini' --sources scenarios/sources.csv -n 300 -q -o '$TMP/lean' &&
     '$BIN' run scenarios/baseline.ini -n 300 -q -o '$TMP/lean-base' &&
-    cmp '$TMP/lean/trials.csv' '$TMP/lean-base/trials.csv' && cmp '$TMP/lean/summary.csv' '$TMP/lean-base/summary.csv'"
+    cmp '$TMP/lean/trials.csv' '$TMP/lean-base/trials.csv' && cmp '$TMP/lean/summary.csv' '$TMP/lean-base/summary.csv' &&
+    cmp <(grep '^\\[' '$TMP/lean/manifest.ini') <(grep '^\\[' '$TMP/lean-base/manifest.ini')"
 check "sweep --vary refuses a count past 1,000,000,000 (it had wrapped past 2^32 to a small one)" bash -c "
     ! '$BIN' sweep scenarios/baseline.ini --vary facility.ne_syria_prisons.held0=4294968296,1000 -n 20 -q -o '$TMP/wrap' 2>'$TMP/wrap.err' &&
     grep -q 'out of range for this parameter (allowed: a count of people from 0 to 1,000,000,000' '$TMP/wrap.err' && [ ! -e '$TMP/wrap' ]"
