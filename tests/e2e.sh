@@ -98,6 +98,10 @@ if [ -n "${MPI_BIN:-}" ] && command -v mpirun >/dev/null; then
     check "a build without MPI refuses to run as several mpirun processes" bash -c "
         ! $MPIRUN '$BIN' run scenarios/baseline.ini -n 50 -o '$TMP/plain-mpi' -q 2>'$TMP/plain-mpi.err' &&
         grep -q 'built without MPI' '$TMP/plain-mpi.err' && [ ! -e '$TMP/plain-mpi' ]"
+    check "an error under mpirun -q -np 2: riskmc's message, a non-zero exit, no Open MPI banner and no folder" bash -c "
+        ! $MPIRUN -q '$MPI_BIN' run tests/bad/detention-bare.ini -n 50 -o '$TMP/mpi-bad' 2>'$TMP/mpi-bad.err' &&
+        grep -q 'time.start_date: missing' '$TMP/mpi-bad.err' && ! grep -q 'MPI_ABORT' '$TMP/mpi-bad.err' &&
+        [ ! -e '$TMP/mpi-bad' ]"
     check "Ctrl-C under mpirun -np 2 leaves no partial folder" bash -c "
         setsid $MPIRUN '$MPI_BIN' run scenarios/baseline.ini -n 2000000 -o '$TMP/mpi-int' -q >/dev/null 2>&1 & p=\$!
         # interrupt once the run is writing its temporary folder
