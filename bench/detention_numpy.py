@@ -633,12 +633,13 @@ def simulate(sc, n, seed, keep_series=False):
                 day_esc = np.zeros((n, G), i64)
                 day_esc[idx] += x
                 escape_events[idx] += 1
-            # 4.2 shocks scheduled today at f
+            # 4.2 shocks scheduled today at f; a size of 0 is a break that
+            # did not happen (no escapee, no event; docs 7c)
             for (_, ssize) in M.shocks.get((t, f), ()):
                 hold = held[:, f, :].sum(axis=1)
-                idx = np.nonzero(hold > 0)[0]
+                idx = np.nonzero((hold > 0) & (ssize >= 1))[0]
                 if idx.size:
-                    size = np.minimum(np.maximum(ssize[idx], 1), hold[idx])
+                    size = np.minimum(ssize[idx], hold[idx])
                     x = mv_hypergeometric(rng, held[idx, f, :], size)
                     held[idx, f, :] -= x
                     if day_esc is None:

@@ -90,7 +90,7 @@ static const sim_keyspec KEYS[] = {
 
     {"shock.*", "date", SIM_T_DATE, C | R, 0, 0, 0, "day of a forced escape event"},
     {"shock.*", "facility", SIM_T_STRING, R | SIM_K_MAYCITE, 0, 0, 0, "facility it strikes"},
-    {"shock.*", "size", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0, "escapees (people), capped at the holding"},
+    {"shock.*", "size", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0, "escapees (people), capped at the holding; 0 is no break"},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL},
 };
 #undef C
@@ -831,6 +831,15 @@ static void escape_event(const det *m, state *s, size_t f, double size, const gs
     }
 }
 
+/* A shock whose size rounds to 0 is a break that did not happen (MODEL.md
+ * 5.4.2 adds an event of "its given size"): no escapee and no event, so that
+ * `size = choice(0 @ 0.5, 6000 @ 0.5)` says the break may not come. A mass
+ * event's fresh size is at least 1 (5.4.1). */
+static bool shock_happens(double size)
+{
+    return round(size) >= 1;
+}
+
 /* Of the day's escapees at one facility (s->esc), recapture some at once
  * and put the rest at large. Returns the day's escapees. */
 static int64_t settle_escapees(const det *m, state *s, const gsl_rng *r, int t)
@@ -989,7 +998,7 @@ static int trial_daily(const sim_inst *inst, const double *th, sim_trial *tr)
                 s->escape_events++;
             }
             for (size_t k = next_shock; k < m->S && m->shk[k].day == t; k++)
-                if (m->shk[k].fac == f && fac_total(m, s, f) > 0) {
+                if (m->shk[k].fac == f && fac_total(m, s, f) > 0 && shock_happens(th[m->shk[k].size])) {
                     escape_event(m, s, f, th[m->shk[k].size], r);
                     s->escape_events++;
                 }
@@ -1331,7 +1340,7 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
                 }
             }
             for (size_t k = next_shock; k < m->S && m->shk[k].day == t; k++)
-                if (m->shk[k].fac == f && fac_total(m, s, f) > 0) {
+                if (m->shk[k].fac == f && fac_total(m, s, f) > 0 && shock_happens(th[m->shk[k].size])) {
                     escape_event(m, s, f, th[m->shk[k].size], r);
                     s->escape_events++;
                 }

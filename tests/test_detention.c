@@ -181,6 +181,26 @@ static void test_shock_capped(void **state)
     release(o, 4);
 }
 
+/* A shock whose size is 0 is a break that did not happen: no escapee, no
+ * event. With size choice(0 @ 0.5, 300 @ 0.5) at a facility of 200, the
+ * trials split into all-or-nothing, Binomial(TRIALS, 1/2) of them broken. */
+static void test_shock_size_zero(void **state)
+{
+    (void)state;
+    const char *sets[] = {"facility.f.held0=200", "shock.s.date=2026-01-04", "shock.s.facility=f",
+                          "shock.s.size=choice(0 @ 0.5, 300 @ 0.5)", NULL};
+    const char *names[] = {"escaped", "escape_events", "first_escape_day"};
+    double **o = run(sets, 3, names);
+    double broken[TRIALS];
+    for (size_t i = 0; i < TRIALS; i++) {
+        broken[i] = o[1][i];
+        if (o[1][i] == 1) assert_true(o[0][i] == 200 && o[2][i] == 3);
+        else assert_true(o[1][i] == 0 && o[0][i] == 0 && isnan(o[2][i]));
+    }
+    TU_ASSERT_MOMENTS(broken, TRIALS, 0.5, 0.25);
+    release(o, 3);
+}
+
 /* Transfers: a Poisson count a day, capped by what remains of the target:
  * transferred = min(Poisson(rate H), target - done_before). */
 static double capped_poisson_pmf(long k, const void *a)
@@ -447,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_competing_risks),
         cmocka_unit_test(test_ct_rate_spreads),    cmocka_unit_test(test_escape_events),
         cmocka_unit_test(test_trickle_and_recapture), cmocka_unit_test(test_shock_capped),
+        cmocka_unit_test(test_shock_size_zero),
         cmocka_unit_test(test_transfer),           cmocka_unit_test(test_transfer_start),
         cmocka_unit_test(test_camp_repatriation_breach), cmocka_unit_test(test_breach_fraction),
         cmocka_unit_test(test_breach_empty_custody),
