@@ -422,8 +422,6 @@ class Model:
                 continue
             kv = sec(s)
             d = self.day_of(parse_date(kv["date"], s + ".date"))
-            if not 0 <= d < self.H:
-                raise ScenarioError("%s.date falls outside the horizon" % s)
             fac = kv.get("facility", self.facs[0])
             if fac not in self.facs:
                 raise ScenarioError("%s.facility: unknown facility %r" % (s, fac))

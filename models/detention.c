@@ -247,13 +247,6 @@ static size_t param(sim_inst *inst, const char *sec, const char *key)
     return e ? sim_inst_param(inst, e, NULL) : NONE;
 }
 
-static char *day_text(long start, long day)
-{
-    char d[11];
-    sim_format_date(start + day, d);
-    return sim_strdup(d);
-}
-
 static void release(sim_inst *inst);
 
 static int compile(sim_inst *inst, sim_err *err)
@@ -460,24 +453,24 @@ static int compile(sim_inst *inst, sim_err *err)
     char **facnames = sim_malloc(m->F * sizeof *facnames);
     for (size_t f = 0; f < m->F; f++) facnames[f] = m->fac[f].name;
     int rc = 0;
+    size_t kept = 0;
     for (size_t s = 0; s < m->S && rc == 0; s++) {
         char sec[96];
         snprintf(sec, sizeof sec, "shock.%s", snames[s]);
         const sim_entry *ed = get(inst, sec, "date"), *ef = get(inst, sec, "facility");
-        long day = ed->v.date - start;
-        if (day < 0 || day >= m->H) {
-            char *a = day_text(start, 0), *b = day_text(start, m->H - 1);
-            rc = sim_entry_err(ed, err, "%s is outside the horizon (allowed: %s to %s)", ed->text, a, b);
-            free(a), free(b);
-            break;
-        }
         long f = index_of(facnames, m->F, ef->v.str);
         if (f < 0) {
             rc = unknown_name(ef, "facility", ef->v.str, facnames, m->F, err);
             break;
         }
-        m->shk[s] = (shock){(int)day, (size_t)f, param(inst, sec, "size")};
+        /* its size is a parameter of every trial; a shock dated outside the
+         * simulated days happens before or after them, as a period outside
+         * them changes nothing (so a shorter --set time.horizon_days runs) */
+        const size_t size = param(inst, sec, "size");
+        const long day = ed->v.date - start;
+        if (day >= 0 && day < m->H) m->shk[kept++] = (shock){(int)day, (size_t)f, size};
     }
+    m->S = kept;
     free(facnames);
     free(snames);
     if (rc) return rc;

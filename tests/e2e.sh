@@ -603,6 +603,13 @@ check "MODEL.md's defaults: a scenario leaving out the lists, trickle_rate and h
     '$BIN' run scenarios/baseline.ini -n 300 -q -o '$TMP/lean-base' &&
     cmp '$TMP/lean/trials.csv' '$TMP/lean-base/trials.csv' && cmp '$TMP/lean/summary.csv' '$TMP/lean-base/summary.csv' &&
     cmp <(grep '^\\[' '$TMP/lean/manifest.ini') <(grep '^\\[' '$TMP/lean-base/manifest.ini')"
+check "a shock dated after the last simulated day does not happen (the run is the baseline's, plus its sampled size); a shorter horizon runs the breakout" bash -c "
+    printf '[scenario]\\nname = late\\nextends = %s/scenarios/baseline.ini\\n[shock.late]\\ndate = 2027-03-01 [assumption]\\nfacility = ne_syria_prisons\\nsize = uniform(100, 900) [assumption]\\n' \"\$PWD\" > '$TMP/late.ini' &&
+    '$BIN' run '$TMP/late.ini' --sources scenarios/sources.csv -n 300 -q -o '$TMP/late' &&
+    k=\$(head -1 '$TMP/late/trials.csv' | tr , '\\n' | grep -nx 'shock.late.size' | cut -d: -f1) && [ -n \"\$k\" ] &&
+    cmp '$TMP/lean-base/trials.csv' <(cut -d, -f1-\$((k - 1)),\$((k + 1))- '$TMP/late/trials.csv') &&
+    '$BIN' run scenarios/breakout-6000.ini --set time.horizon_days=3 -n 200 -q -o '$TMP/b3' &&
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"escape_events\") c = i } NR > 1 && \$c > 0 { n++ } END { exit n > 60 }' '$TMP/b3/trials.csv'"
 check "sweep --vary refuses a count past 1,000,000,000 (it had wrapped past 2^32 to a small one)" bash -c "
     ! '$BIN' sweep scenarios/baseline.ini --vary facility.ne_syria_prisons.held0=4294968296,1000 -n 20 -q -o '$TMP/wrap' 2>'$TMP/wrap.err' &&
     grep -q 'out of range for this parameter (allowed: a count of people from 0 to 1,000,000,000' '$TMP/wrap.err' && [ ! -e '$TMP/wrap' ]"

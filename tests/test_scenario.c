@@ -145,9 +145,16 @@ static void test_errors(void **state)
     const char *s7[] = {"period.x.start=2026-03-01", "period.x.end=2026-02-01", "period.x.ct=2"};
     expect_open_error(s7, 3, false,
                       "--set:2: period.x.end: end 2026-02-01 is before start 2026-03-01 (allowed: end on or after start)");
-    const char *s8[] = {"shock.s.date=2027-06-01", "shock.s.facility=f", "shock.s.size=10"};
+    const char *s8[] = {"shock.s.date=2026-06-01", "shock.s.facility=g", "shock.s.size=10"};
     expect_open_error(s8, 3, false,
-                      "--set:1: shock.s.date: 2027-06-01 is outside the horizon (allowed: 2026-01-01 to 2026-12-31)");
+                      "--set:2: shock.s.facility: unknown facility 'g' (did you mean 'f'?; allowed: f)");
+    /* a shock after the simulated days is no error: it happens after them */
+    const char *s9[] = {"shock.s.date=2027-06-01", "shock.s.facility=f", "shock.s.size=10"};
+    sim_inst inst;
+    sim_err err;
+    sim_open_opts o = {s9, 3, false, NULL};
+    assert_int_equal(sim_inst_open(&inst, "tests/data/quiet.ini", &o, &err), 0);
+    sim_inst_close(&inst);
 }
 
 static void test_sections_order(void **state)
