@@ -36,8 +36,9 @@ int sim_checkpoint_load(sim_checkpoint *cp, const char *path, uint64_t fingerpri
     if (fread(head, sizeof head, 1, f) != 1 || head[0] != MAGIC)
         rc = sim_errf(err, "%s: not a riskmc checkpoint (delete it to start afresh)", path);
     else if (head[1] != fingerprint || head[3] != width)
-        rc = sim_errf(err, "%s: a checkpoint of another run (other scenario, seed or options; delete it, or run "
-                           "with the options it was made with)", path);
+        rc = sim_errf(err, "%s: a checkpoint of another run (other scenario, seed or options, or the scenario "
+                           "named by another path: --resume repeats the command as it was typed, which the manifest "
+                           "records; delete it, or run with the options it was made with)", path);
     else if (width > 0 && head[2] > ((uint64_t)1 << 40) / width)
         rc = sim_errf(err, "%s: damaged checkpoint (%llu points done; delete it to start afresh)", path,
                       (unsigned long long)head[2]);

@@ -85,6 +85,13 @@ _Noreturn void sim_mpi_abort(int code, const char *msg)
     exit(code);
 }
 
+int sim_mpi_first_failed(bool failed)
+{
+    int mine = failed ? rank : size, first = mine;
+    if (size > 1) MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    return first < size ? first : -1;
+}
+
 void sim_mpi_bcast_u64(uint64_t *v)
 {
     if (size > 1) MPI_Bcast(v, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
@@ -154,6 +161,11 @@ _Noreturn void sim_mpi_abort(int code, const char *msg)
 void sim_mpi_bcast_u64(uint64_t *v)
 {
     (void)v;
+}
+
+int sim_mpi_first_failed(bool failed)
+{
+    return failed ? 0 : -1;
 }
 
 char *sim_mpi_gather_bytes(const void *mine, size_t len, size_t *lens)

@@ -21,6 +21,8 @@ bool sim_mpi_root(void);
 _Noreturn void sim_mpi_abort(int code, const char *msg);
 /* Rank 0's value to every rank. */
 void sim_mpi_bcast_u64(uint64_t *v);
+/* Collective: the lowest rank that says it failed, or -1 when none did. */
+int sim_mpi_first_failed(bool failed);
 /* Gather variable-length byte blocks on rank 0, in rank order: returns a
  * malloc'd concatenation (rank 0) and each rank's length in lens. */
 char *sim_mpi_gather_bytes(const void *mine, size_t len, size_t *lens);

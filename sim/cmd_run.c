@@ -25,7 +25,7 @@ static const char USAGE[] =
     "\n"
     "options:\n"
     "  -n, --trials N     number of trials (default: the scenario's `trials`, else 10000)\n"
-    "  -s, --seed S       random seed (default: the scenario's `seed`, else 1)\n"
+    "  -s, --seed S       random seed, 0 to 9.2e18 (default: the scenario's `seed`, else 1)\n"
     "  -j, --threads N    threads (default: all cores); results do not depend on it\n"
     "  -o, --out DIR      results folder (default: results/<scenario name>)\n"
     "  -f, --force        replace an existing results folder riskmc wrote (never one\n"

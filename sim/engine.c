@@ -226,7 +226,12 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
     blockbuf bufs[2];
     blockbuf_init(&bufs[0], inst, cfg->row != NULL);
     blockbuf_init(&bufs[1], inst, cfg->row != NULL);
+    /* failed: a hand-over or an interrupt; fail_at: the lowest trial (its
+     * place in the run) whose model failed. Trials after fail_at skip, the
+     * ones before it go on, so the error reported is the lowest failing
+     * trial's whatever the threads' timing, as at -j 1. */
     volatile int failed = 0;
+    uint64_t fail_at = UINT64_MAX;
     sim_err first_err = {{0}};
     sim_progress prog;
     sim_progress_start(&prog, cfg->progress, cfg->label, cfg->n);
@@ -249,7 +254,10 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
             uint64_t mine = 0;
 #pragma omp for schedule(dynamic, 4)
             for (size_t i = 0; i < nb; i++) {
-                if (failed || sim_interrupted) continue;
+                uint64_t stop;
+#pragma omp atomic read
+                stop = fail_at;
+                if (failed || sim_interrupted || b0 + i > stop) continue;
                 uint64_t d = cfg->first + b0 + i, trial = d, inner = 0;
                 if (cfg->key) cfg->key(cfg->key_user, d, &trial, &inner);
                 double *th = &bb->theta[i * np];
@@ -266,9 +274,10 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                                        (unsigned long long)trial, inst->out[o].name);
                 if (trc != 0) {
 #pragma omp critical(sim_engine_err)
-                    if (!failed) {
+                    if (b0 + i < fail_at) {
                         first_err = terr;
-                        failed = 1;
+#pragma omp atomic write
+                        fail_at = b0 + i;
                     }
                     continue;
                 }
@@ -286,11 +295,14 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
              * from being reused before the hand-over is finished */
 #pragma omp single nowait
             {
-                if (!failed && sim_interrupted) {
+                uint64_t stop;
+#pragma omp atomic read
+                stop = fail_at;
+                if (!failed && stop == UINT64_MAX && sim_interrupted) {
                     sim_errf(&first_err, "interrupted");
                     failed = 1;
                 }
-                if (!failed) {
+                if (!failed && stop == UINT64_MAX) {
                     sim_block b = {cfg->first + b0, nb, bb->theta, bb->out, bb->rows};
                     if (fn && fn(user, &b, &first_err) != 0) failed = 1;
                 }
@@ -318,6 +330,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
         worker_free(&w, inst);
     }
     free(ws);
+    if (fail_at != UINT64_MAX) failed = 1;
     sim_progress_end(&prog, failed ? 0 : done);
     blockbuf_free(&bufs[0]);
     blockbuf_free(&bufs[1]);
@@ -399,13 +412,23 @@ static int engine_mpi(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc
         if (lo > cfg->n) lo = cfg->n;
         if (hi > cfg->n) hi = cfg->n;
         keepall k = {{0}, inst->nparam, inst->nout, 0};
+        sim_err lerr = {{0}};
+        bool lfailed = false;
         if (hi > lo) {
             sim_runcfg c = *cfg;
             c.first = cfg->first + lo;
             c.n = hi - lo;
             c.progress = false;
-            if (engine_local(inst, &c, series_on ? &local : NULL, keep_round, &k, err) != 0)
-                sim_mpi_abort(1, err ? err->msg : "the run failed");
+            lfailed = engine_local(inst, &c, series_on ? &local : NULL, keep_round, &k, &lerr) != 0;
+        }
+        /* the failure of the lowest rank (the lowest trials) of the first
+         * round that has one is the one reported, as one process reports its
+         * lowest failing trial; the other ranks wait for its abort */
+        const int first = sim_mpi_first_failed(lfailed);
+        if (first == rank) sim_mpi_abort(1, lerr.msg[0] ? lerr.msg : "the run failed");
+        if (first >= 0) {
+            sleep(5);
+            sim_mpi_abort(1, NULL);
         }
         size_t *lens = sim_calloc((size_t)size, sizeof *lens);
         char *all = sim_mpi_gather_bytes(k.bytes.s ? k.bytes.s : "", k.bytes.len, lens);

@@ -58,6 +58,32 @@ typedef struct plotter {
     int seq;
 } plotter;
 
+/* Cairo stamps a PDF with the time it was drawn (and ignores
+ * SOURCE_DATE_EPOCH): the stamp becomes 1970-01-01, as reproducible builds
+ * write SOURCE_DATE_EPOCH=0, so that a chart drawn again is the same bytes.
+ * The digits are overwritten in place and the file keeps its length, so its
+ * cross-reference offsets hold. */
+static int pdf_fixed_date(const char *path, sim_err *err)
+{
+    static const char key[] = "/CreationDate (D:";
+    size_t len;
+    char *pdf = sim_read_file(path, (size_t)1 << 28, &len, err);
+    if (!pdf) return -1;
+    int rc = 0;
+    char *at = memmem(pdf, len, key, sizeof key - 1);
+    if (at) {
+        const size_t off = (size_t)(at - pdf) + sizeof key - 1;
+        size_t n = 0;
+        while (off + n < len && n < 14 && isdigit((unsigned char)pdf[off + n])) n++;
+        int fd = n == 14 ? open(path, O_WRONLY) : -1;
+        if (n == 14 && (fd < 0 || pwrite(fd, "19700101000000", 14, (off_t)off) != 14))
+            rc = sim_errf(err, "cannot write %s: %s", path, strerror(errno));
+        if (fd >= 0 && close(fd) != 0 && rc == 0) rc = sim_errf(err, "cannot write %s: %s", path, strerror(errno));
+    }
+    free(pdf);
+    return rc;
+}
+
 static int run_gnuplot(const plotter *pl, const char *script, const char *term, const char *output, const char *data,
                        const char *params, const char *const text[5], sim_err *err)
 {
@@ -84,6 +110,8 @@ static int run_gnuplot(const plotter *pl, const char *script, const char *term, 
             char *msg = sim_read_file(errpath, 1 << 20, &len, NULL);
             rc = sim_errf(err, "gnuplot failed on %s (%s): %s", script, output, msg ? sim_trim(msg) : "no message");
             free(msg);
+        } else if (strcmp(term, "pdfcairo") == 0) {
+            rc = pdf_fixed_date(output, err);
         }
     }
     free(spath);

@@ -102,6 +102,10 @@ if [ -n "${MPI_BIN:-}" ] && command -v mpirun >/dev/null; then
         ! $MPIRUN -q '$MPI_BIN' run tests/bad/detention-bare.ini -n 50 -o '$TMP/mpi-bad' 2>'$TMP/mpi-bad.err' &&
         grep -q 'time.start_date: missing' '$TMP/mpi-bad.err' && ! grep -q 'MPI_ABORT' '$TMP/mpi-bad.err' &&
         [ ! -e '$TMP/mpi-bad' ]"
+    check "a failing trial under mpirun -np 3 is reported once, as one process reports it (the lowest failing trial)" bash -c "
+        ! $MPIRUN -np 3 -q '$MPI_BIN' run scenarios/ishigami.ini -n 200000 --set ishigami.b=1.9e306 -j 1 -o '$TMP/mpi-low' -q 2>'$TMP/mpi-low.err' &&
+        [ \$(grep -c 'is infinite' '$TMP/mpi-low.err') -eq 1 ] && grep -q '^riskmc (rank 0 of 3): trial 3: ' '$TMP/mpi-low.err' &&
+        [ ! -e '$TMP/mpi-low' ]"
     check "Ctrl-C under mpirun -np 2 leaves no partial folder" bash -c "
         setsid $MPIRUN '$MPI_BIN' run scenarios/baseline.ini -n 2000000 -o '$TMP/mpi-int' -q >/dev/null 2>&1 & p=\$!
         # interrupt once the run is writing its temporary folder
@@ -256,6 +260,9 @@ for p in pdfs:
     b = open(p, "rb").read()
     assert b.startswith(b"%PDF-") and b.rstrip().endswith(b"%%EOF"), p
 EOF2
+check "charts drawn again a second later are the same bytes (PNG, SVG and PDF, whose cairo date is fixed)" bash -c "
+    cp -r '$TMP/pl/charts' '$TMP/pl-charts1' && sleep 1.1 && '$BIN' plot --format png,svg,pdf '$TMP/pl' >/dev/null &&
+    diff -r '$TMP/pl-charts1' '$TMP/pl/charts' && grep -aq 'CreationDate (D:19700101000000' '$TMP/pl/charts/bars-infiltrated.pdf'"
 check "report writes Markdown and standalone HTML" bash -c "
     '$BIN' report '$TMP/pl' >/dev/null && grep -q '^## Key numbers' '$TMP/pl/report.md' &&
     grep -q 'data:image/png;base64,' '$TMP/pl/report.html' && grep -q 'P(force_end ≥ 20,000)' '$TMP/pl/report.md' &&
@@ -628,6 +635,10 @@ check "a file size limit (ulimit -f) gives a message naming the file, exit 1, no
 check "an infinite output stops the run with the trial and output named, and writes nothing" bash -c "
     ! '$BIN' run scenarios/ishigami.ini -n 100 --set 'ishigami.x3=uniform(-1e100,1e100)' -o '$TMP/infout' -q 2>'$TMP/infout.err' &&
     grep -q 'trial [0-9]*: output y is infinite' '$TMP/infout.err' && [ ! -e '$TMP/infout' ]"
+check "a failing trial is reported as at -j 1 whatever the threads: the lowest failing trial" bash -c "
+    '$BIN' run scenarios/ishigami.ini -n 100000 --set ishigami.b=1.9e306 -j 1 -o '$TMP/lowfail' -q 2>'$TMP/lowfail1.err'
+    for i in 1 2 3 4 5 6; do '$BIN' run scenarios/ishigami.ini -n 100000 --set ishigami.b=1.9e306 -j 7 -o '$TMP/lowfail' -q 2>'$TMP/lowfail7.err'
+        cmp '$TMP/lowfail1.err' '$TMP/lowfail7.err' || exit 1; done; grep -q '^riskmc: trial 3: ' '$TMP/lowfail1.err'"
 check "plot and report refuse a results folder changed or cut short since it was written, naming file and line" bash -c "
     '$BIN' run scenarios/baseline.ini -n 200 -q -o '$TMP/dmg' &&
     for t in trunc series p50 prob; do cp -r '$TMP/dmg' '$TMP/dmg-'\$t; done &&
