@@ -51,6 +51,7 @@ typedef struct pairacc {
     double sum, sumsq; /* of the paired differences, in trial order */
     double sum_a, sum_b;
     uint64_t n, n_a, n_b;
+    uint64_t ndiff; /* pairs whose values differ */
 } pairacc;
 
 static void pair_add(pairacc *p, double a, double b)
@@ -62,6 +63,7 @@ static void pair_add(pairacc *p, double a, double b)
     p->sum += d;
     p->sumsq += d * d;
     p->n++;
+    p->ndiff += d != 0;
 }
 
 static void pair_stats(const pairacc *p, double *ma, double *mb, double *diff, double *se)
@@ -644,8 +646,8 @@ int sim_cmd_compare(int argc, char **argv)
             sim_buf_init(&b);
             sim_csvrow r = {b, 0};
             const char *hdr[] = {"scenario", "output", "statistic", "value", "first_value", "difference",
-                                 "se", "low95", "high95", "trials"};
-            for (size_t h = 0; h < 10; h++) sim_csv_str(&r, hdr[h]);
+                                 "se", "low95", "high95", "trials", "pairs_differing"};
+            for (size_t h = 0; h < sizeof hdr / sizeof *hdr; h++) sim_csv_str(&r, hdr[h]);
             sim_csv_end(&r);
             for (int s = 0; s < ns; s++)
                 for (size_t k = 0; k < nstat; k++) {
@@ -668,6 +670,7 @@ int sim_cmd_compare(int argc, char **argv)
                     sim_csv_stat(&r, s ? se : 0), sim_csv_stat(&r, s ? lo : 0);
                     sim_csv_stat(&r, s ? hi : 0);
                     sim_csv_int(&r, (long long)p->n);
+                    sim_csv_int(&r, (long long)p->ndiff);
                     sim_csv_end(&r);
                 }
             b = r.buf;

@@ -413,6 +413,14 @@ assert any(r['output'] == 'first_escape_day' for r in rows)
 for r in rows:
     for got, want in ((float(r['value']), b[r['output']]), (float(r['first_value']), a[r['output']])):
         assert abs(got - want) <= 1e-9 * max(1, abs(want)), (r['output'], got, want)
+# pairs_differing: the trials (both with a value) whose two values differ, from the two runs' trials.csv
+ta = list(csv.DictReader(open(sys.argv[2].replace('summary.csv', 'trials.csv'))))
+tb = list(csv.DictReader(open(sys.argv[3].replace('summary.csv', 'trials.csv'))))
+for r in rows:
+    o = r['output']
+    k = sum(1 for x, y in zip(ta, tb) if x[o] != '' and y[o] != '' and float(x[o]) != float(y[o]))
+    assert int(r['pairs_differing']) == k, (o, r['pairs_differing'], k)
+assert 0 < int(next(r for r in rows if r['output'] == 'iraq_breaches')['pairs_differing']) < 100
 EOF2"
 check "a comparison's folder describes every scenario: files, sources and columns of all" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/un-estimate.ini scenarios/hindcast-2026q1.ini -n 100 -o '$TMP/cmp3' -q &&
