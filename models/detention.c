@@ -497,11 +497,11 @@ static int compile(sim_inst *inst, sim_err *err)
 
     /* outputs (MODEL.md section 6) */
     m->o_escaped = sim_inst_output(inst, "escaped", true, SIM_SHOW_CHART, "detainees who escaped during the run (people)");
-    m->o_recaptured = sim_inst_output(inst, "recaptured", true, SIM_SHOW_CSV, "escapees recaptured at once (people)");
+    m->o_recaptured = sim_inst_output(inst, "recaptured", true, SIM_SHOW_TABLE, "escapees recaptured at once (people)");
     m->o_at_large_end = sim_inst_output(inst, "at_large_end", true, SIM_SHOW_CHART, "escapees at large in Syria at the end (people)");
     m->o_latent_end = sim_inst_output(inst, "latent_end", true, SIM_SHOW_CSV, "latent fighters in Syria at the end (people)");
     m->o_force_end = sim_inst_output(inst, "force_end", true, SIM_SHOW_CHART, "escapees at large plus latent fighters in Syria at the end (people)");
-    m->o_transferred = sim_inst_output(inst, "transferred", true, SIM_SHOW_CSV, "transfers to Iraqi custody during the run (people)");
+    m->o_transferred = sim_inst_output(inst, "transferred", true, SIM_SHOW_TABLE, "transfers to Iraqi custody during the run (people)");
     m->o_held_end = sim_inst_output(inst, "held_end", true, SIM_SHOW_CSV, "detainees held at the end (people)");
     m->o_repatriated = sim_inst_output(inst, "repatriated", true, SIM_SHOW_CSV, "detainees repatriated during the run (people)");
     m->o_neutralized = sim_inst_output(inst, "neutralized", true, SIM_SHOW_CSV, "killed or detained by counter-terrorism (people)");

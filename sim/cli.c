@@ -77,7 +77,18 @@ void sim_cli_free(sim_common *c)
 int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err *err)
 {
     sim_open_opts o = {c->sets, c->nsets, c->strict, c->sources};
-    return sim_inst_open(inst, path, &o, err);
+    if (sim_inst_open(inst, path, &o, err) != 0) return -1;
+    /* a --set that should cite a source and cites nothing: the brief will
+     * list it as such; say so now, once, on rank 0 */
+    for (size_t i = 0; i < inst->sc.n && sim_mpi_root(); i++) {
+        const sim_entry *e = &inst->sc.e[i];
+        if (strcmp(e->file, "--set") == 0 && e->spec && (e->spec->flags & SIM_K_CITE) && e->ncites == 0)
+            fprintf(stderr,
+                    "riskmc: note: --set %s=%s cites nothing; the results list it as 'nothing cited' (allowed: "
+                    "--set '%s=%s [assumption]' or [SOURCE-ID])\n",
+                    e->full, e->text, e->full, e->text);
+    }
+    return 0;
 }
 
 char *sim_cli_outdir(const sim_common *c, const sim_inst *inst, const char *suffix)

@@ -528,15 +528,21 @@ static void split_value(const char *v, char *val, size_t nv, char *ids, size_t n
 static void assumptions(doc *d, const sim_rundir *rd)
 {
     heading(d, 2, "Assumptions");
-    if (!*rd->assumptions) {
+    if (!*rd->assumptions && !*rd->uncited) {
         para_begin(d);
         text(d, "Every parameter cites a published figure.");
         para_end(d);
         return;
     }
     para_begin(d);
-    text(d, "These parameters rest on analyst judgement: no published figure fixes them (the sources named only "
-            "inform them).");
+    if (*rd->assumptions)
+        text(d, "These parameters rest on analyst judgement: no published figure fixes them (the sources named only "
+                "inform them).");
+    if (*rd->uncited) {
+        text(d, *rd->assumptions ? " " : "");
+        text(d, "Those marked \"nothing cited\" cite neither a source nor the word assumption (a value given with "
+                "--set or written without one): treat them as assumptions until a source is named.");
+    }
     para_end(d);
     /* Markdown: a table; HTML: a compact two-column list */
     sim_buf html = d->html;
@@ -546,14 +552,18 @@ static void assumptions(doc *d, const sim_rundir *rd)
     sim_buf_puts(&list, "<ul class=\"src\">\n");
     const char *cols[] = {"parameter", "what it is", "value", "informed by"};
     table_begin(d, cols, 4);
-    char *names = sim_strdup(rd->assumptions), *save = NULL;
+    char *names = sim_asprintf("%s%s%s", rd->assumptions, *rd->assumptions && *rd->uncited ? ", " : "", rd->uncited);
+    const size_t nassumed = *rd->assumptions ? strlen(rd->assumptions) : 0;
+    char *save = NULL;
     for (char *t = strtok_r(names, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        const bool uncited = !nassumed || (size_t)(t - names) > nassumed;
         t = sim_trim(t);
         const char *v = sim_rundir_value(rd, t);
-        /* the dictionary describes the uncertain ones */
+        /* the dictionary says what each is */
         const char *what = sim_rundir_describe(rd, t);
         char val[1024], ids[512];
         split_value(v ? v : "", val, sizeof val, ids, sizeof ids);
+        if (uncited) snprintf(ids, sizeof ids, "nothing cited");
         const char *cells[] = {t, what, val, ids};
         table_row(d, cells, 4);
         sim_buf_puts(&list, "<li><b>");

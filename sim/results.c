@@ -349,6 +349,32 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
             sim_buf_free(&cites);
             sim_buf_free(&value);
         }
+        /* a fixed value resting on an assumption (a group's route, a rate of
+         * 0) or citing nothing has no column, but the brief lists it among
+         * the assumptions: say what it is too */
+        for (size_t i = 0; i < in->sc.n; i++) {
+            const sim_entry *e = &in->sc.e[i];
+            const long ix = sim_inst_find_param(in, e->full);
+            const bool uncited = e->spec && (e->spec->flags & SIM_K_CITE) && e->ncites == 0;
+            if (!(sim_entry_is_assumption(e) || uncited) || (ix >= 0 && in->param[ix].uncertain) ||
+                !add_id(&seen[0], e->full))
+                continue;
+            sim_buf cites, value;
+            sim_buf_init(&cites);
+            sim_buf_init(&value);
+            sim_entry_cites(e, &cites);
+            bool differ = false;
+            for (size_t k = 0; k < ninst; k++) {
+                const sim_entry *o = sim_sc_full(&inst[k].sc, e->full);
+                if (!o) continue;
+                differ |= strcmp(o->text, e->text) != 0;
+                sim_buf_printf(&value, "%s%s: %s", value.len ? "; " : "", inst[k].sc.name, o->text);
+            }
+            dict_row(&r, e->full, "setting", "manifest", e->spec ? e->spec->help : "", differ ? value.s : e->text,
+                     cites.s ? cites.s : "");
+            sim_buf_free(&cites);
+            sim_buf_free(&value);
+        }
         for (size_t o = 0; o < in->nout; o++)
             if (add_id(&seen[1], in->out[o].name))
                 dict_row(&r, in->out[o].name, "output", SHOW[in->out[o].show], in->out[o].help, "", "");
@@ -460,6 +486,18 @@ void sim_assumption_keys(const sim_inst *inst, size_t ninst, sim_buf *out)
     free(keys.s);
 }
 
+void sim_uncited_keys(const sim_inst *inst, size_t ninst, sim_buf *out)
+{
+    strset keys = {0};
+    for (size_t s = 0; s < (ninst ? ninst : 1); s++)
+        for (size_t i = 0; i < inst[s].sc.n; i++) {
+            const sim_entry *e = &inst[s].sc.e[i];
+            if (e->spec && (e->spec->flags & SIM_K_CITE) && e->ncites == 0) add_id(&keys, e->full);
+        }
+    put_set(out, &keys);
+    free(keys.s);
+}
+
 void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
 {
     const sim_scenario *sc = &inst->sc;
@@ -550,6 +588,8 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
     sim_cited_sources(inst, ninst, b);
     sim_buf_puts(b, "\nassumptions = ");
     sim_assumption_keys(inst, ninst, b);
+    sim_buf_puts(b, "\nuncited = ");
+    sim_uncited_keys(inst, ninst, b);
     sim_buf_printf(b, "\nfiles = %s\n", ri->files);
     /* a run's trials and seed; a design's (sobol's base N, a sweep's trials
      * per point) are not a run's, and its command repeats it */

@@ -102,6 +102,9 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
  * on an assumption. */
 void sim_cited_sources(const sim_inst *inst, size_t ninst, sim_buf *out);
 void sim_assumption_keys(const sim_inst *inst, size_t ninst, sim_buf *out);
+/* The keys that should cite a source and cite nothing (e.g. a --set without
+ * [source] or [assumption]), comma-separated. */
+void sim_uncited_keys(const sim_inst *inst, size_t ninst, sim_buf *out);
 
 void sim_print_table(FILE *f, const sim_inst *inst, sim_runstats *rs);
 

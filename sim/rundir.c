@@ -35,6 +35,7 @@ static int on_manifest(void *user, const char *section, const char *key, const c
         else if (strcmp(key, "model") == 0) set(&rd->model, value);
         else if (strcmp(key, "sources_used") == 0) set(&rd->sources_used, value);
         else if (strcmp(key, "assumptions") == 0) set(&rd->assumptions, value);
+        else if (strcmp(key, "uncited") == 0) set(&rd->uncited, value);
         else if (strcmp(key, "seed") == 0) rd->seed = strtoull(value, NULL, 10);
         else if (strcmp(key, "trials") == 0) rd->trials = strtoull(value, NULL, 10);
         return 1;
@@ -199,7 +200,7 @@ int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err)
     if (!rd->question) rd->question = sim_strdup("");
     const char **fields[] = {(const char **)&rd->kind,   (const char **)&rd->version, (const char **)&rd->commit,
                              (const char **)&rd->command, (const char **)&rd->model,  (const char **)&rd->sources_used,
-                             (const char **)&rd->assumptions};
+                             (const char **)&rd->assumptions, (const char **)&rd->uncited};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         if (!*fields[i]) *fields[i] = sim_strdup("");
     static const char *const KINDS[] = {"run", "sweep", "compare", "tornado", "spider", "morris", "sobol", NULL};
@@ -232,7 +233,7 @@ int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err)
 void sim_rundir_free(sim_rundir *rd)
 {
     char *strs[] = {rd->dir,   rd->kind,         rd->version,     rd->commit, rd->command, rd->model,
-                    rd->sources_used, rd->assumptions, rd->name, rd->title, rd->question};
+                    rd->sources_used, rd->assumptions, rd->uncited, rd->name, rd->title, rd->question};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) free(strs[i]);
     for (size_t i = 0; i < rd->nresolved; i++)
         free(rd->resolved[i].section), free(rd->resolved[i].key), free(rd->resolved[i].value);

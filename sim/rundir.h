@@ -16,7 +16,7 @@ typedef struct sim_kv {
 typedef struct sim_rundir {
     char *dir;
     /* [run] of manifest.ini */
-    char *kind, *version, *commit, *command, *model, *sources_used, *assumptions;
+    char *kind, *version, *commit, *command, *model, *sources_used, *assumptions, *uncited;
     uint64_t seed, trials;
     /* [scenario] of the resolved scenario */
     char *name, *title, *question;

@@ -618,6 +618,14 @@ check "MODEL.md's defaults: a scenario leaving out the lists, trickle_rate and h
     '$BIN' run scenarios/baseline.ini -n 300 -q -o '$TMP/lean-base' &&
     cmp '$TMP/lean/trials.csv' '$TMP/lean-base/trials.csv' && cmp '$TMP/lean/summary.csv' '$TMP/lean-base/summary.csv' &&
     cmp <(grep '^\\[' '$TMP/lean/manifest.ini') <(grep '^\\[' '$TMP/lean-base/manifest.ini')"
+check "a --set citing nothing is noted on stderr, listed as uncited in the manifest and as 'nothing cited' in the brief; fixed assumptions are described in dictionary.csv" bash -c "
+    '$BIN' run scenarios/baseline.ini --set latent.infiltration_rate=0.03 -n 200 -q -o '$TMP/uncited' 2>'$TMP/uncited.err' &&
+    grep -q 'note: --set latent.infiltration_rate=0.03 cites nothing' '$TMP/uncited.err' &&
+    grep -qx 'uncited = latent.infiltration_rate' '$TMP/uncited/manifest.ini' &&
+    '$BIN' report '$TMP/uncited' >/dev/null && grep -q '^| latent.infiltration_rate | departures from Syria per latent fighter-year | 0.03 | nothing cited |' '$TMP/uncited/report.md' &&
+    grep -q '^route.latent,setting,manifest,\"where leavers go' '$TMP/uncited/dictionary.csv' &&
+    '$BIN' run scenarios/baseline.ini --set 'latent.infiltration_rate=0.03 [assumption]' -n 200 -q -o '$TMP/cited' 2>'$TMP/cited.err' &&
+    [ ! -s '$TMP/cited.err' ] && grep -qx 'uncited = ' '$TMP/cited/manifest.ini'"
 check "a shock dated after the last simulated day does not happen (the run is the baseline's, plus its sampled size); a shorter horizon runs the breakout" bash -c "
     printf '[scenario]\\nname = late\\nextends = %s/scenarios/baseline.ini\\n[shock.late]\\ndate = 2027-03-01 [assumption]\\nfacility = ne_syria_prisons\\nsize = uniform(100, 900) [assumption]\\n' \"\$PWD\" > '$TMP/late.ini' &&
     '$BIN' run '$TMP/late.ini' --sources scenarios/sources.csv -n 300 -q -o '$TMP/late' &&
