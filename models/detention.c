@@ -514,7 +514,7 @@ static int compile(sim_inst *inst, sim_err *err)
         size_t o = sim_inst_output(inst, name, true, SIM_SHOW_TABLE, help);
         if (d == 0) m->o_infil0 = o;
     }
-    sim_inst_group(inst, "infiltrated", "destination");
+    sim_inst_group(inst, "infiltrated", "destination", "iraq includes the escapees from Iraqi custody (iraq_escaped)");
     m->o_recruits = sim_inst_output(inst, "recruits", true, SIM_SHOW_CSV, "camp leavers who joined the latent pool (people)");
     m->o_escape_events = sim_inst_output(inst, "escape_events", true, SIM_SHOW_CSV, "mass-escape events and shocks (events)");
     m->o_iraq_breaches = sim_inst_output(inst, "iraq_breaches", true, SIM_SHOW_CSV, "breaches of Iraqi custody (events)");
@@ -526,9 +526,9 @@ static int compile(sim_inst *inst, sim_err *err)
         {"held", "detainees held (people)"},
         {"at_large", "escapees at large in Syria (people)"},
         {"latent", "latent fighters in Syria (people)"},
-        {"escaped_cum", "escaped since day 0 (people)"},
-        {"infiltrated_cum", "left Syria since day 0, plus escapees from Iraqi custody (people)"},
-        {"transferred_cum", "transferred to Iraqi custody since day 0 (people)"},
+        {"escaped_cum", "escaped since the first day (people)"},
+        {"infiltrated_cum", "left Syria since the first day, plus escapees from Iraqi custody (people)"},
+        {"transferred_cum", "transferred to Iraqi custody since the first day (people)"},
     };
     for (size_t s = 0; s < 6; s++) sim_inst_series(inst, SERIES[s][0], SERIES[s][1]);
     return 0;

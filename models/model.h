@@ -126,6 +126,7 @@ struct sim_inst {
     sim_output *out;
     size_t nout;
     char **group, **group_by;  /* output groups: outputs named group.X, split "by" what */
+    char **group_note;         /* what a reader must know of a group's parts ("" if nothing) */
     size_t ngroup;
     char **series;
     char **series_help;        /* what each series counts, with units */
@@ -152,8 +153,9 @@ size_t sim_inst_param(sim_inst *inst, const sim_entry *e, const char *name);
 size_t sim_inst_output(sim_inst *inst, const char *name, bool integer, int show, const char *help);
 size_t sim_inst_series(sim_inst *inst, const char *name, const char *help);
 /* Declare that the outputs group.X split output `group` by `by` (e.g.
- * infiltrated.iraq, ... split infiltrated by destination): charted as bars. */
-void sim_inst_group(sim_inst *inst, const char *group, const char *by);
+ * infiltrated.iraq, ... split infiltrated by destination): charted as bars,
+ * with `note` (or NULL) beside them in charts and briefs. */
+void sim_inst_group(sim_inst *inst, const char *group, const char *by, const char *note);
 size_t sim_inst_stream(sim_inst *inst, const char *name);
 
 /* The models riskmc knows. */

@@ -83,11 +83,13 @@ size_t sim_inst_series(sim_inst *inst, const char *name, const char *help)
     return inst->nseries++;
 }
 
-void sim_inst_group(sim_inst *inst, const char *group, const char *by)
+void sim_inst_group(sim_inst *inst, const char *group, const char *by, const char *note)
 {
     inst->group = sim_realloc(inst->group, (inst->ngroup + 1) * sizeof *inst->group);
     inst->group_by = sim_realloc(inst->group_by, (inst->ngroup + 1) * sizeof *inst->group_by);
+    inst->group_note = sim_realloc(inst->group_note, (inst->ngroup + 1) * sizeof *inst->group_note);
     inst->group[inst->ngroup] = sim_strdup(group);
+    inst->group_note[inst->ngroup] = sim_strdup(note ? note : "");
     inst->group_by[inst->ngroup++] = sim_strdup(by);
 }
 
@@ -434,7 +436,8 @@ void sim_inst_close(sim_inst *inst)
     for (size_t i = 0; i < inst->nseries; i++) free(inst->series[i]), free(inst->series_help[i]);
     free(inst->series);
     free(inst->series_help);
-    for (size_t i = 0; i < inst->ngroup; i++) free(inst->group[i]), free(inst->group_by[i]);
+    for (size_t i = 0; i < inst->ngroup; i++) free(inst->group[i]), free(inst->group_by[i]), free(inst->group_note[i]);
+    free(inst->group_note);
     free(inst->group);
     free(inst->group_by);
     for (size_t i = 0; i < inst->nstream; i++) free(inst->stream_name[i]);

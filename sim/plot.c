@@ -287,10 +287,17 @@ static void tics(sim_buf *p, const char *axis, double lo, double hi, bool whole)
     double step = nice_step(hi - lo, 6);
     if (whole && step < 1) step = 1;
     sim_buf_printf(p, "set %stics (", axis);
+    /* below 1, every label with the decimals the step needs (0.005, 0.010,
+     * 0.015, not 0.0050 and 0.010); from 1, whole numbers with separators */
+    int dec = 0;
+    while (step < 1 && dec < 12 && fabs(step * pow(10, dec) - round(step * pow(10, dec))) > 1e-6 * step * pow(10, dec))
+        dec++;
+    const bool fixed = step < 1 && dec < 12 && fabs(hi) < 1e6 && fabs(lo) < 1e6;
     int k = 0;
     for (double v = ceil(lo / step) * step; v <= hi + step * 1e-9 && k < 40; v += step, k++) {
         char lab[48];
-        sim_format_readable(fabs(v) < step * 1e-9 ? 0 : v, lab, sizeof lab);
+        if (fixed) snprintf(lab, sizeof lab, "%.*f", dec, fabs(v) < step * 1e-9 ? 0.0 : v);
+        else sim_format_readable(fabs(v) < step * 1e-9 ? 0 : v, lab, sizeof lab);
         sim_buf_printf(p, "%s\"%s\" %.17g", k ? ", " : "", lab, v);
     }
     sim_buf_puts(p, ")\n");
@@ -300,9 +307,18 @@ static void footer(const sim_rundir *rd, char *out, size_t n)
 {
     char tr[96];
     sim_rundir_trials_text(rd, tr, sizeof tr);
-    snprintf(out, n, "%s · %s · seed %llu · riskmc %s%s%s%s\nsources: %s", rd->name, tr,
+    /* how many values rest on assumptions or cite nothing: a chart pasted
+     * alone still says that not all of it is sourced */
+    size_t na = 0, nu = 0;
+    for (const char *p = rd->assumptions; *p; p++) na += *p == ',' || p == rd->assumptions;
+    for (const char *p = rd->uncited; *p; p++) nu += *p == ',' || p == rd->uncited;
+    char tail[96] = "";
+    if (na || nu)
+        snprintf(tail, sizeof tail, " · %zu value%s rest%s on assumptions%s", na + nu, na + nu == 1 ? "" : "s",
+                 na + nu == 1 ? "s" : "", nu ? " or cite nothing" : "");
+    snprintf(out, n, "%s · %s · seed %llu · riskmc %s%s%s%s%s\nsources: %s", rd->name, tr,
              (unsigned long long)rd->seed, rd->version, *rd->commit ? " (" : "", rd->commit, *rd->commit ? ")" : "",
-             *rd->sources_used ? rd->sources_used : "none cited");
+             tail, *rd->sources_used ? rd->sources_used : "none cited");
 }
 
 /* A chart of one results folder: its title above, its footer below. */
@@ -319,6 +335,16 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
+}
+
+/* The unit of a description, its last parenthesis: "escaped (people)". */
+static const char *unit_of(const char *desc, char *out, size_t n)
+{
+    const char *open = strrchr(desc, '(');
+    const char *close = open ? strchr(open, ')') : NULL;
+    if (!open || !close) snprintf(out, n, "value");
+    else snprintf(out, n, "%.*s", (int)(close - open - 1), open + 1);
+    return out;
 }
 
 /* A threshold x on an exceedance chart (the k-th, from 0): a dashed line and
@@ -644,15 +670,23 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
             date_tics(&params, a, z);
         }
         tics(&params, "y", ylo, yhi, true);
-        char sub[512];
-        const char *desc = sim_rundir_describe(rd, series);
-        /* the description is the y axis's label: the subtitle stays short */
-        snprintf(sub, sizeof sub, "%s day by day: median and 50%%, 80%%, 95%% bands of the trials%s", series,
-                 nobs ? "; red: as reported" : "");
+        char sub[512], unit[128];
+        const char *desc = sim_rundir_describe(rd, series), *open = strrchr(desc, '(');
+        /* the description in the subtitle, its unit on the y axis (a whole
+         * description there shrank to an illegible size) */
+        int wl = (int)(open && open > desc ? open - desc : (ptrdiff_t)strlen(desc));
+        while (wl > 0 && desc[wl - 1] == ' ') wl--;
+        if (wl > 0)
+            snprintf(sub, sizeof sub, "%.*s, day by day: median and 50%%, 80%%, 95%% bands of the trials%s", wl, desc,
+                     nobs ? "; red: as reported" : "");
+        else
+            snprintf(sub, sizeof sub, "%s day by day: median and 50%%, 80%%, 95%% bands of the trials%s", series,
+                     nobs ? "; red: as reported" : "");
         char name[256];
         snprintf(name, sizeof name, "fan-%s", series);
         /* no x label: the tics are dates, and their two lines need the room */
-        rc = rd_chart(pl, rd, "fan.gp", name, &data, &params, sub, "", *desc ? desc : series, err);
+        rc = rd_chart(pl, rd, "fan.gp", name, &data, &params, sub, "", *desc ? unit_of(desc, unit, sizeof unit) : series,
+                      err);
     }
     sim_buf_free(&data);
     sim_buf_free(&params);
@@ -660,15 +694,6 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
 }
 
 /* ------------------------------------------------------------ output groups: bars */
-
-static const char *unit_of(const char *desc, char *out, size_t n)
-{
-    const char *open = strrchr(desc, '(');
-    const char *close = open ? strchr(open, ')') : NULL;
-    if (!open || !close) snprintf(out, n, "value");
-    else snprintf(out, n, "%.*s", (int)(close - open - 1), open + 1);
-    return out;
-}
 
 typedef struct bar {
     const char *label;
@@ -681,7 +706,8 @@ static int cmp_bar(const void *a, const void *b)
     return x->med < y->med ? 1 : x->med > y->med ? -1 : strcmp(x->label, y->label);
 }
 
-static int group_chart(plotter *pl, const sim_rundir *rd, const char *group, const char *by, sim_err *err)
+static int group_chart(plotter *pl, const sim_rundir *rd, const char *group, const char *by, const char *note,
+                       sim_err *err)
 {
     const sim_table *s = &rd->summary;
     size_t gl = strlen(group), nb = 0;
@@ -706,7 +732,7 @@ static int group_chart(plotter *pl, const sim_rundir *rd, const char *group, con
         sim_buf_printf(&params, "set xrange [-0.7:%.17g]\nset yrange [0:%.17g]\n", (double)nb - 0.3, hi * 1.08);
         tics(&params, "y", 0, hi * 1.08, true);
         char sub[512], unit[128], name[256];
-        snprintf(sub, sizeof sub, "%s by %s: median and central 90%% of trials", group, by);
+        snprintf(sub, sizeof sub, "%s by %s: median and central 90%% of trials%s%s", group, by, *note ? "; " : "", note);
         snprintf(name, sizeof name, "bars-%s", group);
         rc = rd_chart(pl, rd, "bars.gp", name, &data, &params, sub, by,
                       unit_of(sim_rundir_describe(rd, group), unit, sizeof unit), err);
@@ -1032,7 +1058,12 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             snprintf(sub, sizeof sub, "%s as %s varies (common random numbers; band: 5th to 95th percentile)", outs[o],
                      k1);
             snprintf(name, sizeof name, "sweep-%s", outs[o]);
-            rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, k1, *desc ? desc : outs[o], err);
+            /* the y axis: the output and its unit (a whole description there
+             * shrank to an illegible size) */
+            char unit[128], yl[400];
+            if (*desc) snprintf(yl, sizeof yl, "%s (%s)", outs[o], unit_of(desc, unit, sizeof unit));
+            else snprintf(yl, sizeof yl, "%s", outs[o]);
+            rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, k1, yl, err);
         } else {
             /* cells at grid indices, so that a listed grid need not be
              * evenly spaced, with the grid's values as tick labels */
@@ -1142,7 +1173,7 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
     free(outs);
     for (size_t r = 0; r < rd.dict.nrows && rc == 0 && strcmp(what, "run") == 0; r++) {
         const char *kind = sim_table_get(&rd.dict, r, "kind"), *nm = sim_table_get(&rd.dict, r, "name");
-        if (strcmp(kind, "group") == 0) rc = group_chart(&pl, &rd, nm, sim_table_get(&rd.dict, r, "description"), err);
+        if (strcmp(kind, "group") == 0) rc = group_chart(&pl, &rd, nm, sim_table_get(&rd.dict, r, "description"), sim_table_get(&rd.dict, r, "value"), err);
         else if (strcmp(kind, "series") == 0 && rd.series.nrows) rc = fan_chart(&pl, &rd, nm, err);
     }
     rc = plot_end(&pl, &od, rc, err);

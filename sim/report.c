@@ -324,7 +324,7 @@ static void key_numbers(doc *d, const sim_rundir *rd)
     size_t no = sim_rundir_outputs(rd, true, &outs);
     sim_buf groups; /* grouped outputs (infiltrated.iraq, ...) go in one line each group */
     sim_buf_init(&groups);
-    const char *cur = NULL;
+    const char *cur = NULL, *note = ""; /* the current group's note, said after its parts */
     size_t curlen = 0;
     for (size_t i = 0; i < no; i++) {
         long r = sim_table_find(&rd->summary, "output", outs[i]);
@@ -340,10 +340,12 @@ static void key_numbers(doc *d, const sim_rundir *rd)
                 char gname[256];
                 snprintf(gname, sizeof gname, "%.*s", (int)gl, outs[i]);
                 const char *by = "part";
+                if (*note) sim_buf_printf(&groups, ". %s.", note);
+                note = "";
                 for (size_t q = 0; q < rd->dict.nrows; q++)
                     if (strcmp(sim_table_get(&rd->dict, q, "name"), gname) == 0 &&
                         strcmp(sim_table_get(&rd->dict, q, "kind"), "group") == 0)
-                        by = sim_table_get(&rd->dict, q, "description");
+                        by = sim_table_get(&rd->dict, q, "description"), note = sim_table_get(&rd->dict, q, "value");
                 sim_buf_printf(&groups, "%s%s by %s, median (90%% interval): ", groups.len ? "\n" : "", gname, by);
                 cur = outs[i];
                 curlen = gl;
@@ -359,6 +361,7 @@ static void key_numbers(doc *d, const sim_rundir *rd)
     }
     free(outs);
     table_end(d);
+    if (*note) sim_buf_printf(&groups, ". %s.", note);
     if (groups.len) {
         char *all = sim_buf_take(&groups), *save = NULL;
         for (char *line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

@@ -626,6 +626,10 @@ check "a --set citing nothing is noted on stderr, listed as uncited in the manif
     grep -q '^route.latent,setting,manifest,\"where leavers go' '$TMP/uncited/dictionary.csv' &&
     '$BIN' run scenarios/baseline.ini --set 'latent.infiltration_rate=0.03 [assumption]' -n 200 -q -o '$TMP/cited' 2>'$TMP/cited.err' &&
     [ ! -s '$TMP/cited.err' ] && grep -qx 'uncited = ' '$TMP/cited/manifest.ini'"
+check "the brief and dictionary.csv say that infiltrated.iraq includes the escapees from Iraqi custody; recaptured and transferred are key numbers" bash -c "
+    grep -q '^infiltrated,group,chart,destination,iraq includes the escapees from Iraqi custody (iraq_escaped),' '$TMP/uncited/dictionary.csv' &&
+    grep -q 'other [0-9,]* ([0-9,]* to [0-9,]*). iraq includes the escapees from Iraqi custody (iraq_escaped).' '$TMP/uncited/report.md' &&
+    grep -q '^| recaptured | ' '$TMP/uncited/report.md' && grep -q '^| transferred | ' '$TMP/uncited/report.md'"
 check "a shock dated after the last simulated day does not happen (the run is the baseline's, plus its sampled size); a shorter horizon runs the breakout" bash -c "
     printf '[scenario]\\nname = late\\nextends = %s/scenarios/baseline.ini\\n[shock.late]\\ndate = 2027-03-01 [assumption]\\nfacility = ne_syria_prisons\\nsize = uniform(100, 900) [assumption]\\n' \"\$PWD\" > '$TMP/late.ini' &&
     '$BIN' run '$TMP/late.ini' --sources scenarios/sources.csv -n 300 -q -o '$TMP/late' &&

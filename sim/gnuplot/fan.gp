@@ -8,8 +8,8 @@ set xdata time
 set timefmt "%Y-%m-%d"
 set format x "%d %b\n%Y"
 load paramfile
-set rmargin at screen 0.80
-set key outside right top reverse Left samplen 2 noenhanced
+set rmargin at screen 0.77
+set key at screen 0.99, screen 0.83 right top reverse Left samplen 2 noenhanced
 set style fill solid 1.0 noborder
 plot datafile using 1:2:8 with filledcurves linecolor rgb "#deebf7" title "95% of trials", \
      '' using 1:3:7 with filledcurves linecolor rgb "#9ecae1" title "80%", \
