@@ -1236,7 +1236,6 @@ int sim_plot_compare(char **dirs, size_t ndirs, const char *out, unsigned format
                 const double slot = 0.80 * CANVAS_W / (double)shown,
                              px = (double)longest * EM_LABEL * 12 * FONTSCALE * PX_PER_PT;
                 sim_buf_printf(&params, "stagger = %d\n", px > 0.95 * slot);
-                if (px > 0.95 * slot) sim_buf_puts(&params, "set xlabel offset 0,-1.2\n");
                 if (px > 1.9 * slot) sim_buf_printf(&params, "set xtics font \",%.2f\"\n", 12 * 1.9 * slot / px);
                 char foot[2048], sub[512], tr[600] = "";
                 bool same = true;
@@ -1249,14 +1248,30 @@ int sim_plot_compare(char **dirs, size_t ndirs, const char *out, unsigned format
                 }
                 char seeds[64] = "";
                 if (same) snprintf(seeds, sizeof seeds, " each, same seed %llu", (unsigned long long)rd[0].seed);
-                snprintf(foot, sizeof foot, "%zu scenarios · %s trials%s · riskmc %s%s%s%s\nboxes: p25 to p75, line: median, "
-                                            "whiskers: p5 to p95", n, tr, seeds, rd[0].version, *rd[0].commit ? " (" : "",
-                         rd[0].commit, *rd[0].commit ? ")" : "");
+                /* the sources behind any of the scenarios, each id once */
+                sim_buf src;
+                sim_buf_init(&src);
+                for (size_t i = 0; i < n; i++) {
+                    char *ids = sim_strdup(rd[i].sources_used), *save = NULL;
+                    for (char *t = strtok_r(ids, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                        t = sim_trim(t);
+                        bool seen = false;
+                        for (const char *p = src.len ? strstr(src.s, t) : NULL; p && !seen; p = strstr(p + 1, t))
+                            seen = (p == src.s || p[-1] == ' ') && (p[strlen(t)] == ',' || p[strlen(t)] == '\0');
+                        if (*t && !seen) sim_buf_printf(&src, "%s%s", src.len ? ", " : "", t);
+                    }
+                    free(ids);
+                }
+                snprintf(foot, sizeof foot, "%zu scenarios · %s trials%s · riskmc %s%s%s%s · boxes: p25 to p75, line: median, "
+                                            "whiskers: p5 to p95\nsources: %s", n, tr, seeds, rd[0].version,
+                         *rd[0].commit ? " (" : "", rd[0].commit, *rd[0].commit ? ")" : "", src.len ? src.s : "none cited");
+                sim_buf_free(&src);
                 const char *desc = sim_rundir_describe(&rd[0], outs[k]);
                 snprintf(sub, sizeof sub, "%s%s%s", outs[k], *desc ? ": " : "", desc);
                 char unit[128];
                 unit_of(desc, unit, sizeof unit);
-                const char *text[5] = {"Scenario comparison", sub, "scenario", unit, foot};
+                /* staggered names need the x label's room, and name scenarios anyway */
+                const char *text[5] = {"Scenario comparison", sub, px > 0.95 * slot ? "" : "scenario", unit, foot};
                 char name[256];
                 snprintf(name, sizeof name, "compare-%s", outs[k]);
                 rc = chart(&pl, "boxes.gp", name, &data, &params, text, err);
