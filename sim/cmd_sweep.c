@@ -682,35 +682,39 @@ int sim_cmd_compare(int argc, char **argv)
                 sim_format_thousands((double)n, 0, nt, sizeof nt);
                 printf("difference from %s (paired over %s trials, seed %llu; 95%% interval)\n\n", a->sc.name, nt,
                        (unsigned long long)seed);
-                for (size_t k = 0; k < nstat; k++) {
-                    size_t o = k < a->nout ? k : a->thr[k - a->nout].output;
-                    if (k < a->nout && a->out[o].show != SIM_SHOW_CHART) continue;
-                    char lab[200];
-                    if (k < a->nout) snprintf(lab, sizeof lab, "mean %s", a->out[o].name);
-                    else {
-                        char v[40];
-                        sim_format_exact(a->thr[k - a->nout].value, v, sizeof v);
-                        snprintf(lab, sizeof lab, "P(%s >= %s)", a->out[o].name, v);
-                    }
-                    printf("%-32s", lab);
-                    for (int s = 1; s < ns; s++) {
-                        double ma, mb, d, se;
-                        double lo, hi;
+                /* a block per scenario, so that the lines stay narrow however
+                 * many scenarios there are */
+                for (int s = 1; s < ns; s++) {
+                    printf("%s%s\n", s > 1 ? "\n" : "", inst[s].sc.name);
+                    for (size_t k = 0; k < nstat; k++) {
+                        size_t o = k < a->nout ? k : a->thr[k - a->nout].output;
+                        if (k < a->nout && a->out[o].show != SIM_SHOW_CHART) continue;
+                        char lab[200];
+                        if (k < a->nout) snprintf(lab, sizeof lab, "mean %s", a->out[o].name);
+                        else {
+                            char v[40];
+                            sim_format_exact(a->thr[k - a->nout].value, v, sizeof v);
+                            snprintf(lab, sizeof lab, "P(%s >= %s)", a->out[o].name, v);
+                        }
+                        double ma, mb, d, se, lo, hi;
                         pair_stats(&pa[(size_t)s * nstat + k], &ma, &mb, &d, &se);
                         pair_interval(&pa[(size_t)s * nstat + k], k >= a->nout, &se, &lo, &hi);
-                        char cell[120];
+                        char cell[160];
                         if (k < a->nout) {
                             char x[40], y[40];
                             sim_format_thousands(d, fabs(d) < 10 ? 2 : 0, x, sizeof x);
                             sim_format_thousands(1.96 * se, 1.96 * se < 10 ? 2 : 0, y, sizeof y);
-                            snprintf(cell, sizeof cell, "%s: %s ± %s", inst[s].sc.name, x, y);
+                            snprintf(cell, sizeof cell, "%s ± %s", x, y);
                         } else {
-                            snprintf(cell, sizeof cell, "%s: %+.1f [%+.1f, %+.1f] pts", inst[s].sc.name, 100 * d,
-                                     100 * lo, 100 * hi);
+                            char x[3][16];
+                            const double v[3] = {d, lo, hi};
+                            for (int q = 0; q < 3; q++) /* no "-0.0" */
+                                if (fabs(100 * v[q]) < 0.05) snprintf(x[q], sizeof x[q], "0.0");
+                                else snprintf(x[q], sizeof x[q], "%+.1f", 100 * v[q]);
+                            snprintf(cell, sizeof cell, "%s pts [%s, %s]", x[0], x[1], x[2]);
                         }
-                        printf("  %-34s", cell);
+                        printf("  %-34s %s\n", lab, cell);
                     }
-                    printf("\n");
                 }
                 printf("\nresults: %s/compare.csv\n", outdir);
             }
