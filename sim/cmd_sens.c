@@ -856,7 +856,8 @@ typedef struct sobold {
     size_t *unc, nunc;
     size_t ngroups;       /* 0 or 2: assumption, sourced */
     bool *in_assumption;  /* [nunc] */
-    size_t M;             /* matrices per row: A, B, AB_1..AB_P, AB_groups */
+    size_t M;             /* matrices per row: A, B, AB_1..AB_P, AB_groups, AB_chance */
+    size_t chance;        /* AB_chance's column: A's parameters with B's chance */
     uint64_t N;
     double *q;            /* [row][2P] quasi-random points */
     double *median;
@@ -866,7 +867,7 @@ typedef struct sobold {
 static bool from_b(const sobold *d, size_t m, size_t p)
 {
     if (m == 1) return true;
-    if (m == 0) return false;
+    if (m == 0 || m == d->chance) return false;
     if (m < 2 + d->nunc) return p == m - 2;
     size_t g = m - 2 - d->nunc; /* 0: assumption group, 1: sourced group */
     return g == 0 ? d->in_assumption[p] : !d->in_assumption[p];
@@ -890,7 +891,10 @@ static void sobol_key(void *user, uint64_t i, uint64_t *trial, uint64_t *inner)
 {
     const sobold *d = user;
     *trial = i / d->M;
-    *inner = i % d->M == 1 ? 1 : 0; /* B draws its own chance; A and every AB_i share A's */
+    /* B draws its own chance; A and every AB_i share A's, but AB_chance,
+     * which takes B's: chance is then one more input, whose indices are the
+     * share of the variance that no parameter value explains */
+    *inner = i % d->M == 1 || i % d->M == d->chance ? 1 : 0;
 }
 
 typedef struct sidx {
@@ -1039,7 +1043,8 @@ int sim_cmd_sobol(int argc, char **argv)
     size_t na = 0;
     for (size_t p = 0; p < d.nunc; p++) na += d.in_assumption[p] = sim_entry_is_assumption(inst.param[d.unc[p]].entry);
     d.ngroups = na > 0 && na < d.nunc ? 2 : 0;
-    d.M = 2 + d.nunc + d.ngroups;
+    d.chance = 2 + d.nunc + d.ngroups;
+    d.M = d.chance + 1;
     d.N = o.base_n ? o.base_n : 4096;
     if ((double)d.N * (double)d.nunc * 16 > 256e6 || (double)d.N * (double)d.M > 2e9) {
         sim_errf(&err, "-N %llu with %zu parameters needs too much memory (allowed: N x parameters <= 16,000,000)",
@@ -1145,6 +1150,13 @@ int sim_cmd_sobol(int argc, char **argv)
                     sim_csv_stat(&row, v->st), sim_csv_stat(&row, v->stlo), sim_csv_stat(&row, v->sthi);
                     sim_csv_str(&row, d.in_assumption[k] ? "yes" : "no");
                     sim_csv_str(&row, src);
+                } else if (k == d.chance - 2) {
+                    sim_csv_str(&row, "chance");
+                    sim_csv_str(&row, "chance: the model's own randomness, parameters fixed");
+                    sim_csv_stat(&row, v->s1), sim_csv_stat(&row, v->s1lo), sim_csv_stat(&row, v->s1hi);
+                    sim_csv_stat(&row, v->st), sim_csv_stat(&row, v->stlo), sim_csv_stat(&row, v->sthi);
+                    sim_csv_str(&row, "no");
+                    sim_csv_str(&row, "");
                 } else {
                     bool assum = k == d.nunc;
                     sim_csv_str(&row, "group");
@@ -1180,11 +1192,20 @@ int sim_cmd_sobol(int argc, char **argv)
                         printf("%-44s %22s %22s%s\n", inst.param[d.unc[k]].name, a, bb,
                                d.in_assumption[k] ? "  *" : "");
                     }
+                    {
+                        const sidx *v = &ix[s * K + d.chance - 2];
+                        char a[64], bb[64];
+                        index_text(v->s1, v->s1lo, v->s1hi, a, sizeof a);
+                        index_text(v->st, v->stlo, v->sthi, bb, sizeof bb);
+                        printf("%-44s %22s %22s\n", "chance (parameters fixed)", a, bb);
+                    }
                     if (d.ngroups) {
                         const sidx *ga = &ix[s * K + d.nunc], *gs = &ix[s * K + d.nunc + 1];
                         const double a[6] = {ga->s1, ga->s1lo, ga->s1hi, ga->st, ga->stlo, ga->sthi};
                         char line[1024];
-                        sim_sobol_sentence(labels[s], a, gs->s1, gs->st, line, sizeof line);
+                        const sidx *c = &ix[s * K + d.chance - 2];
+                        const double ch[3] = {c->st, c->stlo, c->sthi};
+                        sim_sobol_sentence(labels[s], a, gs->s1, gs->st, ch, line, sizeof line);
                         printf("%s\n", line);
                     }
                 }

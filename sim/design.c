@@ -215,20 +215,29 @@ static void share_text(double x, char *out, size_t n)
     else snprintf(out, n, "%.0f%%", x);
 }
 
-void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, char *out, size_t n)
+void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, const double chance[3], char *out,
+                        size_t n)
 {
-    char t[8][96];
+    char t[11][96];
     for (int k = 0; k < 6; k++) share_text(a[k], t[k], sizeof t[k]);
     share_text(s1, t[6], sizeof t[6]);
     share_text(st, t[7], sizeof t[7]);
-    char i1[240] = "no 95% interval", it[240] = "no interval";
+    for (int k = 0; k < 3; k++) share_text(chance ? chance[k] : NAN, t[8 + k], sizeof t[8 + k]);
+    for (int k = 1; k < 3; k++) /* an interval's bound past 100% reads as a number */
+        if (chance && chance[k] > 1) snprintf(t[8 + k], sizeof t[8 + k], "%.0f%%", 100 * chance[k]);
+    char i1[240] = "no 95% interval", it[240] = "no interval", ch[512] = "";
     if (!isnan(a[1]) && !isnan(a[2])) snprintf(i1, sizeof i1, "95%% interval %s to %s", t[1], t[2]);
     if (!isnan(a[4]) && !isnan(a[5])) snprintf(it, sizeof it, "%s to %s", t[4], t[5]);
+    /* the rest is chance: the trials' own randomness at fixed parameters */
+    if (chance && !isnan(chance[0]))
+        snprintf(ch, sizeof ch, " The model's chance, with the parameters fixed, is involved in %s (%s to %s): that "
+                                "much no better knowledge of the parameters would remove.",
+                 t[8], isnan(chance[1]) ? "no interval" : t[9], isnan(chance[2]) ? "no interval" : t[10]);
     snprintf(out, n,
-             "The parameters resting on assumptions (*) explain %s of the variance of %s on their own (%s) and are "
-             "involved in %s of it with their interactions (%s); for the parameters backed by a source the shares "
-             "are %s and %s.%s",
-             t[0], stat, i1, t[3], it, t[6], t[7],
+             "The parameters resting on assumptions (*) explain %s of the trial-to-trial variance behind %s on their "
+             "own (%s) and are involved in %s of it with their interactions (%s); for the parameters backed by a "
+             "source the shares are %s and %s.%s%s",
+             t[0], stat, i1, t[3], it, t[6], t[7], ch,
              isnan(a[1]) || isnan(a[2]) || isnan(a[4]) || isnan(a[5])
                  ? " (No interval: the output did not vary in more than 1 in 10 bootstrap resamples.)"
                  : "");

@@ -44,8 +44,10 @@ int sim_gather_block(void *user, const sim_block *b, sim_err *err);
 /* The sentence the console and the brief state about assumptions in a
  * Sobol analysis of statistic `stat`: a[] = S1, S1_low, S1_high, ST, ST_low,
  * ST_high of the group resting on assumptions; s1, st of the group backed by
- * sources. A share above 100% (sampling noise) reads as all. */
-void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, char *out, size_t n);
+ * sources; chance[] = ST, ST_low, ST_high of the model's chance (NULL or NaN:
+ * not said). A share above 100% (sampling noise) reads as all. */
+void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, const double chance[3], char *out,
+                        size_t n);
 
 /* Write a finished results folder: files (name, contents) plus manifest.ini
  * of the given kind, dictionary.csv and sources.csv, for the scenarios

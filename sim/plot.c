@@ -864,8 +864,10 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         /* rows: the 15 parameters of largest total effect, then the groups */
         size_t rows = 0, shown = 0;
         size_t idx[64];
+        size_t nparams = 0;
         for (size_t r = r0; r < r1 && rows < 64; r++) {
-            bool group = strcmp(sim_table_get(t, r, "kind"), "group") == 0;
+            bool group = strcmp(sim_table_get(t, r, "kind"), "parameter") != 0; /* groups, chance */
+            nparams += !group;
             if (!group && shown == 15) continue;
             shown += !group;
             idx[rows++] = r;
@@ -873,10 +875,14 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         double hi = 0;
         for (size_t k = 0; k < rows; k++) {
             size_t r = idx[k];
-            bool group = strcmp(sim_table_get(t, r, "kind"), "group") == 0;
+            const char *kind = sim_table_get(t, r, "kind");
+            bool group = strcmp(kind, "parameter") != 0;
             sim_buf_printf(&data, "%zu,", rows - 1 - k);
             const char *nm = sim_table_get(t, r, "parameter");
-            data_label(&data, group ? (strstr(nm, "assumption") ? "ALL ASSUMPTIONS" : "ALL SOURCED") : nm,
+            data_label(&data,
+                       !strcmp(kind, "chance") ? "CHANCE"
+                       : group                 ? (strstr(nm, "assumption") ? "ALL ASSUMPTIONS" : "ALL SOURCED")
+                                               : nm,
                        !group && strcmp(sim_table_get(t, r, "assumption"), "yes") == 0);
             static const char *const C[] = {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"};
             for (int c = 0; c < 6; c++) sim_buf_printf(&data, ",%.17g", sim_table_num(t, r, C[c]));
@@ -900,8 +906,10 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         sim_buf_puts(&params, ")\n");
         char sub[512], name[256], bn[32];
         sim_format_thousands(sim_table_num(t, r0, "base_n"), 0, bn, sizeof bn);
-        snprintf(sub, sizeof sub, "Sobol indices of %s: share of its variance (base sample %s; * rests on an "
-                                  "assumption)", stat, bn);
+        char more[96] = "";
+        if (nparams > shown) snprintf(more, sizeof more, "; top %zu of %zu parameters", shown, nparams);
+        snprintf(sub, sizeof sub, "Sobol indices: shares of the trial-to-trial variance behind %s (N = %s%s; * "
+                                  "assumption)", stat, bn, more);
         /* file name from the statistic: mean(force_end) -> sobol-mean-force_end,
          * P(escaped>=1000) -> sobol-P-escaped-ge-1000 */
         size_t k = strlen(strcpy(name, "sobol-"));

@@ -826,8 +826,10 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
             heading(&d, 2, h);
             /* the groups' indices: the sentence the console states too */
             static const char *const A[6] = {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"};
-            double ga[6] = {NAN, NAN, NAN, NAN, NAN, NAN}, gs1 = NAN, gst = NAN;
+            double ga[6] = {NAN, NAN, NAN, NAN, NAN, NAN}, gs1 = NAN, gst = NAN, ch[3] = {NAN, NAN, NAN};
             for (size_t r = r0; r < r1; r++) {
+                if (!strcmp(sim_table_get(t, r, "kind"), "chance"))
+                    for (int k = 0; k < 3; k++) ch[k] = sim_table_num(t, r, A[3 + k]);
                 if (strcmp(sim_table_get(t, r, "kind"), "group")) continue;
                 if (!strcmp(sim_table_get(t, r, "assumption"), "yes"))
                     for (int k = 0; k < 6; k++) ga[k] = sim_table_num(t, r, A[k]);
@@ -836,7 +838,7 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
             }
             if (!isnan(ga[3])) {
                 char line[1200];
-                sim_sobol_sentence(stat, ga, gs1, gst, line, sizeof line);
+                sim_sobol_sentence(stat, ga, gs1, gst, ch, line, sizeof line);
                 para_begin(&d);
                 text(&d, line);
                 para_end(&d);
@@ -844,7 +846,7 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
             /* the 12 parameters of largest total effect, then the groups */
             size_t *rows = sim_calloc(r1 - r0 + 1, sizeof *rows), n = 0, params = 0, shown = 0;
             for (size_t r = r0; r < r1; r++) {
-                const bool group = !strcmp(sim_table_get(t, r, "kind"), "group");
+                const bool group = strcmp(sim_table_get(t, r, "kind"), "parameter") != 0; /* groups, chance */
                 params += !group;
                 if (group || shown < 12) rows[n++] = r, shown += !group;
             }

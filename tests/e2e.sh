@@ -295,7 +295,12 @@ check "Ishigami Sobol indices match the closed form within their bootstrap inter
     '$BIN' sobol scenarios/ishigami.ini -N 8192 -o '$TMP/ish' -q && python3 - '$TMP/ish/sobol.csv' <<'EOF2'
 import csv, sys
 exact = {'ishigami.x1': (0.3139, 0.5576), 'ishigami.x2': (0.4424, 0.4424), 'ishigami.x3': (0.0, 0.2437)}
-for r in csv.DictReader(open(sys.argv[1])):
+rows = list(csv.DictReader(open(sys.argv[1])))
+chance = [r for r in rows if r['kind'] == 'chance']
+assert len(chance) == 1 and float(chance[0]['S1']) == 0 and float(chance[0]['ST']) == 0, chance  # no chance in it
+for r in rows:
+    if r['kind'] == 'chance':
+        continue
     s1, st = exact[r['parameter']]
     for est, lo, hi, true in ((r['S1'], r['S1_low'], r['S1_high'], s1), (r['ST'], r['ST_low'], r['ST_high'], st)):
         est, lo, hi = float(est), float(lo), float(hi)
@@ -309,11 +314,23 @@ a = [0, 1, 4.5, 9, 99, 99, 99, 99]
 V = [1 / (3 * (1 + x) ** 2) for x in a]
 P = math.prod(1 + v for v in V)
 for r in csv.DictReader(open(sys.argv[1])):
+    if r['kind'] == 'chance':
+        assert float(r['ST']) == 0, r
+        continue
     i = int(r['parameter'].split('x')[-1]) - 1
     exact = (V[i] / (P - 1), V[i] * P / (1 + V[i]) / (P - 1))
     for k, true in zip(('S1', 'ST'), exact):
         est, lo, hi = float(r[k]), float(r[k + '_low']), float(r[k + '_high'])
         assert abs(est - true) <= (hi - lo) + 1e-6, (r['parameter'], k, est, true, lo, hi)
+EOF2"
+check "Sobol's chance row: at_large_end = J - Binomial(J, r), r ~ uniform(0.2, 0.8), J = 100: chance ST = E[Var]/V = 22/322, S1 of r = 300/322" bash -c "
+    '$BIN' sobol tests/data/quiet.ini --set initial.escaped0=100 --set 'escape.recapture_fraction=uniform(0.2, 0.8)' \\
+        --set time.horizon_days=1 --output at_large_end -N 4096 -o '$TMP/sobq' -q 2>/dev/null && python3 - '$TMP/sobq/sobol.csv' <<'EOF2'
+import csv, sys
+rows = {r['kind']: r for r in csv.DictReader(open(sys.argv[1]))}
+for kind, k, true in (('chance', 'ST', 22 / 322), ('parameter', 'S1', 300 / 322)):
+    est, lo, hi = (float(rows[kind][k + s]) for s in ('', '_low', '_high'))
+    assert lo <= true <= hi, (kind, k, est, lo, hi, true)  # the 95% bootstrap interval
 EOF2"
 check "Sobol bounds of a rarely reached threshold: both empty when resamples lack it, else ordered" bash -c "
     '$BIN' sobol scenarios/baseline.ini --output force_end -N 64 --bootstrap 100 -o '$TMP/sbr64' -q &&
