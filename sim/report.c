@@ -318,8 +318,13 @@ static void meta_line(doc *d, const sim_rundir *rd)
 static void key_numbers(doc *d, const sim_rundir *rd)
 {
     heading(d, 2, "Key numbers");
-    const char *cols[] = {"output", "what it counts", "median", "90% interval (p5 to p95)"};
-    table_begin(d, cols, 4);
+    /* a two-dimensional run also says how far each mean moves with the
+     * uncertain parameters: the outer samples' means, 5th to 95th */
+    const sim_table *u = &rd->uncert;
+    const bool two = u->nrows > 0;
+    const char *cols[] = {"output", "what it counts", "median", "90% interval (p5 to p95)",
+                          "mean: 90% of outer samples"};
+    table_begin(d, cols, two ? 5 : 4);
     const char **outs;
     size_t no = sim_rundir_outputs(rd, true, &outs);
     sim_buf groups; /* grouped outputs (infiltrated.iraq, ...) go in one line each group */
@@ -356,11 +361,27 @@ static void key_numbers(doc *d, const sim_rundir *rd)
             continue;
         }
         snprintf(iv, sizeof iv, "%s to %s", lo, hi);
-        const char *cells[] = {outs[i], sim_rundir_describe(rd, outs[i]), m, iv};
-        table_row(d, cells, 4);
+        char band[160] = "";
+        for (size_t k = 0; two && k < u->nrows; k++)
+            if (!strcmp(sim_table_get(u, k, "output"), outs[i]) && !strcmp(sim_table_get(u, k, "statistic"), "mean")) {
+                char a[48], b[48], c[48];
+                num(sim_table_num(u, k, "outer_p5"), a, sizeof a, false);
+                num(sim_table_num(u, k, "outer_p50"), c, sizeof c, false);
+                num(sim_table_num(u, k, "outer_p95"), b, sizeof b, false);
+                snprintf(band, sizeof band, "%s to %s (median %s)", a, b, c);
+            }
+        const char *cells[] = {outs[i], sim_rundir_describe(rd, outs[i]), m, iv, band};
+        table_row(d, cells, two ? 5 : 4);
     }
     free(outs);
     table_end(d);
+    if (two) {
+        para_begin(d);
+        text(d, "The last column: each outer sample (one draw of the uncertain parameters) has its own mean over its "
+                "chance trials; 90% of those means lie in that range. It is how far the expected count moves with "
+                "what is not known, where the 90% interval is the spread of single trials.");
+        para_end(d);
+    }
     if (*note) sim_buf_printf(&groups, ". %s.", note);
     if (groups.len) {
         char *all = sim_buf_take(&groups), *save = NULL;

@@ -594,7 +594,18 @@ check "two-dimensional run: chance parameters vary within an outer sample, and p
     [ \$(python3 -c \"import csv; r=list(csv.DictReader(open('$TMP/chance/trials.csv'))); print(len({x['escape.recapture_fraction'] for x in r[:6]}))\") -eq 6 ] &&
     ! head -1 '$TMP/chance/outer.csv' | grep -q recapture_fraction &&
     '$BIN' plot '$TMP/twod1' >/dev/null && [ -s '$TMP/twod1/charts/exceedance-band-force_end.png' ] &&
-    '$BIN' report '$TMP/twod1' >/dev/null && grep -q '90% of outer samples' '$TMP/twod1/report.md'"
+    '$BIN' report '$TMP/twod1' >/dev/null && grep -q '90% of outer samples' '$TMP/twod1/report.md' &&
+    python3 - '$TMP/twod1' <<'EOF2'
+import csv, sys
+# the key numbers' last column is uncertainty.csv's outer_p5 to outer_p95 of each mean
+u = {r['output']: r for r in csv.DictReader(open(sys.argv[1] + '/uncertainty.csv')) if r['statistic'] == 'mean'}
+rows = [l for l in open(sys.argv[1] + '/report.md') if l.startswith('| force_end |')]
+assert rows, 'no force_end row'
+last = rows[0].rstrip().rstrip('|').split('|')[-1].strip()
+lo = format(round(float(u['force_end']['outer_p5'])), ',')
+hi = format(round(float(u['force_end']['outer_p95'])), ',')
+assert last.startswith(lo + ' to ' + hi + ' (median '), (last, lo, hi)
+EOF2"
 check "run to precision: same bytes at -j 1 and -j 2, and it stops where it should" bash -c "
     '$BIN' run scenarios/baseline.ini --precision 0.02 --batch 1500 -s 3 -j 1 -o '$TMP/prec1' -q -f &&
     '$BIN' run scenarios/baseline.ini --precision 0.02 --batch 1500 -s 3 -j 2 -o '$TMP/prec2' -q -f &&
