@@ -1178,6 +1178,16 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
     size_t no = strcmp(what, "run") == 0 ? sim_rundir_outputs(&rd, false, &outs) : (outs = NULL, (size_t)0);
     for (size_t i = 0; i < no && rc == 0; i++) rc = output_charts(&pl, &rd, outs[i], err);
     for (size_t i = 0; i < no && rc == 0 && rd.exceed.nrows; i++) rc = band_chart(&pl, &rd, outs[i], err);
+    /* an output with a threshold is charted too (infiltrated.europe >= 1):
+     * the risk's exceedance curve belongs with the risk */
+    long ro = sim_table_col(&rd.risks, "output");
+    for (size_t r = 0; r < rd.risks.nrows && rc == 0 && ro >= 0 && no; r++) {
+        const char *o = rd.risks.rows[r][ro];
+        bool done = false;
+        for (size_t i = 0; i < no && !done; i++) done = strcmp(outs[i], o) == 0;
+        for (size_t q = 0; q < r && !done; q++) done = strcmp(rd.risks.rows[q][ro], o) == 0;
+        if (!done) rc = output_charts(&pl, &rd, o, err);
+    }
     free(outs);
     for (size_t r = 0; r < rd.dict.nrows && rc == 0 && strcmp(what, "run") == 0; r++) {
         const char *kind = sim_table_get(&rd.dict, r, "kind"), *nm = sim_table_get(&rd.dict, r, "name");

@@ -445,9 +445,6 @@ static bool exists(const char *dir, const char *rel)
 }
 
 /* The histograms of the charted outputs in the model's order, then the
- * bars of grouped outputs. The fan charts stay in charts/: with them the
- * brief would not fit two pages. */
-/* The histograms of the charted outputs in the model's order, then the
  * bars of grouped outputs, two to a row; an odd last chart floats so that
  * the text after it fills the other half of the row. The fan charts stay in
  * charts/: with them the brief would not fit two pages. */

@@ -245,7 +245,7 @@ echo "== charts and reports"
 check "plot writes png, svg and pdf" "$BIN" plot --format png,svg,pdf "$TMP/pl"
 check "every chart is there" bash -c "
     cd '$TMP/pl/charts' && for c in histogram-escaped histogram-at_large_end histogram-force_end histogram-infiltrated \
-        exceedance-escaped exceedance-force_end bars-infiltrated fan-held fan-at_large fan-latent fan-escaped_cum \
+        exceedance-escaped exceedance-force_end exceedance-infiltrated.europe exceedance-infiltrated.iraq histogram-infiltrated.iraq bars-infiltrated fan-held fan-at_large fan-latent fan-escaped_cum \
         fan-infiltrated_cum fan-transferred_cum; do for e in png svg pdf; do [ -s \$c.\$e ] || { echo missing \$c.\$e; exit 1; }; done; done"
 check "charts are valid PNG, SVG and PDF" python3 - "$TMP/pl/charts" <<'EOF2'
 import glob, sys, xml.etree.ElementTree as ET
