@@ -1105,6 +1105,20 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             if (!(hi > lo)) hi = lo + 1;
             sim_buf_printf(&params, "set cbrange [%.17g:%.17g]\n", lo, hi);
             tics(&params, "cb", lo, hi, false);
+            /* each cell's mean written in it, light on the dark half of the
+             * palette, while the cells are few enough to read */
+            if (t->nrows <= 100)
+                for (size_t r = 0; r < t->nrows; r++) {
+                    const double m = sim_table_num(t, r, cm);
+                    char v[48];
+                    sim_format_readable(m, v, sizeof v);
+                    sim_buf_printf(&params, "set label %zu \"%s\" at %zu,%zu center front font \",%d\" textcolor rgb \"%s\"\n",
+                                   200 + r, v, r / (ny ? ny : 1), r % (ny ? ny : 1), t->nrows <= 36 ? 11 : 8,
+                                   (m - lo) / (hi - lo) > 0.55 ? "#ffffff" : "#08306b");
+                }
+            char unit[128];
+            sim_buf_printf(&params, "set cblabel \"mean %s%s%s%s\" noenhanced\n", outs[o], *desc ? " (" : "",
+                           *desc ? unit_of(desc, unit, sizeof unit) : "", *desc ? ")" : "");
             snprintf(sub, sizeof sub, "mean %s over a grid of %s and %s (common random numbers)", outs[o], k1, k2);
             snprintf(name, sizeof name, "heatmap-%s", outs[o]);
             rc = rd_chart(pl, rd, "heatmap.gp", name, &data, &params, sub, k1, k2, err);
