@@ -776,7 +776,13 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     for (size_t r = 0; r < n; r++) {
         double a = sim_table_num(t, r, "at_p5"), b = sim_table_num(t, r, "at_p95");
         sim_buf_printf(&data, "%zu,", n - 1 - r); /* largest at the top */
-        data_label(&data, sim_table_get(t, r, "parameter"), strcmp(sim_table_get(t, r, "assumption"), "yes") == 0);
+        /* the label says over what the parameter went: "name * (lo to hi)" */
+        char lab[400], v5[48], v95[48];
+        sim_format_readable(sim_table_num(t, r, "value_p5"), v5, sizeof v5);
+        sim_format_readable(sim_table_num(t, r, "value_p95"), v95, sizeof v95);
+        snprintf(lab, sizeof lab, "%s%s (%s to %s)", sim_table_get(t, r, "parameter"),
+                 strcmp(sim_table_get(t, r, "assumption"), "yes") == 0 ? " *" : "", v5, v95);
+        data_label(&data, lab, false);
         sim_buf_printf(&data, ",%.17g,%.17g,%.17g\n", base, a, b);
         lo = fmin(lo, fmin(a, fmin(b, base))), hi = fmax(hi, fmax(a, fmax(b, base)));
     }
@@ -785,8 +791,10 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
                             "linecolor rgb \"#333333\" linewidth 1.5\n", (double)n - 0.3, base, base);
     char sub[512], xl[512];
     const char *stat = sim_table_get(t, 0, "statistic");
-    snprintf(sub, sizeof sub, "%s: each parameter alone from its 5th to its 95th percentile, the others at their "
-                              "medians (* rests on an assumption)", stat);
+    char top[64] = "";
+    if (t->nrows > n) snprintf(top, sizeof top, "; top %zu of %zu", n, t->nrows);
+    snprintf(sub, sizeof sub, "%s: each parameter alone from its 5th to its 95th percentile (shown), the others at "
+                              "their medians (* assumption%s)", stat, top);
     snprintf(xl, sizeof xl, "%s (line: all parameters at their medians)", stat);
     int rc = rd_chart(pl, rd, "tornado.gp", "tornado", &data, &params, sub, xl, "", err);
     sim_buf_free(&data);
