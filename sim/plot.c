@@ -960,15 +960,28 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     }
     if (hi <= 0) hi = 1;
     sim_buf_printf(&params, "set xrange [0:%.17g]\nset yrange [-0.7:%.17g]\n", hi * 1.08, (double)n - 0.3);
-    tics(&params, "x", 0, hi * 1.08, false);
+    /* a probability's effects read in percentage points */
+    const char *stat = sim_table_get(t, 0, "statistic");
+    const bool prob = strncmp(stat, "P(", 2) == 0;
+    if (prob) {
+        sim_buf_puts(&params, "set xtics (");
+        double step = nice_step(hi * 1.08, 6);
+        for (double v = 0; v <= hi * 1.08 + 1e-12; v += step)
+            sim_buf_printf(&params, "%s\"%g\" %.17g", v > 0 ? ", " : "", round(100 * v * 1e6) / 1e6, v);
+        sim_buf_puts(&params, ")\n");
+    } else {
+        tics(&params, "x", 0, hi * 1.08, false);
+    }
     sim_buf_puts(&params, "set key bottom right\n"
                           "t_top = \"mu*\"\nt_bottom = \"sigma\"\n"
                           "t_err_top = \"2 standard errors\"\nt_err_bottom = \"\"\n");
     char sub[512];
     snprintf(sub, sizeof sub, "Elementary effects on %s: mu* (red, with 2 standard errors) and sigma (blue); * rests on "
-                              "an assumption", sim_table_get(t, 0, "statistic"));
+                              "an assumption", stat);
     int rc = rd_chart(pl, rd, "indices.gp", "morris", &data, &params, sub,
-                      "output change per move across the parameter's 0.5th-99.5th percentile span", "", err);
+                      prob ? "percentage points per move across the parameter's 0.5th-99.5th percentile span"
+                           : "output change per move across the parameter's 0.5th-99.5th percentile span",
+                      "", err);
     sim_buf_free(&data);
     sim_buf_free(&params);
     return rc;
