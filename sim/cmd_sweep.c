@@ -591,6 +591,19 @@ int sim_cmd_compare(int argc, char **argv)
             inst[s].sc.name = nm;
         }
     }
+    /* scenarios over other days: their differences mix the change with the
+     * calendar, which a reader of the differences should know */
+    for (int s = 1; s < ns && sim_mpi_root(); s++)
+        if (inst[s].horizon && inst[0].horizon &&
+            (inst[s].start_date != inst[0].start_date || inst[s].horizon != inst[0].horizon)) {
+            char d0[11], d1[11];
+            sim_format_date(inst[0].start_date, d0);
+            sim_format_date(inst[s].start_date, d1);
+            fprintf(stderr,
+                    "riskmc compare: note: %s simulates %d days from %s, %s %d days from %s: their differences "
+                    "also compare other periods\n",
+                    inst[s].sc.name, inst[s].horizon, d1, inst[0].sc.name, inst[0].horizon, d0);
+        }
     {
         const sim_inst *a = &inst[0];
         uint64_t n = c.has_trials ? c.trials : a->trials, seed = c.has_seed ? c.seed : a->seed;

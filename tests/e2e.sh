@@ -416,6 +416,10 @@ check "compare: a scenario against itself differs by exactly zero (means with se
     '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini -n 300 -o '$TMP/same' -q &&
     awk -F, 'NR > 1 && (\$6 != 0 || (\$3 == \"mean\" && \$7 != 0) || \$8 > 0 || \$9 < 0) { bad = 1 } END { exit bad }' '$TMP/same/compare.csv' &&
     awk -F, 'NR > 1 && \$3 != \"mean\" && \$8 < 0 && \$9 > 0 { n++ } END { exit n != 4 }' '$TMP/same/compare.csv'"
+check "compare notes a scenario that simulates other days than the first, and not one that does not" bash -c "
+    '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini scenarios/sdf-claims.ini -n 50 -o '$TMP/cmpdays' -q 2>'$TMP/cmpdays.err' &&
+    grep -q 'note: breakout-6000 simulates 365 days from 2026-01-15, baseline 365 days from 2026-02-22' '$TMP/cmpdays.err' &&
+    ! grep -q 'sdf-claims' '$TMP/cmpdays.err'"
 check "compare: restoring funding lowers escapes, with an interval" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini -n 2000 -o '$TMP/fund' -q &&
     awk -F, '\$1 == \"funding-restored\" && \$2 == \"escaped\" && \$3 == \"mean\" { found = 1; if (!(\$9 < 0)) exit 1 } END { exit !found }' '$TMP/fund/compare.csv'"
