@@ -79,8 +79,10 @@ int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err 
     sim_open_opts o = {c->sets, c->nsets, c->strict, c->sources};
     if (sim_inst_open(inst, path, &o, err) != 0) return -1;
     /* a --set that should cite a source and cites nothing: the brief will
-     * list it as such; say so now, once, on rank 0 */
-    for (size_t i = 0; i < inst->sc.n && sim_mpi_root(); i++) {
+     * list it as such; say so now, once (compare opens every scenario with
+     * the same --set), on rank 0 */
+    static bool noted;
+    for (size_t i = 0; i < inst->sc.n && sim_mpi_root() && !noted; i++) {
         const sim_entry *e = &inst->sc.e[i];
         if (strcmp(e->file, "--set") == 0 && e->spec && (e->spec->flags & SIM_K_CITE) && e->ncites == 0)
             fprintf(stderr,
@@ -88,6 +90,7 @@ int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err 
                     "--set '%s=%s [assumption]' or [SOURCE-ID])\n",
                     e->full, e->text, e->full, e->text);
     }
+    noted = true;
     return 0;
 }
 

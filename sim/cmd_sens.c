@@ -1088,7 +1088,10 @@ int sim_cmd_sobol(int argc, char **argv)
     {
         size_t cols[1] = {(size_t)out};
         uint64_t chunk = d.M * (d.N / 16 > 256 ? d.N / 16 : 256);
-        sim_designrun dr = {&inst, {0}, d.N * d.M, chunk, cols, 1, cp, sim_run_fingerprint(&inst, command), o.resume};
+        /* the fingerprint also holds the matrices per row: a checkpoint of
+         * another layout (before the chance column, M - 1) is not resumed */
+        const uint64_t fp = sim_run_fingerprint(&inst, command) ^ (0x9E3779B97F4A7C15ULL * (uint64_t)d.M);
+        sim_designrun dr = {&inst, {0}, d.N * d.M, chunk, cols, 1, cp, fp, o.resume};
         dr.cfg.seed = seed;
         dr.cfg.threads = o.c.threads;
         dr.cfg.progress = true;

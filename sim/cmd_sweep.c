@@ -125,7 +125,13 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
             return sim_errf(err, "--vary %s: %lld points (allowed: 2 to 1000)", ax->key, n);
         ax->n = (size_t)n;
         ax->v = sim_calloc(ax->n, sizeof *ax->v);
-        for (size_t i = 0; i < ax->n; i++) ax->v[i] = lo + (hi - lo) * (double)i / (double)(ax->n - 1);
+        /* to 12 significant digits, so that 0:0.09:10 gives 0.06, not
+         * 0.060000000000000005 (in sweep.csv, the brief and the charts) */
+        for (size_t i = 0; i < ax->n; i++) {
+            char t[40];
+            snprintf(t, sizeof t, "%.12g", lo + (hi - lo) * (double)i / (double)(ax->n - 1));
+            ax->v[i] = strtod(t, NULL);
+        }
     } else {
         char *copy = sim_strdup(spec);
         for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {

@@ -232,7 +232,8 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
      * trial's whatever the threads' timing, as at -j 1. */
     volatile int failed = 0;
     uint64_t fail_at = UINT64_MAX;
-    sim_err first_err = {{0}};
+    sim_err first_err = {{0}}; /* fail_at's, written under the critical section */
+    sim_err hand_err = {{0}};  /* failed's, written only by the hand-over (single) */
     sim_progress prog;
     sim_progress_start(&prog, cfg->progress, cfg->label, cfg->n);
     uint64_t done = 0;
@@ -299,12 +300,12 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
 #pragma omp atomic read
                 stop = fail_at;
                 if (!failed && stop == UINT64_MAX && sim_interrupted) {
-                    sim_errf(&first_err, "interrupted");
+                    sim_errf(&hand_err, "interrupted");
                     failed = 1;
                 }
                 if (!failed && stop == UINT64_MAX) {
                     sim_block b = {cfg->first + b0, nb, bb->theta, bb->out, bb->rows};
-                    if (fn && fn(user, &b, &first_err) != 0) failed = 1;
+                    if (fn && fn(user, &b, &hand_err) != 0) failed = 1;
                 }
                 sim_progress_update(&prog, done);
             }
@@ -330,12 +331,15 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
         worker_free(&w, inst);
     }
     free(ws);
+    /* a failed hand-over or an interrupt is reported before a trial's
+     * failure that may have come while it ran */
+    const bool hand = failed;
     if (fail_at != UINT64_MAX) failed = 1;
     sim_progress_end(&prog, failed ? 0 : done);
     blockbuf_free(&bufs[0]);
     blockbuf_free(&bufs[1]);
     if (failed) {
-        if (err) *err = first_err;
+        if (err) *err = hand ? hand_err : first_err;
         return -1;
     }
     return 0;

@@ -327,7 +327,7 @@ int sim_inst_open(sim_inst *inst, const char *path, const sim_open_opts *o, sim_
         else snprintf(where, sizeof where, "%s", path);
         sim_errf(err, "%s: scenario.model: missing: say which model runs the scenario (allowed: [scenario] model = "
                       "one of %s; or extend a scenario that says it: [scenario] extends = FILE, e.g. the shipped "
-                      "scenarios/baseline.ini)", where, all.s);
+                      "scenarios/baseline.ini for the detention model)", where, all.s);
         sim_buf_free(&all);
         goto fail;
     }

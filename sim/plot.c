@@ -97,7 +97,17 @@ static int run_gnuplot(const plotter *pl, const char *script, const char *term, 
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     pid_t pid;
-    int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+    /* gnuplot in UTC: cairo writes a PDF's creation date with the local
+     * zone's offset, which pdf_fixed_date could not make the same length */
+    size_t ne = 0;
+    while (environ[ne]) ne++;
+    char **env = sim_calloc(ne + 2, sizeof *env);
+    size_t k = 0;
+    for (size_t i = 0; i < ne; i++)
+        if (strncmp(environ[i], "TZ=", 3) != 0) env[k++] = environ[i];
+    env[k++] = "TZ=UTC";
+    int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, env);
+    free(env);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
         rc = sim_errf(err, "cannot start gnuplot: %s (install gnuplot-nox; `make run` does)", strerror(rc));
@@ -337,14 +347,24 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The unit of a description, its last parenthesis: "escaped (people)". */
+/* The unit of a description, a parenthesis closing it after a space:
+ * "escaped during the run (people)" -> "people"; "" when it has none
+ * ("... b x3^4 sin(x1)" ends with a function's parenthesis, not a unit). */
 static const char *unit_of(const char *desc, char *out, size_t n)
 {
+    const size_t len = strlen(desc);
     const char *open = strrchr(desc, '(');
-    const char *close = open ? strchr(open, ')') : NULL;
-    if (!open || !close) snprintf(out, n, "value");
-    else snprintf(out, n, "%.*s", (int)(close - open - 1), open + 1);
+    if (len < 3 || desc[len - 1] != ')' || !open || open == desc || open[-1] != ' ' || strchr(open, ')') != desc + len - 1)
+        snprintf(out, n, "%s", "");
+    else
+        snprintf(out, n, "%.*s", (int)(desc + len - 1 - open - 1), open + 1);
     return out;
+}
+
+/* unit_of, or `otherwise` when the description has none */
+static const char *unit_or(const char *desc, const char *otherwise, char *out, size_t n)
+{
+    return *unit_of(desc, out, n) ? out : otherwise;
 }
 
 /* A threshold x on an exceedance chart (the k-th, from 0): a dashed line and
@@ -671,10 +691,11 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         }
         tics(&params, "y", ylo, yhi, true);
         char sub[512], unit[128];
-        const char *desc = sim_rundir_describe(rd, series), *open = strrchr(desc, '(');
+        const char *desc = sim_rundir_describe(rd, series);
         /* the description in the subtitle, its unit on the y axis (a whole
          * description there shrank to an illegible size) */
-        int wl = (int)(open && open > desc ? open - desc : (ptrdiff_t)strlen(desc));
+        const bool has_unit = *unit_of(desc, unit, sizeof unit);
+        int wl = (int)(has_unit ? strrchr(desc, '(') - desc : (ptrdiff_t)strlen(desc));
         while (wl > 0 && desc[wl - 1] == ' ') wl--;
         if (wl > 0)
             snprintf(sub, sizeof sub, "%.*s, day by day: median and 50%%, 80%%, 95%% bands of the trials%s", wl, desc,
@@ -685,8 +706,7 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         char name[256];
         snprintf(name, sizeof name, "fan-%s", series);
         /* no x label: the tics are dates, and their two lines need the room */
-        rc = rd_chart(pl, rd, "fan.gp", name, &data, &params, sub, "", *desc ? unit_of(desc, unit, sizeof unit) : series,
-                      err);
+        rc = rd_chart(pl, rd, "fan.gp", name, &data, &params, sub, "", has_unit ? unit : series, err);
     }
     sim_buf_free(&data);
     sim_buf_free(&params);
@@ -735,7 +755,7 @@ static int group_chart(plotter *pl, const sim_rundir *rd, const char *group, con
         snprintf(sub, sizeof sub, "%s by %s: median and central 90%% of trials%s%s", group, by, *note ? "; " : "", note);
         snprintf(name, sizeof name, "bars-%s", group);
         rc = rd_chart(pl, rd, "bars.gp", name, &data, &params, sub, by,
-                      unit_of(sim_rundir_describe(rd, group), unit, sizeof unit), err);
+                      unit_or(sim_rundir_describe(rd, group), "value", unit, sizeof unit), err);
         sim_buf_free(&data);
         sim_buf_free(&params);
     }
@@ -1090,7 +1110,7 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             /* the y axis: the output and its unit (a whole description there
              * shrank to an illegible size) */
             char unit[128], yl[400];
-            if (*desc) snprintf(yl, sizeof yl, "%s (%s)", outs[o], unit_of(desc, unit, sizeof unit));
+            if (*unit_of(desc, unit, sizeof unit)) snprintf(yl, sizeof yl, "%s (%s)", outs[o], unit);
             else snprintf(yl, sizeof yl, "%s", outs[o]);
             rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, k1, yl, err);
         } else {
@@ -1138,8 +1158,9 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                                    (m - lo) / (hi - lo) > 0.55 ? "#ffffff" : "#08306b");
                 }
             char unit[128];
-            sim_buf_printf(&params, "set cblabel \"mean %s%s%s%s\" noenhanced\n", outs[o], *desc ? " (" : "",
-                           *desc ? unit_of(desc, unit, sizeof unit) : "", *desc ? ")" : "");
+            unit_of(desc, unit, sizeof unit);
+            sim_buf_printf(&params, "set cblabel \"mean %s%s%s%s\" noenhanced offset 2.5,0\n", outs[o],
+                           *unit ? " (" : "", unit, *unit ? ")" : "");
             snprintf(sub, sizeof sub, "mean %s over a grid of %s and %s (common random numbers)", outs[o], k1, k2);
             snprintf(name, sizeof name, "heatmap-%s", outs[o]);
             rc = rd_chart(pl, rd, "heatmap.gp", name, &data, &params, sub, k1, k2, err);
@@ -1301,30 +1322,41 @@ int sim_plot_compare(char **dirs, size_t ndirs, const char *out, unsigned format
                 }
                 char seeds[64] = "";
                 if (same) snprintf(seeds, sizeof seeds, " each, same seed %llu", (unsigned long long)rd[0].seed);
-                /* the sources behind any of the scenarios, each id once */
-                sim_buf src;
+                /* the sources behind any of the scenarios, each id once, and
+                 * the keys resting on assumptions or citing nothing in any */
+                sim_buf src, keys;
                 sim_buf_init(&src);
-                for (size_t i = 0; i < n; i++) {
-                    char *ids = sim_strdup(rd[i].sources_used), *save = NULL;
+                sim_buf_init(&keys);
+                size_t nkeys = 0;
+                for (size_t i = 0; i < 3 * n; i++) {
+                    const char *list = i < n ? rd[i].sources_used : i < 2 * n ? rd[i - n].assumptions : rd[i - 2 * n].uncited;
+                    sim_buf *into = i < n ? &src : &keys;
+                    char *ids = sim_strdup(list), *save = NULL;
                     for (char *t = strtok_r(ids, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
                         t = sim_trim(t);
                         bool seen = false;
-                        for (const char *p = src.len ? strstr(src.s, t) : NULL; p && !seen; p = strstr(p + 1, t))
-                            seen = (p == src.s || p[-1] == ' ') && (p[strlen(t)] == ',' || p[strlen(t)] == '\0');
-                        if (*t && !seen) sim_buf_printf(&src, "%s%s", src.len ? ", " : "", t);
+                        for (const char *p = into->len ? strstr(into->s, t) : NULL; p && !seen; p = strstr(p + 1, t))
+                            seen = (p == into->s || p[-1] == ' ') && (p[strlen(t)] == ',' || p[strlen(t)] == '\0');
+                        if (*t && !seen) sim_buf_printf(into, "%s%s", into->len ? ", " : "", t), nkeys += i >= n;
                     }
                     free(ids);
                 }
+                sim_buf_free(&keys);
+                char tail[96] = "";
+                if (nkeys)
+                    snprintf(tail, sizeof tail, " · %zu value%s rest%s on assumptions or cite nothing", nkeys,
+                             nkeys == 1 ? "" : "s", nkeys == 1 ? "s" : "");
                 snprintf(foot, sizeof foot, "%zu scenarios · %s trials%s · riskmc %s%s%s%s · boxes: p25 to p75, line: median, "
-                                            "whiskers: p5 to p95\nsources: %s", n, tr, seeds, rd[0].version,
-                         *rd[0].commit ? " (" : "", rd[0].commit, *rd[0].commit ? ")" : "", src.len ? src.s : "none cited");
+                                            "whiskers: p5 to p95\nsources: %s%s", n, tr, seeds, rd[0].version,
+                         *rd[0].commit ? " (" : "", rd[0].commit, *rd[0].commit ? ")" : "", src.len ? src.s : "none cited",
+                         tail);
                 sim_buf_free(&src);
                 const char *desc = sim_rundir_describe(&rd[0], outs[k]);
                 snprintf(sub, sizeof sub, "%s%s%s", outs[k], *desc ? ": " : "", desc);
                 char unit[128];
-                unit_of(desc, unit, sizeof unit);
                 /* staggered names need the x label's room, and name scenarios anyway */
-                const char *text[5] = {"Scenario comparison", sub, px > 0.95 * slot ? "" : "scenario", unit, foot};
+                const char *text[5] = {"Scenario comparison", sub, px > 0.95 * slot ? "" : "scenario",
+                                       unit_or(desc, "value", unit, sizeof unit), foot};
                 char name[256];
                 snprintf(name, sizeof name, "compare-%s", outs[k]);
                 rc = chart(&pl, "boxes.gp", name, &data, &params, text, err);

@@ -349,9 +349,13 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
             sim_buf_free(&cites);
             sim_buf_free(&value);
         }
-        /* a fixed value resting on an assumption (a group's route, a rate of
-         * 0) or citing nothing has no column, but the brief lists it among
-         * the assumptions: say what it is too */
+    }
+    /* a fixed value resting on an assumption (a group's route, a rate of 0)
+     * or citing nothing has no column, but the brief lists it among the
+     * assumptions: say what it is too (after every scenario's parameters, so
+     * that a key uncertain in any of them is a parameter) */
+    for (size_t j = 0; j < ninst; j++) {
+        const sim_inst *in = &inst[j];
         for (size_t i = 0; i < in->sc.n; i++) {
             const sim_entry *e = &in->sc.e[i];
             const long ix = sim_inst_find_param(in, e->full);

@@ -1043,8 +1043,8 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
     free(order);
     /* required keys; a file that extends nothing is told it may */
     const char *hint = find_entry(sc, "scenario", "extends") < 0
-                           ? "; or extend a scenario that sets it: [scenario] extends = FILE, e.g. the shipped "
-                             "scenarios/baseline.ini"
+                           ? "; or extend a scenario of the same model that sets it: [scenario] extends = FILE, "
+                             "e.g. the shipped scenarios/baseline.ini for the detention model"
                            : "";
     for (const sim_keyspec *const *p = schema->parts; *p; p++)
         for (const sim_keyspec *k = *p; k->section; k++) {

@@ -261,7 +261,7 @@ for p in pdfs:
     assert b.startswith(b"%PDF-") and b.rstrip().endswith(b"%%EOF"), p
 EOF2
 check "charts drawn again a second later are the same bytes (PNG, SVG and PDF, whose cairo date is fixed)" bash -c "
-    cp -r '$TMP/pl/charts' '$TMP/pl-charts1' && sleep 1.1 && '$BIN' plot --format png,svg,pdf '$TMP/pl' >/dev/null &&
+    cp -r '$TMP/pl/charts' '$TMP/pl-charts1' && sleep 1.1 && TZ=America/New_York '$BIN' plot --format png,svg,pdf '$TMP/pl' >/dev/null &&
     diff -r '$TMP/pl-charts1' '$TMP/pl/charts' && grep -aq 'CreationDate (D:19700101000000' '$TMP/pl/charts/bars-infiltrated.pdf'"
 check "report writes Markdown and standalone HTML" bash -c "
     '$BIN' report '$TMP/pl' >/dev/null && grep -q '^## Key numbers' '$TMP/pl/report.md' &&
@@ -416,6 +416,15 @@ check "compare: a scenario against itself differs by exactly zero (means with se
     '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini -n 300 -o '$TMP/same' -q &&
     awk -F, 'NR > 1 && (\$6 != 0 || (\$3 == \"mean\" && \$7 != 0) || \$8 > 0 || \$9 < 0) { bad = 1 } END { exit bad }' '$TMP/same/compare.csv' &&
     awk -F, 'NR > 1 && \$3 != \"mean\" && \$8 < 0 && \$9 > 0 { n++ } END { exit n != 4 }' '$TMP/same/compare.csv'"
+check "a key fixed in the first scenario and uncertain in another is a parameter in the comparison's dictionary.csv, whatever their order" bash -c "
+    printf '[scenario]\\nname = halting\\nextends = %s/scenarios/baseline.ini\\n[transfer]\\nhalt_rate = uniform(0, 2) [assumption]\\n' \"\$PWD\" > '$TMP/halting.ini' &&
+    '$BIN' compare scenarios/baseline.ini '$TMP/halting.ini' --sources scenarios/sources.csv -n 20 -o '$TMP/halt1' -q &&
+    '$BIN' compare '$TMP/halting.ini' scenarios/baseline.ini --sources scenarios/sources.csv -n 20 -o '$TMP/halt2' -q &&
+    grep -q '^transfer.halt_rate,parameter,' '$TMP/halt1/dictionary.csv' && grep -q '^transfer.halt_rate,parameter,' '$TMP/halt2/dictionary.csv' &&
+    ! grep -q '^transfer.halt_rate,setting,' '$TMP/halt1/dictionary.csv'"
+check "a sweep of a model whose descriptions carry no unit labels its axis with the output alone; LO:HI:N points read as written (0.06)" bash -c "
+    '$BIN' sweep scenarios/ishigami.ini --vary ishigami.b=0:0.09:10 -n 20 -o '$TMP/swi' -q && '$BIN' plot --format svg '$TMP/swi' >/dev/null &&
+    ! grep -q '(x1)' '$TMP/swi/charts/sweep-y.svg' && grep -q '^6,0.06,' '$TMP/swi/sweep.csv'"
 check "compare notes a scenario that simulates other days than the first, and not one that does not" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini scenarios/sdf-claims.ini -n 50 -o '$TMP/cmpdays' -q 2>'$TMP/cmpdays.err' &&
     grep -q 'note: breakout-6000 simulates 365 days from 2026-01-15, baseline 365 days from 2026-02-22' '$TMP/cmpdays.err' &&
