@@ -84,7 +84,7 @@ int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err 
     static bool noted;
     for (size_t i = 0; i < inst->sc.n && sim_mpi_root() && !noted; i++) {
         const sim_entry *e = &inst->sc.e[i];
-        if (strcmp(e->file, "--set") == 0 && e->spec && (e->spec->flags & SIM_K_CITE) && e->ncites == 0)
+        if (strcmp(e->file, "--set") == 0 && sim_entry_is_uncited(e))
             fprintf(stderr,
                     "riskmc: note: --set %s=%s cites nothing; the results list it as 'nothing cited' (allowed: "
                     "--set '%s=%s [assumption]' or [SOURCE-ID])\n",

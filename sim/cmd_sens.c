@@ -1188,21 +1188,16 @@ int sim_cmd_sobol(int argc, char **argv)
                     printf("\n%s\n%-44s %22s %22s\n", labels[s], "parameter", "first order S1", "total ST");
                     for (size_t k = 0; k < K; k++) order[k] = (srow){k, ix[s * K + k].st};
                     qsort(order, d.nunc, sizeof *order, cmp_srow);
-                    for (size_t kk = 0; kk < d.nunc; kk++) {
-                        size_t k = order[kk].k;
+                    /* the parameters by total effect, then chance */
+                    for (size_t kk = 0; kk <= d.nunc; kk++) {
+                        const size_t k = kk < d.nunc ? order[kk].k : d.chance - 2;
                         const sidx *v = &ix[s * K + k];
                         char a[64], bb[64];
                         index_text(v->s1, v->s1lo, v->s1hi, a, sizeof a);
                         index_text(v->st, v->stlo, v->sthi, bb, sizeof bb);
-                        printf("%-44s %22s %22s%s\n", inst.param[d.unc[k]].name, a, bb,
-                               d.in_assumption[k] ? "  *" : "");
-                    }
-                    {
-                        const sidx *v = &ix[s * K + d.chance - 2];
-                        char a[64], bb[64];
-                        index_text(v->s1, v->s1lo, v->s1hi, a, sizeof a);
-                        index_text(v->st, v->stlo, v->sthi, bb, sizeof bb);
-                        printf("%-44s %22s %22s\n", "chance (parameters fixed)", a, bb);
+                        printf("%-44s %22s %22s%s\n",
+                               kk < d.nunc ? inst.param[d.unc[k]].name : "chance (parameters fixed)", a, bb,
+                               kk < d.nunc && d.in_assumption[k] ? "  *" : "");
                     }
                     if (d.ngroups) {
                         const sidx *ga = &ix[s * K + d.nunc], *gs = &ix[s * K + d.nunc + 1];

@@ -313,19 +313,57 @@ static void tics(sim_buf *p, const char *axis, double lo, double hi, bool whole)
     sim_buf_puts(p, ")\n");
 }
 
+/* `set Xtics` labelled in hundredths of the value, with a suffix: shares as
+ * "20%" (suffix "%%": a tic label's printf), probabilities as points (""). */
+static void percent_tics(sim_buf *p, const char *axis, double hi, const char *suffix)
+{
+    sim_buf_printf(p, "set %stics (", axis);
+    const double step = nice_step(hi, 6);
+    for (double v = 0; v <= hi + 1e-12; v += step)
+        sim_buf_printf(p, "%s\"%g%s\" %.17g", v > 0 ? ", " : "", round(100 * v * 1e6) / 1e6, suffix, v);
+    sim_buf_puts(p, ")\n");
+}
+
+/* Add the ids of a comma-separated list to `into` ("a, b"), each once;
+ * returns how many were new. */
+static size_t add_ids(sim_buf *into, const char *list)
+{
+    size_t added = 0;
+    char *ids = sim_strdup(list), *save = NULL;
+    for (char *t = strtok_r(ids, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        t = sim_trim(t);
+        const size_t len = strlen(t);
+        bool seen = false;
+        for (const char *q = into->len ? strstr(into->s, t) : NULL; q && !seen; q = strstr(q + 1, t))
+            seen = (q == into->s || q[-1] == ' ') && (q[len] == ',' || q[len] == '\0');
+        if (*t && !seen) sim_buf_printf(into, "%s%s", into->len ? ", " : "", t), added++;
+    }
+    free(ids);
+    return added;
+}
+
+/* " · 18 values rest on assumptions or cite nothing" for the keys of the
+ * folders' `assumptions` and `uncited` lists, each once (or ""): a chart
+ * pasted alone still says that not all of it is sourced. */
+static void assumed_text(const sim_rundir *rd, size_t nrd, char *out, size_t n)
+{
+    sim_buf keys;
+    sim_buf_init(&keys);
+    size_t na = 0, nu = 0;
+    for (size_t i = 0; i < nrd; i++) na += add_ids(&keys, rd[i].assumptions);
+    for (size_t i = 0; i < nrd; i++) nu += add_ids(&keys, rd[i].uncited);
+    sim_buf_free(&keys);
+    if (na + nu == 0) snprintf(out, n, "%s", "");
+    else
+        snprintf(out, n, " · %zu value%s rest%s on assumptions%s", na + nu, na + nu == 1 ? "" : "s",
+                 na + nu == 1 ? "s" : "", nu ? " or cite nothing" : "");
+}
+
 static void footer(const sim_rundir *rd, char *out, size_t n)
 {
-    char tr[96];
+    char tr[96], tail[96];
     sim_rundir_trials_text(rd, tr, sizeof tr);
-    /* how many values rest on assumptions or cite nothing: a chart pasted
-     * alone still says that not all of it is sourced */
-    size_t na = 0, nu = 0;
-    for (const char *p = rd->assumptions; *p; p++) na += *p == ',' || p == rd->assumptions;
-    for (const char *p = rd->uncited; *p; p++) nu += *p == ',' || p == rd->uncited;
-    char tail[96] = "";
-    if (na || nu)
-        snprintf(tail, sizeof tail, " · %zu value%s rest%s on assumptions%s", na + nu, na + nu == 1 ? "" : "s",
-                 na + nu == 1 ? "s" : "", nu ? " or cite nothing" : "");
+    assumed_text(rd, 1, tail, sizeof tail);
     snprintf(out, n, "%s · %s · seed %llu · riskmc %s%s%s%s%s\nsources: %s", rd->name, tr,
              (unsigned long long)rd->seed, rd->version, *rd->commit ? " (" : "", rd->commit, *rd->commit ? ")" : "",
              tail, *rd->sources_used ? rd->sources_used : "none cited");
@@ -697,12 +735,8 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         const bool has_unit = *unit_of(desc, unit, sizeof unit);
         int wl = (int)(has_unit ? strrchr(desc, '(') - desc : (ptrdiff_t)strlen(desc));
         while (wl > 0 && desc[wl - 1] == ' ') wl--;
-        if (wl > 0)
-            snprintf(sub, sizeof sub, "%.*s, day by day: median and 50%%, 80%%, 95%% bands of the trials%s", wl, desc,
-                     nobs ? "; red: as reported" : "");
-        else
-            snprintf(sub, sizeof sub, "%s day by day: median and 50%%, 80%%, 95%% bands of the trials%s", series,
-                     nobs ? "; red: as reported" : "");
+        snprintf(sub, sizeof sub, "%.*s, day by day: median and 50%%, 80%%, 95%% bands of the trials%s",
+                 wl > 0 ? wl : (int)strlen(series), wl > 0 ? desc : series, nobs ? "; red: as reported" : "");
         char name[256];
         snprintf(name, sizeof name, "fan-%s", series);
         /* no x label: the tics are dates, and their two lines need the room */
@@ -927,11 +961,7 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         if (hi < 0.05) hi = 0.05;
         const double xlo = fmin(-0.02 * hi, fmax(ilo * 1.04, -0.25 * hi)), xhi = fmax(1.08 * hi, fmin(ihi * 1.03, 1.25 * hi));
         sim_buf_printf(&params, "set xrange [%.17g:%.17g]\nset yrange [-0.7:%.17g]\n", xlo, xhi, (double)rows - 0.3);
-        sim_buf_printf(&params, "set xtics (");
-        double step = nice_step(xhi, 6);
-        for (double v = 0; v <= xhi + 1e-12; v += step)
-            sim_buf_printf(&params, "%s\"%.0f%%%%\" %.17g", v > 0 ? ", " : "", 100 * v, v); /* %% in tic labels */
-        sim_buf_puts(&params, ")\n");
+        percent_tics(&params, "x", xhi, "%%");
         char sub[512], name[256], bn[32];
         sim_format_thousands(sim_table_num(t, r0, "base_n"), 0, bn, sizeof bn);
         char more[96] = "";
@@ -983,15 +1013,8 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     /* a probability's effects read in percentage points */
     const char *stat = sim_table_get(t, 0, "statistic");
     const bool prob = strncmp(stat, "P(", 2) == 0;
-    if (prob) {
-        sim_buf_puts(&params, "set xtics (");
-        double step = nice_step(hi * 1.08, 6);
-        for (double v = 0; v <= hi * 1.08 + 1e-12; v += step)
-            sim_buf_printf(&params, "%s\"%g\" %.17g", v > 0 ? ", " : "", round(100 * v * 1e6) / 1e6, v);
-        sim_buf_puts(&params, ")\n");
-    } else {
-        tics(&params, "x", 0, hi * 1.08, false);
-    }
+    if (prob) percent_tics(&params, "x", hi * 1.08, "");
+    else tics(&params, "x", 0, hi * 1.08, false);
     sim_buf_puts(&params, "set key bottom right\n"
                           "t_top = \"mu*\"\nt_bottom = \"sigma\"\n"
                           "t_err_top = \"2 standard errors\"\nt_err_bottom = \"\"\n");
@@ -1322,30 +1345,12 @@ int sim_plot_compare(char **dirs, size_t ndirs, const char *out, unsigned format
                 }
                 char seeds[64] = "";
                 if (same) snprintf(seeds, sizeof seeds, " each, same seed %llu", (unsigned long long)rd[0].seed);
-                /* the sources behind any of the scenarios, each id once, and
-                 * the keys resting on assumptions or citing nothing in any */
-                sim_buf src, keys;
+                /* the sources behind any of the scenarios, each id once */
+                sim_buf src;
                 sim_buf_init(&src);
-                sim_buf_init(&keys);
-                size_t nkeys = 0;
-                for (size_t i = 0; i < 3 * n; i++) {
-                    const char *list = i < n ? rd[i].sources_used : i < 2 * n ? rd[i - n].assumptions : rd[i - 2 * n].uncited;
-                    sim_buf *into = i < n ? &src : &keys;
-                    char *ids = sim_strdup(list), *save = NULL;
-                    for (char *t = strtok_r(ids, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-                        t = sim_trim(t);
-                        bool seen = false;
-                        for (const char *p = into->len ? strstr(into->s, t) : NULL; p && !seen; p = strstr(p + 1, t))
-                            seen = (p == into->s || p[-1] == ' ') && (p[strlen(t)] == ',' || p[strlen(t)] == '\0');
-                        if (*t && !seen) sim_buf_printf(into, "%s%s", into->len ? ", " : "", t), nkeys += i >= n;
-                    }
-                    free(ids);
-                }
-                sim_buf_free(&keys);
-                char tail[96] = "";
-                if (nkeys)
-                    snprintf(tail, sizeof tail, " · %zu value%s rest%s on assumptions or cite nothing", nkeys,
-                             nkeys == 1 ? "" : "s", nkeys == 1 ? "s" : "");
+                for (size_t i = 0; i < n; i++) add_ids(&src, rd[i].sources_used);
+                char tail[96];
+                assumed_text(rd, n, tail, sizeof tail);
                 snprintf(foot, sizeof foot, "%zu scenarios · %s trials%s · riskmc %s%s%s%s · boxes: p25 to p75, line: median, "
                                             "whiskers: p5 to p95\nsources: %s%s", n, tr, seeds, rd[0].version,
                          *rd[0].commit ? " (" : "", rd[0].commit, *rd[0].commit ? ")" : "", src.len ? src.s : "none cited",

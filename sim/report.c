@@ -315,6 +315,17 @@ static void meta_line(doc *d, const sim_rundir *rd)
     sim_buf_puts(&d->md, "\n\n");
 }
 
+/* The row of uncertainty.csv for an output's statistic ("mean", or
+ * "probability" of threshold thr), or -1. */
+static long uncert_row(const sim_table *u, const char *output, const char *statistic, double thr)
+{
+    for (size_t k = 0; k < u->nrows; k++)
+        if (!strcmp(sim_table_get(u, k, "output"), output) && !strcmp(sim_table_get(u, k, "statistic"), statistic) &&
+            (strcmp(statistic, "probability") != 0 || sim_table_num(u, k, "threshold") == thr))
+            return (long)k;
+    return -1;
+}
+
 static void key_numbers(doc *d, const sim_rundir *rd)
 {
     heading(d, 2, "Key numbers");
@@ -362,14 +373,14 @@ static void key_numbers(doc *d, const sim_rundir *rd)
         }
         snprintf(iv, sizeof iv, "%s to %s", lo, hi);
         char band[160] = "";
-        for (size_t k = 0; two && k < u->nrows; k++)
-            if (!strcmp(sim_table_get(u, k, "output"), outs[i]) && !strcmp(sim_table_get(u, k, "statistic"), "mean")) {
-                char a[48], b[48], c[48];
-                num(sim_table_num(u, k, "outer_p5"), a, sizeof a, false);
-                num(sim_table_num(u, k, "outer_p50"), c, sizeof c, false);
-                num(sim_table_num(u, k, "outer_p95"), b, sizeof b, false);
-                snprintf(band, sizeof band, "%s to %s (median %s)", a, b, c);
-            }
+        const long k = two ? uncert_row(u, outs[i], "mean", 0) : -1;
+        if (k >= 0) {
+            char a[48], b[48], c[48];
+            num(sim_table_num(u, (size_t)k, "outer_p5"), a, sizeof a, false);
+            num(sim_table_num(u, (size_t)k, "outer_p50"), c, sizeof c, false);
+            num(sim_table_num(u, (size_t)k, "outer_p95"), b, sizeof b, false);
+            snprintf(band, sizeof band, "%s to %s (median %s)", a, b, c);
+        }
         const char *cells[] = {outs[i], sim_rundir_describe(rd, outs[i]), m, iv, band};
         table_row(d, cells, two ? 5 : 4);
     }
@@ -412,16 +423,14 @@ static void risks(doc *d, const sim_rundir *rd)
         sim_format_pct(sim_table_num(&rd->risks, r, "wilson_low"), lo, sizeof lo);
         sim_format_pct(sim_table_num(&rd->risks, r, "wilson_high"), hi, sizeof hi);
         snprintf(iv, sizeof iv, "%s to %s", lo, hi);
-        for (size_t k = 0; two && k < u->nrows; k++)
-            if (strcmp(sim_table_get(u, k, "output"), out) == 0 &&
-                strcmp(sim_table_get(u, k, "statistic"), "probability") == 0 &&
-                sim_table_num(u, k, "threshold") == sim_table_num(&rd->risks, r, "threshold")) {
-                char a[32], b[32], m[32];
-                sim_format_pct(sim_table_num(u, k, "outer_p5"), a, sizeof a);
-                sim_format_pct(sim_table_num(u, k, "outer_p50"), m, sizeof m);
-                sim_format_pct(sim_table_num(u, k, "outer_p95"), b, sizeof b);
-                snprintf(band, sizeof band, "%s to %s (median %s)", a, b, m);
-            }
+        const long k = two ? uncert_row(u, out, "probability", sim_table_num(&rd->risks, r, "threshold")) : -1;
+        if (k >= 0) {
+            char a[32], b[32], m[32];
+            sim_format_pct(sim_table_num(u, (size_t)k, "outer_p5"), a, sizeof a);
+            sim_format_pct(sim_table_num(u, (size_t)k, "outer_p50"), m, sizeof m);
+            sim_format_pct(sim_table_num(u, (size_t)k, "outer_p95"), b, sizeof b);
+            snprintf(band, sizeof band, "%s to %s (median %s)", a, b, m);
+        }
         const char *cells[] = {lab, p, iv, sim_table_get(&rd->risks, r, "sources"), band};
         table_row(d, cells, two ? 5 : 4);
     }
@@ -573,38 +582,38 @@ static void assumptions(doc *d, const sim_rundir *rd)
     sim_buf_puts(&list, "<ul class=\"src\">\n");
     const char *cols[] = {"parameter", "what it is", "value", "informed by"};
     table_begin(d, cols, 4);
-    char *names = sim_asprintf("%s%s%s", rd->assumptions, *rd->assumptions && *rd->uncited ? ", " : "", rd->uncited);
-    const size_t nassumed = *rd->assumptions ? strlen(rd->assumptions) : 0;
-    char *save = NULL;
-    for (char *t = strtok_r(names, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        const bool uncited = !nassumed || (size_t)(t - names) > nassumed;
-        t = sim_trim(t);
-        const char *v = sim_rundir_value(rd, t);
-        /* the dictionary says what each is */
-        const char *what = sim_rundir_describe(rd, t);
-        char val[1024], ids[512];
-        split_value(v ? v : "", val, sizeof val, ids, sizeof ids);
-        if (uncited) snprintf(ids, sizeof ids, "nothing cited");
-        const char *cells[] = {t, what, val, ids};
-        table_row(d, cells, 4);
-        sim_buf_puts(&list, "<li><b>");
-        esc_html(&list, t);
-        sim_buf_puts(&list, "</b>");
-        if (*what) {
-            sim_buf_puts(&list, " (");
-            esc_html(&list, what);
-            sim_buf_puts(&list, ")");
+    /* the assumptions, then the values citing nothing */
+    for (int uncited = 0; uncited < 2; uncited++) {
+        char *names = sim_strdup(uncited ? rd->uncited : rd->assumptions), *save = NULL;
+        for (char *t = strtok_r(names, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            t = sim_trim(t);
+            const char *v = sim_rundir_value(rd, t);
+            /* the dictionary says what each is */
+            const char *what = sim_rundir_describe(rd, t);
+            char val[1024], ids[512];
+            split_value(v ? v : "", val, sizeof val, ids, sizeof ids);
+            if (uncited) snprintf(ids, sizeof ids, "nothing cited");
+            const char *cells[] = {t, what, val, ids};
+            table_row(d, cells, 4);
+            sim_buf_puts(&list, "<li><b>");
+            esc_html(&list, t);
+            sim_buf_puts(&list, "</b>");
+            if (*what) {
+                sim_buf_puts(&list, " (");
+                esc_html(&list, what);
+                sim_buf_puts(&list, ")");
+            }
+            sim_buf_puts(&list, " = ");
+            esc_html(&list, val);
+            if (*ids) {
+                sim_buf_puts(&list, " <span class=\"loc\">(informed by ");
+                esc_html(&list, ids);
+                sim_buf_puts(&list, ")</span>");
+            }
+            sim_buf_puts(&list, "</li>\n");
         }
-        sim_buf_puts(&list, " = ");
-        esc_html(&list, val);
-        if (*ids) {
-            sim_buf_puts(&list, " <span class=\"loc\">(informed by ");
-            esc_html(&list, ids);
-            sim_buf_puts(&list, ")</span>");
-        }
-        sim_buf_puts(&list, "</li>\n");
+        free(names);
     }
-    free(names);
     table_end(d);
     sim_buf_puts(&list, "</ul>\n");
     sim_buf_free(&d->html);

@@ -307,6 +307,30 @@ static void dict_row(sim_csvrow *r, const char *name, const char *kind, const ch
     sim_csv_end(r);
 }
 
+/* The row of a scenario key: a parameter (by its name; one key may stand
+ * for several) or a fixed setting, with its citations and, in a comparison
+ * whose scenarios differ on it, each scenario's value. */
+static void entry_row(sim_csvrow *r, const sim_inst *inst, size_t ninst, const char *name, const sim_entry *e,
+                      bool param)
+{
+    sim_buf cites, value;
+    sim_buf_init(&cites);
+    sim_buf_init(&value);
+    sim_entry_cites(e, &cites);
+    bool differ = false;
+    for (size_t k = 0; k < ninst; k++) {
+        const long ix = param ? sim_inst_find_param(&inst[k], name) : -1;
+        const sim_entry *o = param ? (ix < 0 ? NULL : inst[k].param[ix].entry) : sim_sc_full(&inst[k].sc, name);
+        if (!o) continue;
+        differ |= strcmp(o->text, e->text) != 0;
+        sim_buf_printf(&value, "%s%s: %s", value.len ? "; " : "", inst[k].sc.name, o->text);
+    }
+    dict_row(r, name, param ? "parameter" : "setting", param ? "csv" : "manifest", e->spec ? e->spec->help : "",
+             differ ? value.s : e->text, cites.s ? cites.s : "");
+    sim_buf_free(&cites);
+    sim_buf_free(&value);
+}
+
 void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int columns)
 {
     static const char *const SHOW[] = {"csv", "table", "chart"};
@@ -330,24 +354,7 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
         const sim_inst *in = &inst[j];
         for (size_t i = 0; i < in->nparam; i++) {
             const sim_param *p = &in->param[i];
-            if (!p->uncertain || !add_id(&seen[0], p->name)) continue;
-            sim_buf cites, value;
-            sim_buf_init(&cites);
-            sim_buf_init(&value);
-            sim_entry_cites(p->entry, &cites);
-            /* its law in each scenario that has it, when they differ */
-            bool differ = false;
-            for (size_t k = 0; k < ninst; k++) {
-                const long ix = sim_inst_find_param(&inst[k], p->name);
-                if (ix < 0) continue;
-                const char *law = inst[k].param[ix].entry->text;
-                differ |= strcmp(law, p->entry->text) != 0;
-                sim_buf_printf(&value, "%s%s: %s", value.len ? "; " : "", inst[k].sc.name, law);
-            }
-            dict_row(&r, p->name, "parameter", "csv", p->entry->spec ? p->entry->spec->help : "",
-                     differ ? value.s : p->entry->text, cites.s ? cites.s : "");
-            sim_buf_free(&cites);
-            sim_buf_free(&value);
+            if (p->uncertain && add_id(&seen[0], p->name)) entry_row(&r, inst, ninst, p->name, p->entry, true);
         }
     }
     /* a fixed value resting on an assumption (a group's route, a rate of 0)
@@ -359,25 +366,9 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
         for (size_t i = 0; i < in->sc.n; i++) {
             const sim_entry *e = &in->sc.e[i];
             const long ix = sim_inst_find_param(in, e->full);
-            const bool uncited = e->spec && (e->spec->flags & SIM_K_CITE) && e->ncites == 0;
-            if (!(sim_entry_is_assumption(e) || uncited) || (ix >= 0 && in->param[ix].uncertain) ||
-                !add_id(&seen[0], e->full))
-                continue;
-            sim_buf cites, value;
-            sim_buf_init(&cites);
-            sim_buf_init(&value);
-            sim_entry_cites(e, &cites);
-            bool differ = false;
-            for (size_t k = 0; k < ninst; k++) {
-                const sim_entry *o = sim_sc_full(&inst[k].sc, e->full);
-                if (!o) continue;
-                differ |= strcmp(o->text, e->text) != 0;
-                sim_buf_printf(&value, "%s%s: %s", value.len ? "; " : "", inst[k].sc.name, o->text);
-            }
-            dict_row(&r, e->full, "setting", "manifest", e->spec ? e->spec->help : "", differ ? value.s : e->text,
-                     cites.s ? cites.s : "");
-            sim_buf_free(&cites);
-            sim_buf_free(&value);
+            if ((sim_entry_is_assumption(e) || sim_entry_is_uncited(e)) && !(ix >= 0 && in->param[ix].uncertain) &&
+                add_id(&seen[0], e->full))
+                entry_row(&r, inst, ninst, e->full, e, false);
         }
         for (size_t o = 0; o < in->nout; o++)
             if (add_id(&seen[1], in->out[o].name))
@@ -496,7 +487,7 @@ void sim_uncited_keys(const sim_inst *inst, size_t ninst, sim_buf *out)
     for (size_t s = 0; s < (ninst ? ninst : 1); s++)
         for (size_t i = 0; i < inst[s].sc.n; i++) {
             const sim_entry *e = &inst[s].sc.e[i];
-            if (e->spec && (e->spec->flags & SIM_K_CITE) && e->ncites == 0) add_id(&keys, e->full);
+            if (sim_entry_is_uncited(e)) add_id(&keys, e->full);
         }
     put_set(out, &keys);
     free(keys.s);

@@ -1124,6 +1124,11 @@ void sim_entry_cites(const sim_entry *e, sim_buf *out)
     }
 }
 
+bool sim_entry_is_uncited(const sim_entry *e)
+{
+    return e->spec && (e->spec->flags & SIM_K_CITE) && e->ncites == 0;
+}
+
 bool sim_entry_is_assumption(const sim_entry *e)
 {
     for (size_t i = 0; i < e->ncites; i++)

@@ -148,6 +148,8 @@ const sim_secline *sim_sc_secline(const sim_scenario *sc, const char *section);
 /* An entry's citations, as "F01, S0" (or "" when none). */
 void sim_entry_cites(const sim_entry *e, sim_buf *out);
 bool sim_entry_is_assumption(const sim_entry *e);
+/* Whether it should cite a source (a model parameter) and cites nothing. */
+bool sim_entry_is_uncited(const sim_entry *e);
 /* "file:line: full: " prefix for messages about this entry. */
 int sim_entry_err(const sim_entry *e, sim_err *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
