@@ -358,8 +358,14 @@ class Model:
         for f in self.facs:
             s = "facility." + f
             kv = sec(s)
-            self.fac_held0.append(self.param(s, "held0", count=True))
-            self.fac_share.append(parse_map(kv["share"], self.groups, s + ".share"))
+            by_group = [g for g in self.groups if "held0." + g in kv]
+            if by_group:  # held0.<group>: exact holdings, groups not given hold nobody
+                self.fac_held0.append([self.param(s, "held0." + g, count=True) if g in by_group
+                                       else np.zeros(self.n, np.int64) for g in self.groups])
+                self.fac_share.append(None)
+            else:
+                self.fac_held0.append(self.param(s, "held0", count=True))
+                self.fac_share.append(parse_map(kv["share"], self.groups, s + ".share"))
             self.fac_rate.append(self.param(s, "event_rate"))
             self.fac_size.append(parse_dist(kv.get("event_size", "1"), s + ".event_size"))
             self.fac_trickle.append(self.param(s, "trickle_rate", default="0"))
@@ -519,16 +525,27 @@ def simulate(sc, n, seed, keep_series=False):
     # ---- state before day 0 ------------------------------------------------
     held = np.zeros((n, F, G), i64)
     for f in range(F):
-        held[:, f, :] = rng.multinomial(M.fac_held0[f], M.fac_share[f])
+        if M.fac_share[f] is None:
+            held[:, f, :] = np.stack([np.broadcast_to(x, (n,)) for x in M.fac_held0[f]], axis=1)
+        else:
+            held[:, f, :] = rng.multinomial(M.fac_held0[f], M.fac_share[f])
     J = M.escaped0
     al0 = J - rng.binomial(J, M.recap)
     if M.al_share is not None:
         at_large = rng.multinomial(al0, M.al_share).astype(i64)
     else:  # the held0 shares, weighted by each trial's held0
-        h0 = np.stack([np.broadcast_to(np.asarray(M.fac_held0[f], float), (n,)) for f in range(F)], axis=1)
+        h0 = held.sum(axis=2).astype(float)  # (n, F): each facility's day-0 total
         tot = h0.sum(axis=1, keepdims=True)
         w = np.where(tot > 0, h0 / np.where(tot > 0, tot, 1), 1.0 / F)
-        mix = w @ np.asarray(M.fac_share, float)
+        mix = np.zeros((n, G))
+        for f in range(F):
+            if M.fac_share[f] is None:  # held0.<group>: the trial's own split
+                named = np.array(["held0." + g in M.sc["facility." + M.facs[f]] for g in M.groups], float)
+                hf = held[:, f, :].astype(float)
+                sf = np.where(h0[:, f:f + 1] > 0, hf / np.maximum(h0[:, f:f + 1], 1), named / named.sum())
+            else:
+                sf = np.broadcast_to(np.asarray(M.fac_share[f], float), (n, G))
+            mix += w[:, f:f + 1] * sf
         at_large = rng.multinomial(al0, mix / mix.sum(axis=1, keepdims=True)).astype(i64)
     latent = M.latent0.astype(i64).copy()
     dispersed = M.dispersed0.astype(i64).copy()

@@ -33,9 +33,12 @@ static const sim_keyspec KEYS[] = {
     {"lists", "groups", SIM_T_NAMES, C | R, 0, 0, 0, "detainee nationality groups"},
     {"lists", "destinations", SIM_T_NAMES, C | R, 0, 0, 0, "places leavers go; must include iraq"},
 
-    {"facility.*", "held0", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0, "detainees held on day 0 (people)"},
-    {"facility.*", "share", SIM_T_MAP, C | R, SIM_DOM_SHARES, 0, 0,
+    {"facility.*", "held0", SIM_T_DIST, C, SIM_DOM_COUNT, 0, 0, "detainees held on day 0 (people)"},
+    {"facility.*", "share", SIM_T_MAP, C, SIM_DOM_SHARES, 0, 0,
      "split of held0 by group (group: share, ...), drawn as a multinomial"},
+    {"facility.*", "held0.*", SIM_T_DIST, C, SIM_DOM_COUNT, 0, 0,
+     "detainees of one group held on day 0 (people), one key per group held (held0.<group>), instead of held0 and "
+     "share; groups not given hold nobody"},
     {"facility.*", "event_rate", SIM_T_DIST, C | R, SIM_DOM_NONNEG, 0, 0, "mass-escape events per year"},
     {"facility.*", "event_size", SIM_T_DIST, C | R | SIM_K_CHANCE, SIM_DOM_COUNT, 0, 0,
      "escapees in one event (people), drawn afresh for each event"},
@@ -115,7 +118,9 @@ typedef struct facility {
     char *name;
     size_t held0, event_rate, trickle;   /* parameter indices */
     const sim_dist *event_size;          /* drawn per event */
-    double *share;                       /* [G] */
+    double *share;                       /* [G], the split of held0; NULL with held0.<group> */
+    size_t *held0_g;                     /* [G] parameter indices (NONE: holds nobody), or NULL */
+    size_t nheld0_g;                     /* groups given a held0.<group> */
     bool eligible;
     size_t s_init, s_repat, s_escape;    /* stream slots */
 } facility;
@@ -247,6 +252,48 @@ static size_t param(sim_inst *inst, const char *sec, const char *key)
     return e ? sim_inst_param(inst, e, NULL) : NONE;
 }
 
+/* A facility's day-0 holdings: held0 split by share (a multinomial), or
+ * held0.<group> for the groups it holds, never both. */
+static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc, sim_err *err)
+{
+    const sim_scenario *sc = &inst->sc;
+    const sim_entry *first = NULL;
+    for (size_t i = 0; i < sc->n; i++) {
+        const sim_entry *e = &sc->e[i];
+        if (strcmp(e->section, sec) != 0 || strncmp(e->key, "held0.", 6) != 0) continue;
+        if (index_of(m->groups, m->G, e->key + 6) < 0) return unknown_name(e, "group", e->key + 6, m->groups, m->G, err);
+        if (!first) first = e;
+    }
+    const sim_entry *held0 = get(inst, sec, "held0"), *share = get(inst, sec, "share");
+    if (first) {
+        const sim_entry *both = held0 ? held0 : share;
+        if (both)
+            return sim_entry_err(first, err, "given with %s, set at %s:%d (allowed: held0 and share, or "
+                                             "held0.<group> keys instead; a scenario extending one with held0 and "
+                                             "share writes remove = %s.held0, %s.share)",
+                                 both->full, both->file, both->line, sec, sec);
+        fc->held0 = NONE;
+        fc->held0_g = sim_calloc(m->G, sizeof *fc->held0_g);
+        for (size_t g = 0; g < m->G; g++) {
+            char key[96];
+            snprintf(key, sizeof key, "held0.%s", m->groups[g]);
+            fc->held0_g[g] = param(inst, sec, key);
+            fc->nheld0_g += fc->held0_g[g] != NONE;
+        }
+        return 0;
+    }
+    if (!held0 || !share) {
+        const sim_secline *sl = sim_sc_secline(sc, sec);
+        return sim_errf(err, "%s:%d: [%s]: missing key '%s' (%s; or held0.<group> = ... for each group held, "
+                             "instead of held0 and share)",
+                        sl->file, sl->line, sec, held0 ? "share" : "held0",
+                        held0 ? "split of held0 by group, group: share, ..." : "detainees held on day 0 (people)");
+    }
+    fc->held0 = sim_inst_param(inst, held0, NULL);
+    fc->share = sim_calloc(m->G, sizeof *fc->share);
+    return map_over(share, m->groups, m->G, "group", fc->share, err);
+}
+
 static void release(sim_inst *inst);
 
 static int compile(sim_inst *inst, sim_err *err)
@@ -282,7 +329,7 @@ static int compile(sim_inst *inst, sim_err *err)
     m->F = sim_sc_sections(sc, "facility", &fnames);
     if (m->F == 0) {
         free(fnames);
-        return sim_errf(err, "%s: no [facility.NAME] section (allowed: at least one facility with held0, share, "
+        return sim_errf(err, "%s: no [facility.NAME] section (allowed: at least one facility with held0 and share or held0.<group>, "
                              "event_rate, event_size, trickle_rate, transfer_eligible)", sc->path);
     }
     m->fac = sim_calloc(m->F, sizeof *m->fac);
@@ -291,16 +338,14 @@ static int compile(sim_inst *inst, sim_err *err)
         char sec[96];
         snprintf(sec, sizeof sec, "facility.%s", fnames[f]);
         fc->name = sim_strdup(fnames[f]);
-        fc->held0 = param(inst, sec, "held0");
+        if (holdings(inst, m, sec, fc, err) != 0) {
+            free(fnames);
+            return -1;
+        }
         fc->event_rate = param(inst, sec, "event_rate");
         fc->trickle = param(inst, sec, "trickle_rate");
         fc->event_size = &get(inst, sec, "event_size")->v.dist;
         fc->eligible = get(inst, sec, "transfer_eligible")->v.i != 0;
-        fc->share = sim_calloc(m->G, sizeof *fc->share);
-        if (map_over(get(inst, sec, "share"), m->groups, m->G, "group", fc->share, err) != 0) {
-            free(fnames);
-            return -1;
-        }
         char s[128];
         snprintf(s, sizeof s, "init.%s", sec);
         fc->s_init = sim_inst_stream(inst, s);
@@ -538,7 +583,7 @@ static void release(sim_inst *inst)
 {
     det *m = inst->data;
     if (!m) return;
-    for (size_t f = 0; f < m->F && m->fac; f++) free(m->fac[f].name), free(m->fac[f].share);
+    for (size_t f = 0; f < m->F && m->fac; f++) free(m->fac[f].name), free(m->fac[f].share), free(m->fac[f].held0_g);
     free(m->fac);
     free(m->per);
     free(m->shk);
@@ -641,16 +686,37 @@ static int64_t repat_total(const det *m, const state *s, size_t f)
 /* The shares splitting the day-0 at-large by group: initial.at_large0_share
  * when given, else the held0 shares (MODEL.md 7), those of several
  * facilities weighted by the held0 the trial drew (equally when all are 0). */
+static double held0_of(const facility *fc, const double *th, size_t G)
+{
+    if (!fc->held0_g) return th[fc->held0];
+    double n = 0;
+    for (size_t g = 0; g < G; g++)
+        if (fc->held0_g[g] != NONE) n += th[fc->held0_g[g]];
+    return n;
+}
+
+/* A facility's share of group g on day 0: its share, or with held0.<group>
+ * the trial's holdings over their total (equal over the groups it names when
+ * it holds nobody). */
+static double share_of(const facility *fc, const double *th, size_t G, size_t g)
+{
+    if (!fc->held0_g) return fc->share[g];
+    if (fc->held0_g[g] == NONE) return 0;
+    double n = held0_of(fc, th, G);
+    return n > 0 ? th[fc->held0_g[g]] / n : 1.0 / (double)fc->nheld0_g;
+}
+
 static const double *at_large_split(const det *m, const double *th, state *s)
 {
     if (m->at_large_share) return m->at_large_share;
-    if (m->F == 1) return m->fac[0].share;
+    if (m->F == 1 && !m->fac[0].held0_g) return m->fac[0].share;
     double total = 0;
-    for (size_t f = 0; f < m->F; f++) total += th[m->fac[f].held0];
+    for (size_t f = 0; f < m->F; f++) total += held0_of(&m->fac[f], th, m->G);
     for (size_t g = 0; g < m->G; g++) {
         s->al_share[g] = 0;
         for (size_t f = 0; f < m->F; f++)
-            s->al_share[g] += m->fac[f].share[g] * (total > 0 ? th[m->fac[f].held0] / total : 1.0 / (double)m->F);
+            s->al_share[g] += share_of(&m->fac[f], th, m->G, g) *
+                              (total > 0 ? held0_of(&m->fac[f], th, m->G) / total : 1.0 / (double)m->F);
     }
     return s->al_share;
 }
@@ -662,6 +728,10 @@ static int setup(const det *m, const double *th, sim_trial *tr, state *s)
     memset(s->infil, 0, m->D * sizeof *s->infil);
     for (size_t f = 0; f < F; f++) {
         const facility *fc = &m->fac[f];
+        if (fc->held0_g) {
+            for (size_t g = 0; g < G; g++) s->held[f * G + g] = fc->held0_g[g] == NONE ? 0 : (int64_t)th[fc->held0_g[g]];
+            continue;
+        }
         gsl_ran_multinomial(sim_trial_rng(tr, fc->s_init, 0), G, (unsigned)th[fc->held0], fc->share, s->take);
         for (size_t g = 0; g < G; g++) s->held[f * G + g] = s->take[g];
     }

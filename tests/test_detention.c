@@ -96,7 +96,32 @@ static void test_at_large0_split(void **state)
     o = run(two, 2, names);
     expect_binomial(o[0], 1000, 0.25);
     release(o, 2);
+    /* held0.<group>: g holds exactly 1,000 of a and 3,000 of b, so its
+     * shares are 0.25 and 0.75; f holds nobody and weighs nothing */
+    const char *bygroup[] = {LEAVE, "facility.f.held0=0", "facility.g.held0.a=1000", "facility.g.held0.b=3000",
+                             "facility.g.event_rate=0", "facility.g.event_size=1", "facility.g.trickle_rate=0",
+                             "facility.g.transfer_eligible=no", NULL};
+    const char *held_names[] = {"infiltrated.iraq", "infiltrated", "held_end"};
+    o = run(bygroup, 3, held_names);
+    for (size_t i = 0; i < TRIALS; i++) assert_true(o[1][i] == 1000 && o[2][i] == 4000);
+    expect_binomial(o[0], 1000, 0.25);
+    release(o, 3);
 #undef LEAVE
+}
+
+/* held0.<group> holds exactly what it says, group by group, with no
+ * multinomial split: 600 of group b and nobody of a, shown by repatriating
+ * group a at a rate that empties it within the day. */
+static void test_held0_by_group(void **state)
+{
+    (void)state;
+    const char *sets[] = {"facility.f.held0=0", "facility.g.held0.b=600", "facility.g.event_rate=0",
+                          "facility.g.event_size=1", "facility.g.trickle_rate=0", "facility.g.transfer_eligible=no",
+                          "repatriation.rate=1e5", "time.horizon_days=1", NULL};
+    const char *names[] = {"held_end", "repatriated"};
+    double **o = run(sets, 2, names);
+    for (size_t i = 0; i < TRIALS; i++) assert_true(o[0][i] == 600 && o[1][i] == 0);
+    release(o, 2);
 }
 
 /* One pool, two competing risks over a year: each person independently
@@ -463,7 +488,7 @@ static void test_threads_do_not_matter(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_recapture_only),     cmocka_unit_test(test_at_large0_split),
+        cmocka_unit_test(test_recapture_only),     cmocka_unit_test(test_at_large0_split), cmocka_unit_test(test_held0_by_group),
         cmocka_unit_test(test_competing_risks),
         cmocka_unit_test(test_ct_rate_spreads),    cmocka_unit_test(test_escape_events),
         cmocka_unit_test(test_trickle_and_recapture), cmocka_unit_test(test_shock_capped),
