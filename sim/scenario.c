@@ -1006,9 +1006,42 @@ static void add_defaults(sim_scenario *sc, const sim_schema *schema)
     }
 }
 
+/* Entries grouped by section, in the order the sections were first opened,
+ * keys within a section in the order they came: the order a manifest writes
+ * them in, so that a manifest re-runs to the same dictionary and lists even
+ * where a child scenario or --set added a key to a parent's section. */
+typedef struct placed {
+    size_t sec, at;
+} placed;
+
+static int by_section(const void *a, const void *b)
+{
+    const placed *x = a, *y = b;
+    if (x->sec != y->sec) return x->sec < y->sec ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+static void group_by_section(sim_scenario *sc)
+{
+    placed *p = sim_malloc((sc->n + 1) * sizeof *p);
+    for (size_t i = 0; i < sc->n; i++) {
+        p[i].at = i;
+        p[i].sec = sc->nsec;
+        for (size_t s = 0; s < sc->nsec && p[i].sec == sc->nsec; s++)
+            if (strcmp(sc->sec[s].section, sc->e[i].section) == 0) p[i].sec = s;
+    }
+    qsort(p, sc->n, sizeof *p, by_section);
+    sim_entry *e = sim_malloc((sc->cap ? sc->cap : 1) * sizeof *e);
+    for (size_t i = 0; i < sc->n; i++) e[i] = sc->e[p[i].at];
+    free(sc->e);
+    sc->e = e;
+    free(p);
+}
+
 int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, sim_err *err)
 {
     add_defaults(sc, schema);
+    group_by_section(sc);
     sim_entry **order = sim_malloc((sc->n + 1) * sizeof *order);
     for (size_t i = 0; i < sc->n; i++) order[i] = &sc->e[i];
     qsort(order, sc->n, sizeof *order, by_place);

@@ -56,6 +56,19 @@ check "another seed gives other trials" bash -c "! cmp -s '$TMP/j1/trials.csv' '
 check "a manifest re-runs to the same bytes (it keeps the run's -n and -s)" bash -c "
     '$BIN' run '$TMP/j1/manifest.ini' -o '$TMP/again' -q &&
     for f in trials summary risks series dictionary sources; do cmp '$TMP/j1/'\$f.csv '$TMP/again/'\$f.csv || exit 1; done"
+check "a manifest re-runs to the same bytes where a child scenario and --set add keys to a parent's sections (held0.<group>)" bash -c "
+    '$BIN' run tests/data/by-group.ini -n 300 -s 5 --set 'transfer.halt_rate=0.5 [assumption]' \
+        --set 'initial.at_large0_share=syrian: 0.5, foreign: 0.5 [assumption]' -o '$TMP/bg' -q &&
+    '$BIN' run '$TMP/bg/manifest.ini' -o '$TMP/bg-again' -q &&
+    for f in trials summary risks series dictionary sources; do cmp '$TMP/bg/'\$f.csv '$TMP/bg-again/'\$f.csv || exit 1; done &&
+    head -1 '$TMP/bg/trials.csv' | tr , '\n' | grep -qx facility.ne_syria_prisons.held0.syrian &&
+    ! head -1 '$TMP/bg/trials.csv' | tr , '\n' | grep -qx facility.ne_syria_prisons.held0"
+check "sweep varies a held0.<group> holding, and its point equals the run with --set" bash -c "
+    '$BIN' sweep tests/data/by-group.ini --vary facility.ne_syria_prisons.held0.syrian=2000,4000 -n 200 -s 3 -o '$TMP/bg-sweep' -q &&
+    '$BIN' run tests/data/by-group.ini --set 'facility.ne_syria_prisons.held0.syrian=4000 [assumption]' -n 200 -s 3 -o '$TMP/bg-4000' -q &&
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"mean(held_end)\") c = i } \$2 == 4000 { print \$c }' '$TMP/bg-sweep/sweep.csv' > '$TMP/bg-a' &&
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"mean\") c = i } \$1 == \"held_end\" { print \$c }' '$TMP/bg-4000/summary.csv' > '$TMP/bg-b' &&
+    test -s '$TMP/bg-a' && cmp '$TMP/bg-a' '$TMP/bg-b'"
 check "the manifest of a scenario citing no source and no assumption re-runs (its [run] lists are empty)" bash -c "
     '$BIN' run tests/data/quiet.ini -n 50 -o '$TMP/quiet-m' -q && grep -q '^sources_used = \$' '$TMP/quiet-m/manifest.ini' &&
     '$BIN' run '$TMP/quiet-m/manifest.ini' -o '$TMP/quiet-m2' -q && cmp '$TMP/quiet-m/trials.csv' '$TMP/quiet-m2/trials.csv'"
