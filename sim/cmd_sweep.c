@@ -685,9 +685,11 @@ int sim_cmd_compare(int argc, char **argv)
                     sim_csv_str(&r, inst[s].sc.name);
                     sim_csv_str(&r, a->out[o].name);
                     sim_csv_str(&r, st);
-                    sim_csv_stat(&r, mb), sim_csv_stat(&r, ma), sim_csv_stat(&r, s ? d : 0);
-                    sim_csv_stat(&r, s ? se : 0), sim_csv_stat(&r, s ? lo : 0);
-                    sim_csv_stat(&r, s ? hi : 0);
+                    /* the first scenario less itself: 0, or nothing over no trials with a value */
+                    const double self = p->n ? 0 : NAN;
+                    sim_csv_stat(&r, mb), sim_csv_stat(&r, ma), sim_csv_stat(&r, s ? d : self);
+                    sim_csv_stat(&r, s ? se : self), sim_csv_stat(&r, s ? lo : self);
+                    sim_csv_stat(&r, s ? hi : self);
                     sim_csv_int(&r, (long long)p->n);
                     sim_csv_int(&r, (long long)p->ndiff);
                     sim_csv_end(&r);
