@@ -313,22 +313,30 @@ static void dict_row(sim_csvrow *r, const char *name, const char *kind, const ch
 static void entry_row(sim_csvrow *r, const sim_inst *inst, size_t ninst, const char *name, const sim_entry *e,
                       bool param)
 {
-    sim_buf cites, value;
+    sim_buf cites, value, each_cites, one;
     sim_buf_init(&cites);
     sim_buf_init(&value);
+    sim_buf_init(&each_cites);
+    sim_buf_init(&one);
     sim_entry_cites(e, &cites);
-    bool differ = false;
+    bool differ = false, cites_differ = false;
     for (size_t k = 0; k < ninst; k++) {
         const long ix = param ? sim_inst_find_param(&inst[k], name) : -1;
         const sim_entry *o = param ? (ix < 0 ? NULL : inst[k].param[ix].entry) : sim_sc_full(&inst[k].sc, name);
         if (!o) continue;
         differ |= strcmp(o->text, e->text) != 0;
         sim_buf_printf(&value, "%s%s: %s", value.len ? "; " : "", inst[k].sc.name, o->text);
+        sim_buf_clear(&one);
+        sim_entry_cites(o, &one);
+        cites_differ |= strcmp(one.s ? one.s : "", cites.s ? cites.s : "") != 0;
+        sim_buf_printf(&each_cites, "%s%s: %s", each_cites.len ? "; " : "", inst[k].sc.name, one.s ? one.s : "");
     }
     dict_row(r, name, param ? "parameter" : "setting", param ? "csv" : "manifest", e->spec ? e->spec->help : "",
-             differ ? value.s : e->text, cites.s ? cites.s : "");
+             differ ? value.s : e->text, cites_differ ? each_cites.s : cites.s ? cites.s : "");
     sim_buf_free(&cites);
     sim_buf_free(&value);
+    sim_buf_free(&each_cites);
+    sim_buf_free(&one);
 }
 
 void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int columns)

@@ -445,6 +445,10 @@ check "compare notes a scenario that simulates other days than the first, and no
 check "compare: restoring funding lowers escapes, with an interval" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini -n 2000 -o '$TMP/fund' -q &&
     awk -F, '\$1 == \"funding-restored\" && \$2 == \"escaped\" && \$3 == \"mean\" { found = 1; if (!(\$9 < 0)) exit 1 } END { exit !found }' '$TMP/fund/compare.csv'"
+check "compare: dictionary.csv gives each scenario's sources where they differ, beside each one's value" bash -c "
+    '$BIN' compare scenarios/baseline.ini scenarios/un-estimate.ini -n 50 -o '$TMP/cmp-dict' -q &&
+    grep -q '^initial.latent0,parameter,.*,\"baseline: F01; un-estimate: F17, E5\"\$' '$TMP/cmp-dict/dictionary.csv' &&
+    grep -q '^transfer.rate_per_day,parameter,csv,[^,]*,\"uniform(0, 250)\",F08\$' '$TMP/cmp-dict/dictionary.csv'"
 check "compare: an output no trial has a value of gives empty cells, also in the first scenario's row (not a difference of 0 over 0 trials)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/transfer-halted.ini --set 'facility.ne_syria_prisons.event_rate=0 [assumption]' \
         -n 100 -o '$TMP/cmp-none' -q &&
