@@ -382,7 +382,11 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
             if (add_id(&seen[1], in->out[o].name))
                 dict_row(&r, in->out[o].name, "output", SHOW[in->out[o].show], in->out[o].help, "", "");
         for (size_t g = 0; g < in->ngroup; g++)
-            if (add_id(&seen[2], in->group[g])) dict_row(&r, in->group[g], "group", "chart", in->group_by[g], in->group_note[g], "");
+            if (add_id(&seen[2], in->group[g])) {
+                char *pattern = sim_asprintf("%s.*", in->group[g]); /* not the name of the output of all its parts */
+                dict_row(&r, pattern, "group", "chart", in->group_by[g], in->group_note[g], "");
+                free(pattern);
+            }
         for (size_t k = 0; k < in->nseries; k++)
             if (add_id(&seen[3], in->series[k]))
                 dict_row(&r, in->series[k], "series", "chart", in->series_help[k], "", "");

@@ -227,6 +227,15 @@ int sim_rundir_open(sim_rundir *rd, const char *dir, sim_err *err)
         sim_rundir_free(rd);
         return -1;
     }
+    /* a group of outputs is named in dictionary.csv by its parts' pattern
+     * (infiltrated.*), so that no two rows share a name: here by its stem */
+    const long name_col = sim_table_col(&rd->dict, "name");
+    for (size_t i = 0; i < rd->dict.nrows && name_col >= 0; i++) {
+        char *nm = rd->dict.rows[i][name_col];
+        const size_t len = strlen(nm);
+        if (!strcmp(sim_table_get(&rd->dict, i, "kind"), "group") && len > 2 && !strcmp(nm + len - 2, ".*"))
+            nm[len - 2] = '\0';
+    }
     return 0;
 }
 

@@ -449,6 +449,11 @@ check "compare: dictionary.csv gives each scenario's sources where they differ, 
     '$BIN' compare scenarios/baseline.ini scenarios/un-estimate.ini -n 50 -o '$TMP/cmp-dict' -q &&
     grep -q '^initial.latent0,parameter,.*,\"baseline: F01; un-estimate: F17, E5\"\$' '$TMP/cmp-dict/dictionary.csv' &&
     grep -q '^transfer.rate_per_day,parameter,csv,[^,]*,\"uniform(0, 250)\",F08\$' '$TMP/cmp-dict/dictionary.csv'"
+check "dictionary.csv names each row once (a group by its parts' pattern, infiltrated.*), in a run and a comparison" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 50 -o '$TMP/dict-u' -q &&
+    test -z \"\$(cut -d, -f1 '$TMP/dict-u/dictionary.csv' | sort | uniq -d)\" &&
+    test -z \"\$(cut -d, -f1 '$TMP/cmp-dict/dictionary.csv' | sort | uniq -d)\" &&
+    grep -q '^infiltrated,output,' '$TMP/dict-u/dictionary.csv' && grep -q '^infiltrated\.\*,group,' '$TMP/dict-u/dictionary.csv'"
 check "compare: an output no trial has a value of gives empty cells, also in the first scenario's row (not a difference of 0 over 0 trials)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/transfer-halted.ini --set 'facility.ne_syria_prisons.event_rate=0 [assumption]' \
         -n 100 -o '$TMP/cmp-none' -q &&
@@ -690,7 +695,7 @@ check "a --set citing nothing is noted on stderr, listed as uncited in the manif
     '$BIN' run scenarios/baseline.ini --set 'latent.infiltration_rate=0.03 [assumption]' -n 200 -q -o '$TMP/cited' 2>'$TMP/cited.err' &&
     [ ! -s '$TMP/cited.err' ] && grep -qx 'uncited = ' '$TMP/cited/manifest.ini'"
 check "the brief and dictionary.csv say that infiltrated.iraq includes the escapees from Iraqi custody; recaptured and transferred are key numbers" bash -c "
-    grep -q '^infiltrated,group,chart,destination,iraq includes the escapees from Iraqi custody (iraq_escaped),' '$TMP/uncited/dictionary.csv' &&
+    grep -q '^infiltrated\.\*,group,chart,destination,iraq includes the escapees from Iraqi custody (iraq_escaped),' '$TMP/uncited/dictionary.csv' &&
     grep -q 'other [0-9,]* ([0-9,]* to [0-9,]*). iraq includes the escapees from Iraqi custody (iraq_escaped).' '$TMP/uncited/report.md' &&
     grep -q '^| recaptured | ' '$TMP/uncited/report.md' && grep -q '^| transferred | ' '$TMP/uncited/report.md'"
 check "a shock dated after the last simulated day does not happen (the run is the baseline's, plus its sampled size); a shorter horizon runs the breakout" bash -c "
