@@ -248,17 +248,25 @@ static int finish(doc *d, const char *dir, sim_err *err)
     return rc;
 }
 
-static bool has_png_charts(const char *dir)
+/* The chart formats (SIM_FMT_*) a folder's charts/ holds: a brief that
+ * must draw PNGs draws these too, since plot remakes charts/ whole. */
+static unsigned chart_formats(const char *dir)
 {
+    static const struct { const char *ext; unsigned fmt; } F[] = {
+        {".png", SIM_FMT_PNG}, {".svg", SIM_FMT_SVG}, {".pdf", SIM_FMT_PDF}};
     char *charts = sim_asprintf("%s/charts", dir);
     DIR *dd = opendir(charts);
     free(charts);
-    if (!dd) return false;
-    bool any = false;
+    if (!dd) return 0;
+    unsigned fmts = 0;
     struct dirent *de;
-    while ((de = readdir(dd)) && !any) any = strstr(de->d_name, ".png") != NULL;
+    while ((de = readdir(dd))) {
+        const size_t len = strlen(de->d_name);
+        for (size_t k = 0; k < sizeof F / sizeof *F; k++)
+            if (len > 4 && !strcmp(de->d_name + len - 4, F[k].ext)) fmts |= F[k].fmt;
+    }
     closedir(dd);
-    return any;
+    return fmts;
 }
 
 /* Sorted chart file names of a folder with a given prefix. */
@@ -972,7 +980,8 @@ static int report_dir(const char *dir, sim_err *err)
 {
     sim_rundir rd;
     if (sim_rundir_open(&rd, dir, err) != 0) return -1;
-    if (!has_png_charts(dir) && sim_plot_dir(dir, SIM_FMT_PNG, err) != 0) {
+    const unsigned fmts = chart_formats(dir);
+    if (!(fmts & SIM_FMT_PNG) && sim_plot_dir(dir, SIM_FMT_PNG | fmts, err) != 0) {
         sim_rundir_free(&rd);
         return -1;
     }
@@ -1029,7 +1038,7 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
     if (rc == 0 && skipped)
         fprintf(stderr, "riskmc report: %zu folder%s that %s not a run left out of the comparison\n", skipped,
                 skipped == 1 ? "" : "s", skipped == 1 ? "is" : "are");
-    if (rc == 0) rc = sim_plot_compare(dirs, ndirs, out, SIM_FMT_PNG, &drawn, err);
+    if (rc == 0) rc = sim_plot_compare(dirs, ndirs, out, SIM_FMT_PNG | chart_formats(out), &drawn, err);
     const sim_rundir **ptrs = sim_calloc(n + 1, sizeof *ptrs);
     for (size_t i = 0; i < n; i++) ptrs[i] = &rd[i];
     if (rc == 0) {

@@ -284,6 +284,12 @@ check "report writes Markdown and standalone HTML" bash -c "
 check "comparison charts and brief of two folders" bash -c "
     '$BIN' plot -o '$TMP/cmp' '$TMP/pl' '$TMP/pl2' >/dev/null && [ -s '$TMP/cmp/charts/compare-force_end.png' ] &&
     '$BIN' report -o '$TMP/cmp' '$TMP/pl' '$TMP/pl2' >/dev/null && grep -q 'sdf-claims' '$TMP/cmp/report.md'"
+check "report keeps the SVG charts it finds: it draws the PNGs it needs beside them (one folder and a comparison)" bash -c "
+    cp -r '$TMP/pl2' '$TMP/pl-svg' && rm -rf '$TMP/pl-svg/charts' && '$BIN' plot --format svg '$TMP/pl-svg' >/dev/null &&
+    n=\$(ls '$TMP/pl-svg/charts' | grep -c '\.svg\$') && [ \$n -gt 10 ] && '$BIN' report '$TMP/pl-svg' >/dev/null &&
+    [ \$(ls '$TMP/pl-svg/charts' | grep -c '\.svg\$') -eq \$n ] && [ \$(ls '$TMP/pl-svg/charts' | grep -c '\.png\$') -eq \$n ] &&
+    '$BIN' plot --format png,svg -o '$TMP/cmp-svg' '$TMP/pl' '$TMP/pl2' >/dev/null &&
+    '$BIN' report -o '$TMP/cmp-svg' '$TMP/pl' '$TMP/pl2' >/dev/null && [ -s '$TMP/cmp-svg/charts/compare-force_end.svg' ]"
 cat > "$TMP/hostile.ini" <<EOF2
 [scenario]
 name = hostile
