@@ -505,9 +505,13 @@ void sim_uncited_keys(const sim_inst *inst, size_t ninst, sim_buf *out)
     free(keys.s);
 }
 
-void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
+void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *design_or_run)
 {
     const sim_scenario *sc = &inst->sc;
+    /* a design's trials and seed (sobol's base N, a sweep's trials per
+     * point) are not a run's: [scenario] keeps the scenario's, and says so */
+    const bool run = design_or_run && strcmp(design_or_run->kind, "run") == 0;
+    const sim_runinfo *ri = run ? design_or_run : NULL;
     bool scenario_written = false;
     for (size_t s = 0; s < sc->nsec; s++) {
         const char *sec = sc->sec[s].section;
@@ -521,7 +525,12 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
                          strcmp(e->key, "sources") == 0 ||
                          (ri && (strcmp(e->key, "trials") == 0 || strcmp(e->key, "seed") == 0))))
                 continue;
-            if (!any) sim_buf_printf(b, "\n[%s]\n", sec);
+            if (!any) {
+                sim_buf_printf(b, "\n[%s]\n", sec);
+                if (scen && design_or_run && !run)
+                    sim_buf_printf(b, "; trials and seed below are the scenario's defaults; this %s used [run] trials "
+                                      "and seed\n", design_or_run->kind);
+            }
             any = true;
             sim_buf_printf(b, "%s = %s", e->key, e->text);
             if (e->ncites) {
@@ -598,9 +607,7 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
     sim_buf_puts(b, "\nuncited = ");
     sim_uncited_keys(inst, ninst, b);
     sim_buf_printf(b, "\nfiles = %s\n", ri->files);
-    /* a run's trials and seed; a design's (sobol's base N, a sweep's trials
-     * per point) are not a run's, and its command repeats it */
-    sim_write_resolved(b, inst, strcmp(ri->kind, "run") == 0 ? ri : NULL);
+    sim_write_resolved(b, inst, ri);
 }
 
 /* ------------------------------------------------------------ console */

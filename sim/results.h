@@ -95,9 +95,10 @@ void sim_write_sources_used(sim_buf *b, const sim_inst *inst, size_t ninst);
 void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri);
 /* The resolved scenario as INI text (sections in order, each key with its
  * value and citation), without extends/remove and without the [run] section
- * of a manifest it was read from; with ri, [scenario] gives ri's trials and
- * seed instead of the scenario's own. */
-void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri);
+ * of a manifest it was read from; with a run's ri, [scenario] gives ri's
+ * trials and seed instead of the scenario's own; with a design's, a comment
+ * there says that they are the scenario's defaults, not the design's. */
+void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *design_or_run);
 /* Source ids cited anywhere in the scenario, sorted; and the keys that rest
  * on an assumption. */
 void sim_cited_sources(const sim_inst *inst, size_t ninst, sim_buf *out);

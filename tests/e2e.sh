@@ -69,6 +69,9 @@ check "sweep varies a held0.<group> holding, and its point equals the run with -
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"mean(held_end)\") c = i } \$2 == 4000 { print \$c }' '$TMP/bg-sweep/sweep.csv' > '$TMP/bg-a' &&
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"mean\") c = i } \$1 == \"held_end\" { print \$c }' '$TMP/bg-4000/summary.csv' > '$TMP/bg-b' &&
     test -s '$TMP/bg-a' && cmp '$TMP/bg-a' '$TMP/bg-b'"
+check "a sweep's manifest says its [scenario] trials and seed are the scenario's defaults, and [run] has the sweep's" bash -c "
+    grep -qx \"; trials and seed below are the scenario's defaults; this sweep used \\[run\\] trials and seed\" '$TMP/bg-sweep/manifest.ini' &&
+    python3 -c 'import configparser, sys; c = configparser.ConfigParser(interpolation=None); c.read(sys.argv[1]); assert c[\"run\"][\"trials\"] == \"200\" and c[\"scenario\"][\"trials\"] == \"20000\"' '$TMP/bg-sweep/manifest.ini'"
 check "the manifest of a scenario citing no source and no assumption re-runs (its [run] lists are empty)" bash -c "
     '$BIN' run tests/data/quiet.ini -n 50 -o '$TMP/quiet-m' -q && grep -q '^sources_used = \$' '$TMP/quiet-m/manifest.ini' &&
     '$BIN' run '$TMP/quiet-m/manifest.ini' -o '$TMP/quiet-m2' -q && cmp '$TMP/quiet-m/trials.csv' '$TMP/quiet-m2/trials.csv'"
