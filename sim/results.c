@@ -307,6 +307,13 @@ static void dict_row(sim_csvrow *r, const char *name, const char *kind, const ch
     sim_csv_end(r);
 }
 
+/* A law drawn afresh at each use inside a trial (a facility's event_size):
+ * uncertain, but not a column of trials.csv. */
+static bool per_event(const sim_entry *e)
+{
+    return e->spec && (e->spec->flags & SIM_K_CHANCE) && e->spec->type == SIM_T_DIST && e->v.dist.kind != SIM_D_CONST;
+}
+
 /* The row of a scenario key: a parameter (by its name; one key may stand
  * for several) or a fixed setting, with its citations and, in a comparison
  * whose scenarios differ on it, each scenario's value. */
@@ -331,7 +338,8 @@ static void entry_row(sim_csvrow *r, const sim_inst *inst, size_t ninst, const c
         cites_differ |= strcmp(one.s ? one.s : "", cites.s ? cites.s : "") != 0;
         sim_buf_printf(&each_cites, "%s%s: %s", each_cites.len ? "; " : "", inst[k].sc.name, one.s ? one.s : "");
     }
-    dict_row(r, name, param ? "parameter" : "setting", param ? "csv" : "manifest", e->spec ? e->spec->help : "",
+    dict_row(r, name, param ? "parameter" : per_event(e) ? "per_event" : "setting", param ? "csv" : "manifest",
+             e->spec ? e->spec->help : "",
              differ ? value.s : e->text, cites_differ ? each_cites.s : cites.s ? cites.s : "");
     sim_buf_free(&cites);
     sim_buf_free(&value);
@@ -374,8 +382,8 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
         for (size_t i = 0; i < in->sc.n; i++) {
             const sim_entry *e = &in->sc.e[i];
             const long ix = sim_inst_find_param(in, e->full);
-            if ((sim_entry_is_assumption(e) || sim_entry_is_uncited(e)) && !(ix >= 0 && in->param[ix].uncertain) &&
-                add_id(&seen[0], e->full))
+            if ((sim_entry_is_assumption(e) || sim_entry_is_uncited(e) || per_event(e)) &&
+                !(ix >= 0 && in->param[ix].uncertain) && add_id(&seen[0], e->full))
                 entry_row(&r, inst, ninst, e->full, e, false);
         }
         for (size_t o = 0; o < in->nout; o++)

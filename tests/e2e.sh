@@ -462,7 +462,8 @@ check "dictionary.csv names each row once (a group by its parts' pattern, infilt
     '$BIN' run scenarios/baseline.ini -n 50 -o '$TMP/dict-u' -q &&
     test -z \"\$(cut -d, -f1 '$TMP/dict-u/dictionary.csv' | sort | uniq -d)\" &&
     test -z \"\$(cut -d, -f1 '$TMP/cmp-dict/dictionary.csv' | sort | uniq -d)\" &&
-    grep -q '^infiltrated,output,' '$TMP/dict-u/dictionary.csv' && grep -q '^infiltrated\.\*,group,' '$TMP/dict-u/dictionary.csv'"
+    grep -q '^infiltrated,output,' '$TMP/dict-u/dictionary.csv' && grep -q '^infiltrated\.\*,group,' '$TMP/dict-u/dictionary.csv' &&
+    grep -q '^facility.ne_syria_prisons.event_size,per_event,manifest,.*,\"loguniform(120, 1500)\",\"F02, F03\"\$' '$TMP/dict-u/dictionary.csv'"
 check "compare: an output no trial has a value of gives empty cells, also in the first scenario's row (not a difference of 0 over 0 trials)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/transfer-halted.ini --set 'facility.ne_syria_prisons.event_rate=0 [assumption]' \
         -n 100 -o '$TMP/cmp-none' -q &&
