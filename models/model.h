@@ -30,6 +30,8 @@ typedef struct sim_param {
     bool count;              /* rounded to the nearest whole number */
     bool chance;             /* two-dimensional runs: drawn afresh in every inner
                                 (chance) trial, not once per outer sample */
+    char *swept;             /* a sweep's: the values it took ("0, 125, 250"), for
+                                dictionary.csv; NULL otherwise (the sweep owns it) */
     uint64_t stream;
 } sim_param;
 

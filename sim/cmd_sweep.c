@@ -461,7 +461,22 @@ int sim_cmd_sweep(int argc, char **argv)
             sim_buf_init(&b);
             sweep_csv(&b, &inst, &sc, npoints, stats);
             const char *names[] = {"sweep.csv"};
+            /* dictionary.csv: the swept keys' values, not their laws */
+            sim_buf vals[2];
+            for (size_t a = 0; a < nvary; a++) {
+                sim_buf_init(&vals[a]);
+                for (size_t i = 0; i < ax[a].n; i++) {
+                    char v[32];
+                    sim_format_num(ax[a].v[i], v);
+                    sim_buf_printf(&vals[a], "%s%s", i ? ", " : "", v);
+                }
+                inst.param[ax[a].param].swept = vals[a].s;
+            }
             rc = sim_write_folder(outdir, c.force, &inst, 1, "sweep", cmd, seed, per, names, &b, 1, &err);
+            for (size_t a = 0; a < nvary; a++) {
+                inst.param[ax[a].param].swept = NULL;
+                sim_buf_free(&vals[a]);
+            }
             sim_buf_free(&b);
             if (rc == 0) sim_checkpoint_remove(cp);
         }

@@ -318,7 +318,7 @@ static bool per_event(const sim_entry *e)
  * for several) or a fixed setting, with its citations and, in a comparison
  * whose scenarios differ on it, each scenario's value. */
 static void entry_row(sim_csvrow *r, const sim_inst *inst, size_t ninst, const char *name, const sim_entry *e,
-                      bool param)
+                      bool param, bool twod)
 {
     sim_buf cites, value, each_cites, one;
     sim_buf_init(&cites);
@@ -338,9 +338,23 @@ static void entry_row(sim_csvrow *r, const sim_inst *inst, size_t ninst, const c
         cites_differ |= strcmp(one.s ? one.s : "", cites.s ? cites.s : "") != 0;
         sim_buf_printf(&each_cites, "%s%s: %s", each_cites.len ? "; " : "", inst[k].sc.name, one.s ? one.s : "");
     }
+    /* a sweep's swept key took the grid's values, not its law; a
+     * two-dimensional run's chance parameter is drawn in every inner trial */
+    const long ix = param ? sim_inst_find_param(inst, name) : -1;
+    const sim_param *p = ix >= 0 ? &inst->param[ix] : NULL;
+    sim_buf what;
+    sim_buf_init(&what);
+    sim_buf_puts(&what, e->spec ? e->spec->help : "");
+    if (p && p->swept) {
+        sim_buf_clear(&value);
+        sim_buf_printf(&value, "swept: %s (the scenario: %s)", p->swept, e->text);
+        differ = true;
+    } else if (p && p->chance && twod) {
+        sim_buf_puts(&what, "; chance in this two-dimensional run: drawn afresh in every inner trial");
+    }
     dict_row(r, name, param ? "parameter" : per_event(e) ? "per_event" : "setting", param ? "csv" : "manifest",
-             e->spec ? e->spec->help : "",
-             differ ? value.s : e->text, cites_differ ? each_cites.s : cites.s ? cites.s : "");
+             what.s ? what.s : "", differ ? value.s : e->text, cites_differ ? each_cites.s : cites.s ? cites.s : "");
+    sim_buf_free(&what);
     sim_buf_free(&cites);
     sim_buf_free(&value);
     sim_buf_free(&each_cites);
@@ -370,7 +384,7 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
         const sim_inst *in = &inst[j];
         for (size_t i = 0; i < in->nparam; i++) {
             const sim_param *p = &in->param[i];
-            if (p->uncertain && add_id(&seen[0], p->name)) entry_row(&r, inst, ninst, p->name, p->entry, true);
+            if ((p->uncertain || p->swept) && add_id(&seen[0], p->name)) entry_row(&r, inst, ninst, p->name, p->entry, true, columns == SIM_DICT_TWOD);
         }
     }
     /* a fixed value resting on an assumption (a group's route, a rate of 0)
@@ -384,7 +398,7 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
             const long ix = sim_inst_find_param(in, e->full);
             if ((sim_entry_is_assumption(e) || sim_entry_is_uncited(e) || per_event(e)) &&
                 !(ix >= 0 && in->param[ix].uncertain) && add_id(&seen[0], e->full))
-                entry_row(&r, inst, ninst, e->full, e, false);
+                entry_row(&r, inst, ninst, e->full, e, false, false);
         }
         for (size_t o = 0; o < in->nout; o++)
             if (add_id(&seen[1], in->out[o].name))

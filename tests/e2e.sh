@@ -69,6 +69,11 @@ check "sweep varies a held0.<group> holding, and its point equals the run with -
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"mean(held_end)\") c = i } \$2 == 4000 { print \$c }' '$TMP/bg-sweep/sweep.csv' > '$TMP/bg-a' &&
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"mean\") c = i } \$1 == \"held_end\" { print \$c }' '$TMP/bg-4000/summary.csv' > '$TMP/bg-b' &&
     test -s '$TMP/bg-a' && cmp '$TMP/bg-a' '$TMP/bg-b'"
+check "a sweep's dictionary.csv gives the swept key's values, and a two-dimensional run's marks its chance parameters" bash -c "
+    grep -q '^facility.ne_syria_prisons.held0.syrian,parameter,csv,.*,\"swept: 2000, 4000 (the scenario: uniform(2600, 3500))\",assumption\$' '$TMP/bg-sweep/dictionary.csv' &&
+    '$BIN' run scenarios/baseline.ini --outer 10 --inner 3 --set uncertainty.chance=escape.recapture_fraction -o '$TMP/dict-2d' -q &&
+    grep -q '^escape.recapture_fraction,parameter,csv,[^,]*; chance in this two-dimensional run: drawn afresh in every inner trial,' '$TMP/dict-2d/dictionary.csv' &&
+    ! grep -q '^initial.latent0,.*chance in this' '$TMP/dict-2d/dictionary.csv'"
 check "a sweep's manifest says its [scenario] trials and seed are the scenario's defaults, and [run] has the sweep's" bash -c "
     grep -qx \"; trials and seed below are the scenario's defaults; this sweep used \\[run\\] trials and seed\" '$TMP/bg-sweep/manifest.ini' &&
     python3 -c 'import configparser, sys; c = configparser.ConfigParser(interpolation=None); c.read(sys.argv[1]); assert c[\"run\"][\"trials\"] == \"200\" and c[\"scenario\"][\"trials\"] == \"20000\"' '$TMP/bg-sweep/manifest.ini'"
