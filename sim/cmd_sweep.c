@@ -680,7 +680,7 @@ int sim_cmd_compare(int argc, char **argv)
             sim_buf_init(&b);
             sim_csvrow r = {b, 0};
             const char *hdr[] = {"scenario", "output", "statistic", "value", "first_value", "difference",
-                                 "se", "low95", "high95", "trials", "pairs_differing"};
+                                 "se", "low95", "high95", "trials", "pairs_differing", "threshold"};
             for (size_t h = 0; h < sizeof hdr / sizeof *hdr; h++) sim_csv_str(&r, hdr[h]);
             sim_csv_end(&r);
             for (int s = 0; s < ns; s++)
@@ -707,6 +707,7 @@ int sim_cmd_compare(int argc, char **argv)
                     sim_csv_stat(&r, s ? hi : self);
                     sim_csv_int(&r, (long long)p->n);
                     sim_csv_int(&r, (long long)p->ndiff);
+                    sim_csv_num(&r, k >= a->nout ? a->thr[k - a->nout].value : NAN);
                     sim_csv_end(&r);
                 }
             b = r.buf;

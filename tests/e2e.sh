@@ -472,8 +472,8 @@ check "dictionary.csv names each row once (a group by its parts' pattern, infilt
 check "compare: an output no trial has a value of gives empty cells, also in the first scenario's row (not a difference of 0 over 0 trials)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/transfer-halted.ini --set 'facility.ne_syria_prisons.event_rate=0 [assumption]' \
         -n 100 -o '$TMP/cmp-none' -q &&
-    grep -qx 'baseline,first_escape_day,mean,,,,,,,0,0' '$TMP/cmp-none/compare.csv' &&
-    grep -qx 'transfer-halted,first_escape_day,mean,,,,,,,0,0' '$TMP/cmp-none/compare.csv'"
+    grep -qx 'baseline,first_escape_day,mean,,,,,,,0,0,' '$TMP/cmp-none/compare.csv' &&
+    grep -qx 'transfer-halted,first_escape_day,mean,,,,,,,0,0,' '$TMP/cmp-none/compare.csv'"
 check "compare: value and first_value are each scenario's own mean, also for an output with missing values" bash -c "
     '$BIN' run scenarios/baseline.ini -n 2000 -o '$TMP/fund-a' -q && '$BIN' run scenarios/funding-restored.ini -n 2000 -o '$TMP/fund-b' -q &&
     python3 - '$TMP/fund/compare.csv' '$TMP/fund-a/summary.csv' '$TMP/fund-b/summary.csv' <<'EOF2'
