@@ -103,9 +103,12 @@ def read_scenario(path, _stack=()):
             if item in merged:
                 del merged[item]
                 continue
-            sec, _, key = item.rpartition(".")
-            if sec in merged and key in merged[sec]:
-                del merged[sec][key]
+            # section.key, where a section (facility.X) and a key (held0.syrian) may both hold dots
+            for sec in sorted((x for x in merged if item.startswith(x + ".")), key=len, reverse=True):
+                key = item[len(sec) + 1:]
+                if key in merged[sec]:
+                    del merged[sec][key]
+                    break
             else:
                 raise ScenarioError("%s: remove: %s is not a section or key of the parent" % (path, item))
     for sec, kv in own.items():

@@ -37,8 +37,7 @@ static const sim_keyspec KEYS[] = {
     {"facility.*", "share", SIM_T_MAP, C, SIM_DOM_SHARES, 0, 0,
      "split of held0 by group (group: share, ...), drawn as a multinomial"},
     {"facility.*", "held0.*", SIM_T_DIST, C, SIM_DOM_COUNT, 0, 0,
-     "detainees of one group held on day 0 (people), one key per group held (held0.<group>), instead of held0 and "
-     "share; groups not given hold nobody"},
+     "detainees of the group held on day 0 (people), instead of held0 and share; groups not given hold nobody"},
     {"facility.*", "event_rate", SIM_T_DIST, C | R, SIM_DOM_NONNEG, 0, 0, "mass-escape events per year"},
     {"facility.*", "event_size", SIM_T_DIST, C | R | SIM_K_CHANCE, SIM_DOM_COUNT, 0, 0,
      "escapees in one event (people), drawn afresh for each event"},
@@ -49,7 +48,8 @@ static const sim_keyspec KEYS[] = {
     {"initial", "escaped0", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0,
      "J: detainees who escaped before day 0; J - Binomial(J, recapture_fraction) start at large"},
     {"initial", "at_large0_share", SIM_T_MAP, C, SIM_DOM_SHARES, 0, 0,
-     "split of at_large0 by group; when absent, the held0 shares (MODEL.md 7), weighted by each facility's held0"},
+     "split of at_large0 by group; when absent, the held0 shares (MODEL.md 7), weighted by each facility's day-0 "
+     "holdings"},
     {"initial", "iraq_custody0", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0, "people in Iraqi custody on day 0"},
     {"initial", "dispersed0", SIM_T_DIST, C | R, SIM_DOM_COUNT, 0, 0,
      "people who left the al-Hol camp and live among the population on day 0"},
@@ -254,24 +254,47 @@ static size_t param(sim_inst *inst, const char *sec, const char *key)
 
 /* A facility's day-0 holdings: held0 split by share (a multinomial), or
  * held0.<group> for the groups it holds, never both. */
+/* How far from the user an entry was written: 0 for --set, then the user's
+ * file, then each file it extends. */
+static size_t written_depth(const sim_scenario *sc, const sim_entry *e)
+{
+    for (size_t i = 0; i < sc->nfiles; i++)
+        if (strcmp(sc->files[i], e->file) == 0) return i + 1;
+    return 0;
+}
+
 static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc, sim_err *err)
 {
     const sim_scenario *sc = &inst->sc;
-    const sim_entry *first = NULL;
+    const sim_entry *by_group = NULL; /* the held0.<group> written nearest the user */
+    sim_buf keys;                     /* all of them, for a remove = line */
+    sim_buf_init(&keys);
     for (size_t i = 0; i < sc->n; i++) {
         const sim_entry *e = &sc->e[i];
         if (strcmp(e->section, sec) != 0 || strncmp(e->key, "held0.", 6) != 0) continue;
-        if (index_of(m->groups, m->G, e->key + 6) < 0) return unknown_name(e, "group", e->key + 6, m->groups, m->G, err);
-        if (!first) first = e;
+        if (index_of(m->groups, m->G, e->key + 6) < 0) {
+            sim_buf_free(&keys);
+            return unknown_name(e, "group", e->key + 6, m->groups, m->G, err);
+        }
+        if (!by_group || written_depth(sc, e) < written_depth(sc, by_group)) by_group = e;
+        sim_buf_printf(&keys, "%s%s", keys.len ? ", " : "", e->full);
     }
     const sim_entry *held0 = get(inst, sec, "held0"), *share = get(inst, sec, "share");
-    if (first) {
-        const sim_entry *both = held0 ? held0 : share;
-        if (both)
-            return sim_entry_err(first, err, "given with %s, set at %s:%d (allowed: held0 and share, or "
-                                             "held0.<group> keys instead; a scenario extending one with held0 and "
-                                             "share writes remove = %s.held0, %s.share)",
-                                 both->full, both->file, both->line, sec, sec);
+    const sim_entry *total = held0 && (!share || written_depth(sc, held0) <= written_depth(sc, share)) ? held0 : share;
+    if (by_group && total) {
+        /* the error points at what was written last, and removes the other form */
+        const bool total_last = written_depth(sc, total) < written_depth(sc, by_group);
+        const sim_entry *at = total_last ? total : by_group, *other = total_last ? by_group : total;
+        char *rm = total_last ? sim_strdup(keys.s) : sim_asprintf("%s.held0, %s.share", sec, sec);
+        sim_entry_err(at, err, "given with %s, set at %s:%d (allowed: held0 and share, or held0.<group> keys, not "
+                               "both; a scenario extending one with the other form writes remove = %s)",
+                      other->full, other->file, other->line, rm);
+        free(rm);
+        sim_buf_free(&keys);
+        return -1;
+    }
+    sim_buf_free(&keys);
+    if (by_group) {
         fc->held0 = NONE;
         fc->held0_g = sim_calloc(m->G, sizeof *fc->held0_g);
         for (size_t g = 0; g < m->G; g++) {
@@ -282,12 +305,25 @@ static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc,
         }
         return 0;
     }
-    if (!held0 || !share) {
+    if (held0 && !share)
+        return sim_entry_err(held0, err, "given without share (allowed: held0 with share = group: share, ..., the "
+                                         "split of held0 by group; or held0.<group> = ... for each group held, "
+                                         "instead of both)");
+    if (share && !held0)
+        return sim_entry_err(share, err, "given without held0 (allowed: share with held0 = ..., the detainees held "
+                                         "on day 0 (people); or held0.<group> = ... for each group held, instead of "
+                                         "both)");
+    if (!held0) {
+        const sim_entry *rm = get(inst, "scenario", "remove"); /* a child's remove took them */
+        if (rm && strstr(rm->text, sec))
+            return sim_entry_err(rm, err, "leaves [%s] without held0 and share (allowed: held0 = ... with share = "
+                                          "group: share, ..., or held0.<group> = ... for each group held, written "
+                                          "in [%s])",
+                                 sec, sec);
         const sim_secline *sl = sim_sc_secline(sc, sec);
-        return sim_errf(err, "%s:%d: [%s]: missing key '%s' (%s; or held0.<group> = ... for each group held, "
-                             "instead of held0 and share)",
-                        sl->file, sl->line, sec, held0 ? "share" : "held0",
-                        held0 ? "split of held0 by group, group: share, ..." : "detainees held on day 0 (people)");
+        return sim_errf(err, "%s:%d: [%s]: missing key 'held0' (detainees held on day 0 (people), with share = group: "
+                             "share, ...; or held0.<group> = ... for each group held)",
+                        sl->file, sl->line, sec);
     }
     fc->held0 = sim_inst_param(inst, held0, NULL);
     fc->share = sim_calloc(m->G, sizeof *fc->share);
@@ -770,8 +806,12 @@ static int setup(const det *m, const double *th, sim_trial *tr, state *s)
     s->conserved0 = s->latent + s->dispersed + s->iraq + al;
     for (size_t i = 0; i < F * G; i++) s->conserved0 += s->held[i];
     if (s->conserved0 > (int64_t)2000000000) {
-        sim_errf(tr->err, "trial %llu: %lld people on day 0 (allowed: at most 2,000,000,000)",
-                 (unsigned long long)tr->trial, (long long)s->conserved0);
+        char n[48];
+        sim_format_thousands((double)s->conserved0, 0, n, sizeof n);
+        sim_errf(tr->err, "trial %llu: %s people on day 0 (allowed: at most 2,000,000,000 in all, summing the "
+                          "facilities' held0, initial.latent0, the at-large of initial.escaped0, "
+                          "initial.iraq_custody0 and initial.dispersed0)",
+                 (unsigned long long)tr->trial, n);
         return -1;
     }
     return 0;

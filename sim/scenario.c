@@ -897,6 +897,10 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
             break;
         default: break;
         }
+        /* a law's draws are rounded; a number written as a count is meant whole */
+        if (rc == 0 && k->domain == SIM_DOM_COUNT && fixed && lo != floor(lo))
+            rc = sim_entry_err(e, err, "%s is not a whole number of people (allowed: a whole number, or a law whose "
+                                       "draws are rounded to one)", b.s);
         if (rc == 0 && k->domain == SIM_DOM_COUNT && sim_dist_quantile(&v->dist, 1 - 1e-9) > 1e9)
             rc = sim_entry_err(e, err, "%s %s 1,000,000,000 people (allowed: %s)", b.s, fixed ? "exceeds" : "can exceed",
                                sim_domain_text(k->domain));
