@@ -684,6 +684,14 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
         free(cands);
         goto out;
     }
+    /* as long as a file may write them, so that the manifest reads back */
+    if (strlen(section) > MAX_NAME || strlen(key) > MAX_NAME) {
+        rc = sim_errf(err, "%s:%d: %s: %s too long (allowed: at most %d characters, as in a scenario file)", file,
+                      index, k, strlen(section) > MAX_NAME ? "section name" : "key", MAX_NAME);
+        free(section);
+        free(key);
+        goto out;
+    }
     long at = find_entry(sc, section, key);
     sim_entry *e;
     if (at >= 0) {
