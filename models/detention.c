@@ -252,10 +252,8 @@ static size_t param(sim_inst *inst, const char *sec, const char *key)
     return e ? sim_inst_param(inst, e, NULL) : NONE;
 }
 
-/* A facility's day-0 holdings: held0 split by share (a multinomial), or
- * held0.<group> for the groups it holds, never both. */
-/* How far from the user an entry was written: 0 for --set, then the user's
- * file, then each file it extends. */
+/* How far from the user an entry was written: 0 for --set (and a schema
+ * default), then the user's file, then each file it extends. */
 static size_t written_depth(const sim_scenario *sc, const sim_entry *e)
 {
     for (size_t i = 0; i < sc->nfiles; i++)
@@ -263,6 +261,23 @@ static size_t written_depth(const sim_scenario *sc, const sim_entry *e)
     return 0;
 }
 
+/* Whether the scenario's remove = list names the section or one of its keys. */
+static bool removes(const sim_entry *rm, const char *sec, const char *const *keys)
+{
+    char *list = sim_strdup(rm->text);
+    bool hit = false;
+    for (char *save = NULL, *it = strtok_r(list, ",", &save); it && !hit; it = strtok_r(NULL, ",", &save)) {
+        const char *t = sim_trim(it);
+        hit = strcmp(t, sec) == 0;
+        for (size_t k = 0; keys[k] && !hit; k++)
+            hit = strncmp(t, sec, strlen(sec)) == 0 && t[strlen(sec)] == '.' && strcmp(t + strlen(sec) + 1, keys[k]) == 0;
+    }
+    free(list);
+    return hit;
+}
+
+/* A facility's day-0 holdings: held0 split by share (a multinomial), or
+ * held0.<group> for the groups it holds, never both. */
 static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc, sim_err *err)
 {
     const sim_scenario *sc = &inst->sc;
@@ -282,14 +297,18 @@ static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc,
     const sim_entry *held0 = get(inst, sec, "held0"), *share = get(inst, sec, "share");
     const sim_entry *total = held0 && (!share || written_depth(sc, held0) <= written_depth(sc, share)) ? held0 : share;
     if (by_group && total) {
-        /* the error points at what was written last, and removes the other form */
-        const bool total_last = written_depth(sc, total) < written_depth(sc, by_group);
+        /* the error points at what was written last, and removes the other
+         * form where a scenario it extends wrote that */
+        const size_t dt = written_depth(sc, total), dg = written_depth(sc, by_group);
+        const bool total_last = dt < dg;
         const sim_entry *at = total_last ? total : by_group, *other = total_last ? by_group : total;
-        char *rm = total_last ? sim_strdup(keys.s) : sim_asprintf("%s.held0, %s.share", sec, sec);
+        char *fix = dt == dg ? sim_strdup("write one of them")
+                    : total_last ? sim_asprintf("remove = %s", keys.s)
+                                 : sim_asprintf("remove = %s.held0, %s.share", sec, sec);
         sim_entry_err(at, err, "given with %s, set at %s:%d (allowed: held0 and share, or held0.<group> keys, not "
-                               "both; a scenario extending one with the other form writes remove = %s)",
-                      other->full, other->file, other->line, rm);
-        free(rm);
+                               "both: %s)",
+                      other->full, other->file, other->line, fix);
+        free(fix);
         sim_buf_free(&keys);
         return -1;
     }
@@ -314,8 +333,9 @@ static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc,
                                          "on day 0 (people); or held0.<group> = ... for each group held, instead of "
                                          "both)");
     if (!held0) {
+        static const char *const HOLDINGS[] = {"held0", "share", NULL};
         const sim_entry *rm = get(inst, "scenario", "remove"); /* a child's remove took them */
-        if (rm && strstr(rm->text, sec))
+        if (rm && removes(rm, sec, HOLDINGS))
             return sim_entry_err(rm, err, "leaves [%s] without held0 and share (allowed: held0 = ... with share = "
                                           "group: share, ..., or held0.<group> = ... for each group held, written "
                                           "in [%s])",
@@ -719,9 +739,7 @@ static int64_t repat_total(const det *m, const state *s, size_t f)
     return n;
 }
 
-/* The shares splitting the day-0 at-large by group: initial.at_large0_share
- * when given, else the held0 shares (MODEL.md 7), those of several
- * facilities weighted by the held0 the trial drew (equally when all are 0). */
+/* A facility's day-0 total in the trial. */
 static double held0_of(const facility *fc, const double *th, size_t G)
 {
     if (!fc->held0_g) return th[fc->held0];
@@ -742,6 +760,9 @@ static double share_of(const facility *fc, const double *th, size_t G, size_t g)
     return n > 0 ? th[fc->held0_g[g]] / n : 1.0 / (double)fc->nheld0_g;
 }
 
+/* The shares splitting the day-0 at-large by group: initial.at_large0_share
+ * when given, else the held0 shares (MODEL.md 7), those of several
+ * facilities weighted by the held0 the trial drew (equally when all are 0). */
 static const double *at_large_split(const det *m, const double *th, state *s)
 {
     if (m->at_large_share) return m->at_large_share;
@@ -809,7 +830,7 @@ static int setup(const det *m, const double *th, sim_trial *tr, state *s)
         char n[48];
         sim_format_thousands((double)s->conserved0, 0, n, sizeof n);
         sim_errf(tr->err, "trial %llu: %s people on day 0 (allowed: at most 2,000,000,000 in all, summing the "
-                          "facilities' held0, initial.latent0, the at-large of initial.escaped0, "
+                          "facilities' held0 (or held0.<group>), initial.latent0, the at-large of initial.escaped0, "
                           "initial.iraq_custody0 and initial.dispersed0)",
                  (unsigned long long)tr->trial, n);
         return -1;

@@ -330,7 +330,11 @@ static void entry_row(sim_csvrow *r, const sim_inst *inst, size_t ninst, const c
     for (size_t k = 0; k < ninst; k++) {
         const long ix = param ? sim_inst_find_param(&inst[k], name) : -1;
         const sim_entry *o = param ? (ix < 0 ? NULL : inst[k].param[ix].entry) : sim_sc_full(&inst[k].sc, name);
-        if (!o) continue;
+        if (!o) { /* a key only some of the scenarios set */
+            differ = true;
+            sim_buf_printf(&value, "%s%s: not set", value.len ? "; " : "", inst[k].sc.name);
+            continue;
+        }
         differ |= strcmp(o->text, e->text) != 0;
         sim_buf_printf(&value, "%s%s: %s", value.len ? "; " : "", inst[k].sc.name, o->text);
         sim_buf_clear(&one);
@@ -534,7 +538,7 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *des
      * point) are not a run's: [scenario] keeps the scenario's, and says so */
     const bool run = design_or_run && strcmp(design_or_run->kind, "run") == 0;
     const sim_runinfo *ri = run ? design_or_run : NULL;
-    bool scenario_written = false;
+    bool scenario_written = false, noted = false;
     for (size_t s = 0; s < sc->nsec; s++) {
         const char *sec = sc->sec[s].section;
         const bool scen = strcmp(sec, "scenario") == 0;
@@ -547,13 +551,13 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *des
                          strcmp(e->key, "sources") == 0 ||
                          (ri && (strcmp(e->key, "trials") == 0 || strcmp(e->key, "seed") == 0))))
                 continue;
-            if (!any) {
-                sim_buf_printf(b, "\n[%s]\n", sec);
-                if (scen && design_or_run && !run)
-                    sim_buf_printf(b, "; trials and seed below are the scenario's defaults; this %s used [run] trials "
-                                      "and seed\n", design_or_run->kind);
-            }
+            if (!any) sim_buf_printf(b, "\n[%s]\n", sec);
             any = true;
+            if (scen && design_or_run && !run && !noted && (!strcmp(e->key, "trials") || !strcmp(e->key, "seed"))) {
+                sim_buf_printf(b, "; the scenario's default; this %s used [run] trials and seed\n",
+                               design_or_run->kind);
+                noted = true;
+            }
             sim_buf_printf(b, "%s = %s", e->key, e->text);
             if (e->ncites) {
                 sim_buf_puts(b, " [");

@@ -115,7 +115,8 @@ typedef struct sim_secline {
 typedef struct sim_scenario {
     char *path;          /* the file given by the user */
     char *name;          /* [scenario] name, or the file's base name */
-    sim_entry *e;        /* entries in order of first appearance */
+    sim_entry *e;        /* entries in order of first appearance; after
+                            sim_scenario_check, grouped by section (first opened) */
     size_t n, cap;
     sim_secline *sec;    /* where each section was first opened */
     size_t nsec;

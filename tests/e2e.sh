@@ -75,7 +75,7 @@ check "a sweep's dictionary.csv gives the swept key's values, and a two-dimensio
     grep -q '^escape.recapture_fraction,parameter,csv,[^,]*; chance in this two-dimensional run: drawn afresh in every inner trial,' '$TMP/dict-2d/dictionary.csv' &&
     ! grep -q '^initial.latent0,.*chance in this' '$TMP/dict-2d/dictionary.csv'"
 check "a sweep's manifest says its [scenario] trials and seed are the scenario's defaults, and [run] has the sweep's" bash -c "
-    grep -qx \"; trials and seed below are the scenario's defaults; this sweep used \\[run\\] trials and seed\" '$TMP/bg-sweep/manifest.ini' &&
+    grep -qx \"; the scenario's default; this sweep used \\[run\\] trials and seed\" '$TMP/bg-sweep/manifest.ini' &&
     python3 -c 'import configparser, sys; c = configparser.ConfigParser(interpolation=None); c.read(sys.argv[1]); assert c[\"run\"][\"trials\"] == \"200\" and c[\"scenario\"][\"trials\"] == \"20000\"' '$TMP/bg-sweep/manifest.ini'"
 check "the manifest of a scenario citing no source and no assumption re-runs (its [run] lists are empty)" bash -c "
     '$BIN' run tests/data/quiet.ini -n 50 -o '$TMP/quiet-m' -q && grep -q '^sources_used = \$' '$TMP/quiet-m/manifest.ini' &&
@@ -473,6 +473,10 @@ check "dictionary.csv names each row once (a group by its parts' pattern, infilt
     test -z \"\$(cut -d, -f1 '$TMP/cmp-dict/dictionary.csv' | sort | uniq -d)\" &&
     grep -q '^infiltrated,output,' '$TMP/dict-u/dictionary.csv' && grep -q '^infiltrated\.\*,group,' '$TMP/dict-u/dictionary.csv' &&
     grep -q '^facility.ne_syria_prisons.event_size,per_event,manifest,.*,\"loguniform(120, 1500)\",\"F02, F03\"\$' '$TMP/dict-u/dictionary.csv'"
+check "compare: dictionary.csv says which scenarios do not set a key the others set" bash -c "
+    '$BIN' compare scenarios/baseline.ini tests/data/by-group.ini -n 50 -o '$TMP/cmp-notset' -q &&
+    grep -q '^facility.ne_syria_prisons.held0,parameter,csv,[^,]*,\"baseline: uniform(3300, 4300); by-group: not set\",' '$TMP/cmp-notset/dictionary.csv' &&
+    grep -q '^facility.ne_syria_prisons.held0.iraqi,setting,manifest,.*,baseline: not set; by-group: 150,assumption\$' '$TMP/cmp-notset/dictionary.csv'"
 check "compare: an output no trial has a value of gives empty cells, also in the first scenario's row (not a difference of 0 over 0 trials)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/transfer-halted.ini --set 'facility.ne_syria_prisons.event_rate=0 [assumption]' \
         -n 100 -o '$TMP/cmp-none' -q &&
