@@ -376,6 +376,12 @@ static int compile(sim_inst *inst, sim_err *err)
                                      "escapes from Iraqi custody count as infiltrated.iraq)");
     m->iraq_d = (size_t)iraq;
     for (size_t g = 0; g < m->G; g++)
+        if (strlen(m->groups[g]) > 42) /* held0.<group> must fit a key's 48 characters */
+            return sim_entry_err(get(inst, "lists", "groups"), err,
+                                 "group '%.42s...' is %zu characters long (allowed: at most 42, so that its "
+                                 "held0.<group> key fits the 48 characters of a key)",
+                                 m->groups[g], strlen(m->groups[g]));
+    for (size_t g = 0; g < m->G; g++)
         if (strcmp(m->groups[g], "latent") == 0)
             return sim_entry_err(get(inst, "lists", "groups"), err,
                                  "'latent' names the latent pool's route and cannot be a group");
