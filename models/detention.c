@@ -265,12 +265,13 @@ static size_t written_depth(const sim_scenario *sc, const sim_entry *e)
 static bool removes(const sim_entry *rm, const char *sec, const char *const *keys)
 {
     char *list = sim_strdup(rm->text);
+    const size_t len = strlen(sec);
     bool hit = false;
     for (char *save = NULL, *it = strtok_r(list, ",", &save); it && !hit; it = strtok_r(NULL, ",", &save)) {
         const char *t = sim_trim(it);
         hit = strcmp(t, sec) == 0;
         for (size_t k = 0; keys[k] && !hit; k++)
-            hit = strncmp(t, sec, strlen(sec)) == 0 && t[strlen(sec)] == '.' && strcmp(t + strlen(sec) + 1, keys[k]) == 0;
+            hit = strncmp(t, sec, len) == 0 && t[len] == '.' && strcmp(t + len + 1, keys[k]) == 0;
     }
     free(list);
     return hit;
@@ -391,8 +392,8 @@ static int compile(sim_inst *inst, sim_err *err)
     m->F = sim_sc_sections(sc, "facility", &fnames);
     if (m->F == 0) {
         free(fnames);
-        return sim_errf(err, "%s: no [facility.NAME] section (allowed: at least one facility with held0 and share or held0.<group>, "
-                             "event_rate, event_size, trickle_rate, transfer_eligible)", sc->path);
+        return sim_errf(err, "%s: no [facility.NAME] section (allowed: at least one facility with held0 and share "
+                             "or held0.<group>, event_rate, event_size, trickle_rate, transfer_eligible)", sc->path);
     }
     m->fac = sim_calloc(m->F, sizeof *m->fac);
     for (size_t f = 0; f < m->F; f++) {

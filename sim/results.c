@@ -388,7 +388,8 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
         const sim_inst *in = &inst[j];
         for (size_t i = 0; i < in->nparam; i++) {
             const sim_param *p = &in->param[i];
-            if ((p->uncertain || p->swept) && add_id(&seen[0], p->name)) entry_row(&r, inst, ninst, p->name, p->entry, true, columns == SIM_DICT_TWOD);
+            if ((p->uncertain || p->swept) && add_id(&seen[0], p->name))
+                entry_row(&r, inst, ninst, p->name, p->entry, true, columns == SIM_DICT_TWOD);
         }
     }
     /* a fixed value resting on an assumption (a group's route, a rate of 0)
