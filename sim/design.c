@@ -55,7 +55,20 @@ long sim_param_arg(const sim_inst *inst, const char *name, bool uncertain_only, 
     size_t n = 0;
     for (size_t i = 0; i < inst->nparam; i++)
         if (!uncertain_only || inst->param[i].uncertain) c[n++] = inst->param[i].name;
+    const sim_entry *e = sim_sc_full(&inst->sc, name);
+    const sim_keyspec *parts[3];
+    sim_schema schema;
+    sim_schema_for(inst->model, &schema, parts);
     if (p >= 0) sim_errf(err, "'%s' is a fixed value, not a distribution (allowed: uncertain parameters)", name);
+    else if (e && e->spec && (e->spec->flags & SIM_K_CHANCE))
+        sim_errf(err, "'%s' is drawn afresh at each use within a trial (for each event), not once per trial, so no "
+                      "design can vary it (allowed: compare scenarios that set it, e.g. riskmc compare A.ini B.ini, or "
+                      "run with --set '%s=VALUE [SOURCE or assumption]')",
+                 name, name);
+    else if (!e && sim_schema_knows(&schema, name))
+        sim_errf(err, "'%s' is not set in the scenario (allowed: set it first, with --set '%s=VALUE [SOURCE or "
+                      "assumption]' or in the file)",
+                 name, name);
     else name_error(uncertain_only ? "uncertain parameter" : "parameter", name, c, n, err);
     free(c);
     return -1;

@@ -609,6 +609,18 @@ static int unknown_key(const sim_schema *schema, const sim_entry *e, sim_err *er
 
 /* ------------------------------------------------------------ --set */
 
+bool sim_schema_knows(const sim_schema *schema, const char *full)
+{
+    bool found = false;
+    for (const char *dot = strchr(full, '.'); dot && !found; dot = strchr(dot + 1, '.')) {
+        char *s = sim_strndup(full, (size_t)(dot - full));
+        bool known;
+        found = find_spec(schema, s, dot + 1, &known) != NULL;
+        free(s);
+    }
+    return found;
+}
+
 int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *assignment, int index,
                      sim_err *err)
 {

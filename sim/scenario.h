@@ -128,6 +128,8 @@ typedef struct sim_scenario {
 /* Read a scenario file and its `extends` chain; apply `remove`. */
 int sim_scenario_load(sim_scenario *sc, const char *path, sim_err *err);
 /* Apply one `section.key=value` override (value may end with a citation). */
+/* Whether section.key is a key the schema accepts (set or not). */
+bool sim_schema_knows(const sim_schema *schema, const char *full);
 int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *assignment,
                      int index, sim_err *err);
 /* Check every section, key and value against the schema, parse the values,
