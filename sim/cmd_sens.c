@@ -1111,7 +1111,9 @@ int sim_cmd_sobol(int argc, char **argv)
         double thr[64];
         for (size_t t = 0; t < inst.nthr && nst < 64; t++)
             if (inst.thr[t].output == (size_t)out) thr[nst++] = inst.thr[t].value;
-        if (o.has_threshold && nst < 64) thr[nst++] = o.threshold;
+        bool listed = false; /* --threshold naming one the scenario lists is studied once */
+        for (size_t t = 1; t < nst; t++) listed |= thr[t] == o.threshold;
+        if (o.has_threshold && !listed && nst < 64) thr[nst++] = o.threshold;
         uint64_t boot = o.boot ? o.boot : 1000;
         size_t K = d.M - 2;
         sidx *ix = sim_calloc(nst * K, sizeof *ix);
@@ -1202,10 +1204,14 @@ int sim_cmd_sobol(int argc, char **argv)
                     if (d.ngroups) {
                         const sidx *ga = &ix[s * K + d.nunc], *gs = &ix[s * K + d.nunc + 1];
                         const double a[6] = {ga->s1, ga->s1lo, ga->s1hi, ga->st, ga->stlo, ga->sthi};
-                        char line[1024];
+                        char line[2048];
                         const sidx *c = &ix[s * K + d.chance - 2];
                         const double ch[3] = {c->st, c->stlo, c->sthi};
-                        sim_sobol_sentence(labels[s], a, gs->s1, gs->st, ch, line, sizeof line);
+                        sim_buf within;
+                        sim_buf_init(&within);
+                        sim_within_laws(&inst, &within);
+                        sim_sobol_sentence(labels[s], a, gs->s1, gs->st, ch, within.s, line, sizeof line);
+                        sim_buf_free(&within);
                         printf("%s\n", line);
                     }
                 }

@@ -219,33 +219,54 @@ uint64_t sim_run_fingerprint(const sim_inst *inst, const char *command)
     return h;
 }
 
-/* A share in percent: 1 decimal below 10%; above 100% reads as all. */
+/* A share in percent: 1 decimal below 10%; an estimate above 100% reads as
+ * all, one below 0 as none (a share lies in [0, 100%]; sampling noise can
+ * carry an estimate past either end). */
 static void share_text(double x, char *out, size_t n)
 {
     x *= 100;
     if (x > 100) snprintf(out, n, "all (estimate %.0f%%, above 100%% by sampling noise)", x);
-    else if (fabs(x) < 10) snprintf(out, n, "%.1f%%", x);
+    else if (x < 0) snprintf(out, n, "none (estimate %.1f%%, below 0 by sampling noise)", x);
+    else if (x < 10) snprintf(out, n, "%.1f%%", x);
     else snprintf(out, n, "%.0f%%", x);
 }
 
-void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, const double chance[3], char *out,
-                        size_t n)
+/* An interval's bound, clipped to the [0, 100%] a share lies in. */
+static void bound_text(double x, char *out, size_t n)
+{
+    share_text(isnan(x) ? x : fmin(1, fmax(0, x)), out, n);
+}
+
+void sim_within_laws(const sim_inst *inst, sim_buf *out)
+{
+    for (size_t i = 0; i < inst->sc.n; i++) {
+        const sim_entry *e = &inst->sc.e[i];
+        if (e->spec && (e->spec->flags & SIM_K_CHANCE) && e->spec->type == SIM_T_DIST && !sim_dist_is_const(&e->v.dist))
+            sim_buf_printf(out, "%s%s", out->len ? ", " : "", e->full);
+    }
+}
+
+void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, const double chance[3],
+                        const char *within, char *out, size_t n)
 {
     char t[11][96];
-    for (int k = 0; k < 6; k++) share_text(a[k], t[k], sizeof t[k]);
+    for (int k = 0; k < 6; k++) (k % 3 ? bound_text : share_text)(a[k], t[k], sizeof t[k]);
     share_text(s1, t[6], sizeof t[6]);
     share_text(st, t[7], sizeof t[7]);
-    for (int k = 0; k < 3; k++) share_text(chance ? chance[k] : NAN, t[8 + k], sizeof t[8 + k]);
-    for (int k = 1; k < 3; k++) /* an interval's bound past 100% reads as a number */
-        if (chance && chance[k] > 1) snprintf(t[8 + k], sizeof t[8 + k], "%.0f%%", 100 * chance[k]);
-    char i1[240] = "no 95% interval", it[240] = "no interval", ch[512] = "";
+    for (int k = 0; k < 3; k++) (k ? bound_text : share_text)(chance ? chance[k] : NAN, t[8 + k], sizeof t[8 + k]);
+    char i1[240] = "no 95% interval", it[240] = "no interval", ch[1024] = "";
     if (!isnan(a[1]) && !isnan(a[2])) snprintf(i1, sizeof i1, "95%% interval %s to %s", t[1], t[2]);
     if (!isnan(a[4]) && !isnan(a[5])) snprintf(it, sizeof it, "%s to %s", t[4], t[5]);
     /* the rest is chance: the trials' own randomness at fixed parameters */
     if (chance && !isnan(chance[0]))
-        snprintf(ch, sizeof ch, " The model's chance, with the parameters fixed, is involved in %s (%s to %s): that "
-                                "much no better knowledge of the parameters would remove.",
-                 t[8], isnan(chance[1]) ? "no interval" : t[9], isnan(chance[2]) ? "no interval" : t[10]);
+        snprintf(ch, sizeof ch,
+                 " The model's chance, with the parameters fixed, is involved in %s (%s to %s): that much no better "
+                 "knowledge of the parameters would remove%s%s%s",
+                 t[8], isnan(chance[1]) ? "no interval" : t[9], isnan(chance[2]) ? "no interval" : t[10],
+                 within && *within ? ". It includes each draw of " : ".", within && *within ? within : "",
+                 within && *within ? ", drawn afresh within a trial: where its spread is doubt about the sources "
+                                     "rather than chance, compare scenarios that fix it (riskmc compare)."
+                                   : "");
     snprintf(out, n,
              "The parameters resting on assumptions (*) explain %s of the trial-to-trial variance behind %s on their "
              "own (%s) and are involved in %s of it with their interactions (%s); for the parameters backed by a "

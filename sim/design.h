@@ -45,9 +45,14 @@ int sim_gather_block(void *user, const sim_block *b, sim_err *err);
  * Sobol analysis of statistic `stat`: a[] = S1, S1_low, S1_high, ST, ST_low,
  * ST_high of the group resting on assumptions; s1, st of the group backed by
  * sources; chance[] = ST, ST_low, ST_high of the model's chance (NULL or NaN:
- * not said). A share above 100% (sampling noise) reads as all. */
-void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, const double chance[3], char *out,
-                        size_t n);
+ * not said), which includes the laws drawn within a trial named in `within`
+ * (e.g. "facility.x.event_size"; NULL or "": none). A share above 100%
+ * (sampling noise) reads as all. */
+void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, const double chance[3],
+                        const char *within, char *out, size_t n);
+/* The scenario's laws drawn afresh within a trial (a facility's event_size),
+ * comma-separated into out (empty when none). */
+void sim_within_laws(const sim_inst *inst, sim_buf *out);
 
 /* Write a finished results folder: files (name, contents) plus manifest.ini
  * of the given kind, dictionary.csv and sources.csv, for the scenarios

@@ -947,7 +947,12 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                                                : nm,
                        !group && strcmp(sim_table_get(t, r, "assumption"), "yes") == 0);
             static const char *const C[] = {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"};
-            for (int c = 0; c < 6; c++) sim_buf_printf(&data, ",%.17g", sim_table_num(t, r, C[c]));
+            /* an interval is drawn within the [0, 100%] a share lies in (the
+             * estimates as they are: noise can carry one past either end) */
+            for (int c = 0; c < 6; c++) {
+                const double v = sim_table_num(t, r, C[c]);
+                sim_buf_printf(&data, ",%.17g", c % 3 && !isnan(v) ? fmin(1, fmax(0, v)) : v);
+            }
             sim_buf_putc(&data, '\n');
         }
         /* the view follows the estimates, widened for the intervals by at
@@ -955,8 +960,8 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         double ilo = 0, ihi = 0;
         for (size_t k = 0; k < rows; k++) {
             hi = fmax(hi, fmax(sim_table_num(t, idx[k], "S1"), sim_table_num(t, idx[k], "ST")));
-            ilo = fmin(ilo, fmin(sim_table_num(t, idx[k], "S1_low"), sim_table_num(t, idx[k], "ST_low")));
-            ihi = fmax(ihi, fmax(sim_table_num(t, idx[k], "S1_high"), sim_table_num(t, idx[k], "ST_high")));
+            ilo = fmin(ilo, fmin(sim_table_num(t, idx[k], "S1"), sim_table_num(t, idx[k], "ST")));
+            ihi = fmax(ihi, fmin(1, fmax(sim_table_num(t, idx[k], "S1_high"), sim_table_num(t, idx[k], "ST_high"))));
         }
         if (hi < 0.05) hi = 0.05;
         const double xlo = fmin(-0.02 * hi, fmax(ilo * 1.04, -0.25 * hi)), xhi = fmax(1.08 * hi, fmin(ihi * 1.03, 1.25 * hi));

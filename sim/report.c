@@ -872,8 +872,14 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
                     gs1 = sim_table_num(t, r, "S1"), gst = sim_table_num(t, r, "ST");
             }
             if (!isnan(ga[3])) {
-                char line[1200];
-                sim_sobol_sentence(stat, ga, gs1, gst, ch, line, sizeof line);
+                char line[2048];
+                sim_buf within; /* the laws drawn within a trial: dictionary.csv's per_event rows */
+                sim_buf_init(&within);
+                for (size_t q = 0; q < rd->dict.nrows; q++)
+                    if (!strcmp(sim_table_get(&rd->dict, q, "kind"), "per_event"))
+                        sim_buf_printf(&within, "%s%s", within.len ? ", " : "", sim_table_get(&rd->dict, q, "name"));
+                sim_sobol_sentence(stat, ga, gs1, gst, ch, within.s, line, sizeof line);
+                sim_buf_free(&within);
                 para_begin(&d);
                 text(&d, line);
                 para_end(&d);

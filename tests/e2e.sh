@@ -380,6 +380,10 @@ for f in sys.argv[1:]:
                 empty64 += 1
 assert empty64 > 0, 'at N=64 the threshold has too few hits for bounds'
 EOF2"
+check "sobol --threshold naming a threshold the scenario lists studies it once (no repeated rows)" bash -c "
+    '$BIN' sobol scenarios/baseline.ini --output escaped --threshold 1000 -N 64 --bootstrap 100 -o '$TMP/sob-dup' -q &&
+    [ \$(cut -d, -f1 '$TMP/sob-dup/sobol.csv' | sort -u | grep -c .) -eq 3 ] &&
+    test -z \"\$(cut -d, -f1-3 '$TMP/sob-dup/sobol.csv' | sort | uniq -d)\""
 check "sobol writes the same bytes at -j 1 and -j 2" bash -c "
     '$BIN' sobol scenarios/baseline.ini --output infiltrated -N 256 -j 1 -o '$TMP/sb1' -q &&
     '$BIN' sobol scenarios/baseline.ini --output infiltrated -N 256 -j 2 -o '$TMP/sb2' -q && diff -r '$TMP/sb1' '$TMP/sb2'"
