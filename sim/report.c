@@ -443,6 +443,30 @@ static void risks(doc *d, const sim_rundir *rd)
         table_row(d, cells, two ? 5 : 4);
     }
     table_end(d);
+    /* what a reader must know of a risk's output that is part of a group
+     * (infiltrated.iraq: it includes the escapees from Iraqi custody) */
+    for (size_t q = 0; q < rd->dict.nrows; q++) {
+        const char *g = sim_table_get(&rd->dict, q, "name"), *note = sim_table_get(&rd->dict, q, "value");
+        if (strcmp(sim_table_get(&rd->dict, q, "kind"), "group") || !*note) continue;
+        sim_buf outs;
+        sim_buf_init(&outs);
+        for (size_t r = 0; r < rd->risks.nrows; r++) {
+            /* the parts the note speaks of: it begins with the part's name */
+            const char *out = sim_table_get(&rd->risks, r, "output");
+            if (!sim_starts_with(out, g) || out[strlen(g)] != '.') continue;
+            const char *part = out + strlen(g) + 1;
+            if (sim_starts_with(note, part) && note[strlen(part)] == ' ' && !strstr(outs.s ? outs.s : "", out))
+                sim_buf_printf(&outs, "%s%s", outs.len ? ", " : "", out);
+        }
+        if (outs.len) {
+            char *line = sim_asprintf("Note: in %s, %s.", outs.s, note);
+            para_begin(d);
+            text(d, line);
+            para_end(d);
+            free(line);
+        }
+        sim_buf_free(&outs);
+    }
     if (two) {
         para_begin(d);
         text(d, "Two-dimensional run: the uncertain parameters were drawn once per outer sample and each sample was "

@@ -291,7 +291,8 @@ check "charts drawn again a second later are the same bytes (PNG, SVG and PDF, w
 check "report writes Markdown and standalone HTML" bash -c "
     '$BIN' report '$TMP/pl' >/dev/null && grep -q '^## Key numbers' '$TMP/pl/report.md' &&
     grep -q 'data:image/png;base64,' '$TMP/pl/report.html' && grep -q 'P(force_end ≥ 20,000)' '$TMP/pl/report.md' &&
-    grep -q '^## Assumptions' '$TMP/pl/report.md' && grep -q 'riskmc run scenarios/baseline.ini -n 600 -s 5' '$TMP/pl/report.md'"
+    grep -q '^## Assumptions' '$TMP/pl/report.md' && grep -q 'riskmc run scenarios/baseline.ini -n 600 -s 5' '$TMP/pl/report.md' &&
+    grep -q '^Note: in infiltrated.iraq, iraq includes the escapees from Iraqi custody (iraq_escaped)\.\$' '$TMP/pl/report.md'"
 "$BIN" run scenarios/sdf-claims.ini -n 600 -s 5 -o "$TMP/pl2" -q
 check "comparison charts and brief of two folders" bash -c "
     '$BIN' plot -o '$TMP/cmp' '$TMP/pl' '$TMP/pl2' >/dev/null && [ -s '$TMP/cmp/charts/compare-force_end.png' ] &&
