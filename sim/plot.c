@@ -324,6 +324,20 @@ static void percent_tics(sim_buf *p, const char *axis, double hi, const char *su
     sim_buf_puts(p, ")\n");
 }
 
+/* A design's statistic as a chart reads it: P(escaped>=1000) as
+ * P(escaped ≥ 1,000); mean(x) as it is. */
+static void stat_readable(const char *stat, char *out, size_t n)
+{
+    const char *ge = strstr(stat, ">=");
+    if (strncmp(stat, "P(", 2) != 0 || !ge) {
+        snprintf(out, n, "%s", stat);
+        return;
+    }
+    char x[48];
+    sim_format_exact(strtod(ge + 2, NULL), x, sizeof x);
+    snprintf(out, n, "P(%.*s ≥ %s)", (int)(ge - stat - 2), stat + 2, x);
+}
+
 /* Add the ids of a comma-separated list to `into` ("a, b"), each once;
  * returns how many were new. */
 static size_t add_ids(sim_buf *into, const char *list)
@@ -841,15 +855,17 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
         lo = fmin(lo, fmin(a, fmin(b, base))), hi = fmax(hi, fmax(a, fmax(b, base)));
     }
     range_params(&params, "x", lo, hi, false);
+    char sub[512], xl[512], stat[256];
+    stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
+    const bool prob = strncmp(stat, "P(", 2) == 0;
+    if (prob) percent_tics(&params, "x", hi + (hi - lo) * 0.1, "%%"); /* a probability reads in % */
     sim_buf_printf(&params, "set yrange [-0.7:%.17g]\nset arrow 1 from %.17g, graph 0 to %.17g, graph 1 nohead "
                             "linecolor rgb \"#333333\" linewidth 1.5\n", (double)n - 0.3, base, base);
-    char sub[512], xl[512];
-    const char *stat = sim_table_get(t, 0, "statistic");
     char top[64] = "";
     if (t->nrows > n) snprintf(top, sizeof top, "; top %zu of %zu", n, t->nrows);
     snprintf(sub, sizeof sub, "%s: each parameter alone from its 5th to its 95th percentile (shown), the others at "
                               "their medians (* assumption%s)", stat, top);
-    snprintf(xl, sizeof xl, "%s (line: all parameters at their medians)", stat);
+    snprintf(xl, sizeof xl, "%s%s (line: all parameters at their medians)", stat, prob ? ", %" : "");
     int rc = rd_chart(pl, rd, "tornado.gp", "tornado", &data, &params, sub, xl, "", err);
     sim_buf_free(&data);
     sim_buf_free(&params);
@@ -900,8 +916,9 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     }
     sim_buf_printf(&params, "nblocks = %zu\nset xrange [0:100]\nset xtics 0, 10, 100\n", keep);
     range_params(&params, "y", lo, hi, false);
-    char sub[512];
-    const char *stat = sim_table_get(t, 0, "statistic");
+    char sub[512], stat[256];
+    stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
+    if (strncmp(stat, "P(", 2) == 0) percent_tics(&params, "y", hi + (hi - lo) * 0.1, "%%");
     snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu with the widest effect)",
              stat, keep);
     int rc = rd_chart(pl, rd, "lines.gp", "spider", &data, &params, sub, "percentile of the parameter's own law", stat,
@@ -971,8 +988,10 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         sim_format_thousands(sim_table_num(t, r0, "base_n"), 0, bn, sizeof bn);
         char more[96] = "";
         if (nparams > shown) snprintf(more, sizeof more, "; top %zu of %zu parameters", shown, nparams);
+        char rstat[256];
+        stat_readable(stat, rstat, sizeof rstat);
         snprintf(sub, sizeof sub, "Sobol indices: shares of the trial-to-trial variance behind %s (N = %s%s; * "
-                                  "assumption)", stat, bn, more);
+                                  "assumption)", rstat, bn, more);
         /* file name from the statistic: mean(force_end) -> sobol-mean-force_end,
          * P(escaped>=1000) -> sobol-P-escaped-ge-1000 */
         size_t k = strlen(strcpy(name, "sobol-"));
@@ -1016,7 +1035,8 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     if (hi <= 0) hi = 1;
     sim_buf_printf(&params, "set xrange [0:%.17g]\nset yrange [-0.7:%.17g]\n", hi * 1.08, (double)n - 0.3);
     /* a probability's effects read in percentage points */
-    const char *stat = sim_table_get(t, 0, "statistic");
+    char stat[256];
+    stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
     const bool prob = strncmp(stat, "P(", 2) == 0;
     if (prob) percent_tics(&params, "x", hi * 1.08, "");
     else tics(&params, "x", 0, hi * 1.08, false);
