@@ -338,6 +338,25 @@ static void stat_readable(const char *stat, char *out, size_t n)
     snprintf(out, n, "P(%.*s ≥ %s)", (int)(ge - stat - 2), stat + 2, x);
 }
 
+/* A chart's file name from a statistic: prefix + mean(force_end) ->
+ * prefix-mean-force_end, P(escaped>=1000) -> prefix-P-escaped-ge-1000. */
+static void chart_name(const char *prefix, const char *stat, char *name, size_t n)
+{
+    size_t k = (size_t)snprintf(name, n, "%s", prefix);
+    const size_t k0 = k;
+    for (const char *c = stat; *c && k + 5 < n; c++) {
+        if (*c == '>' || *c == '<') {
+            const bool eq = c[1] == '=';
+            k += (size_t)snprintf(name + k, n - k, "-%c%c-", *c == '>' ? 'g' : 'l', eq ? 'e' : 't');
+            c += eq;
+            continue;
+        }
+        name[k++] = (char)(isalnum((unsigned char)*c) || *c == '_' || *c == '.' ? *c : '-');
+    }
+    while (k > k0 && name[k - 1] == '-') k--;
+    name[k] = '\0';
+}
+
 /* Add the ids of a comma-separated list to `into` ("a, b"), each once;
  * returns how many were new. */
 static size_t add_ids(sim_buf *into, const char *list)
@@ -992,20 +1011,7 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         stat_readable(stat, rstat, sizeof rstat);
         snprintf(sub, sizeof sub, "Sobol indices: shares of the trial-to-trial variance behind %s (N = %s%s; * "
                                   "assumption)", rstat, bn, more);
-        /* file name from the statistic: mean(force_end) -> sobol-mean-force_end,
-         * P(escaped>=1000) -> sobol-P-escaped-ge-1000 */
-        size_t k = strlen(strcpy(name, "sobol-"));
-        for (const char *c = stat; *c && k < sizeof name - 4; c++) {
-            if (*c == '>' || *c == '<') {
-                const bool eq = c[1] == '=';
-                k += (size_t)snprintf(name + k, sizeof name - k, "-%c%c-", *c == '>' ? 'g' : 'l', eq ? 'e' : 't');
-                c += eq;
-                continue;
-            }
-            name[k++] = (char)(isalnum((unsigned char)*c) || *c == '_' || *c == '.' ? *c : '-');
-        }
-        while (k > 6 && name[k - 1] == '-') k--;
-        name[k] = '\0';
+        chart_name("sobol-", stat, name, sizeof name);
         rc = rd_chart(pl, rd, "indices.gp", name, &data, &params, sub, "share of the variance", "", err);
         sim_buf_free(&data);
         sim_buf_free(&params);
@@ -1126,41 +1132,66 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
     if (ct < 1 || t->nrows == 0) return 0;
     int naxes = (int)ct - 1; /* columns between point and trials */
     const char *k1 = t->header[1], *k2 = naxes == 2 ? t->header[2] : NULL;
+    /* the axes: the swept key and what it is (dictionary.csv) */
+    char xl[400], yl2[400];
+    const char *d1 = sim_rundir_describe(rd, k1), *d2 = k2 ? sim_rundir_describe(rd, k2) : "";
+    snprintf(xl, sizeof xl, "%s%s%s", k1, *d1 ? ": " : "", d1);
+    snprintf(yl2, sizeof yl2, "%s%s%s", k2 ? k2 : "", *d2 ? ": " : "", d2);
+    if (strlen(yl2) > 48) snprintf(yl2, sizeof yl2, "%s", k2); /* a vertical label that long shrinks to nothing */
+    /* what is charted: the mean of each charted output, then each
+     * threshold's probability */
     const char **outs;
     size_t no = sim_rundir_outputs(rd, false, &outs);
+    const size_t nstat = no + t->ncols;
     int rc = 0;
-    for (size_t o = 0; o < no && rc == 0; o++) {
-        char cm[300], c5[300], c95[300], name[256];
-        snprintf(cm, sizeof cm, "mean(%s)", outs[o]);
-        snprintf(c5, sizeof c5, "p5(%s)", outs[o]);
-        snprintf(c95, sizeof c95, "p95(%s)", outs[o]);
-        if (sim_table_col(t, cm) < 0) continue;
+    for (size_t si = 0; si < nstat && rc == 0; si++) {
+        const bool prob = si >= no;
+        char col[300], c5[300], c95[300], name[256], what[320], unit[128] = "";
+        if (!prob) {
+            snprintf(col, sizeof col, "mean(%s)", outs[si]);
+            snprintf(c5, sizeof c5, "p5(%s)", outs[si]);
+            snprintf(c95, sizeof c95, "p95(%s)", outs[si]);
+            if (sim_table_col(t, col) < 0) continue;
+            unit_of(sim_rundir_describe(rd, outs[si]), unit, sizeof unit);
+            snprintf(what, sizeof what, "mean %s", outs[si]);
+            snprintf(name, sizeof name, "%s-%s", naxes == 1 ? "sweep" : "heatmap", outs[si]);
+        } else {
+            const char *h = t->header[si - no];
+            if (strncmp(h, "P(", 2) != 0) continue;
+            snprintf(col, sizeof col, "%s", h);
+            snprintf(c5, sizeof c5, "se_%s", h); /* the band: 1.96 standard errors */
+            stat_readable(h, what, sizeof what);
+            chart_name(naxes == 1 ? "sweep-" : "heatmap-", h, name, sizeof name);
+        }
         sim_buf data, params;
         sim_buf_init(&data);
         sim_buf_init(&params);
         char sub[512];
-        const char *desc = sim_rundir_describe(rd, outs[o]);
         double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY;
         if (naxes == 1) {
-            sim_buf_puts(&data, "\"mean (band: 90% of trials)\"\n");
+            sim_buf_printf(&data, "\"%s\"\n", prob ? "probability (band: 95% interval)" : "mean (band: 90% of trials)");
             for (size_t r = 0; r < t->nrows; r++) {
-                double x = sim_table_num(t, r, k1), m = sim_table_num(t, r, cm), a = sim_table_num(t, r, c5),
-                       b = sim_table_num(t, r, c95);
+                double x = sim_table_num(t, r, k1), m = sim_table_num(t, r, col), a, b;
+                if (prob) {
+                    const double se = sim_table_num(t, r, c5);
+                    a = fmax(0, m - 1.959963984540054 * se), b = fmin(1, m + 1.959963984540054 * se);
+                } else {
+                    a = sim_table_num(t, r, c5), b = sim_table_num(t, r, c95);
+                }
                 sim_buf_printf(&data, "%.17g,%.17g,%.17g,%.17g\n", x, m, a, b);
                 lo = fmin(lo, a), hi = fmax(hi, b), xlo = fmin(xlo, x), xhi = fmax(xhi, x);
             }
             sim_buf_puts(&params, "nblocks = 1\nbands = 1\n");
             range_params(&params, "x", xlo, xhi, false);
             range_params(&params, "y", lo, hi, false);
-            snprintf(sub, sizeof sub, "%s as %s varies (common random numbers; band: 5th to 95th percentile)", outs[o],
-                     k1);
-            snprintf(name, sizeof name, "sweep-%s", outs[o]);
+            if (prob) percent_tics(&params, "y", hi + (hi - lo) * 0.1, "%%");
+            snprintf(sub, sizeof sub, "%s as %s varies (common random numbers; band: %s)", what, k1,
+                     prob ? "95% interval" : "5th to 95th percentile");
             /* the y axis: the output and its unit (a whole description there
              * shrank to an illegible size) */
-            char unit[128], yl[400];
-            if (*unit_of(desc, unit, sizeof unit)) snprintf(yl, sizeof yl, "%s (%s)", outs[o], unit);
-            else snprintf(yl, sizeof yl, "%s", outs[o]);
-            rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, k1, yl, err);
+            char yl[400];
+            snprintf(yl, sizeof yl, "%s%s%s%s", prob ? what : outs[si], *unit ? " (" : "", unit, *unit ? ")" : "");
+            rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, xl, yl, err);
         } else {
             /* cells at grid indices, so that a listed grid need not be
              * evenly spaced, with the grid's values as tick labels */
@@ -1172,7 +1203,7 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                 if (!r || x == xs[0]) ys[ny++] = y;
             }
             for (size_t r = 0; r < t->nrows; r++) {
-                double m = sim_table_num(t, r, cm);
+                double m = sim_table_num(t, r, col);
                 sim_buf_printf(&data, "%zu,%zu,%.17g\n", r / (ny ? ny : 1), r % (ny ? ny : 1), m);
                 lo = fmin(lo, m), hi = fmax(hi, m);
             }
@@ -1193,25 +1224,24 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             free(ys);
             if (!(hi > lo)) hi = lo + 1;
             sim_buf_printf(&params, "set cbrange [%.17g:%.17g]\n", lo, hi);
-            tics(&params, "cb", lo, hi, false);
-            /* each cell's mean written in it, light on the dark half of the
+            if (prob) percent_tics(&params, "cb", hi, "%%");
+            else tics(&params, "cb", lo, hi, false);
+            /* each cell's value written in it, light on the dark half of the
              * palette, while the cells are few enough to read */
             if (t->nrows <= 100)
                 for (size_t r = 0; r < t->nrows; r++) {
-                    const double m = sim_table_num(t, r, cm);
+                    const double m = sim_table_num(t, r, col);
                     char v[48];
-                    sim_format_readable(m, v, sizeof v);
+                    if (prob) sim_format_pct(m, v, sizeof v);
+                    else sim_format_readable(m, v, sizeof v);
                     sim_buf_printf(&params, "set label %zu \"%s\" at %zu,%zu center front font \",%d\" textcolor rgb \"%s\"\n",
                                    200 + r, v, r / (ny ? ny : 1), r % (ny ? ny : 1), t->nrows <= 36 ? 11 : 8,
                                    (m - lo) / (hi - lo) > 0.55 ? "#ffffff" : "#08306b");
                 }
-            char unit[128];
-            unit_of(desc, unit, sizeof unit);
-            sim_buf_printf(&params, "set cblabel \"mean %s%s%s%s\" noenhanced offset 2.5,0\n", outs[o],
-                           *unit ? " (" : "", unit, *unit ? ")" : "");
-            snprintf(sub, sizeof sub, "mean %s over a grid of %s and %s (common random numbers)", outs[o], k1, k2);
-            snprintf(name, sizeof name, "heatmap-%s", outs[o]);
-            rc = rd_chart(pl, rd, "heatmap.gp", name, &data, &params, sub, k1, k2, err);
+            sim_buf_printf(&params, "set cblabel \"%s%s%s%s\" noenhanced offset 2.5,0\n", what, *unit ? " (" : "",
+                           unit, *unit ? ")" : "");
+            snprintf(sub, sizeof sub, "%s over a grid of %s and %s (common random numbers)", what, k1, k2);
+            rc = rd_chart(pl, rd, "heatmap.gp", name, &data, &params, sub, xl, yl2, err);
         }
         sim_buf_free(&data);
         sim_buf_free(&params);

@@ -460,7 +460,7 @@ check "a key fixed in the first scenario and uncertain in another is a parameter
     ! grep -q '^transfer.halt_rate,setting,' '$TMP/halt1/dictionary.csv'"
 check "a sweep of a model whose descriptions carry no unit labels its axis with the output alone; LO:HI:N points read as written (0.06)" bash -c "
     '$BIN' sweep scenarios/ishigami.ini --vary ishigami.b=0:0.09:10 -n 20 -o '$TMP/swi' -q && '$BIN' plot --format svg '$TMP/swi' >/dev/null &&
-    ! grep -q '(x1)' '$TMP/swi/charts/sweep-y.svg' && grep -q '^6,0.06,' '$TMP/swi/sweep.csv'"
+    ! grep -q '>y (x1)<' '$TMP/swi/charts/sweep-y.svg' && grep -q '>y<' '$TMP/swi/charts/sweep-y.svg' && grep -q '^6,0.06,' '$TMP/swi/sweep.csv'"
 check "compare notes a scenario that simulates other days than the first, and not one that does not" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini scenarios/sdf-claims.ini -n 50 -o '$TMP/cmpdays' -q 2>'$TMP/cmpdays.err' &&
     grep -q 'note: breakout-6000 simulates 365 days from 2026-01-15, baseline 365 days from 2026-02-22' '$TMP/cmpdays.err' &&
@@ -527,6 +527,7 @@ check "sensitivity charts are drawn (and no empty comparison folder: none of the
     '$BIN' plot '$TMP/torn' '$TMP/spi' '$TMP/mor' '$TMP/sw2' '$TMP/sb1' '$TMP/crn' -o '$TMP/sensplots' >/dev/null &&
     [ -s '$TMP/torn/charts/tornado.png' ] && [ -s '$TMP/spi/charts/spider.png' ] && [ -s '$TMP/mor/charts/morris.png' ] &&
     [ -s '$TMP/sw2/charts/heatmap-force_end.png' ] && [ -s '$TMP/crn/charts/sweep-force_end.png' ] &&
+    [ -s '$TMP/sw2/charts/heatmap-P-escaped-ge-1000.png' ] && [ -s '$TMP/crn/charts/sweep-P-force_end-ge-20000.png' ] &&
     [ -s '$TMP/sb1/charts/sobol-mean-infiltrated.png' ] && [ ! -e '$TMP/sensplots' ]"
 check "every chart riskmc draws is known as its own: plot redraws and --force replaces each kind of folder" bash -c "
     for d in torn spi mor sw2 sb1 crn fund d1; do
