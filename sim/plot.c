@@ -1061,6 +1061,21 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     return rc;
 }
 
+/* A scenario's simulated days in a comparison manifest's periods
+ * ("a: 365 days from 2026-02-22; b: ..."): true and the days in out, or
+ * false when the list does not name it. */
+static bool period_in(const char *periods, const char *name, char *out, size_t n)
+{
+    const size_t len = strlen(name);
+    for (const char *at = periods ? strstr(periods, name) : NULL; at; at = strstr(at + 1, name))
+        if ((at == periods || at[-1] == ' ') && at[len] == ':' && at[len + 1] == ' ') {
+            const char *p0 = at + len + 2, *p1 = strchr(p0, ';');
+            snprintf(out, n, "%.*s", (int)(p1 ? (size_t)(p1 - p0) : strlen(p0)), p0);
+            return true;
+        }
+    return false;
+}
+
 /* compare.csv: for each scenario after the first, its paired differences
  * from the first: the charted outputs' means as a percentage of the first
  * scenario's, the threshold probabilities in percentage points */
@@ -1112,7 +1127,12 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             char sub[512], xl[512], name[256];
             char nt[32];
             sim_format_thousands(sim_table_num(t, b0, "trials"), 0, nt, sizeof nt);
-            snprintf(sub, sizeof sub, "%s against %s: paired differences over %s trials", other, first, nt);
+            /* a scenario over other days than the first: the chart says so */
+            char when[160] = "", p_other[96], p_first[96];
+            if (period_in(rd->periods, other, p_other, sizeof p_other) &&
+                period_in(rd->periods, first, p_first, sizeof p_first) && strcmp(p_other, p_first) != 0)
+                snprintf(when, sizeof when, " (it simulates %s)", p_other);
+            snprintf(sub, sizeof sub, "%s against %s: paired differences over %s trials%s", other, first, nt, when);
             snprintf(xl, sizeof xl, "change from %s (means: %% of its mean; probabilities: percentage points)", first);
             snprintf(name, sizeof name, "compare-%zu", blk);
             rc = rd_chart(pl, rd, "diff.gp", name, &data, &params, sub, xl, "", err);

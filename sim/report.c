@@ -309,11 +309,13 @@ static void period_of(const sim_rundir *rd, char *out, size_t n)
 
 static void meta_line(doc *d, const sim_rundir *rd)
 {
-    char tr[96], line[1024];
+    char tr[96], line[2400];
     sim_rundir_trials_text(rd, tr, sizeof tr);
     /* the simulated period, which a child scenario's inherited question may not match */
-    char period[128];
+    char period[1024];
     period_of(rd, period, sizeof period);
+    if (rd->periods) /* a comparison of scenarios over other days */
+        snprintf(period, sizeof period, "%s (their differences also compare other periods)", rd->periods);
     snprintf(line, sizeof line, "Scenario %s, model %s: %s, seed %llu; riskmc %s%s%s%s.%s%s%s", rd->name, rd->model,
              tr, (unsigned long long)rd->seed, rd->version, *rd->commit ? " (commit " : "", rd->commit,
              *rd->commit ? ")" : "", *period ? " Simulated: " : "", period, *period ? "." : "");

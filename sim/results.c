@@ -612,6 +612,18 @@ void sim_write_manifest(sim_buf *b, const sim_inst *inst, const sim_runinfo *ri)
         /* a comparison: its scenarios in order; the sections below are the first's */
         sim_buf_puts(b, "\nscenarios = ");
         for (size_t s = 0; s < ninst; s++) sim_buf_printf(b, "%s%s", s ? ", " : "", inst[s].sc.name);
+        /* scenarios over other days: the brief must say so, as compare does */
+        bool other = false;
+        for (size_t s = 1; s < ninst; s++)
+            other |= inst[s].start_date != inst[0].start_date || inst[s].horizon != inst[0].horizon;
+        if (other) {
+            sim_buf_puts(b, "\n; periods: each scenario's simulated days, which differ\nperiods = ");
+            for (size_t s = 0; s < ninst; s++) {
+                char d[11];
+                sim_format_date(inst[s].start_date, d);
+                sim_buf_printf(b, "%s%s: %d days from %s", s ? "; " : "", inst[s].sc.name, inst[s].horizon, d);
+            }
+        }
     }
     sim_buf_printf(b, "\nmodel = %s\n", inst->model->name);
     sim_buf_printf(b, "seed = %llu\n", (unsigned long long)ri->seed);

@@ -17,6 +17,7 @@ typedef struct sim_rundir {
     char *dir;
     /* [run] of manifest.ini */
     char *kind, *version, *commit, *command, *model, *sources_used, *assumptions, *uncited;
+    char *periods; /* a comparison's: each scenario's simulated days, when they differ; else NULL */
     uint64_t seed, trials;
     /* [scenario] of the resolved scenario */
     char *name, *title, *question;

@@ -464,7 +464,13 @@ check "a sweep of a model whose descriptions carry no unit labels its axis with 
 check "compare notes a scenario that simulates other days than the first, and not one that does not" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini scenarios/sdf-claims.ini -n 50 -o '$TMP/cmpdays' -q 2>'$TMP/cmpdays.err' &&
     grep -q 'note: breakout-6000 simulates 365 days from 2026-01-15, baseline 365 days from 2026-02-22' '$TMP/cmpdays.err' &&
-    ! grep -q 'sdf-claims' '$TMP/cmpdays.err'"
+    ! grep -q 'sdf-claims' '$TMP/cmpdays.err' &&
+    grep -qx 'periods = baseline: 365 days from 2026-02-22; breakout-6000: 365 days from 2026-01-15; sdf-claims: 365 days from 2026-02-22' '$TMP/cmpdays/manifest.ini' &&
+    '$BIN' plot --format png,svg '$TMP/cmpdays' >/dev/null && '$BIN' report '$TMP/cmpdays' >/dev/null &&
+    grep -q 'Simulated: baseline: 365 days from 2026-02-22; breakout-6000: 365 days from 2026-01-15; .*(their differences also compare other periods)' '$TMP/cmpdays/report.md' &&
+    grep -q 'breakout-6000 against baseline: paired differences over 50 trials (it simulates 365 days from 2026-01-15)' '$TMP/cmpdays/charts/compare-1.svg' &&
+    ! grep -q 'it simulates' '$TMP/cmpdays/charts/compare-2.svg' &&
+    '$BIN' compare scenarios/baseline.ini scenarios/sdf-claims.ini -n 20 -o '$TMP/cmpsame' -q && ! grep -q '^periods' '$TMP/cmpsame/manifest.ini'"
 check "compare: restoring funding lowers escapes, with an interval" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini -n 2000 -o '$TMP/fund' -q &&
     awk -F, '\$1 == \"funding-restored\" && \$2 == \"escaped\" && \$3 == \"mean\" { found = 1; if (!(\$9 < 0)) exit 1 } END { exit !found }' '$TMP/fund/compare.csv'"
