@@ -936,11 +936,25 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
         char line[400];
         snprintf(line, sizeof line,
                  "Each row: a statistic of another scenario (value), and its paired difference from %s over the "
-                 "same trials, with a 95%% interval.", first);
+                 "same trials, with a 95%% interval, for the headline outputs' means and every threshold's "
+                 "probability (compare.csv has every output).",
+                 first);
         para_begin(&d);
         text(&d, line);
         para_end(&d);
-        design_table(&d, t, cols, sim_compare_block(t), t->nrows);
+        const char **heads;
+        const size_t nh = sim_rundir_outputs(rd, true, &heads);
+        size_t *rows = sim_calloc(t->nrows + 1, sizeof *rows), nr = 0;
+        for (size_t r = sim_compare_block(t); r < t->nrows; r++) {
+            /* the headline outputs but a group's parts (infiltrated.iraq ...), and every probability */
+            bool keep = strncmp(sim_table_get(t, r, "statistic"), "P(", 2) == 0;
+            for (size_t h = 0; h < nh && !keep; h++)
+                keep = !strchr(heads[h], '.') && !strcmp(sim_table_get(t, r, "output"), heads[h]);
+            if (keep) rows[nr++] = r;
+        }
+        design_rows(&d, t, cols, rows, nr);
+        free(rows);
+        free(heads);
     } else if (!strcmp(rd->kind, "sweep")) {
         /* the grid, then the mean of each charted output and every threshold
          * probability: the table's first columns are only the first output's */
