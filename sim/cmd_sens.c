@@ -425,6 +425,10 @@ int sim_cmd_tornado(int argc, char **argv)
                 printf("%4zu  %-42s %12s %12s %18s%s\n", k + 1, pm->name, lo, hi, sw_s,
                        sim_entry_is_assumption(pm->entry) ? "  (assumption)" : "");
             }
+            size_t flat = 0;
+            for (size_t k = 0; k < d.nunc; k++) flat += sw[k].d == 0;
+            char caveat[600];
+            if (sim_oat_caveat(label, flat, d.nunc, caveat, sizeof caveat)) printf("\n%s\n", caveat);
             printf("\n(swing ± 1.96 standard errors of the paired differences: a 95%% interval)\nresults: %s/tornado.csv\n",
                    outdir);
         }
@@ -563,11 +567,19 @@ int sim_cmd_spider(int argc, char **argv)
                     printf("%-42s", pm->name);
                     for (size_t k = 0; k < shown; k++) {
                         char v[48];
-                        sim_format_readable(res[p * d.npct + k], v, sizeof v);
+                        (o.has_threshold ? sim_format_pct : sim_format_readable)(res[p * d.npct + k], v, sizeof v);
                         printf(" %10s", v);
                     }
                     printf("%s\n", sim_entry_is_assumption(pm->entry) ? "  (assumption)" : "");
                 }
+                size_t flat = 0;
+                for (size_t p = 0; p < d.nunc; p++) {
+                    bool same = true;
+                    for (size_t k = 1; k < d.npct; k++) same &= res[p * d.npct + k] == res[p * d.npct];
+                    flat += same;
+                }
+                char caveat[600];
+                if (sim_oat_caveat(label, flat, d.nunc, caveat, sizeof caveat)) printf("\n%s\n", caveat);
                 printf("\n%sresults: %s/spider.csv\n", shown < d.npct ? "(the first 9 percentiles; all are in the file)\n" : "",
                        outdir);
             }

@@ -237,6 +237,17 @@ static void bound_text(double x, char *out, size_t n)
     share_text(isnan(x) ? x : fmin(1, fmax(0, x)), out, n);
 }
 
+bool sim_oat_caveat(const char *stat, size_t flat, size_t n, char *out, size_t len)
+{
+    if (strncmp(stat, "P(", 2) != 0 || n == 0 || 2 * flat < n) return false;
+    snprintf(out, len,
+             "%zu of the %zu parameters move %s by nothing here: one parameter moved alone, the others at their "
+             "medians, seldom carries the output across the threshold, so a parameter that matters only together "
+             "with others shows no effect. riskmc sobol with --threshold measures those interactions.",
+             flat, n, stat);
+    return true;
+}
+
 void sim_within_laws(const sim_inst *inst, sim_buf *out)
 {
     for (size_t i = 0; i < inst->sc.n; i++) {

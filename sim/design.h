@@ -50,6 +50,10 @@ int sim_gather_block(void *user, const sim_block *b, sim_err *err);
  * (sampling noise) reads as all. */
 void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, const double chance[3],
                         const char *within, char *out, size_t n);
+/* One-at-a-time designs (tornado, spider) of a probability: when at least
+ * half of the n parameters move `stat` by nothing (flat), a sentence saying
+ * why and what shows the rest goes to out; false (out untouched) otherwise. */
+bool sim_oat_caveat(const char *stat, size_t flat, size_t n, char *out, size_t len);
 /* The scenario's laws drawn afresh within a trial (a facility's event_size),
  * comma-separated into out (empty when none). */
 void sim_within_laws(const sim_inst *inst, sim_buf *out);

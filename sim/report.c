@@ -997,7 +997,39 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
             text(&d, line);
             para_end(&d);
         }
+        if ((!strcmp(rd->kind, "spider") || !strcmp(rd->kind, "morris")) && t->nrows) {
+            char line[600];
+            snprintf(line, sizeof line, "Statistic: %s.%s", sim_table_get(t, 0, "statistic"),
+                     !strcmp(rd->kind, "morris")
+                         ? " mu* is the mean absolute change of the statistic when one parameter moves across its "
+                           "0.5th-99.5th percentile span, in the statistic's own units; sigma is the spread of those "
+                           "changes (interactions and curvature)."
+                         : " Each row: the statistic with one parameter at a percentile of its own law, the others "
+                           "at their medians.");
+            para_begin(&d);
+            text(&d, line);
+            para_end(&d);
+        }
         design_table(&d, t, cols, 0, t->nrows < 20 ? t->nrows : 20);
+        /* one-at-a-time designs of a probability: why most rows may be 0 */
+        size_t flat = 0, n = 0;
+        if (!strcmp(rd->kind, "tornado"))
+            for (size_t r = 0; r < t->nrows; r++) n++, flat += sim_table_num(t, r, "swing") == 0;
+        if (!strcmp(rd->kind, "spider"))
+            for (size_t r = 0; r < t->nrows; r++) {
+                const char *pm = sim_table_get(t, r, "parameter");
+                if (r && !strcmp(sim_table_get(t, r - 1, "parameter"), pm)) continue; /* a parameter's rows run together */
+                bool same = true;
+                for (size_t q = r + 1; q < t->nrows && !strcmp(sim_table_get(t, q, "parameter"), pm); q++)
+                    same &= sim_table_num(t, q, "result") == sim_table_num(t, r, "result");
+                n++, flat += same;
+            }
+        char caveat[600];
+        if (t->nrows && sim_oat_caveat(sim_table_get(t, 0, "statistic"), flat, n, caveat, sizeof caveat)) {
+            para_begin(&d);
+            text(&d, caveat);
+            para_end(&d);
+        }
         if (t->nrows > 20) {
             para_begin(&d);
             text(&d, "(first 20 rows; the full table is the CSV file of this folder)");
