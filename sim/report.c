@@ -626,6 +626,13 @@ static void assumptions(doc *d, const sim_rundir *rd)
             const char *what = sim_rundir_describe(rd, t);
             char val[1024], ids[512];
             split_value(v ? v : "", val, sizeof val, ids, sizeof ids);
+            /* a comparison's or a sweep's dictionary has each scenario's value
+             * (or the grid's), where the resolved scenario is only the first's */
+            const long dr = *rd->kind && strcmp(rd->kind, "run") ? sim_table_find(&rd->dict, "name", t) : -1;
+            if (dr >= 0 && *sim_table_get(&rd->dict, (size_t)dr, "value")) {
+                snprintf(val, sizeof val, "%s", sim_table_get(&rd->dict, (size_t)dr, "value"));
+                snprintf(ids, sizeof ids, "%s", sim_table_get(&rd->dict, (size_t)dr, "sources"));
+            }
             if (uncited) snprintf(ids, sizeof ids, "nothing cited");
             const char *cells[] = {t, what, val, ids};
             table_row(d, cells, 4);

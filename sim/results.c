@@ -314,34 +314,58 @@ static bool per_event(const sim_entry *e)
     return e->spec && (e->spec->flags & SIM_K_CHANCE) && e->spec->type == SIM_T_DIST && e->v.dist.kind != SIM_D_CONST;
 }
 
+/* "a, b: x; c: y": the scenarios named together by the text they share, in
+ * the order each text first appears; a NULL text (a scenario lacking the
+ * key has no citations) is left out. */
+static void group_by_text(const sim_inst *inst, size_t ninst, char *const *texts, sim_buf *out)
+{
+    for (size_t k = 0; k < ninst; k++) {
+        bool before = !texts[k];
+        for (size_t j = 0; j < k && !before; j++) before = texts[j] && !strcmp(texts[j], texts[k]);
+        if (before) continue;
+        sim_buf_printf(out, "%s", out->len ? "; " : "");
+        for (size_t j = k, n = 0; j < ninst; j++)
+            if (texts[j] && !strcmp(texts[j], texts[k])) sim_buf_printf(out, "%s%s", n++ ? ", " : "", inst[j].sc.name);
+        sim_buf_printf(out, ": %s", texts[k]);
+    }
+}
+
+static const char *one_or_empty(const char *cites)
+{
+    return !cites || !strcmp(cites, "nothing cited") ? "" : cites;
+}
+
 /* The row of a scenario key: a parameter (by its name; one key may stand
  * for several) or a fixed setting, with its citations and, in a comparison
  * whose scenarios differ on it, each scenario's value. */
 static void entry_row(sim_csvrow *r, const sim_inst *inst, size_t ninst, const char *name, const sim_entry *e,
                       bool param, bool twod)
 {
-    sim_buf cites, value, each_cites, one;
+    sim_buf cites, value, each_cites;
     sim_buf_init(&cites);
     sim_buf_init(&value);
     sim_buf_init(&each_cites);
-    sim_buf_init(&one);
     sim_entry_cites(e, &cites);
+    /* each scenario's value and citations ("not set" where it lacks the key) */
+    char **vals = sim_calloc(ninst + 1, sizeof *vals), **cts = sim_calloc(ninst + 1, sizeof *cts);
     bool differ = false, cites_differ = false;
     for (size_t k = 0; k < ninst; k++) {
         const long ix = param ? sim_inst_find_param(&inst[k], name) : -1;
         const sim_entry *o = param ? (ix < 0 ? NULL : inst[k].param[ix].entry) : sim_sc_full(&inst[k].sc, name);
-        if (!o) { /* a key only some of the scenarios set */
-            differ = true;
-            sim_buf_printf(&value, "%s%s: not set", value.len ? "; " : "", inst[k].sc.name);
-            continue;
-        }
-        differ |= strcmp(o->text, e->text) != 0;
-        sim_buf_printf(&value, "%s%s: %s", value.len ? "; " : "", inst[k].sc.name, o->text);
-        sim_buf_clear(&one);
-        sim_entry_cites(o, &one);
-        cites_differ |= strcmp(one.s ? one.s : "", cites.s ? cites.s : "") != 0;
-        sim_buf_printf(&each_cites, "%s%s: %s", each_cites.len ? "; " : "", inst[k].sc.name, one.s ? one.s : "");
+        sim_buf one;
+        sim_buf_init(&one);
+        if (o) sim_entry_cites(o, &one);
+        vals[k] = sim_strdup(o ? o->text : "not set");
+        cts[k] = o ? sim_strdup(one.s && *one.s ? one.s : "nothing cited") : NULL;
+        sim_buf_free(&one);
+        differ |= !o || strcmp(o->text, e->text) != 0;
+        cites_differ |= o && strcmp(one_or_empty(cts[k]), cites.s ? cites.s : "") != 0;
     }
+    /* scenarios sharing a value are named together: "a, b: x; c: y" */
+    group_by_text(inst, ninst, vals, &value);
+    group_by_text(inst, ninst, cts, &each_cites);
+    for (size_t k = 0; k < ninst; k++) free(vals[k]), free(cts[k]);
+    free(vals), free(cts);
     /* a sweep's swept key took the grid's values, not its law; a
      * two-dimensional run's chance parameter is drawn in every inner trial */
     const long ix = param ? sim_inst_find_param(inst, name) : -1;
@@ -362,7 +386,6 @@ static void entry_row(sim_csvrow *r, const sim_inst *inst, size_t ninst, const c
     sim_buf_free(&cites);
     sim_buf_free(&value);
     sim_buf_free(&each_cites);
-    sim_buf_free(&one);
 }
 
 void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int columns)

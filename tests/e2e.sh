@@ -488,6 +488,11 @@ check "compare: dictionary.csv says which scenarios do not set a key the others 
     '$BIN' compare scenarios/baseline.ini tests/data/by-group.ini -n 50 -o '$TMP/cmp-notset' -q &&
     grep -q '^facility.ne_syria_prisons.held0,parameter,csv,[^,]*,\"baseline: uniform(3300, 4300); by-group: not set\",' '$TMP/cmp-notset/dictionary.csv' &&
     grep -q '^facility.ne_syria_prisons.held0.iraqi,setting,manifest,.*,baseline: not set; by-group: 150,assumption\$' '$TMP/cmp-notset/dictionary.csv'"
+check "compare: scenarios sharing a value are named together, and the brief's assumptions give each scenario's value" bash -c "
+    '$BIN' compare scenarios/baseline.ini scenarios/un-estimate.ini scenarios/transfer-halted.ini -n 30 -o '$TMP/cmp-grp' -q &&
+    grep -q '^initial.latent0,parameter,csv,[^,]*,\"baseline, transfer-halted: uniform(15000, 20000); un-estimate: uniform(1500, 3000)\",\"baseline, transfer-halted: F01; un-estimate: F17, E5\"\$' '$TMP/cmp-grp/dictionary.csv' &&
+    '$BIN' report '$TMP/cmp-grp' >/dev/null &&
+    grep -q '^| transfer.rate_per_day | [^|]* | baseline, un-estimate: uniform(0, 250); transfer-halted: 0 | baseline, un-estimate: F08; transfer-halted: F09, assumption |' '$TMP/cmp-grp/report.md'"
 check "compare: an output no trial has a value of gives empty cells, also in the first scenario's row (not a difference of 0 over 0 trials)" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/transfer-halted.ini --set 'facility.ne_syria_prisons.event_rate=0 [assumption]' \
         -n 100 -o '$TMP/cmp-none' -q &&
