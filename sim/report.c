@@ -880,6 +880,17 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
     sim_buf_puts(&d.html, "<p class=\"meta\">Reproduce: <code>");
     esc_html(&d.html, rd->command);
     sim_buf_puts(&d.html, "</code></p>\n");
+    /* the sensitivity designs treat the parameters as independent */
+    bool correlated = false;
+    for (size_t i = 0; i < rd->nresolved; i++) correlated |= !strcmp(rd->resolved[i].section, "correlation");
+    if (correlated && (!strcmp(rd->kind, "tornado") || !strcmp(rd->kind, "spider") || !strcmp(rd->kind, "morris") ||
+                       !strcmp(rd->kind, "sobol"))) {
+        para_begin(&d);
+        text(&d, "The scenario's [correlation] was not applied: this design treats the parameters as independent "
+                 "(run, sweep and compare apply it). The correlations listed below under Assumptions are the "
+                 "scenario's, not this design's.");
+        para_end(&d);
+    }
     const sim_table *t = &rd->design;
     const char *const *cols = design_columns(rd->kind);
     int rc = 0;

@@ -575,7 +575,13 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *des
                          strcmp(e->key, "sources") == 0 ||
                          (ri && (strcmp(e->key, "trials") == 0 || strcmp(e->key, "seed") == 0))))
                 continue;
-            if (!any) sim_buf_printf(b, "\n[%s]\n", sec);
+            if (!any) {
+                sim_buf_printf(b, "\n[%s]\n", sec);
+                if (!strcmp(sec, "correlation") && design_or_run && !run && strcmp(design_or_run->kind, "sweep") &&
+                    strcmp(design_or_run->kind, "compare"))
+                    sim_buf_printf(b, "; not applied by this %s, which treats the parameters as independent\n",
+                                   design_or_run->kind);
+            }
             any = true;
             if (scen && design_or_run && !run && !noted && (!strcmp(e->key, "trials") || !strcmp(e->key, "seed"))) {
                 sim_buf_printf(b, "; the scenario's default; this %s used [run] trials and seed\n",

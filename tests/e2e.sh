@@ -385,6 +385,10 @@ check "sobol --threshold naming a threshold the scenario lists studies it once (
     '$BIN' sobol scenarios/baseline.ini --output escaped --threshold 1000 -N 64 --bootstrap 100 -o '$TMP/sob-dup' -q &&
     [ \$(cut -d, -f1 '$TMP/sob-dup/sobol.csv' | sort -u | grep -c .) -eq 3 ] &&
     test -z \"\$(cut -d, -f1-3 '$TMP/sob-dup/sobol.csv' | sort | uniq -d)\""
+check "a tornado of a correlated scenario says in its brief and manifest that the correlations were not applied" bash -c "
+    '$BIN' tornado scenarios/correlated.ini -n 50 -o '$TMP/tor-corr' -q 2>/dev/null && '$BIN' report '$TMP/tor-corr' >/dev/null &&
+    grep -q 'correlation\\\\\] was not applied: this design treats the parameters as independent' '$TMP/tor-corr/report.md' &&
+    grep -A1 '^\[correlation\]' '$TMP/tor-corr/manifest.ini' | grep -qx '; not applied by this tornado, which treats the parameters as independent'"
 check "sobol writes the same bytes at -j 1 and -j 2" bash -c "
     '$BIN' sobol scenarios/baseline.ini --output infiltrated -N 256 -j 1 -o '$TMP/sb1' -q &&
     '$BIN' sobol scenarios/baseline.ini --output infiltrated -N 256 -j 2 -o '$TMP/sb2' -q && diff -r '$TMP/sb1' '$TMP/sb2'"
