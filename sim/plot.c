@@ -19,6 +19,7 @@
 
 #include "outdir.h"
 #include "results.h"
+#include "stats.h"
 
 #ifndef RISKMC_SHARE_DIR
 #define RISKMC_SHARE_DIR "."
@@ -315,12 +316,13 @@ static void tics(sim_buf *p, const char *axis, double lo, double hi, bool whole)
 
 /* `set Xtics` labelled in hundredths of the value, with a suffix: shares as
  * "20%" (suffix "%%": a tic label's printf), probabilities as points (""). */
-static void percent_tics(sim_buf *p, const char *axis, double hi, const char *suffix)
+static void percent_tics(sim_buf *p, const char *axis, double lo, double hi, const char *suffix)
 {
     sim_buf_printf(p, "set %stics (", axis);
-    const double step = nice_step(hi, 6);
-    for (double v = 0; v <= hi + 1e-12; v += step)
-        sim_buf_printf(p, "%s\"%g%s\" %.17g", v > 0 ? ", " : "", round(100 * v * 1e6) / 1e6, suffix, v);
+    const double step = nice_step(hi - lo, 6);
+    int n = 0;
+    for (double v = fmax(0, ceil(lo / step - 1e-9) * step); v <= hi + 1e-12 && n < 100; v += step)
+        sim_buf_printf(p, "%s\"%g%s\" %.17g", n++ ? ", " : "", round(100 * v * 1e6) / 1e6, suffix, v);
     sim_buf_puts(p, ")\n");
 }
 
@@ -877,7 +879,7 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     char sub[512], xl[512], stat[256];
     stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
     const bool prob = strncmp(stat, "P(", 2) == 0;
-    if (prob) percent_tics(&params, "x", hi + (hi - lo) * 0.1, "%%"); /* a probability reads in % */
+    if (prob) percent_tics(&params, "x", lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1, "%%"); /* in % */
     sim_buf_printf(&params, "set yrange [-0.7:%.17g]\nset arrow 1 from %.17g, graph 0 to %.17g, graph 1 nohead "
                             "linecolor rgb \"#333333\" linewidth 1.5\n", (double)n - 0.3, base, base);
     char top[64] = "";
@@ -937,7 +939,7 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     range_params(&params, "y", lo, hi, false);
     char sub[512], stat[256];
     stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
-    if (strncmp(stat, "P(", 2) == 0) percent_tics(&params, "y", hi + (hi - lo) * 0.1, "%%");
+    if (strncmp(stat, "P(", 2) == 0) percent_tics(&params, "y", lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1, "%%");
     snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu with the widest effect)",
              stat, keep);
     int rc = rd_chart(pl, rd, "lines.gp", "spider", &data, &params, sub, "percentile of the parameter's own law", stat,
@@ -1002,7 +1004,7 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         if (hi < 0.05) hi = 0.05;
         const double xlo = fmin(-0.02 * hi, fmax(ilo * 1.04, -0.25 * hi)), xhi = fmax(1.08 * hi, fmin(ihi * 1.03, 1.25 * hi));
         sim_buf_printf(&params, "set xrange [%.17g:%.17g]\nset yrange [-0.7:%.17g]\n", xlo, xhi, (double)rows - 0.3);
-        percent_tics(&params, "x", xhi, "%%");
+        percent_tics(&params, "x", 0, xhi, "%%");
         char sub[512], name[256], bn[32];
         sim_format_thousands(sim_table_num(t, r0, "base_n"), 0, bn, sizeof bn);
         char more[96] = "";
@@ -1044,7 +1046,7 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     char stat[256];
     stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
     const bool prob = strncmp(stat, "P(", 2) == 0;
-    if (prob) percent_tics(&params, "x", hi * 1.08, "");
+    if (prob) percent_tics(&params, "x", 0, hi * 1.08, "");
     else tics(&params, "x", 0, hi * 1.08, false);
     sim_buf_puts(&params, "set key bottom right\n"
                           "t_top = \"mu*\"\nt_bottom = \"sigma\"\n"
@@ -1179,7 +1181,7 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             const char *h = t->header[si - no];
             if (strncmp(h, "P(", 2) != 0) continue;
             snprintf(col, sizeof col, "%s", h);
-            snprintf(c5, sizeof c5, "se_%s", h); /* the band: 1.96 standard errors */
+            c5[0] = '\0'; /* the band: Wilson's interval from the point's trials */
             stat_readable(h, what, sizeof what);
             chart_name(naxes == 1 ? "sweep-" : "heatmap-", h, name, sizeof name);
         }
@@ -1192,9 +1194,8 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             sim_buf_printf(&data, "\"%s\"\n", prob ? "probability (band: 95% interval)" : "mean (band: 90% of trials)");
             for (size_t r = 0; r < t->nrows; r++) {
                 double x = sim_table_num(t, r, k1), m = sim_table_num(t, r, col), a, b;
-                if (prob) {
-                    const double se = sim_table_num(t, r, c5);
-                    a = fmax(0, m - 1.959963984540054 * se), b = fmin(1, m + 1.959963984540054 * se);
+                if (prob) { /* Wilson's interval, as a run's risks.csv gives */
+                    sim_wilson_p(m, sim_table_num(t, r, "trials"), &a, &b);
                 } else {
                     a = sim_table_num(t, r, c5), b = sim_table_num(t, r, c95);
                 }
@@ -1204,7 +1205,7 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             sim_buf_puts(&params, "nblocks = 1\nbands = 1\n");
             range_params(&params, "x", xlo, xhi, false);
             range_params(&params, "y", lo, hi, false);
-            if (prob) percent_tics(&params, "y", hi + (hi - lo) * 0.1, "%%");
+            if (prob) percent_tics(&params, "y", lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1, "%%");
             snprintf(sub, sizeof sub, "%s as %s varies (common random numbers; band: %s)", what, k1,
                      prob ? "95% interval" : "5th to 95th percentile");
             /* the y axis: the output and its unit (a whole description there
@@ -1242,9 +1243,13 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             }
             free(xs);
             free(ys);
+            if (prob && !(hi - lo >= 0.01)) { /* under a point apart, shades would show a trial or two of noise */
+                const double mid = (lo + hi) / 2;
+                lo = fmax(0, fmin(mid - 0.005, 0.99)), hi = lo + 0.01;
+            }
             if (!(hi > lo)) hi = lo + 1;
             sim_buf_printf(&params, "set cbrange [%.17g:%.17g]\n", lo, hi);
-            if (prob) percent_tics(&params, "cb", hi, "%%");
+            if (prob) percent_tics(&params, "cb", lo, hi, "%%");
             else tics(&params, "cb", lo, hi, false);
             /* each cell's value written in it, light on the dark half of the
              * palette, while the cells are few enough to read */
