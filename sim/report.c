@@ -827,9 +827,15 @@ static void design_rows(doc *d, const sim_table *t, const char *const *cols, con
         nc = t->ncols < 8 ? t->ncols : 8;
         for (size_t c = 0; c < nc; c++) hdr[c] = t->header[c];
     }
+    /* a row whose statistic is a probability: its levels in percent, its
+     * changes and errors in percentage points */
+    static const char *const LEVEL[] = {"value", "base", "at_p5", "at_p95", "result", NULL};
+    static const char *const CHANGE[] = {"difference", "low95", "high95", "swing", "swing_se", "se",
+                                         "mu_star",    "mu_star_se", "mu", "sigma", NULL};
     table_begin(d, hdr, nc);
     for (size_t k = 0; k < n; k++) {
         const size_t r = rows[k];
+        const bool prob = sim_table_col(t, "statistic") >= 0 && !strncmp(sim_table_get(t, r, "statistic"), "P(", 2);
         const char *cells[16];
         char buf[16][200];
         for (size_t c = 0; c < nc; c++) {
@@ -837,11 +843,19 @@ static void design_rows(doc *d, const sim_table *t, const char *const *cols, con
             char *end;
             double x = strtod(v, &end);
             cells[c] = v;
+            bool level = false, change = false;
+            for (size_t q = 0; prob && LEVEL[q]; q++) level |= !strcmp(hdr[c], LEVEL[q]);
+            if (!strcmp(hdr[c], "value") && sim_table_col(t, "first_value") < 0) level = false; /* a parameter's */
+            for (size_t q = 0; prob && CHANGE[q]; q++) change |= !strcmp(hdr[c], CHANGE[q]);
             if (*v && !*end) {
                 /* a swept key's value as given; a probability in percent */
                 if (strchr(hdr[c], '.') && !strchr(hdr[c], '(')) sim_format_exact(x, buf[c], sizeof buf[c]);
-                else if (!strncmp(hdr[c], "P(", 2)) sim_format_pct(x, buf[c], sizeof buf[c]);
-                else sim_format_readable(x, buf[c], sizeof buf[c]);
+                else if (!strncmp(hdr[c], "P(", 2) || level) sim_format_pct(x, buf[c], sizeof buf[c]);
+                else if (change) {
+                    char pts[64];
+                    sim_format_readable(100 * x, pts, sizeof pts);
+                    snprintf(buf[c], sizeof buf[c], "%s pts", pts);
+                } else sim_format_readable(x, buf[c], sizeof buf[c]);
                 cells[c] = buf[c];
             } else if (!strcmp(hdr[c], "parameter") && !strcmp(sim_table_get(t, r, "assumption"), "yes")) {
                 snprintf(buf[c], sizeof buf[c], "%s *", v);
@@ -1003,7 +1017,8 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
         if (!strcmp(rd->kind, "tornado") && t->nrows) {
             char base[48], line[600];
             double b = sim_table_num(t, 0, "base");
-            if (fabs(b) >= 100) sim_format_thousands(b, 0, base, sizeof base);
+            if (!strncmp(sim_table_get(t, 0, "statistic"), "P(", 2)) sim_format_pct(b, base, sizeof base);
+            else if (fabs(b) >= 100) sim_format_thousands(b, 0, base, sizeof base);
             else snprintf(base, sizeof base, "%.3g", b);
             snprintf(line, sizeof line,
                      "Statistic: %s. Base, every parameter at its median: %s. Each row moves one parameter from "
