@@ -440,6 +440,17 @@ static const char *unit_or(const char *desc, const char *otherwise, char *out, s
     return *unit_of(desc, out, n) ? out : otherwise;
 }
 
+/* The unit of a design's statistic: mean(force_end) -> "people" (from the
+ * output's description); "" for a probability or an output without one. */
+static const char *stat_unit(const sim_rundir *rd, const char *stat, char *out, size_t n)
+{
+    char o[256];
+    const size_t len = strlen(stat);
+    if (strncmp(stat, "mean(", 5) != 0 || len < 7 || len - 6 >= sizeof o) return strcpy(out, "");
+    snprintf(o, sizeof o, "%.*s", (int)(len - 6), stat + 5);
+    return unit_of(sim_rundir_describe(rd, o), out, n);
+}
+
 /* A threshold x on an exceedance chart (the k-th, from 0): a dashed line and
  * "P(>= x) = p" over "<what> lo to hi", on the side with room, in front. */
 static void threshold_mark(sim_buf *params, int k, double x, const char *sx, const char *sp, const char *what,
@@ -886,7 +897,10 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     if (t->nrows > n) snprintf(top, sizeof top, "; top %zu of %zu", n, t->nrows);
     snprintf(sub, sizeof sub, "%s: each parameter alone from its 5th to its 95th percentile (shown), the others at "
                               "their medians (* assumption%s)", stat, top);
-    snprintf(xl, sizeof xl, "%s%s (line: all parameters at their medians)", stat, prob ? ", %" : "");
+    char su[128];
+    stat_unit(rd, stat, su, sizeof su);
+    snprintf(xl, sizeof xl, "%s%s%s%s%s (line: all parameters at their medians)", stat, prob ? ", %" : "",
+             *su ? " (" : "", su, *su ? ")" : "");
     int rc = rd_chart(pl, rd, "tornado.gp", "tornado", &data, &params, sub, xl, "", err);
     sim_buf_free(&data);
     sim_buf_free(&params);
@@ -942,7 +956,10 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     if (strncmp(stat, "P(", 2) == 0) percent_tics(&params, "y", lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1, "%%");
     snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu with the widest effect)",
              stat, keep);
-    int rc = rd_chart(pl, rd, "lines.gp", "spider", &data, &params, sub, "percentile of the parameter's own law", stat,
+    char su[128], yl[400];
+    stat_unit(rd, stat, su, sizeof su);
+    snprintf(yl, sizeof yl, "%s%s%s%s", stat, *su ? " (" : "", su, *su ? ")" : "");
+    int rc = rd_chart(pl, rd, "lines.gp", "spider", &data, &params, sub, "percentile of the parameter's own law", yl,
                       err);
     sim_buf_free(&data);
     sim_buf_free(&params);
@@ -1054,10 +1071,11 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     char sub[512];
     snprintf(sub, sizeof sub, "Elementary effects on %s: mu* (red, with 2 standard errors) and sigma (blue); * rests on "
                               "an assumption", stat);
-    int rc = rd_chart(pl, rd, "indices.gp", "morris", &data, &params, sub,
-                      prob ? "percentage points per move across the parameter's 0.5th-99.5th percentile span"
-                           : "output change per move across the parameter's 0.5th-99.5th percentile span",
-                      "", err);
+    char su[128], xl[400];
+    stat_unit(rd, stat, su, sizeof su);
+    snprintf(xl, sizeof xl, "%s%s%s per move across the parameter's 0.5th-99.5th percentile span",
+             prob ? "percentage points" : "change of the output", *su ? ", " : "", su);
+    int rc = rd_chart(pl, rd, "indices.gp", "morris", &data, &params, sub, xl, "", err);
     sim_buf_free(&data);
     sim_buf_free(&params);
     return rc;
