@@ -741,13 +741,17 @@ int sim_cmd_compare(int argc, char **argv)
                             char x[40], y[40];
                             sim_format_thousands(d, fabs(d) < 10 ? 2 : 0, x, sizeof x);
                             sim_format_thousands(1.96 * se, 1.96 * se < 10 ? 2 : 0, y, sizeof y);
-                            snprintf(cell, sizeof cell, "%s ± %s", x, y);
+                            snprintf(cell, sizeof cell, "%s%s ± %s", d > 0 ? "+" : "", x, y);
                         } else {
+                            /* points to 2 decimals under 1 (so that a small interval's ends do not
+                             * round onto 0 or each other), else 1; exact 0 as 0 */
                             char x[3][16];
                             const double v[3] = {d, lo, hi};
-                            for (int q = 0; q < 3; q++) /* no "-0.0" */
-                                if (fabs(100 * v[q]) < 0.05) snprintf(x[q], sizeof x[q], "0.0");
-                                else snprintf(x[q], sizeof x[q], "%+.1f", 100 * v[q]);
+                            int dec = 1;
+                            for (int q = 0; q < 3; q++) dec = fabs(100 * v[q]) < 1 && v[q] != 0 ? 2 : dec;
+                            for (int q = 0; q < 3; q++)
+                                if (v[q] == 0) snprintf(x[q], sizeof x[q], "0");
+                                else snprintf(x[q], sizeof x[q], "%+.*f", dec, 100 * v[q]);
                             snprintf(cell, sizeof cell, "%s pts [%s, %s]", x[0], x[1], x[2]);
                         }
                         printf("  %-34s %s\n", lab, cell);
