@@ -1141,7 +1141,21 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             sim_buf_printf(&data, ",%.17g,%.17g,%.17g\n", v[i][0], v[i][1], v[i][2]);
         }
         if (n) {
-            range_params(&params, "x", lo, hi, false);
+            /* each bar's value beyond its interval, so that % of a mean and
+             * points of a probability read apart; the range leaves them room */
+            const double room = (hi - lo > 0 ? hi - lo : 1) * 0.14;
+            range_params(&params, "x", fmin(lo, 0) - room, fmax(hi, 0) + room, false);
+            for (size_t i = 0; i < n; i++) {
+                char num[48], lab[64];
+                sim_format_readable(fabs(v[i][0]), num, sizeof num);
+                snprintf(lab, sizeof lab, "%s%s%s", v[i][0] > 0 ? "+" : v[i][0] < 0 ? "-" : "", num,
+                         strstr(labels[i], ", points") ? " pts" : "%");
+                const bool right = v[i][0] >= 0;
+                sim_buf_printf(&params, "set label %zu \"%s\" at %.17g, %zu %s offset %s0.6,0 font \",10\" "
+                                        "noenhanced\n",
+                               300 + i, lab, right ? v[i][2] : v[i][1], n - 1 - i, right ? "left" : "right",
+                               right ? "" : "-");
+            }
             sim_buf_printf(&params, "set yrange [-0.7:%.17g]\n", (double)n - 0.3);
             const char *other = sim_table_get(t, b0, "scenario");
             char sub[512], xl[512], name[256];
