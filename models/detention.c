@@ -376,16 +376,16 @@ static int compile(sim_inst *inst, sim_err *err)
         return sim_entry_err(e, err, "the list must include iraq (allowed: any destinations including iraq, where "
                                      "escapes from Iraqi custody count as infiltrated.iraq)");
     m->iraq_d = (size_t)iraq;
-    for (size_t g = 0; g < m->G; g++)
+    for (size_t g = 0; g < m->G; g++) {
         if (strlen(m->groups[g]) > 42) /* held0.<group> must fit a key's 48 characters */
             return sim_entry_err(get(inst, "lists", "groups"), err,
                                  "group '%.42s...' is %zu characters long (allowed: at most 42, so that its "
                                  "held0.<group> key fits the 48 characters of a key)",
                                  m->groups[g], strlen(m->groups[g]));
-    for (size_t g = 0; g < m->G; g++)
         if (strcmp(m->groups[g], "latent") == 0)
             return sim_entry_err(get(inst, "lists", "groups"), err,
                                  "'latent' names the latent pool's route and cannot be a group");
+    }
 
     /* facilities */
     const char **fnames;
@@ -746,41 +746,29 @@ static int64_t repat_total(const det *m, const state *s, size_t f)
     return n;
 }
 
-/* A facility's day-0 total in the trial. */
-static double held0_of(const facility *fc, const double *th, size_t G)
-{
-    if (!fc->held0_g) return th[fc->held0];
-    double n = 0;
-    for (size_t g = 0; g < G; g++)
-        if (fc->held0_g[g] != NONE) n += th[fc->held0_g[g]];
-    return n;
-}
-
-/* A facility's share of group g on day 0: its share, or with held0.<group>
- * the trial's holdings over their total (equal over the groups it names when
- * it holds nobody). */
-static double share_of(const facility *fc, const double *th, size_t G, size_t g)
-{
-    if (!fc->held0_g) return fc->share[g];
-    if (fc->held0_g[g] == NONE) return 0;
-    double n = held0_of(fc, th, G);
-    return n > 0 ? th[fc->held0_g[g]] / n : 1.0 / (double)fc->nheld0_g;
-}
-
 /* The shares splitting the day-0 at-large by group: initial.at_large0_share
  * when given, else the held0 shares (MODEL.md 7), those of several
- * facilities weighted by the held0 the trial drew (equally when all are 0). */
-static const double *at_large_split(const det *m, const double *th, state *s)
+ * facilities weighted by what each holds on day 0 (equally when all hold
+ * nobody). A facility written with held0.<group> shares by what it holds
+ * (equally over the groups it names when it holds nobody). Called after the
+ * day-0 holdings are drawn. */
+static const double *at_large_split(const det *m, state *s)
 {
     if (m->at_large_share) return m->at_large_share;
     if (m->F == 1 && !m->fac[0].held0_g) return m->fac[0].share;
     double total = 0;
-    for (size_t f = 0; f < m->F; f++) total += held0_of(&m->fac[f], th, m->G);
-    for (size_t g = 0; g < m->G; g++) {
-        s->al_share[g] = 0;
-        for (size_t f = 0; f < m->F; f++)
-            s->al_share[g] += share_of(&m->fac[f], th, m->G, g) *
-                              (total > 0 ? held0_of(&m->fac[f], th, m->G) / total : 1.0 / (double)m->F);
+    for (size_t f = 0; f < m->F; f++) total += (double)fac_total(m, s, f);
+    for (size_t g = 0; g < m->G; g++) s->al_share[g] = 0;
+    for (size_t f = 0; f < m->F; f++) {
+        const facility *fc = &m->fac[f];
+        const double n = (double)fac_total(m, s, f), w = total > 0 ? n / total : 1.0 / (double)m->F;
+        for (size_t g = 0; g < m->G; g++) {
+            double share = fc->share ? fc->share[g]
+                           : fc->held0_g[g] == NONE ? 0
+                           : n > 0 ? (double)s->held[f * m->G + g] / n
+                                   : 1.0 / (double)fc->nheld0_g;
+            s->al_share[g] += share * w;
+        }
     }
     return s->al_share;
 }
@@ -804,7 +792,7 @@ static int setup(const det *m, const double *th, sim_trial *tr, state *s)
         const gsl_rng *r = sim_trial_rng(tr, m->s_at_large0, 0);
         int64_t J = (int64_t)th[m->escaped0];
         int64_t A = J - binom(s, r, s->rec, J);
-        gsl_ran_multinomial(r, G, (unsigned)A, at_large_split(m, th, s), s->take);
+        gsl_ran_multinomial(r, G, (unsigned)A, at_large_split(m, s), s->take);
         for (size_t g = 0; g < G; g++) s->at_large[g] = s->take[g];
     }
     s->latent = (int64_t)th[m->latent0];

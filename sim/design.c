@@ -60,7 +60,7 @@ long sim_param_arg(const sim_inst *inst, const char *name, bool uncertain_only, 
     sim_schema schema;
     sim_schema_for(inst->model, &schema, parts);
     if (p >= 0) sim_errf(err, "'%s' is a fixed value, not a distribution (allowed: uncertain parameters)", name);
-    else if (e && e->spec && (e->spec->flags & SIM_K_CHANCE))
+    else if (e && e->spec && (e->spec->flags & SIM_K_CHANCE)) /* even a fixed one: drawn per use, not a parameter */
         sim_errf(err, "'%s' is drawn afresh at each use within a trial (for each event), not once per trial, so no "
                       "design can vary it (allowed: compare scenarios that set it, e.g. riskmc compare A.ini B.ini, or "
                       "run with --set '%s=VALUE [SOURCE or assumption]')",
@@ -252,8 +252,7 @@ void sim_within_laws(const sim_inst *inst, sim_buf *out)
 {
     for (size_t i = 0; i < inst->sc.n; i++) {
         const sim_entry *e = &inst->sc.e[i];
-        if (e->spec && (e->spec->flags & SIM_K_CHANCE) && e->spec->type == SIM_T_DIST && !sim_dist_is_const(&e->v.dist))
-            sim_buf_printf(out, "%s%s", out->len ? ", " : "", e->full);
+        if (sim_entry_is_per_event(e)) sim_buf_printf(out, "%s%s", out->len ? ", " : "", e->full);
     }
 }
 

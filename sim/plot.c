@@ -1213,7 +1213,6 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             const char *h = t->header[si - no];
             if (strncmp(h, "P(", 2) != 0) continue;
             snprintf(col, sizeof col, "%s", h);
-            c5[0] = '\0'; /* the band: Wilson's interval from the point's trials */
             stat_readable(h, what, sizeof what);
             chart_name(naxes == 1 ? "sweep-" : "heatmap-", h, name, sizeof name);
         }

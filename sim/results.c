@@ -307,13 +307,6 @@ static void dict_row(sim_csvrow *r, const char *name, const char *kind, const ch
     sim_csv_end(r);
 }
 
-/* A law drawn afresh at each use inside a trial (a facility's event_size):
- * uncertain, but not a column of trials.csv. */
-static bool per_event(const sim_entry *e)
-{
-    return e->spec && (e->spec->flags & SIM_K_CHANCE) && e->spec->type == SIM_T_DIST && e->v.dist.kind != SIM_D_CONST;
-}
-
 /* "a, b: x; c: y": the scenarios named together by the text they share, in
  * the order each text first appears; a NULL text (a scenario lacking the
  * key has no citations) is left out. */
@@ -328,11 +321,6 @@ static void group_by_text(const sim_inst *inst, size_t ninst, char *const *texts
             if (texts[j] && !strcmp(texts[j], texts[k])) sim_buf_printf(out, "%s%s", n++ ? ", " : "", inst[j].sc.name);
         sim_buf_printf(out, ": %s", texts[k]);
     }
-}
-
-static const char *one_or_empty(const char *cites)
-{
-    return !cites || !strcmp(cites, "nothing cited") ? "" : cites;
 }
 
 /* The row of a scenario key: a parameter (by its name; one key may stand
@@ -355,11 +343,12 @@ static void entry_row(sim_csvrow *r, const sim_inst *inst, size_t ninst, const c
         sim_buf one;
         sim_buf_init(&one);
         if (o) sim_entry_cites(o, &one);
+        const char *c = one.s ? one.s : "";
         vals[k] = sim_strdup(o ? o->text : "not set");
-        cts[k] = o ? sim_strdup(one.s && *one.s ? one.s : "nothing cited") : NULL;
-        sim_buf_free(&one);
+        cts[k] = o ? sim_strdup(*c ? c : "nothing cited") : NULL;
         differ |= !o || strcmp(o->text, e->text) != 0;
-        cites_differ |= o && strcmp(one_or_empty(cts[k]), cites.s ? cites.s : "") != 0;
+        cites_differ |= o && strcmp(c, cites.s ? cites.s : "") != 0;
+        sim_buf_free(&one);
     }
     /* scenarios sharing a value are named together: "a, b: x; c: y" */
     group_by_text(inst, ninst, vals, &value);
@@ -380,8 +369,8 @@ static void entry_row(sim_csvrow *r, const sim_inst *inst, size_t ninst, const c
     } else if (p && p->chance && twod) {
         sim_buf_puts(&what, "; chance in this two-dimensional run: drawn afresh in every inner trial");
     }
-    dict_row(r, name, param ? "parameter" : per_event(e) ? "per_event" : "setting", param ? "csv" : "manifest",
-             what.s ? what.s : "", differ ? value.s : e->text, cites_differ ? each_cites.s : cites.s ? cites.s : "");
+    dict_row(r, name, param ? "parameter" : sim_entry_is_per_event(e) ? "per_event" : "setting",
+             param ? "csv" : "manifest", what.s ? what.s : "", differ ? value.s : e->text, cites_differ ? each_cites.s : cites.s ? cites.s : "");
     sim_buf_free(&what);
     sim_buf_free(&cites);
     sim_buf_free(&value);
@@ -424,7 +413,7 @@ void sim_write_dictionary(sim_buf *b, const sim_inst *inst, size_t ninst, int co
         for (size_t i = 0; i < in->sc.n; i++) {
             const sim_entry *e = &in->sc.e[i];
             const long ix = sim_inst_find_param(in, e->full);
-            if ((sim_entry_is_assumption(e) || sim_entry_is_uncited(e) || per_event(e)) &&
+            if ((sim_entry_is_assumption(e) || sim_entry_is_uncited(e) || sim_entry_is_per_event(e)) &&
                 !(ix >= 0 && in->param[ix].uncertain) && add_id(&seen[0], e->full))
                 entry_row(&r, inst, ninst, e->full, e, false, false);
         }

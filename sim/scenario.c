@@ -609,16 +609,31 @@ static int unknown_key(const sim_schema *schema, const sim_entry *e, sim_err *er
 
 /* ------------------------------------------------------------ --set */
 
-bool sim_schema_knows(const sim_schema *schema, const char *full)
+/* Split section.key at the first dot where the schema knows the pair (or,
+ * with sc, the scenario already has it): *section and *key allocated, or
+ * false. */
+static bool split_full(const sim_schema *schema, const sim_scenario *sc, const char *full, char **section, char **key)
 {
-    bool found = false;
-    for (const char *dot = strchr(full, '.'); dot && !found; dot = strchr(dot + 1, '.')) {
+    for (const char *dot = strchr(full, '.'); dot; dot = strchr(dot + 1, '.')) {
         char *s = sim_strndup(full, (size_t)(dot - full));
         bool known;
-        found = find_spec(schema, s, dot + 1, &known) != NULL;
+        if (find_spec(schema, s, dot + 1, &known) || (sc && find_entry(sc, s, dot + 1) >= 0)) {
+            *section = s;
+            *key = sim_strdup(dot + 1);
+            return true;
+        }
         free(s);
     }
-    return found;
+    return false;
+}
+
+bool sim_schema_knows(const sim_schema *schema, const char *full)
+{
+    char *section, *key;
+    if (!split_full(schema, NULL, full, &section, &key)) return false;
+    free(section);
+    free(key);
+    return true;
 }
 
 int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *assignment, int index,
@@ -673,20 +688,8 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
             goto out;
         }
     }
-    /* split section.key where the schema knows the pair, else where the
-     * scenario already has it */
     char *section = NULL, *key = NULL;
-    for (char *dot = strchr(k, '.'); dot && !section; dot = strchr(dot + 1, '.')) {
-        char *s = sim_strndup(k, (size_t)(dot - k));
-        bool known;
-        if (find_spec(schema, s, dot + 1, &known) || find_entry(sc, s, dot + 1) >= 0) {
-            section = s;
-            key = sim_strdup(dot + 1);
-        } else {
-            free(s);
-        }
-    }
-    if (!section) {
+    if (!split_full(schema, sc, k, &section, &key)) {
         size_t nc = 0;
         const char **cands = sim_malloc((sc->n + 1) * sizeof *cands);
         for (size_t i = 0; i < sc->n; i++) cands[nc++] = sc->e[i].full;
@@ -1179,6 +1182,11 @@ void sim_entry_cites(const sim_entry *e, sim_buf *out)
         if (i) sim_buf_puts(out, ", ");
         sim_buf_puts(out, e->cites[i]);
     }
+}
+
+bool sim_entry_is_per_event(const sim_entry *e)
+{
+    return e->spec && (e->spec->flags & SIM_K_CHANCE) && e->spec->type == SIM_T_DIST && !sim_dist_is_const(&e->v.dist);
 }
 
 bool sim_entry_is_uncited(const sim_entry *e)

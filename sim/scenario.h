@@ -153,6 +153,9 @@ void sim_entry_cites(const sim_entry *e, sim_buf *out);
 bool sim_entry_is_assumption(const sim_entry *e);
 /* Whether it should cite a source (a model parameter) and cites nothing. */
 bool sim_entry_is_uncited(const sim_entry *e);
+/* Whether it is a law drawn afresh at each use within a trial (a facility's
+ * event_size): uncertain, but no parameter and no column. */
+bool sim_entry_is_per_event(const sim_entry *e);
 /* "file:line: full: " prefix for messages about this entry. */
 int sim_entry_err(const sim_entry *e, sim_err *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
