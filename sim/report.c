@@ -1173,6 +1173,26 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
             table_row(&d, cells, 5);
         }
         table_end(&d);
+        /* the folders given that are not runs, so that the brief itself says
+         * what it left out (rd[].dir is the folder as given) */
+        for (size_t i = 0, left = 0; i < ndirs; i++) {
+            bool run = false;
+            for (size_t k = 0; k < n && !run; k++) run = strcmp(rd[k].dir, dirs[i]) == 0;
+            if (run) continue;
+            if (left++ == 0) {
+                para_begin(&d);
+                text(&d, "Left out (not runs: a sweep, design or comparison folder has its own brief):");
+            } else {
+                text(&d, ",");
+            }
+            text(&d, " ");
+            text(&d, dirs[i]);
+            if (i + 1 == ndirs || left == skipped) {
+                text(&d, ".");
+                para_end(&d);
+                break;
+            }
+        }
         /* key numbers: one table, a row per scenario and output */
         heading(&d, 2, "Key numbers");
         const char *kc[] = {"output", "scenario", "median", "90% interval (p5 to p95)"};

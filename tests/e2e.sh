@@ -556,10 +556,11 @@ check "a Sobol chart of a threshold is named by it (P(escaped>=1000) -> sobol-P-
     '$BIN' sobol scenarios/baseline.ini -N 64 -o '$TMP/sbp' -q && '$BIN' plot '$TMP/sbp' >/dev/null &&
     [ -s '$TMP/sbp/charts/sobol-P-escaped-ge-1000.png' ] && [ -s '$TMP/sbp/charts/sobol-mean-escaped.png' ]"
 
-check "comparisons take the runs among the folders: a sensitivity folder first is left out, none but sensitivity folders is refused" bash -c "
+check "comparisons take the runs among the folders: a sensitivity folder first is left out (and named in the brief), none but sensitivity folders is refused" bash -c "
     '$BIN' plot -o '$TMP/cmpmix' '$TMP/torn' '$TMP/pl' '$TMP/pl2' >/dev/null && [ -s '$TMP/cmpmix/charts/compare-force_end.png' ] &&
     '$BIN' report -o '$TMP/cmpmix' '$TMP/torn' '$TMP/pl' '$TMP/pl2' >/dev/null 2>&1 && grep -q 'sdf-claims' '$TMP/cmpmix/report.md' &&
-    ! grep -q tornado '$TMP/cmpmix/report.md' &&
+    ! grep -q tornado '$TMP/cmpmix/report.md' && grep -q '^Left out (not runs.*): $TMP/torn\.\$' '$TMP/cmpmix/report.md' &&
+    grep -q '<p>Left out (not runs.*): $TMP/torn\.</p>' '$TMP/cmpmix/report.html' &&
     ! '$BIN' report -o '$TMP/cmpnone' '$TMP/torn' '$TMP/sb1' 2>'$TMP/cmpnone.err' && grep -q 'two or more runs' '$TMP/cmpnone.err'"
 echo "== uncertainty: correlated inputs, two-dimensional runs, run to precision"
 check "2-D standard errors of the sd and quantiles match their spread over 100 seeds (batch means, not the mean's design effect)" bash -c "
