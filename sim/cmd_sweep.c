@@ -472,7 +472,7 @@ int sim_cmd_sweep(int argc, char **argv)
                 }
                 inst.param[ax[a].param].swept = vals[a].s;
             }
-            rc = sim_write_folder(outdir, c.force, &inst, 1, "sweep", cmd, seed, per, names, &b, 1, &err);
+            rc = sim_write_folder(outdir, c.force, &inst, 1, "sweep", cmd, seed, per, NULL, names, &b, 1, &err);
             for (size_t a = 0; a < nvary; a++) {
                 inst.param[ax[a].param].swept = NULL;
                 sim_buf_free(&vals[a]);
@@ -713,7 +713,8 @@ int sim_cmd_compare(int argc, char **argv)
             b = r.buf;
             char *cmd = sim_cli_command("compare", argc, argv, "-n", n, seed);
             const char *names[] = {"compare.csv"};
-            rc = sim_write_folder(outdir, c.force, a, (size_t)ns, "compare", cmd, seed, n, names, &b, 1, &err);
+            rc = sim_write_folder(outdir, c.force, a, (size_t)ns, "compare", cmd, seed, n, NULL, names, &b, 1,
+                                  &err);
             if (rc == 0 && !c.quiet) {
                 char nt[32];
                 sim_format_thousands((double)n, 0, nt, sizeof nt);

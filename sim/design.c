@@ -112,8 +112,8 @@ int sim_gather_block(void *user, const sim_block *b, sim_err *err)
 }
 
 int sim_write_folder(const char *path, bool force, const sim_inst *inst, size_t ninst, const char *kind,
-                     const char *command, uint64_t seed, uint64_t trials, const char *const *names,
-                     const sim_buf *bufs, size_t n, sim_err *err)
+                     const char *command, uint64_t seed, uint64_t trials, const char *run_extra,
+                     const char *const *names, const sim_buf *bufs, size_t n, sim_err *err)
 {
     sim_outdir od;
     if (sim_outdir_begin(&od, path, sim_outdir_mode(force), err) != 0) return -1;
@@ -134,7 +134,7 @@ int sim_write_folder(const char *path, bool force, const sim_inst *inst, size_t 
         if (rc == 0) rc = sim_outdir_write(&od, "sources.csv", &extra, err);
         sim_buf_clear(&extra);
         sim_buf_puts(&files, "dictionary.csv, sources.csv, manifest.ini");
-        sim_runinfo ri = {command, kind, seed, trials, files.s, NULL, ninst};
+        sim_runinfo ri = {command, kind, seed, trials, files.s, run_extra, ninst};
         sim_write_manifest(&extra, inst, &ri);
         if (rc == 0) rc = sim_outdir_write(&od, "manifest.ini", &extra, err);
     }

@@ -60,10 +60,11 @@ void sim_within_laws(const sim_inst *inst, sim_buf *out);
 
 /* Write a finished results folder: files (name, contents) plus manifest.ini
  * of the given kind, dictionary.csv and sources.csv, for the scenarios
- * inst[0 .. ninst-1] (a comparison's several). */
+ * inst[0 .. ninst-1] (a comparison's several); run_extra: more "key = value"
+ * lines for the manifest's [run] section, or NULL. */
 int sim_write_folder(const char *path, bool force, const sim_inst *inst, size_t ninst, const char *kind,
-                     const char *command, uint64_t seed, uint64_t trials, const char *const *names,
-                     const sim_buf *bufs, size_t n, sim_err *err);
+                     const char *command, uint64_t seed, uint64_t trials, const char *run_extra,
+                     const char *const *names, const sim_buf *bufs, size_t n, sim_err *err);
 
 /* A run over design indices 0 .. total-1 in chunks, keeping some output
  * columns of each index, saving a checkpoint after every chunk and, with

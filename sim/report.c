@@ -908,6 +908,13 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
     const sim_table *t = &rd->design;
     const char *const *cols = design_columns(rd->kind);
     int rc = 0;
+    if (!strcmp(rd->kind, "sobol") && rd->points && strstr(rd->points, "random")) {
+        para_begin(&d);
+        text(&d, "The base sample is independent random rows drawn from the seed: more than 20 uncertain "
+                 "parameters need more than the 40 dimensions of GSL's Sobol sequence. Random rows converge more "
+                 "slowly than Sobol's points, without bias, and the intervals allow for them.");
+        para_end(&d);
+    }
     if (!strcmp(rd->kind, "sobol")) {
         /* per statistic: the sentence on assumptions, the top of the table */
         for (size_t r0 = 0; r0 < t->nrows;) {

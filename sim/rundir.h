@@ -18,6 +18,7 @@ typedef struct sim_rundir {
     /* [run] of manifest.ini */
     char *kind, *version, *commit, *command, *model, *sources_used, *assumptions, *uncited;
     char *periods; /* a comparison's: each scenario's simulated days, when they differ; else NULL */
+    char *points;  /* a Sobol design's points ([run] design); else NULL */
     uint64_t seed, trials;
     /* [scenario] of the resolved scenario */
     char *name, *title, *question;
