@@ -228,7 +228,7 @@ static int no_uncertain(const sim_inst *inst, const char *what, sim_err *err)
 {
     return sim_errf(err,
                     "%s: the scenario has no uncertain parameter %s (allowed: a scenario with at least one value "
-                    "given as a distribution, e.g. uniform(1, 2))",
+                    "given as a distribution, e.g. uniform(1, 2), and not listed in [uncertainty] chance)",
                     inst->sc.path, what);
 }
 
@@ -236,7 +236,7 @@ static int oat_run(const sim_inst *inst, const sensopts *o, size_t out, const ch
                    oat *d, double **y, char **command, char **outdir, sim_err *err)
 {
     d->inst = inst;
-    d->nunc = sim_inst_uncertain(inst, &d->unc);
+    d->nunc = sim_inst_studied(inst, &d->unc, NULL);
     if (d->nunc == 0) return no_uncertain(inst, "to move", err);
     d->median = sim_calloc(inst->nparam + 1, sizeof *d->median);
     sim_theta_medians(inst, d->median);
@@ -267,6 +267,7 @@ static int oat_run(const sim_inst *inst, const sensopts *o, size_t out, const ch
     dr.cfg.theta_user = d;
     dr.cfg.key = oat_key;
     dr.cfg.key_user = d;
+    dr.cfg.chance_params = true;
     sim_cli_signals();
     int rc = sim_design_gather(&dr, y, err);
     free(cp);
@@ -328,6 +329,15 @@ static int sens_open(sim_inst *inst, const char *path, sim_common *c, const char
     if (inst->corr)
         fprintf(stderr, "riskmc %s: note: the scenario's [correlation] is not applied: %s treats the parameters as "
                         "independent (run, sweep and compare apply it)\n", cmd, cmd);
+    sim_buf chance;
+    sim_buf_init(&chance);
+    size_t *idx;
+    sim_inst_studied(inst, &idx, &chance);
+    free(idx);
+    if (chance.len)
+        fprintf(stderr, "riskmc %s: note: %s, listed in [uncertainty] chance, %s drawn afresh in every trial as part "
+                        "of chance, not studied as parameters\n", cmd, chance.s, strchr(chance.s, ',') ? "are" : "is");
+    sim_buf_free(&chance);
     return 0;
 }
 
@@ -607,9 +617,11 @@ static const char MORRIS_USAGE[] =
     "r random one-at-a-time trajectories through a grid of LEVELS percentiles of\n"
     "every uncertain parameter (from the 0.5th to the 99.5th); each step's effect\n"
     "on the output's mean (over -n trials, common random numbers along a\n"
-    "trajectory), divided by the step (a step is delta = P/(2(P-1)) of the\n"
-    "0.5th-99.5th percentile span), so an effect is in output units per whole\n"
-    "span, as in Morris (1991) and SALib. Ranks parameters by mu* (mean absolute\n"
+    "trajectory), divided by the step. The grid is in probability: a step moves\n"
+    "a parameter by delta = P/(2(P-1)) of the way from its 0.5th to its 99.5th\n"
+    "percentile in probability, so an effect is in output units per that whole\n"
+    "range, as in SALib; for a uniform law equal steps in probability are equal\n"
+    "in value, for others they are not. Ranks parameters by mu* (mean absolute\n"
     "effect); sigma shows interactions or non-linearity. Writes morris.csv.\n"
     "\n"
     "options:\n"
@@ -684,7 +696,7 @@ int sim_cmd_morris(int argc, char **argv)
     long out = pick_output(&inst, &o, &err);
     if (out < 0) goto done;
     d.inst = &inst;
-    d.nunc = sim_inst_uncertain(&inst, &d.unc);
+    d.nunc = sim_inst_studied(&inst, &d.unc, NULL);
     if (d.nunc == 0) {
         no_uncertain(&inst, "to screen", &err);
         goto done;
@@ -743,6 +755,7 @@ int sim_cmd_morris(int argc, char **argv)
         dr.cfg.theta_user = &d;
         dr.cfg.key = morris_key;
         dr.cfg.key_user = &d;
+        dr.cfg.chance_params = true;
         sim_cli_signals();
         if (sim_design_gather(&dr, &y, &err) != 0) {
             free(perm);
@@ -1059,7 +1072,20 @@ int sim_cmd_sobol(int argc, char **argv)
     long out = pick_output(&inst, &o, &err);
     if (out < 0) goto done;
     d.inst = &inst;
-    d.nunc = sim_inst_uncertain(&inst, &d.unc);
+    sim_buf cnames; /* parameters marked chance: part of the chance row */
+    sim_buf_init(&cnames);
+    d.nunc = sim_inst_studied(&inst, &d.unc, &cnames);
+    char chance_label[512], chance_short[160];
+    if (cnames.len) {
+        snprintf(chance_label, sizeof chance_label,
+                 "chance: the model's own randomness and %s ([uncertainty] chance), the other parameters fixed",
+                 cnames.s);
+        snprintf(chance_short, sizeof chance_short, "chance (with %s)", cnames.s);
+    } else {
+        snprintf(chance_label, sizeof chance_label, "chance: the model's own randomness, parameters fixed");
+        snprintf(chance_short, sizeof chance_short, "chance (parameters fixed)");
+    }
+    sim_buf_free(&cnames);
     if (d.nunc == 0) {
         no_uncertain(&inst, "to vary", &err);
         goto done;
@@ -1137,6 +1163,7 @@ int sim_cmd_sobol(int argc, char **argv)
         dr.cfg.theta_user = &d;
         dr.cfg.key = sobol_key;
         dr.cfg.key_user = &d;
+        dr.cfg.chance_params = true;
         sim_cli_signals();
         if (sim_design_gather(&dr, &y, &err) != 0) goto done;
     }
@@ -1149,22 +1176,38 @@ int sim_cmd_sobol(int argc, char **argv)
         bool listed = false; /* --threshold naming one the scenario lists is studied once */
         for (size_t t = 1; t < nst; t++) listed |= thr[t] == o.threshold;
         if (o.has_threshold && !listed && nst < 64) thr[nst++] = o.threshold;
+        /* an output some trials have no value of (first_escape_day when
+         * nobody escapes) has no mean over every row of the design: only
+         * its thresholds, which such a trial does not reach, are studied */
+        uint64_t missing = 0;
+        for (uint64_t i = 0; i < d.N * d.M; i++) missing += isnan(y[i]) ? 1 : 0;
+        const size_t first = missing ? 1 : 0;
+        if (missing) {
+            char nm[32], nt[32];
+            sim_format_thousands((double)missing, 0, nm, sizeof nm);
+            sim_format_thousands((double)(d.N * d.M), 0, nt, sizeof nt);
+            if (nst == 1) {
+                sim_errf(&err, "%s has no value in %s of the %s model runs, so its mean over them is not defined "
+                               "(allowed: --threshold X, to study P(%s >= X), which a run without a value does "
+                               "not reach; or an output every trial has)",
+                         inst.out[out].name, nm, nt, inst.out[out].name);
+                goto done;
+            }
+            fprintf(stderr, "riskmc sobol: note: %s has no value in %s of the %s model runs: its mean is left out, "
+                            "its thresholds are studied (a run without a value does not reach them)\n",
+                    inst.out[out].name, nm, nt);
+        }
         uint64_t boot = o.boot ? o.boot : 1000;
         size_t K = d.M - 2;
         sidx *ix = sim_calloc(nst * K, sizeof *ix);
         double *f = sim_calloc(d.N * d.M, sizeof *f);
         char (*labels)[200] = sim_calloc(nst, sizeof *labels);
-        for (size_t s = 0; s < nst; s++) {
+        for (size_t s = first; s < nst; s++) {
             sensopts so = o;
             so.has_threshold = s > 0;
             so.threshold = s > 0 ? thr[s] : 0;
             stat_label(&inst, (size_t)out, &so, labels[s], sizeof labels[s]);
-            /* a trial without a value counts as 0 for a mean it cannot enter:
-             * outputs studied here are counts, which always have one */
-            for (uint64_t i = 0; i < d.N * d.M; i++) {
-                double v = stat_value(&so, y[i]);
-                f[i] = isnan(v) ? 0 : v;
-            }
+            for (uint64_t i = 0; i < d.N * d.M; i++) f[i] = stat_value(&so, y[i]);
             sobol_indices(&d, f, boot, seed, &ix[s * K]);
         }
         sim_buf b;
@@ -1175,7 +1218,7 @@ int sim_cmd_sobol(int argc, char **argv)
         for (size_t h = 0; h < 12; h++) sim_csv_str(&row, hdr[h]);
         sim_csv_end(&row);
         srow *order = sim_calloc(K, sizeof *order);
-        for (size_t s = 0; s < nst; s++) {
+        for (size_t s = first; s < nst; s++) {
             for (size_t k = 0; k < K; k++) order[k] = (srow){k, ix[s * K + k].st};
             qsort(order, d.nunc, sizeof *order, cmp_srow); /* parameters by total effect; groups last */
             for (size_t kk = 0; kk < K; kk++) {
@@ -1194,7 +1237,7 @@ int sim_cmd_sobol(int argc, char **argv)
                     sim_csv_str(&row, src);
                 } else if (k == d.chance - 2) {
                     sim_csv_str(&row, "chance");
-                    sim_csv_str(&row, "chance: the model's own randomness, parameters fixed");
+                    sim_csv_str(&row, chance_label);
                     sim_csv_stat(&row, v->s1), sim_csv_stat(&row, v->s1lo), sim_csv_stat(&row, v->s1hi);
                     sim_csv_stat(&row, v->st), sim_csv_stat(&row, v->stlo), sim_csv_stat(&row, v->sthi);
                     sim_csv_str(&row, "no");
@@ -1222,7 +1265,7 @@ int sim_cmd_sobol(int argc, char **argv)
             if (!o.c.quiet) {
                 printf("%s: Sobol indices, base sample %llu, %llu model runs, %llu bootstrap resamples\n",
                        inst.sc.name, (unsigned long long)d.N, (unsigned long long)(d.N * d.M), (unsigned long long)boot);
-                for (size_t s = 0; s < nst; s++) {
+                for (size_t s = first; s < nst; s++) {
                     printf("\n%s\n%-44s %22s %22s\n", labels[s], "parameter", "first order S1", "total ST");
                     for (size_t k = 0; k < K; k++) order[k] = (srow){k, ix[s * K + k].st};
                     qsort(order, d.nunc, sizeof *order, cmp_srow);
@@ -1234,7 +1277,7 @@ int sim_cmd_sobol(int argc, char **argv)
                         index_text(v->s1, v->s1lo, v->s1hi, a, sizeof a);
                         index_text(v->st, v->stlo, v->sthi, bb, sizeof bb);
                         printf("%-44s %22s %22s%s\n",
-                               kk < d.nunc ? inst.param[d.unc[k]].name : "chance (parameters fixed)", a, bb,
+                               kk < d.nunc ? inst.param[d.unc[k]].name : chance_short, a, bb,
                                kk < d.nunc && d.in_assumption[k] ? "  *" : "");
                     }
                     if (d.ngroups) {

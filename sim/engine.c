@@ -262,8 +262,12 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                 uint64_t d = cfg->first + b0 + i, trial = d, inner = 0;
                 if (cfg->key) cfg->key(cfg->key_user, d, &trial, &inner);
                 double *th = &bb->theta[i * np];
-                if (cfg->theta) cfg->theta(cfg->theta_user, d, th, w.prng);
-                else sim_inst_sample(inst, cfg->seed, trial, w.prng, th);
+                if (cfg->theta) {
+                    cfg->theta(cfg->theta_user, d, th, w.prng);
+                    if (cfg->chance_params) sim_inst_chance(inst, cfg->seed, trial, inner, w.prng, th);
+                } else {
+                    sim_inst_sample(inst, cfg->seed, trial, w.prng, th);
+                }
                 for (size_t s = 0; s < inst->nstream; s++) w.rng_sub[s] = UINT64_MAX;
                 sim_trial tr = {cfg->seed, trial, inner, w.rng, w.rng_sub, inst->stream, &bb->out[i * no],
                                 &w.sbuf[w.pending], w.batch, w.scratch, -1, &terr};

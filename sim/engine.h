@@ -46,6 +46,7 @@ typedef struct sim_runcfg {
     void *theta_user;
     sim_key_fn key;        /* optional: default trial = i, inner = 0 */
     void *key_user;
+    bool chance_params;    /* with theta: then draw the parameters marked chance at (trial, inner) */
     bool want_series;      /* accumulate the daily series */
 } sim_runcfg;
 

@@ -34,7 +34,8 @@ static const sim_keyspec ENGINE_KEYS[] = {
     {"correlation", "*", SIM_T_STRING, SIM_K_CITE, SIM_DOM_ANY, 0, 0,
      "rank (Spearman) correlations of this uncertain parameter with others: other.parameter: rho, ... (-1 < rho < 1)"},
     {"uncertainty", "chance", SIM_T_STRING, 0, SIM_DOM_ANY, 0, 0,
-     "uncertain parameters that are chance, not uncertainty: drawn afresh in every inner trial of run --outer/--inner"},
+     "uncertain parameters that are chance, not uncertainty: drawn afresh in every inner trial of run --outer/--inner "
+     "and in every trial of a sensitivity design"},
     {"run", "*", SIM_T_STRING, 0, SIM_DOM_ANY, 0, 0,
      "riskmc's record in a manifest.ini it wrote (with riskmc_version); not read as settings, refused elsewhere"},
     {NULL, NULL, 0, 0, 0, 0, 0, NULL},
@@ -127,6 +128,17 @@ void sim_inst_sample2(const sim_inst *inst, uint64_t seed, uint64_t trial, uint6
     for (size_t i = 0; i < inst->nparam; i++) theta[i] = sim_param_fix(&inst->param[i], theta[i]);
 }
 
+void sim_inst_chance(const sim_inst *inst, uint64_t seed, uint64_t trial, uint64_t inner, gsl_rng *r,
+                     double *theta)
+{
+    for (size_t i = 0; i < inst->nparam; i++) {
+        const sim_param *p = &inst->param[i];
+        if (!p->uncertain || !p->chance) continue;
+        sim_rng_seek(r, seed, trial, p->stream, 0, inner);
+        theta[i] = sim_param_fix(p, sim_dist_sample(p->dist, r));
+    }
+}
+
 void sim_inst_sample(const sim_inst *inst, uint64_t seed, uint64_t trial, gsl_rng *r, double *theta)
 {
     sim_inst_sample2(inst, seed, trial, 0, r, theta);
@@ -138,6 +150,19 @@ size_t sim_inst_uncertain(const sim_inst *inst, size_t **idx)
     *idx = sim_malloc((inst->nparam + 1) * sizeof **idx);
     for (size_t i = 0; i < inst->nparam; i++)
         if (inst->param[i].uncertain) (*idx)[n++] = i;
+    return n;
+}
+
+size_t sim_inst_studied(const sim_inst *inst, size_t **idx, sim_buf *chance_names)
+{
+    size_t n = 0;
+    *idx = sim_malloc((inst->nparam + 1) * sizeof **idx);
+    for (size_t i = 0; i < inst->nparam; i++) {
+        const sim_param *p = &inst->param[i];
+        if (p->uncertain && !p->chance) (*idx)[n++] = i;
+        else if (p->uncertain && chance_names)
+            sim_buf_printf(chance_names, "%s%s", chance_names->len ? ", " : "", p->name);
+    }
     return n;
 }
 

@@ -25,12 +25,19 @@ void sim_inst_sample(const sim_inst *inst, uint64_t seed, uint64_t trial, gsl_rn
  * the others as for inner 0. sim_inst_sample is inner 0. */
 void sim_inst_sample2(const sim_inst *inst, uint64_t seed, uint64_t trial, uint64_t inner, gsl_rng *r,
                       double *theta);
+/* Draw the parameters marked chance ([uncertainty] chance) into theta at
+ * (trial, inner), as sim_inst_sample2 draws them; the others are left. */
+void sim_inst_chance(const sim_inst *inst, uint64_t seed, uint64_t trial, uint64_t inner, gsl_rng *r,
+                     double *theta);
 /* Round a parameter value as the model will use it (counts are whole). */
 double sim_param_fix(const sim_param *p, double x);
 
 /* Indices of the uncertain parameters; returns how many. The array is
  * malloc'd. */
 size_t sim_inst_uncertain(const sim_inst *inst, size_t **idx);
+/* The same without those marked chance: what a sensitivity design varies.
+ * Their names, comma-separated, go to chance_names when not NULL. */
+size_t sim_inst_studied(const sim_inst *inst, size_t **idx, sim_buf *chance_names);
 long sim_inst_find_output(const sim_inst *inst, const char *name);
 /* Is output o a headline output: shown in the table (or are there none, so
  * that every output is)? */

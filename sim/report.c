@@ -905,6 +905,20 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
                  "scenario's, not this design's.");
         para_end(&d);
     }
+    /* ... and draw the parameters marked chance in every trial */
+    for (size_t i = 0; i < rd->nresolved; i++)
+        if (!strcmp(rd->resolved[i].section, "uncertainty") && !strcmp(rd->resolved[i].key, "chance") &&
+            (!strcmp(rd->kind, "tornado") || !strcmp(rd->kind, "spider") || !strcmp(rd->kind, "morris") ||
+             !strcmp(rd->kind, "sobol"))) {
+            char line[1024];
+            snprintf(line, sizeof line,
+                     "The parameters the scenario marks as chance ([uncertainty] chance = %s) are drawn afresh in "
+                     "every trial, as part of chance, and are not studied as parameters.",
+                     rd->resolved[i].value);
+            para_begin(&d);
+            text(&d, line);
+            para_end(&d);
+        }
     const sim_table *t = &rd->design;
     const char *const *cols = design_columns(rd->kind);
     int rc = 0;

@@ -570,6 +570,10 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *des
                     strcmp(design_or_run->kind, "compare"))
                     sim_buf_printf(b, "; not applied by this %s, which treats the parameters as independent\n",
                                    design_or_run->kind);
+                if (!strcmp(sec, "uncertainty") && design_or_run && !run && strcmp(design_or_run->kind, "sweep") &&
+                    strcmp(design_or_run->kind, "compare"))
+                    sim_buf_printf(b, "; this %s draws these parameters in every trial, as part of chance\n",
+                                   design_or_run->kind);
             }
             any = true;
             if (scen && design_or_run && !run && !noted && (!strcmp(e->key, "trials") || !strcmp(e->key, "seed"))) {

@@ -376,6 +376,27 @@ for r in csv.DictReader(open(sys.argv[1])):
         se = (hi - lo) / 3.92  # the 95% bootstrap interval spans about 3.92 standard errors
         assert abs(est - true) <= 4 * se + 1e-6, (r['parameter'], k, est, true, lo, hi)
 EOF2"
+check "Sobol of an output some trials lack (first_escape_day): no mean (refused alone), its thresholds studied" bash -c "
+    ! '$BIN' sobol scenarios/baseline.ini -N 64 --output first_escape_day -o '$TMP/sfe' -q 2>'$TMP/sfe.err' &&
+    grep -q 'first_escape_day has no value in [0-9,]* of the 1,472 model runs' '$TMP/sfe.err' && [ ! -e '$TMP/sfe' ] &&
+    '$BIN' sobol scenarios/baseline.ini -N 64 --output first_escape_day --threshold 30 -o '$TMP/sfe2' -q 2>'$TMP/sfe2.err' &&
+    grep -q 'its mean is left out' '$TMP/sfe2.err' && ! grep -q '^mean' '$TMP/sfe2/sobol.csv' &&
+    grep -q '^P(first_escape_day>=30),parameter,' '$TMP/sfe2/sobol.csv'"
+check "Sobol with [uncertainty] chance = x1, x2 (Ishigami): they join chance, ST 1 and S1 0.7563; x3's S1 0 and ST 0.2437" bash -c "
+    '$BIN' sobol tests/data/ishigami-2d.ini -N 4096 -o '$TMP/si2d' -q 2>'$TMP/si2d.err' &&
+    grep -q 'ishigami.x1, ishigami.x2, listed in \[uncertainty\] chance, are drawn afresh' '$TMP/si2d.err' &&
+    grep -q '^; this sobol draws these parameters in every trial, as part of chance' '$TMP/si2d/manifest.ini' &&
+    '$BIN' report '$TMP/si2d' >/dev/null && grep -q 'marks as chance' '$TMP/si2d/report.md' &&
+    python3 - '$TMP/si2d/sobol.csv' <<'EOF2'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert [r['parameter'] for r in rows if r['kind'] == 'parameter'] == ['ishigami.x3'], rows
+exact = {'parameter': (0.0, 0.2437), 'chance': (0.3139 + 0.4424, 1.0)}  # Saltelli et al. 2008, a = 7, b = 0.1
+for r in rows:
+    for k, true in zip(('S1', 'ST'), exact[r['kind']]):
+        est, lo, hi = float(r[k]), float(r[k + '_low']), float(r[k + '_high'])
+        assert abs(est - true) <= 4 * (hi - lo) / 3.92, (r['kind'], k, est, true, lo, hi)  # 4 bootstrap SEs
+EOF2"
 check "Sobol's chance row: at_large_end = J - Binomial(J, r), r ~ uniform(0.2, 0.8), J = 100: chance ST = E[Var]/V = 22/322, S1 of r = 300/322" bash -c "
     '$BIN' sobol tests/data/quiet.ini --set initial.escaped0=100 --set 'escape.recapture_fraction=uniform(0.2, 0.8)' \\
         --set time.horizon_days=1 --output at_large_end -N 4096 -o '$TMP/sobq' -q 2>/dev/null && python3 - '$TMP/sobq/sobol.csv' <<'EOF2'
