@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cluster.h"
 #include "progress.h"
+#include "corr.h"
 #include "design.h"
 #include "outdir.h"
 
@@ -27,7 +28,7 @@ static const char SWEEP_USAGE[] =
     "threshold probability with the same two standard errors.\n"
     "\n"
     "  --vary KEY=LO:HI:N   N evenly spaced values from LO to HI (N >= 2)\n"
-    "  --vary KEY=V1,V2,... the values listed\n"
+    "  --vary KEY=V1,V2,... the values listed (two or more)\n"
     "                       KEY is a parameter as `riskmc show` names it, e.g.\n"
     "                       transfer.rate_per_day; one --vary gives a line, two a grid.\n"
     "                       The other uncertain parameters keep their laws.\n"
@@ -145,7 +146,9 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
             ax->v[ax->n++] = x;
         }
         free(copy);
-        if (ax->n == 0 || ax->n > 1000) return sim_errf(err, "--vary %s: give 1 to 1000 values", ax->key);
+        if (ax->n < 2 || ax->n > 1000)
+            return sim_errf(err, "--vary %s: %zu value%s (allowed: 2 to 1000; for one value, riskmc run --set %s=V)",
+                            ax->key, ax->n, ax->n == 1 ? "" : "s", ax->key);
     }
     for (size_t i = 0; i < ax->n; i++) {
         double x = ax->v[i];
@@ -153,6 +156,16 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
             return sim_errf(err, "--vary %s: %g is out of range for this parameter (allowed: %s)", ax->key, x,
                             sim_domain_text(p->domain));
         ax->v[i] = sim_param_fix(p, x);
+    }
+    /* the sweep fixes the value at each point: its correlations cannot hold */
+    if (inst->corr) {
+        const size_t *idx;
+        const size_t k = sim_corr_count(inst->corr, &idx);
+        for (size_t i = 0; i < k; i++)
+            if (idx[i] == (size_t)ax->param)
+                fprintf(stderr, "riskmc sweep: note: %s is fixed at each point, so its [correlation] pairs do not "
+                                "apply (the other parameters keep their laws and their correlations among "
+                                "themselves)\n", ax->key);
     }
     /* a count rounds the grid: two values may become one point */
     for (size_t i = 1; i < ax->n; i++)
@@ -562,6 +575,30 @@ static int keep_block(void *user, const sim_block *b, sim_err *err)
     return 0;
 }
 
+/* A --set applies to every scenario of a comparison alike: one that adds a
+ * key to some scenarios and changes it in others would put back what a
+ * scenario leaves out (a period it removes) and reverse its meaning. */
+static int set_adds_unevenly(const sim_inst *inst, int ns, sim_err *err)
+{
+    for (size_t i = 0; i < inst[0].sc.n; i++) {
+        const sim_entry *e = &inst[0].sc.e[i];
+        if (strcmp(e->file, "--set") != 0) continue;
+        int added = -1, kept = -1; /* a scenario it adds the key to, one it changes it in */
+        for (int s = 0; s < ns; s++) {
+            const sim_entry *f = sim_sc_get(&inst[s].sc, e->section, e->key);
+            if (f && f->set_added) added = added < 0 ? s : added;
+            else if (f) kept = kept < 0 ? s : kept;
+        }
+        if (added >= 0 && kept >= 0)
+            return sim_errf(err,
+                            "--set %s: %s does not have it (%s does): a --set changes every compared scenario "
+                            "alike, and would here add to %s what it leaves out (allowed: a key that every scenario "
+                            "has, or none has; or a scenario file that says what differs)",
+                            e->full, inst[added].sc.name, inst[kept].sc.name, inst[added].sc.name);
+    }
+    return 0;
+}
+
 int sim_cmd_compare(int argc, char **argv)
 {
     static const struct option longopts[] = {SIM_COMMON_LONGOPTS, {0, 0, 0, 0}};
@@ -601,6 +638,7 @@ int sim_cmd_compare(int argc, char **argv)
                      argv[optind + s], inst[s].model->name, argv[optind], inst[0].model->name);
             goto out;
         }
+    if (set_adds_unevenly(inst, ns, &err) != 0) goto out;
     /* rows are labelled by scenario name: a name given again is numbered
      * (from the last, so that the earlier names are still as written) */
     for (int s = ns - 1; s > 0; s--) {

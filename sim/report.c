@@ -880,13 +880,26 @@ static void design_table(doc *d, const sim_table *t, const char *const *cols, si
 static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
 {
     doc d;
-    begin(&d, rd->title);
-    if (*rd->question) {
+    if (rd->scenarios) {
+        /* a comparison is not its first scenario: its title and question
+         * would mislead; that scenario is the reference of the differences */
+        char *title = sim_asprintf("Scenario comparison: %s", rd->scenarios);
+        begin(&d, title);
+        free(title);
+        char *ref = sim_asprintf("Every difference is from the first scenario, %s: %s", rd->name, rd->title);
         para_begin(&d);
-        sim_buf_puts(&d.md, "**Question.** ");
-        sim_buf_puts(&d.html, "<b>Question.</b> ");
-        text(&d, rd->question);
+        text(&d, ref);
         para_end(&d);
+        free(ref);
+    } else {
+        begin(&d, rd->title);
+        if (*rd->question) {
+            para_begin(&d);
+            sim_buf_puts(&d.md, "**Question.** ");
+            sim_buf_puts(&d.html, "<b>Question.</b> ");
+            text(&d, rd->question);
+            para_end(&d);
+        }
     }
     meta_line(&d, rd);
     sim_buf_puts(&d.md, "Reproduce: ");

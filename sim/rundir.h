@@ -19,6 +19,7 @@ typedef struct sim_rundir {
     char *kind, *version, *commit, *command, *model, *sources_used, *assumptions, *uncited;
     char *periods; /* a comparison's: each scenario's simulated days, when they differ; else NULL */
     char *points;  /* a Sobol design's points ([run] design); else NULL */
+    char *scenarios; /* a comparison's scenarios in order ([run] scenarios); else NULL */
     uint64_t seed, trials;
     /* [scenario] of the resolved scenario */
     char *name, *title, *question;

@@ -716,6 +716,7 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
         e = add_entry(sc);
     }
     set_entry(e, section, key, v, file, index);
+    e->set_added = at < 0;
     add_secline(sc, section, file, index);
     free(section);
     free(key);

@@ -105,6 +105,7 @@ typedef struct sim_entry {
     const sim_keyspec *spec;    /* after sim_scenario_check */
     sim_value v;                /* after sim_scenario_check */
     bool parsed;
+    bool set_added;             /* written by --set where no file wrote it */
 } sim_entry;
 
 typedef struct sim_secline {

@@ -517,6 +517,19 @@ check "compare notes a scenario that simulates other days than the first, and no
     grep -q 'breakout-6000 against baseline: paired differences over 50 trials (it simulates 365 days from 2026-01-15)' '$TMP/cmpdays/charts/compare-1.svg' &&
     ! grep -q 'it simulates' '$TMP/cmpdays/charts/compare-2.svg' &&
     '$BIN' compare scenarios/baseline.ini scenarios/sdf-claims.ini -n 20 -o '$TMP/cmpsame' -q && ! grep -q '^periods' '$TMP/cmpsame/manifest.ini'"
+check "sweep: one value is refused (points to run --set); a swept correlated parameter gets a note" bash -c "
+    ! '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=5 -n 10 -o '$TMP/sw1' -q 2>'$TMP/sw1.err' &&
+    grep -q '1 value (allowed: 2 to 1000; for one value, riskmc run --set ct.removals_per_year=V)' '$TMP/sw1.err' &&
+    '$BIN' sweep scenarios/correlated.ini --vary initial.latent0=15000,20000 -n 50 -o '$TMP/swc' -q 2>'$TMP/swc.err' &&
+    grep -q 'initial.latent0 is fixed at each point, so its \[correlation\] pairs do not apply' '$TMP/swc.err'"
+check "compare refuses a --set that would add back to one scenario what it removes (funding_cut), takes one all share; its brief is titled by all scenarios" bash -c "
+    ! '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini --set 'period.funding_cut.escape=2 [assumption]' \
+        -n 50 -o '$TMP/cset' -q 2>'$TMP/cset.err' && [ ! -e '$TMP/cset' ] &&
+    grep -q 'period.funding_cut.escape: funding-restored does not have it (baseline does)' '$TMP/cset.err' &&
+    '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini --set 'transfer.rate_per_day=100 [assumption]' \
+        -n 50 -o '$TMP/cset2' -q &&
+    '$BIN' report '$TMP/cset2' >/dev/null && head -1 '$TMP/cset2/report.md' | grep -qx '# Scenario comparison: baseline, funding-restored' &&
+    grep -q '^Every difference is from the first scenario, baseline: ' '$TMP/cset2/report.md'"
 check "compare: restoring funding lowers escapes, with an interval" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini -n 2000 -o '$TMP/fund' -q &&
     awk -F, '\$1 == \"funding-restored\" && \$2 == \"escaped\" && \$3 == \"mean\" { found = 1; if (!(\$9 < 0)) exit 1 } END { exit !found }' '$TMP/fund/compare.csv'"
