@@ -1223,8 +1223,15 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY;
         if (naxes == 1) {
             sim_buf_printf(&data, "\"%s\"\n", prob ? "probability (band: 95% interval)" : "mean (band: 90% of trials)");
-            for (size_t r = 0; r < t->nrows; r++) {
-                double x = sim_table_num(t, r, k1), m = sim_table_num(t, r, col), a, b;
+            /* the points by x: a listed grid runs in the order given (5,1,3),
+             * and a band joined in that order folds back on itself */
+            double *xv = sim_calloc(t->nrows, sizeof *xv);
+            size_t *ord = sim_calloc(t->nrows, sizeof *ord);
+            for (size_t r = 0; r < t->nrows; r++) xv[r] = sim_table_num(t, r, k1);
+            gsl_sort_index(ord, xv, 1, t->nrows);
+            for (size_t i = 0; i < t->nrows; i++) {
+                const size_t r = ord[i];
+                double x = xv[r], m = sim_table_num(t, r, col), a, b;
                 if (prob) { /* Wilson's interval, as a run's risks.csv gives */
                     sim_wilson_p(m, sim_table_num(t, r, "trials"), &a, &b);
                 } else {
@@ -1233,6 +1240,8 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                 sim_buf_printf(&data, "%.17g,%.17g,%.17g,%.17g\n", x, m, a, b);
                 lo = fmin(lo, a), hi = fmax(hi, b), xlo = fmin(xlo, x), xhi = fmax(xhi, x);
             }
+            free(xv);
+            free(ord);
             sim_buf_puts(&params, "nblocks = 1\nbands = 1\n");
             range_params(&params, "x", xlo, xhi, false);
             range_params(&params, "y", lo, hi, false);

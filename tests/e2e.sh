@@ -486,6 +486,24 @@ check "a key fixed in the first scenario and uncertain in another is a parameter
 check "a sweep of a model whose descriptions carry no unit labels its axis with the output alone; LO:HI:N points read as written (0.06)" bash -c "
     '$BIN' sweep scenarios/ishigami.ini --vary ishigami.b=0:0.09:10 -n 20 -o '$TMP/swi' -q && '$BIN' plot --format svg '$TMP/swi' >/dev/null &&
     ! grep -q '>y (x1)<' '$TMP/swi/charts/sweep-y.svg' && grep -q '>y<' '$TMP/swi/charts/sweep-y.svg' && grep -q '^6,0.06,' '$TMP/swi/sweep.csv'"
+check "a sweep over a listed, unsorted grid (5,1,3) draws its lines and bands by x, and sweep.csv keeps the grid's order" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=5,1,3 -n 200 -j 1 -o '$TMP/swu' -q &&
+    '$BIN' plot --format svg '$TMP/swu' >/dev/null && [ \"\$(cut -d, -f2 '$TMP/swu/sweep.csv' | tr '\n' ' ')\" = 'ct.removals_per_year 5 1 3 ' ] &&
+    python3 - '$TMP/swu/charts' <<'EOF2'
+import re, sys
+# a band is one polygon along its low edge and back along its high edge: drawn
+# in the grid's order, it folds back on itself and covers x = 1..3 not at all
+for c in ('sweep-force_end', 'sweep-P-escaped-ge-1000'):
+    svg = open(sys.argv[1] + '/' + c + '.svg').read()
+    bands = re.findall(r\"<polygon [^>]*points = '([^']*)'\", svg)
+    lines = re.findall(r\"<path stroke='rgb\( 33, 102, 172\)'  d='M[^']* M([^']*)'\", svg)
+    assert len(bands) == 1 and len(lines) == 1, (c, bands, lines)
+    xs = [float(p.split(',')[0]) for p in bands[0].split()]
+    low = xs[:len(xs) // 2]
+    assert len(low) == 3 and low == sorted(low), (c, xs)
+    line = [float(p.split(',')[0]) for p in lines[0].replace('L', ' ').split()]
+    assert line == sorted(line), (c, line)
+EOF2"
 check "compare notes a scenario that simulates other days than the first, and not one that does not" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini scenarios/sdf-claims.ini -n 50 -o '$TMP/cmpdays' -q 2>'$TMP/cmpdays.err' &&
     grep -q 'note: breakout-6000 simulates 365 days from 2026-01-15, baseline 365 days from 2026-02-22' '$TMP/cmpdays.err' &&
