@@ -1178,6 +1178,14 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
     return rc;
 }
 
+/* The position of x among the n values v of a grid's axis. */
+static size_t grid_index(const double *v, size_t n, double x)
+{
+    size_t i = 0;
+    while (i + 1 < n && v[i] != x) i++;
+    return i;
+}
+
 /* sweep.csv: a line per charted output for one parameter, a heat map for two */
 static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
 {
@@ -1255,7 +1263,8 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, xl, yl, err);
         } else {
             /* cells at grid indices, so that a listed grid need not be
-             * evenly spaced, with the grid's values as tick labels */
+             * evenly spaced, with the grid's values as tick labels, each
+             * axis upwards whatever order its grid was listed in */
             double *xs = sim_calloc(t->nrows + 1, sizeof *xs), *ys = sim_calloc(t->nrows + 1, sizeof *ys);
             size_t nx = 0, ny = 0;
             for (size_t r = 0; r < t->nrows; r++) {
@@ -1263,9 +1272,12 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                 if (!nx || xs[nx - 1] != x) xs[nx++] = x; /* points run y fastest */
                 if (!r || x == xs[0]) ys[ny++] = y;
             }
+            gsl_sort(xs, 1, nx);
+            gsl_sort(ys, 1, ny);
             for (size_t r = 0; r < t->nrows; r++) {
                 double m = sim_table_num(t, r, col);
-                sim_buf_printf(&data, "%zu,%zu,%.17g\n", r / (ny ? ny : 1), r % (ny ? ny : 1), m);
+                sim_buf_printf(&data, "%zu,%zu,%.17g\n", grid_index(xs, nx, sim_table_num(t, r, k1)),
+                               grid_index(ys, ny, sim_table_num(t, r, k2)), m);
                 lo = fmin(lo, m), hi = fmax(hi, m);
             }
             sim_buf_printf(&params, "set xrange [-0.5:%.1f]\nset yrange [-0.5:%.1f]\n", (double)nx - 0.5,
@@ -1281,8 +1293,6 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                 }
                 sim_buf_puts(&params, ")\n");
             }
-            free(xs);
-            free(ys);
             if (prob && !(hi - lo >= 0.01)) { /* under a point apart, shades would show a trial or two of noise */
                 const double mid = (lo + hi) / 2;
                 lo = fmax(0, fmin(mid - 0.005, 0.99)), hi = lo + 0.01;
@@ -1300,9 +1310,12 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                     if (prob) sim_format_pct(m, v, sizeof v);
                     else sim_format_readable(m, v, sizeof v);
                     sim_buf_printf(&params, "set label %zu \"%s\" at %zu,%zu center front font \",%d\" textcolor rgb \"%s\"\n",
-                                   200 + r, v, r / (ny ? ny : 1), r % (ny ? ny : 1), t->nrows <= 36 ? 11 : 8,
+                                   200 + r, v, grid_index(xs, nx, sim_table_num(t, r, k1)),
+                                   grid_index(ys, ny, sim_table_num(t, r, k2)), t->nrows <= 36 ? 11 : 8,
                                    (m - lo) / (hi - lo) > 0.55 ? "#ffffff" : "#08306b");
                 }
+            free(xs);
+            free(ys);
             sim_buf_printf(&params, "set cblabel \"%s%s%s%s\" noenhanced offset 2.5,0\n", what, *unit ? " (" : "",
                            unit, *unit ? ")" : "");
             snprintf(sub, sizeof sub, "%s over a grid of %s and %s (common random numbers)", what, k1, k2);

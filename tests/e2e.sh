@@ -504,6 +504,28 @@ for c in ('sweep-force_end', 'sweep-P-escaped-ge-1000'):
     line = [float(p.split(',')[0]) for p in lines[0].replace('L', ' ').split()]
     assert line == sorted(line), (c, line)
 EOF2"
+check "a heat map over two listed, unsorted grids runs each axis upwards, each cell labelled and shaded with its own point" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.02,0.005,0.01 --vary period.funding_cut.escape=2,1 -n 50 -j 1 \
+        -o '$TMP/swu2' -q && '$BIN' plot --format svg '$TMP/swu2' >/dev/null && python3 - '$TMP/swu2' <<'EOF2'
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1] + '/sweep.csv')))
+svg = open(sys.argv[1] + '/charts/heatmap-force_end.svg').read()
+texts = [(float(x), float(y), s) for x, y, s in re.findall(r'<g transform=\"translate\(([0-9.]+),([0-9.]+)\)[^>]*>\s*<text>([^<]*)</text>', svg)]
+xt = {s: x for x, y, s in texts if abs(y - 541.9) < 1}           # under the plot
+yt = {s: y for x, y, s in texts if x < 110 and s in ('1', '2')}  # left of it
+assert sorted(xt, key=xt.get) == ['0.005', '0.01', '0.02'], xt
+assert sorted(yt, key=yt.get) == ['2', '1'], yt                  # 1 at the bottom
+for r in rows:
+    x, y, v = xt[r['latent.infiltration_rate']], yt[r['period.funding_cut.escape']], float(r['mean(force_end)'])
+    lab = [s for tx, ty, s in texts if abs(tx - x) < 1 and abs(ty - y) < 10 and s[0].isdigit()]
+    assert lab == [format(round(v), ',')], (r['point'], lab, v)
+# the darkest cell is the largest value's
+top = max(rows, key=lambda r: float(r['mean(force_end)']))
+dark = re.search(r\"<polygon fill = 'rgb\(  8,  48, 107\)' points = '([^']*)'\", svg)
+pts = [tuple(map(float, p.split(','))) for p in dark.group(1).split()]
+x, y = xt[top['latent.infiltration_rate']], yt[top['period.funding_cut.escape']]
+assert min(p[0] for p in pts) < x < max(p[0] for p in pts) and min(p[1] for p in pts) < y < max(p[1] for p in pts), (pts, x, y)
+EOF2"
 check "compare notes a scenario that simulates other days than the first, and not one that does not" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini scenarios/sdf-claims.ini -n 50 -o '$TMP/cmpdays' -q 2>'$TMP/cmpdays.err' &&
     grep -q 'note: breakout-6000 simulates 365 days from 2026-01-15, baseline 365 days from 2026-02-22' '$TMP/cmpdays.err' &&
