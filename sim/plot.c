@@ -538,8 +538,10 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
     sim_buf_printf(&params, "xmin = %.17g\nxmax = %.17g\nmed = %.17g\np5 = %.17g\np95 = %.17g\n", xmin, xmax, med,
                    p5 == p95 ? p5 - 0.5 : p5, p5 == p95 ? p95 + 0.5 : p95);
     tics(&params, "x", xmin, xmax, whole);
+    /* the median's label over its line, clear of the plot's top (at 1.02
+     * its digits touched it) and of the subtitle */
     sim_buf_printf(&params,
-                   "set label 1 \"median %s\" at med, graph 1.02 center textcolor rgb \"#b2182b\"\n"
+                   "set label 1 \"median %s\" at med, graph 1.05 center textcolor rgb \"#b2182b\"\n"
                    "set label 2 \"shaded: 90%% of trials, %s to %s\" at graph 0.99, graph 0.95 right "
                    "textcolor rgb \"#8c510a\"\n",
                    s_med, s_lo, s_hi);

@@ -526,6 +526,19 @@ pts = [tuple(map(float, p.split(','))) for p in dark.group(1).split()]
 x, y = xt[top['latent.infiltration_rate']], yt[top['period.funding_cut.escape']]
 assert min(p[0] for p in pts) < x < max(p[0] for p in pts) and min(p[1] for p in pts) < y < max(p[1] for p in pts), (pts, x, y)
 EOF2"
+check "a histogram's median label has room between the subtitle and the top of the plot" python3 - "$TMP/pl/charts" <<'EOF2'
+import glob, re, sys
+charts = glob.glob(sys.argv[1] + '/histogram-*.svg')
+assert charts
+for c in charts:
+    svg = open(c).read()
+    top = float(re.search(r"d='M[0-9.]+,([0-9.]+) L[0-9.]+,520.00 L", svg).group(1))  # the y axis, from the top
+    sub = re.search(r'translate\([0-9.]+,([0-9.]+)\)[^>]*font-size="([0-9.]+)"[^>]*>\s*<text>Distribution of ', svg)
+    med = re.search(r'translate\([0-9.]+,([0-9.]+)\)[^>]*font-size="([0-9.]+)"[^>]*>\s*<text>median ', svg)
+    y, fs = float(med.group(1)), float(med.group(2))
+    # the baseline half a line above the plot, the capitals clear of the subtitle's descenders
+    assert top - y >= 0.5 * fs and y - 0.75 * fs > float(sub.group(1)) + 0.25 * float(sub.group(2)), (c, top, y, sub.groups())
+EOF2
 check "compare notes a scenario that simulates other days than the first, and not one that does not" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini scenarios/sdf-claims.ini -n 50 -o '$TMP/cmpdays' -q 2>'$TMP/cmpdays.err' &&
     grep -q 'note: breakout-6000 simulates 365 days from 2026-01-15, baseline 365 days from 2026-02-22' '$TMP/cmpdays.err' &&
