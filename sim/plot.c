@@ -1070,9 +1070,10 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     sim_buf_puts(&params, "set key bottom right\n"
                           "t_top = \"mu*\"\nt_bottom = \"sigma\"\n"
                           "t_err_top = \"2 standard errors\"\nt_err_bottom = \"\"\n");
-    char sub[512];
+    char sub[512], more[96] = "";
+    if (t->nrows > n) snprintf(more, sizeof more, "; top %zu of %zu parameters", n, t->nrows);
     snprintf(sub, sizeof sub, "Elementary effects on %s: mu* (red, with 2 standard errors) and sigma (blue); * rests on "
-                              "an assumption", stat);
+                              "an assumption%s", stat, more);
     char su[128], xl[400];
     stat_unit(rd, stat, su, sizeof su);
     snprintf(xl, sizeof xl, "%s%s%s per move across the parameter's 0.5th-99.5th percentile span",

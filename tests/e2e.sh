@@ -539,6 +539,9 @@ for c in charts:
     # the baseline half a line above the plot, the capitals clear of the subtitle's descenders
     assert top - y >= 0.5 * fs and y - 0.75 * fs > float(sub.group(1)) + 0.25 * float(sub.group(2)), (c, top, y, sub.groups())
 EOF2
+check "a Morris chart of more parameters than it shows says how many it shows (top 15 of 18)" bash -c "
+    '$BIN' morris scenarios/baseline.ini -r 2 -n 20 -o '$TMP/mor15' -q && '$BIN' plot --format svg '$TMP/mor15' >/dev/null &&
+    n=\$(( \$(wc -l < '$TMP/mor15/morris.csv') - 1 )) && [ \$n -gt 15 ] && grep -q \"top 15 of \$n parameters\" '$TMP/mor15/charts/morris.svg'"
 check "compare notes a scenario that simulates other days than the first, and not one that does not" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini scenarios/sdf-claims.ini -n 50 -o '$TMP/cmpdays' -q 2>'$TMP/cmpdays.err' &&
     grep -q 'note: breakout-6000 simulates 365 days from 2026-01-15, baseline 365 days from 2026-02-22' '$TMP/cmpdays.err' &&
