@@ -57,6 +57,7 @@ typedef struct plotter {
     char *work;      /* private folder for chart data */
     const char *out; /* temporary charts folder */
     int seq;
+    uint64_t outer;  /* outer samples of a two-dimensional run; 0 for any other folder */
 } plotter;
 
 /* Cairo stamps a PDF with the time it was drawn (and ignores
@@ -394,10 +395,19 @@ static void assumed_text(const sim_rundir *rd, size_t nrd, char *out, size_t n)
                  na + nu == 1 ? "s" : "", nu ? " or cite nothing" : "");
 }
 
-static void footer(const sim_rundir *rd, char *out, size_t n)
+/* "baseline · 20,000 trials · seed ..."; a two-dimensional run's trials
+ * as "100 outer × 50 inner (5,000 trials)" */
+static void footer(const plotter *pl, const sim_rundir *rd, char *out, size_t n)
 {
-    char tr[96], tail[96];
+    char tr[128], tail[96];
     sim_rundir_trials_text(rd, tr, sizeof tr);
+    if (pl->outer) {
+        char no[32], ni[32], nt[32];
+        sim_format_thousands((double)pl->outer, 0, no, sizeof no);
+        sim_format_thousands((double)(rd->trials / pl->outer), 0, ni, sizeof ni);
+        sim_format_thousands((double)rd->trials, 0, nt, sizeof nt);
+        snprintf(tr, sizeof tr, "%s outer × %s inner (%s trials)", no, ni, nt);
+    }
     assumed_text(rd, 1, tail, sizeof tail);
     snprintf(out, n, "%s · %s · seed %llu · riskmc %s%s%s%s%s\nsources: %s", rd->name, tr,
              (unsigned long long)rd->seed, rd->version, *rd->commit ? " (" : "", rd->commit, *rd->commit ? ")" : "",
@@ -409,7 +419,7 @@ static int rd_chart(plotter *pl, const sim_rundir *rd, const char *script, const
                     const sim_buf *params, const char *sub, const char *xlab, const char *ylab, sim_err *err)
 {
     char foot[2048];
-    footer(rd, foot, sizeof foot);
+    footer(pl, rd, foot, sizeof foot);
     const char *text[5] = {rd->title, sub, xlab, ylab, foot};
     return chart(pl, script, name, data, params, text, err);
 }
@@ -538,8 +548,10 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
     sim_buf_printf(&params, "xmin = %.17g\nxmax = %.17g\nmed = %.17g\np5 = %.17g\np95 = %.17g\n", xmin, xmax, med,
                    p5 == p95 ? p5 - 0.5 : p5, p5 == p95 ? p95 + 0.5 : p95);
     tics(&params, "x", xmin, xmax, whole);
+    /* the median's label over its line, clear of the plot's top (at 1.02
+     * its digits touched it) and of the subtitle */
     sim_buf_printf(&params,
-                   "set label 1 \"median %s\" at med, graph 1.02 center textcolor rgb \"#b2182b\"\n"
+                   "set label 1 \"median %s\" at med, graph 1.05 center textcolor rgb \"#b2182b\"\n"
                    "set label 2 \"shaded: 90%% of trials, %s to %s\" at graph 0.99, graph 0.95 right "
                    "textcolor rgb \"#8c510a\"\n",
                    s_med, s_lo, s_hi);
@@ -1068,9 +1080,10 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     sim_buf_puts(&params, "set key bottom right\n"
                           "t_top = \"mu*\"\nt_bottom = \"sigma\"\n"
                           "t_err_top = \"2 standard errors\"\nt_err_bottom = \"\"\n");
-    char sub[512];
+    char sub[512], more[96] = "";
+    if (t->nrows > n) snprintf(more, sizeof more, "; top %zu of %zu parameters", n, t->nrows);
     snprintf(sub, sizeof sub, "Elementary effects on %s: mu* (red, with 2 standard errors) and sigma (blue); * rests on "
-                              "an assumption", stat);
+                              "an assumption%s", stat, more);
     char su[128], xl[400];
     stat_unit(rd, stat, su, sizeof su);
     snprintf(xl, sizeof xl, "%s%s%s per move across the parameter's 0.5th-99.5th percentile span",
@@ -1178,6 +1191,14 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
     return rc;
 }
 
+/* The position of x among the n values v of a grid's axis. */
+static size_t grid_index(const double *v, size_t n, double x)
+{
+    size_t i = 0;
+    while (i + 1 < n && v[i] != x) i++;
+    return i;
+}
+
 /* sweep.csv: a line per charted output for one parameter, a heat map for two */
 static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
 {
@@ -1223,8 +1244,15 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY;
         if (naxes == 1) {
             sim_buf_printf(&data, "\"%s\"\n", prob ? "probability (band: 95% interval)" : "mean (band: 90% of trials)");
-            for (size_t r = 0; r < t->nrows; r++) {
-                double x = sim_table_num(t, r, k1), m = sim_table_num(t, r, col), a, b;
+            /* the points by x: a listed grid runs in the order given (5,1,3),
+             * and a band joined in that order folds back on itself */
+            double *xv = sim_calloc(t->nrows, sizeof *xv);
+            size_t *ord = sim_calloc(t->nrows, sizeof *ord);
+            for (size_t r = 0; r < t->nrows; r++) xv[r] = sim_table_num(t, r, k1);
+            gsl_sort_index(ord, xv, 1, t->nrows);
+            for (size_t i = 0; i < t->nrows; i++) {
+                const size_t r = ord[i];
+                double x = xv[r], m = sim_table_num(t, r, col), a, b;
                 if (prob) { /* Wilson's interval, as a run's risks.csv gives */
                     sim_wilson_p(m, sim_table_num(t, r, "trials"), &a, &b);
                 } else {
@@ -1233,6 +1261,8 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                 sim_buf_printf(&data, "%.17g,%.17g,%.17g,%.17g\n", x, m, a, b);
                 lo = fmin(lo, a), hi = fmax(hi, b), xlo = fmin(xlo, x), xhi = fmax(xhi, x);
             }
+            free(xv);
+            free(ord);
             sim_buf_puts(&params, "nblocks = 1\nbands = 1\n");
             range_params(&params, "x", xlo, xhi, false);
             range_params(&params, "y", lo, hi, false);
@@ -1246,7 +1276,8 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, xl, yl, err);
         } else {
             /* cells at grid indices, so that a listed grid need not be
-             * evenly spaced, with the grid's values as tick labels */
+             * evenly spaced, with the grid's values as tick labels, each
+             * axis upwards whatever order its grid was listed in */
             double *xs = sim_calloc(t->nrows + 1, sizeof *xs), *ys = sim_calloc(t->nrows + 1, sizeof *ys);
             size_t nx = 0, ny = 0;
             for (size_t r = 0; r < t->nrows; r++) {
@@ -1254,9 +1285,12 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                 if (!nx || xs[nx - 1] != x) xs[nx++] = x; /* points run y fastest */
                 if (!r || x == xs[0]) ys[ny++] = y;
             }
+            gsl_sort(xs, 1, nx);
+            gsl_sort(ys, 1, ny);
             for (size_t r = 0; r < t->nrows; r++) {
                 double m = sim_table_num(t, r, col);
-                sim_buf_printf(&data, "%zu,%zu,%.17g\n", r / (ny ? ny : 1), r % (ny ? ny : 1), m);
+                sim_buf_printf(&data, "%zu,%zu,%.17g\n", grid_index(xs, nx, sim_table_num(t, r, k1)),
+                               grid_index(ys, ny, sim_table_num(t, r, k2)), m);
                 lo = fmin(lo, m), hi = fmax(hi, m);
             }
             sim_buf_printf(&params, "set xrange [-0.5:%.1f]\nset yrange [-0.5:%.1f]\n", (double)nx - 0.5,
@@ -1272,8 +1306,6 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                 }
                 sim_buf_puts(&params, ")\n");
             }
-            free(xs);
-            free(ys);
             if (prob && !(hi - lo >= 0.01)) { /* under a point apart, shades would show a trial or two of noise */
                 const double mid = (lo + hi) / 2;
                 lo = fmax(0, fmin(mid - 0.005, 0.99)), hi = lo + 0.01;
@@ -1291,9 +1323,12 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                     if (prob) sim_format_pct(m, v, sizeof v);
                     else sim_format_readable(m, v, sizeof v);
                     sim_buf_printf(&params, "set label %zu \"%s\" at %zu,%zu center front font \",%d\" textcolor rgb \"%s\"\n",
-                                   200 + r, v, r / (ny ? ny : 1), r % (ny ? ny : 1), t->nrows <= 36 ? 11 : 8,
+                                   200 + r, v, grid_index(xs, nx, sim_table_num(t, r, k1)),
+                                   grid_index(ys, ny, sim_table_num(t, r, k2)), t->nrows <= 36 ? 11 : 8,
                                    (m - lo) / (hi - lo) > 0.55 ? "#ffffff" : "#08306b");
                 }
+            free(xs);
+            free(ys);
             sim_buf_printf(&params, "set cblabel \"%s%s%s%s\" noenhanced offset 2.5,0\n", what, *unit ? " (" : "",
                            unit, *unit ? ")" : "");
             snprintf(sub, sizeof sub, "%s over a grid of %s and %s (common random numbers)", what, k1, k2);
@@ -1364,6 +1399,16 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
     else if (strcmp(what, "sobol") == 0) rc = sobol_charts(&pl, &rd, err);
     else if (strcmp(what, "morris") == 0) rc = morris_chart(&pl, &rd, err);
     else if (strcmp(what, "sweep") == 0) rc = sweep_charts(&pl, &rd, err);
+    /* a two-dimensional run's outer samples, for its footers: trials.csv numbers them */
+    if (rc == 0 && strcmp(what, "run") == 0 && rd.uncert.ncols) {
+        double *o;
+        size_t n;
+        if ((rc = sim_rundir_column(&rd, "outer", &o, &n, err)) == 0) {
+            for (size_t i = 0; i < n; i++)
+                if (o[i] + 1 > (double)pl.outer) pl.outer = (uint64_t)o[i] + 1;
+            free(o);
+        }
+    }
     const char **outs;
     size_t no = strcmp(what, "run") == 0 ? sim_rundir_outputs(&rd, false, &outs) : (outs = NULL, (size_t)0);
     for (size_t i = 0; i < no && rc == 0; i++) rc = output_charts(&pl, &rd, outs[i], err);

@@ -507,6 +507,67 @@ check "a key fixed in the first scenario and uncertain in another is a parameter
 check "a sweep of a model whose descriptions carry no unit labels its axis with the output alone; LO:HI:N points read as written (0.06)" bash -c "
     '$BIN' sweep scenarios/ishigami.ini --vary ishigami.b=0:0.09:10 -n 20 -o '$TMP/swi' -q && '$BIN' plot --format svg '$TMP/swi' >/dev/null &&
     ! grep -q '>y (x1)<' '$TMP/swi/charts/sweep-y.svg' && grep -q '>y<' '$TMP/swi/charts/sweep-y.svg' && grep -q '^6,0.06,' '$TMP/swi/sweep.csv'"
+check "a sweep over a listed, unsorted grid (5,1,3) draws its lines and bands by x, and sweep.csv keeps the grid's order" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=5,1,3 -n 200 -j 1 -o '$TMP/swu' -q &&
+    '$BIN' plot --format svg '$TMP/swu' >/dev/null && [ \"\$(cut -d, -f2 '$TMP/swu/sweep.csv' | tr '\n' ' ')\" = 'ct.removals_per_year 5 1 3 ' ] &&
+    python3 - '$TMP/swu/charts' <<'EOF2'
+import re, sys
+# a band is one polygon along its low edge and back along its high edge: drawn
+# in the grid's order, it folds back on itself and covers x = 1..3 not at all
+for c in ('sweep-force_end', 'sweep-P-escaped-ge-1000'):
+    svg = open(sys.argv[1] + '/' + c + '.svg').read()
+    bands = re.findall(r\"<polygon [^>]*points = '([^']*)'\", svg)
+    lines = re.findall(r\"<path stroke='rgb\( 33, 102, 172\)'  d='M[^']* M([^']*)'\", svg)
+    assert len(bands) == 1 and len(lines) == 1, (c, bands, lines)
+    xs = [float(p.split(',')[0]) for p in bands[0].split()]
+    low = xs[:len(xs) // 2]
+    assert len(low) == 3 and low == sorted(low), (c, xs)
+    line = [float(p.split(',')[0]) for p in lines[0].replace('L', ' ').split()]
+    assert line == sorted(line), (c, line)
+EOF2"
+check "a heat map over two listed, unsorted grids runs each axis upwards, each cell labelled and shaded with its own point" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.02,0.005,0.01 --vary period.funding_cut.escape=2,1 -n 50 -j 1 \
+        -o '$TMP/swu2' -q && '$BIN' plot --format svg '$TMP/swu2' >/dev/null && python3 - '$TMP/swu2' <<'EOF2'
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1] + '/sweep.csv')))
+svg = open(sys.argv[1] + '/charts/heatmap-force_end.svg').read()
+texts = [(float(x), float(y), s) for x, y, s in re.findall(r'<g transform=\"translate\(([0-9.]+),([0-9.]+)\)[^>]*>\s*<text>([^<]*)</text>', svg)]
+xt = {s: x for x, y, s in texts if abs(y - 541.9) < 1}           # under the plot
+yt = {s: y for x, y, s in texts if x < 110 and s in ('1', '2')}  # left of it
+assert sorted(xt, key=xt.get) == ['0.005', '0.01', '0.02'], xt
+assert sorted(yt, key=yt.get) == ['2', '1'], yt                  # 1 at the bottom
+for r in rows:
+    x, y, v = xt[r['latent.infiltration_rate']], yt[r['period.funding_cut.escape']], float(r['mean(force_end)'])
+    lab = [s for tx, ty, s in texts if abs(tx - x) < 1 and abs(ty - y) < 10 and s[0].isdigit()]
+    assert lab == [format(round(v), ',')], (r['point'], lab, v)
+# the darkest cell is the largest value's
+top = max(rows, key=lambda r: float(r['mean(force_end)']))
+dark = re.search(r\"<polygon fill = 'rgb\(  8,  48, 107\)' points = '([^']*)'\", svg)
+pts = [tuple(map(float, p.split(','))) for p in dark.group(1).split()]
+x, y = xt[top['latent.infiltration_rate']], yt[top['period.funding_cut.escape']]
+assert min(p[0] for p in pts) < x < max(p[0] for p in pts) and min(p[1] for p in pts) < y < max(p[1] for p in pts), (pts, x, y)
+EOF2"
+check "a histogram's median label has room between the subtitle and the top of the plot" python3 - "$TMP/pl/charts" <<'EOF2'
+import glob, re, sys
+charts = glob.glob(sys.argv[1] + '/histogram-*.svg')
+assert charts
+for c in charts:
+    svg = open(c).read()
+    top = float(re.search(r"d='M[0-9.]+,([0-9.]+) L[0-9.]+,520.00 L", svg).group(1))  # the y axis, from the top
+    sub = re.search(r'translate\([0-9.]+,([0-9.]+)\)[^>]*font-size="([0-9.]+)"[^>]*>\s*<text>Distribution of ', svg)
+    med = re.search(r'translate\([0-9.]+,([0-9.]+)\)[^>]*font-size="([0-9.]+)"[^>]*>\s*<text>median ', svg)
+    y, fs = float(med.group(1)), float(med.group(2))
+    # the baseline half a line above the plot, the capitals clear of the subtitle's descenders
+    assert top - y >= 0.5 * fs and y - 0.75 * fs > float(sub.group(1)) + 0.25 * float(sub.group(2)), (c, top, y, sub.groups())
+EOF2
+check "a Morris chart of more parameters than it shows says how many it shows (top 15 of 18)" bash -c "
+    '$BIN' morris scenarios/baseline.ini -r 2 -n 20 -o '$TMP/mor15' -q && '$BIN' plot --format svg '$TMP/mor15' >/dev/null &&
+    n=\$(( \$(wc -l < '$TMP/mor15/morris.csv') - 1 )) && [ \$n -gt 15 ] && grep -q \"top 15 of \$n parameters\" '$TMP/mor15/charts/morris.svg'"
+check "a two-dimensional run's footer says its outer and inner samples; a run's its trials" bash -c "
+    '$BIN' run scenarios/baseline.ini --outer 20 --inner 10 -o '$TMP/t2foot' -q && '$BIN' plot --format svg '$TMP/t2foot' >/dev/null &&
+    grep -q '>baseline · 20 outer × 10 inner (200 trials) · seed ' '$TMP/t2foot/charts/histogram-escaped.svg' &&
+    grep -q '>baseline · 20 outer × 10 inner (200 trials) · seed ' '$TMP/t2foot/charts/exceedance-band-escaped.svg' &&
+    grep -q '>baseline · 600 trials · seed 5 ' '$TMP/pl/charts/histogram-escaped.svg'"
 check "compare notes a scenario that simulates other days than the first, and not one that does not" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini scenarios/sdf-claims.ini -n 50 -o '$TMP/cmpdays' -q 2>'$TMP/cmpdays.err' &&
     grep -q 'note: breakout-6000 simulates 365 days from 2026-01-15, baseline 365 days from 2026-02-22' '$TMP/cmpdays.err' &&
