@@ -57,7 +57,6 @@ typedef struct plotter {
     char *work;      /* private folder for chart data */
     const char *out; /* temporary charts folder */
     int seq;
-    uint64_t outer;  /* outer samples of a two-dimensional run; 0 for any other folder */
 } plotter;
 
 /* Cairo stamps a PDF with the time it was drawn (and ignores
@@ -397,17 +396,10 @@ static void assumed_text(const sim_rundir *rd, size_t nrd, char *out, size_t n)
 
 /* "baseline · 20,000 trials · seed ..."; a two-dimensional run's trials
  * as "100 outer × 50 inner (5,000 trials)" */
-static void footer(const plotter *pl, const sim_rundir *rd, char *out, size_t n)
+static void footer(const sim_rundir *rd, char *out, size_t n)
 {
     char tr[128], tail[96];
     sim_rundir_trials_text(rd, tr, sizeof tr);
-    if (pl->outer) {
-        char no[32], ni[32], nt[32];
-        sim_format_thousands((double)pl->outer, 0, no, sizeof no);
-        sim_format_thousands((double)(rd->trials / pl->outer), 0, ni, sizeof ni);
-        sim_format_thousands((double)rd->trials, 0, nt, sizeof nt);
-        snprintf(tr, sizeof tr, "%s outer × %s inner (%s trials)", no, ni, nt);
-    }
     assumed_text(rd, 1, tail, sizeof tail);
     snprintf(out, n, "%s · %s · seed %llu · riskmc %s%s%s%s%s\nsources: %s", rd->name, tr,
              (unsigned long long)rd->seed, rd->version, *rd->commit ? " (" : "", rd->commit, *rd->commit ? ")" : "",
@@ -419,7 +411,7 @@ static int rd_chart(plotter *pl, const sim_rundir *rd, const char *script, const
                     const sim_buf *params, const char *sub, const char *xlab, const char *ylab, sim_err *err)
 {
     char foot[2048];
-    footer(pl, rd, foot, sizeof foot);
+    footer(rd, foot, sizeof foot);
     const char *text[5] = {rd->title, sub, xlab, ylab, foot};
     return chart(pl, script, name, data, params, text, err);
 }
@@ -1399,16 +1391,6 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
     else if (strcmp(what, "sobol") == 0) rc = sobol_charts(&pl, &rd, err);
     else if (strcmp(what, "morris") == 0) rc = morris_chart(&pl, &rd, err);
     else if (strcmp(what, "sweep") == 0) rc = sweep_charts(&pl, &rd, err);
-    /* a two-dimensional run's outer samples, for its footers: trials.csv numbers them */
-    if (rc == 0 && strcmp(what, "run") == 0 && rd.uncert.ncols) {
-        double *o;
-        size_t n;
-        if ((rc = sim_rundir_column(&rd, "outer", &o, &n, err)) == 0) {
-            for (size_t i = 0; i < n; i++)
-                if (o[i] + 1 > (double)pl.outer) pl.outer = (uint64_t)o[i] + 1;
-            free(o);
-        }
-    }
     const char **outs;
     size_t no = strcmp(what, "run") == 0 ? sim_rundir_outputs(&rd, false, &outs) : (outs = NULL, (size_t)0);
     for (size_t i = 0; i < no && rc == 0; i++) rc = output_charts(&pl, &rd, outs[i], err);

@@ -309,7 +309,7 @@ static void period_of(const sim_rundir *rd, char *out, size_t n)
 
 static void meta_line(doc *d, const sim_rundir *rd)
 {
-    char tr[96], line[2400];
+    char tr[128], line[2400];
     sim_rundir_trials_text(rd, tr, sizeof tr);
     /* the simulated period, which a child scenario's inherited question may not match */
     char period[1024];

@@ -41,6 +41,8 @@ static int on_manifest(void *user, const char *section, const char *key, const c
         else if (strcmp(key, "scenarios") == 0) set(&rd->scenarios, value);
         else if (strcmp(key, "seed") == 0) rd->seed = strtoull(value, NULL, 10);
         else if (strcmp(key, "trials") == 0) rd->trials = strtoull(value, NULL, 10);
+        else if (strcmp(key, "outer") == 0) rd->outer = strtoull(value, NULL, 10);
+        else if (strcmp(key, "inner") == 0) rd->inner = strtoull(value, NULL, 10);
         return 1;
     }
     if (strcmp(section, "scenario") == 0) {
@@ -419,7 +421,14 @@ void sim_rundir_trials_text(const sim_rundir *rd, char *out, size_t n)
 {
     char num[32];
     sim_format_thousands((double)rd->trials, 0, num, sizeof num);
-    if (!*rd->kind || !strcmp(rd->kind, "run")) snprintf(out, n, "%s trial%s", num, rd->trials == 1 ? "" : "s");
+    if (rd->outer && rd->inner) {
+        char no[32], ni[32];
+        sim_format_thousands((double)rd->outer, 0, no, sizeof no);
+        sim_format_thousands((double)rd->inner, 0, ni, sizeof ni);
+        snprintf(out, n, "%s outer × %s inner (%s trials)", no, ni, num);
+    } else if (!*rd->kind || !strcmp(rd->kind, "run")) {
+        snprintf(out, n, "%s trial%s", num, rd->trials == 1 ? "" : "s");
+    }
     else if (!strcmp(rd->kind, "sobol")) snprintf(out, n, "Sobol base sample %s", num);
     else if (!strcmp(rd->kind, "compare")) snprintf(out, n, "compare, %s trials per scenario", num);
     else snprintf(out, n, "%s design, %s trials per point", rd->kind, num);

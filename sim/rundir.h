@@ -21,6 +21,7 @@ typedef struct sim_rundir {
     char *points;  /* a Sobol design's points ([run] design); else NULL */
     char *scenarios; /* a comparison's scenarios in order ([run] scenarios); else NULL */
     uint64_t seed, trials;
+    uint64_t outer, inner; /* a two-dimensional run's ([run] outer, inner); else 0 */
     /* [scenario] of the resolved scenario */
     char *name, *title, *question;
     sim_kv *resolved;          /* every other key of the resolved scenario */

@@ -563,11 +563,12 @@ EOF2
 check "a Morris chart of more parameters than it shows says how many it shows (top 15 of 18)" bash -c "
     '$BIN' morris scenarios/baseline.ini -r 2 -n 20 -o '$TMP/mor15' -q && '$BIN' plot --format svg '$TMP/mor15' >/dev/null &&
     n=\$(( \$(wc -l < '$TMP/mor15/morris.csv') - 1 )) && [ \$n -gt 15 ] && grep -q \"top 15 of \$n parameters\" '$TMP/mor15/charts/morris.svg'"
-check "a two-dimensional run's footer says its outer and inner samples; a run's its trials" bash -c "
+check "a two-dimensional run's footer and brief say its outer and inner samples; a run's its trials" bash -c "
     '$BIN' run scenarios/baseline.ini --outer 20 --inner 10 -o '$TMP/t2foot' -q && '$BIN' plot --format svg '$TMP/t2foot' >/dev/null &&
     grep -q '>baseline · 20 outer × 10 inner (200 trials) · seed ' '$TMP/t2foot/charts/histogram-escaped.svg' &&
     grep -q '>baseline · 20 outer × 10 inner (200 trials) · seed ' '$TMP/t2foot/charts/exceedance-band-escaped.svg' &&
-    grep -q '>baseline · 600 trials · seed 5 ' '$TMP/pl/charts/histogram-escaped.svg'"
+    grep -q '>baseline · 600 trials · seed 5 ' '$TMP/pl/charts/histogram-escaped.svg' &&
+    '$BIN' report '$TMP/t2foot' >/dev/null && grep -q 'model detention: 20 outer × 10 inner (200 trials), seed ' '$TMP/t2foot/report.md'"
 check "compare notes a scenario that simulates other days than the first, and not one that does not" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini scenarios/sdf-claims.ini -n 50 -o '$TMP/cmpdays' -q 2>'$TMP/cmpdays.err' &&
     grep -q 'note: breakout-6000 simulates 365 days from 2026-01-15, baseline 365 days from 2026-02-22' '$TMP/cmpdays.err' &&
