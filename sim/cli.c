@@ -117,6 +117,8 @@ void sim_cli_shell_quote(sim_buf *b, const char *s)
     sim_buf_putc(b, '\'');
 }
 
+volatile int sim_interrupt_signal = 0;
+
 static void on_signal(int sig)
 {
     const int saved = errno; /* the interrupted code may be about to read it */
@@ -130,6 +132,7 @@ static void on_signal(int sig)
         raise(sig);
     }
     sim_interrupted = 1;
+    sim_interrupt_signal = sig;
     errno = saved;
 }
 

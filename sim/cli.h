@@ -70,6 +70,8 @@ void sim_cli_shell_quote(sim_buf *b, const char *s);
 char *sim_cli_command(const char *cmd, int argc, char **argv, const char *nflag, uint64_t n, uint64_t seed);
 /* Install SIGINT/SIGTERM handlers that stop runs cleanly. */
 void sim_cli_signals(void);
+/* The signal that interrupted the command (0: none): it exits with 128 + it. */
+extern volatile int sim_interrupt_signal;
 
 int sim_cmd_run(int argc, char **argv);
 int sim_cmd_validate(int argc, char **argv);

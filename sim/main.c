@@ -75,6 +75,8 @@ int main(int argc, char **argv)
 {
     sim_mpi_init(&argc, &argv);
     int status = dispatch(argc, argv);
+    /* interrupted: the shell's convention, whatever the moment it came */
+    if (status != 0 && sim_interrupt_signal) status = 128 + sim_interrupt_signal;
     if (status != 0 && sim_mpi_enabled()) sim_mpi_abort(status, sim_mpi_root() ? NULL : "failed (see rank 0)");
     sim_mpi_finalize();
     return status;

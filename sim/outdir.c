@@ -3,6 +3,7 @@
 #include "outdir.h"
 
 #include "cluster.h"
+#include "engine.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -104,22 +105,27 @@ static const char *host_name(void)
 }
 
 /* Remove ".NAME.tmp-HOST-PID-XXXXXX" folders of this machine whose writer
- * is gone (a process id means nothing on another machine). */
-static void clean_stale(const char *dir, const char *base)
+ * is gone (a process id means nothing on another machine): those of any
+ * results folder beside the one being written, so that a run killed
+ * outright (SIGKILL, or mpirun's forced stop) leaves nothing for long. */
+static void clean_stale(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d) return;
-    char *prefix = sim_asprintf(".%s.tmp-%s-", base, host_name());
+    char *mark = sim_asprintf(".tmp-%s-", host_name());
     struct dirent *de;
     while ((de = readdir(d))) {
-        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0) continue;
-        long pid = strtol(de->d_name + strlen(prefix), NULL, 10);
-        if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM)) continue;
+        const char *at = de->d_name[0] == '.' ? strstr(de->d_name + 1, mark) : NULL;
+        if (!at || at == de->d_name + 1) continue;
+        char *end;
+        long pid = strtol(at + strlen(mark), &end, 10);
+        if (pid <= 0 || *end != '-' || strlen(end + 1) != 6) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno == EPERM) continue;
         char *path = sim_asprintf("%s/%s", dir, de->d_name);
         sim_rmtree(path);
         free(path);
     }
-    free(prefix);
+    free(mark);
     closedir(d);
 }
 
@@ -341,7 +347,7 @@ int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
         free(dir), free(base);
         return -1;
     }
-    clean_stale(dir, base);
+    clean_stale(dir);
     char *tmpl = sim_asprintf("%s/.%s.tmp-%s-%ld-XXXXXX", dir, base, host_name(), (long)getpid());
     free(dir), free(base);
     if (!mkdtemp(tmpl)) {
@@ -355,6 +361,15 @@ int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
     od->force = mode != SIM_OUTDIR_NEW;
     od->mode = mode;
     sim_outdir_active = od->tmp;
+    /* interrupted before the folder was active: the handler could not
+     * remove it, so do it here (after this, the handler can) */
+    if (sim_interrupted) {
+        sim_outdir_remove_active();
+        sim_outdir_active = NULL;
+        free(od->final), free(od->tmp);
+        od->final = od->tmp = NULL;
+        return sim_errf(err, "interrupted");
+    }
     return 0;
 }
 

@@ -193,8 +193,15 @@ check "SIGKILL at any moment leaves the old results or the new, never a partial 
     # a run killed before its first result leaves nothing at all
     '$BIN' run scenarios/baseline.ini -n 30000 -o '$TMP/never' -q & pid=\$!; sleep 0.3; kill -9 \$pid; wait \$pid 2>/dev/null
     [ ! -e '$TMP/never' ] || [ \$(wc -l < '$TMP/never/trials.csv') -eq 30001 ]"
-check "the next run removes temporary folders a killed run left" bash -c "
-    '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/never' -q -f && ! ls -a '$TMP' | grep -q '^\\.never\\.tmp-'"
+check "the next run removes temporary folders a killed run left, its own and other folders' (a dead writer)" bash -c "
+    mkdir -p '$TMP/.other.tmp-'\$(hostname)'-999999-abcdef' && touch '$TMP/.other.tmp-'\$(hostname)'-999999-abcdef/trials.csv' &&
+    '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/never' -q -f && ! ls -a '$TMP' | grep -q '^\\.never\\.tmp-' &&
+    ! ls -a '$TMP' | grep -q '^\\.other\\.tmp-'"
+check "an interrupted run exits 128 + the signal (130 for SIGINT) and leaves no folder" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 2000000 -j 1 -o '$TMP/intr' -q & p=\$!
+    for i in \$(seq 1 100); do ls -a '$TMP' | grep -q '^\\.intr\\.tmp-' && break; sleep 0.05; done
+    sleep 0.3; kill -INT \$p; wait \$p; rc=\$?; [ \$rc -eq 130 ] || { echo rc \$rc; exit 1; }
+    ! ls -a '$TMP' | grep -q 'intr'"
 cat > "$TMP/finite.py" <<'EOF2'
 # every number in a results folder is finite, and a field is empty only
 # where the output has no value (first_escape_day without an escape), or
