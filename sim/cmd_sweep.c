@@ -469,6 +469,15 @@ int sim_cmd_sweep(int argc, char **argv)
         int rc = sim_outdir_check(outdir, sim_outdir_mode(c.force), &err);
         if (rc == 0) rc = sim_checkpoint_fresh(cp, resume, c.force, &err);
         if (rc == 0) rc = sweep_points(&inst, &cfg, &sc, npoints, cp, sim_run_fingerprint(&inst, cmd), resume, stats, &err);
+        /* a trial's error names where the scenario sets a key: a swept
+         * key's value came from --vary */
+        for (size_t a = 0; rc != 0 && a < nvary; a++)
+            if (strstr(err.msg, ax[a].key)) {
+                char tail[200];
+                snprintf(tail, sizeof tail, "; the sweep set %s to the values of --vary, from %g to %g", ax[a].key,
+                         ax[a].v[0], ax[a].v[ax[a].n - 1]);
+                strncat(err.msg, tail, sizeof err.msg - strlen(err.msg) - 1);
+            }
         if (rc == 0) {
             sim_buf b;
             sim_buf_init(&b);
