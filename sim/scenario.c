@@ -804,7 +804,8 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
         if (sim_parse_int(e->text, &v->i, &why) != 0)
             return sim_entry_err(e, err, "'%s': %s (allowed: a whole number from %.0f to %.0f)", e->text, why,
                                  k->lo, k->hi);
-        if ((double)v->i < k->lo || (double)v->i > k->hi)
+        /* compared as whole numbers: as doubles, 9200000000000000001 would pass 9.2e18 */
+        if (v->i < (long long)k->lo || v->i > (long long)k->hi)
             return sim_entry_err(e, err, "%lld is out of range (allowed: a whole number from %.0f to %.0f)", v->i,
                                  k->lo, k->hi);
         return 0;

@@ -279,7 +279,9 @@ int sim_parse_int(const char *s, long long *out, const char **why)
                     if (why) *why = "expected a whole number";
                     return -1;
                 }
-                if (fabs(x) > 9.0e18) {
+                /* below 2^63, so that it converts to a long long exactly:
+                 * 9.2e18, the largest seed, is written so */
+                if (!(fabs(x) < 0x1p63)) {
                     if (why) *why = "number too large";
                     return -1;
                 }
