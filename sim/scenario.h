@@ -110,6 +110,7 @@ typedef struct sim_entry {
 typedef struct sim_secline {
     char *section, *file;
     int line;
+    bool cite_like; /* an indented [...] line right after a key: a wrapped citation? */
 } sim_secline;
 
 typedef struct sim_scenario {
