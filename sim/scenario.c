@@ -144,8 +144,8 @@ static int check_line(loadctx *c, const char *s, size_t n)
         name[len] = '\0';
         char *t = sim_trim(name);
         if (strlen(t) > MAX_NAME)
-            return sim_errf(c->err, "%s:%d: [%.40s...]: section name too long (allowed: at most %d characters)",
-                            c->file, c->line, t, MAX_NAME);
+            return sim_errf(c->err, "%s:%d: [%.*s...]: section name too long (allowed: at most %d characters)",
+                            c->file, c->line, sim_utf8_fit(t, 40), t, MAX_NAME);
         if (!valid_name(t, true))
             return sim_errf(c->err, "%s:%d: [%s]: not a valid section name (allowed: up to 80 letters, digits, _ and - in parts joined by '.')",
                             c->file, c->line, t);
@@ -164,8 +164,8 @@ static int check_line(loadctx *c, const char *s, size_t n)
     size_t klen = k - i;
     while (klen > 0 && isspace((unsigned char)s[i + klen - 1])) klen--;
     if (klen > MAX_NAME)
-        return sim_errf(c->err, "%s:%d: key '%.40s...' too long (allowed: at most %d characters)", c->file,
-                        c->line, s + i, MAX_NAME);
+        return sim_errf(c->err, "%s:%d: key '%.*s...' too long (allowed: at most %d characters)", c->file,
+                        c->line, sim_utf8_fit(s + i, 40), s + i, MAX_NAME);
     c->after_key = true;
     return 0;
 }
@@ -282,6 +282,9 @@ static int parse_one(sim_scenario *own, const char *file, sim_err *err)
     size_t len;
     char *text = sim_read_file(file, (size_t)16 << 20, &len, err);
     if (!text) return -1;
+    /* a carriage return alone ends a line (old Mac OS files), as CRLF and LF do */
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')) text[i] = '\n';
     int rc = check_text(file, text, len, err);
     if (rc == 0) {
         ini_use_stack = true;
