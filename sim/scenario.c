@@ -848,6 +848,16 @@ static int split_list(const sim_entry *e, const char *text, char ***items, size_
     return rc;
 }
 
+/* A number written in d that is not whole (d itself, or an item of a
+ * choice, at any depth): a count written as a number is meant whole. */
+static bool not_whole(const sim_dist *d, double *x)
+{
+    if (d->kind == SIM_D_CONST && d->a[0] != floor(d->a[0])) return *x = d->a[0], true;
+    for (size_t i = 0; d->kind == SIM_D_CHOICE && i < d->nitems; i++)
+        if (not_whole(&d->items[i], x)) return true;
+    return false;
+}
+
 static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
 {
     sim_value *v = &e->v;
@@ -982,9 +992,13 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
         default: break;
         }
         /* a law's draws are rounded; a number written as a count is meant whole */
-        if (rc == 0 && k->domain == SIM_DOM_COUNT && fixed && lo != floor(lo))
-            rc = sim_entry_err(e, err, "%s is not a whole number of people (allowed: a whole number, or a law whose "
-                                       "draws are rounded to one)", b.s);
+        double part;
+        if (rc == 0 && k->domain == SIM_DOM_COUNT && not_whole(&v->dist, &part)) {
+            char num[32];
+            sim_format_num(part, num);
+            rc = sim_entry_err(e, err, "%s%s%s is not a whole number of people (allowed: a whole number, or a law "
+                                       "whose draws are rounded to one)", fixed ? "" : b.s, fixed ? "" : ": ", num);
+        }
         if (rc == 0 && k->domain == SIM_DOM_COUNT && sim_dist_quantile(&v->dist, 1 - 1e-9) > 1e9)
             rc = sim_entry_err(e, err, "%s %s 1,000,000,000 people (allowed: %s)", b.s, fixed ? "exceeds" : "can exceed",
                                sim_domain_text(k->domain));
