@@ -891,7 +891,8 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
             if (strcasecmp(e->text, yes[i]) == 0) return v->i = 1, 0;
             if (strcasecmp(e->text, no[i]) == 0) return v->i = 0, 0;
         }
-        return sim_entry_err(e, err, "'%s' is not yes or no (allowed: yes, no, true, false)", e->text);
+        return sim_entry_err(e, err, "'%s' is not yes or no (allowed: yes, no, true, false, on, off, 1, 0, in any "
+                                     "case)", e->text);
     }
     case SIM_T_DATE:
         if (sim_parse_date(e->text, &v->date, &why) != 0) return sim_entry_err(e, err, "'%s': %s", e->text, why);
