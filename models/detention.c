@@ -22,6 +22,7 @@
 
 #define DT (1.0 / 365.0)
 #define NONE ((size_t)-1)
+#define DAY0_MAX 2000000000 /* people on day 0 in all, so that any stock fits GSL's unsigned counts */
 
 /* ------------------------------------------------------------ schema */
 
@@ -352,6 +353,7 @@ static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc,
 }
 
 static void release(sim_inst *inst);
+static int limits_ok(const sim_inst *inst, const det *m, sim_err *err);
 
 static int compile(sim_inst *inst, sim_err *err)
 {
@@ -543,6 +545,7 @@ static int compile(sim_inst *inst, sim_err *err)
         }
     }
     free(pnames);
+    if (limits_ok(inst, m, err) != 0) return -1;
     /* days on which multipliers change: day 0 and each period's first day
      * and the day after its last */
     m->change = sim_calloc((size_t)m->H, sizeof *m->change);
@@ -773,8 +776,10 @@ static const double *at_large_split(const det *m, state *s)
     return s->al_share;
 }
 
+static int day0_fail(const sim_inst *inst, const det *m, const double *th, int64_t al, sim_trial *tr);
+
 /* Day-0 stocks and the trial's derived rates. */
-static int setup(const det *m, const double *th, sim_trial *tr, state *s)
+static int setup(const sim_inst *inst, const det *m, const double *th, sim_trial *tr, state *s)
 {
     const size_t G = m->G, F = m->F;
     memset(s->infil, 0, m->D * sizeof *s->infil);
@@ -821,15 +826,7 @@ static int setup(const det *m, const double *th, sim_trial *tr, state *s)
     s->camp_ahead = false;
     s->conserved0 = s->latent + s->dispersed + s->iraq + al;
     for (size_t i = 0; i < F * G; i++) s->conserved0 += s->held[i];
-    if (s->conserved0 > (int64_t)2000000000) {
-        char n[48];
-        sim_format_thousands((double)s->conserved0, 0, n, sizeof n);
-        sim_errf(tr->err, "trial %llu: %s people on day 0 (allowed: at most 2,000,000,000 in all, summing the "
-                          "facilities' held0 (or held0.<group>), initial.latent0, the at-large of initial.escaped0, "
-                          "initial.iraq_custody0 and initial.dispersed0)",
-                 (unsigned long long)tr->trial, n);
-        return -1;
-    }
+    if (s->conserved0 > DAY0_MAX) return day0_fail(inst, m, th, al, tr);
     return 0;
 }
 
@@ -881,6 +878,149 @@ static int scale_ok(const sim_inst *inst, const det *m, const double *th, const 
         }
     }
     return 0;
+}
+
+/* What scale_ok and setup refuse in every trial, or in some, refused when
+ * the scenario is read (so validate refuses it too): a value, or the
+ * largest a law can draw where its support is bounded, beyond the caps. A
+ * law without bound is left to the trials. */
+static double top(const sim_inst *inst, size_t ix)
+{
+    double lo, hi;
+    sim_dist_support(inst->param[ix].dist, &lo, &hi);
+    return inst->param[ix].count ? round(hi) : hi;
+}
+
+/* The parameters whose draws make up the people on day 0: the facilities'
+ * held0 (or held0.<group>), initial.latent0, initial.escaped0 (its at-large
+ * part), initial.iraq_custody0 and initial.dispersed0. Returns their count;
+ * ix holds at least F * (G + 1) + 4. */
+static size_t day0_params(const det *m, size_t *ix)
+{
+    size_t n = 0;
+    for (size_t f = 0; f < m->F; f++) {
+        if (m->fac[f].held0 != NONE) ix[n++] = m->fac[f].held0;
+        for (size_t g = 0; m->fac[f].held0_g && g < m->G; g++)
+            if (m->fac[f].held0_g[g] != NONE) ix[n++] = m->fac[f].held0_g[g];
+    }
+    ix[n++] = m->latent0, ix[n++] = m->escaped0, ix[n++] = m->iraq0, ix[n++] = m->dispersed0;
+    return n;
+}
+
+/* The error for people on day 0 beyond DAY0_MAX: the key whose term takes
+ * the sum v[0] + v[1] + ... past the cap, and every term that is not 0
+ * with where it was set (`upto`: an uncertain one's is its largest). */
+static int day0_err(const sim_inst *inst, const det *m, const size_t *ix, const double *v, size_t n, bool upto,
+                    const char *when, sim_err *err)
+{
+    double sum = 0;
+    size_t past = n;
+    bool uncertain = false;
+    sim_buf list;
+    sim_buf_init(&list);
+    for (size_t i = 0; i < n; i++) {
+        if ((sum += v[i]) > DAY0_MAX && past == n) past = i;
+        if (v[i] == 0) continue;
+        const sim_entry *e = inst->param[ix[i]].entry;
+        const bool up = upto && inst->param[ix[i]].uncertain;
+        char num[48], at[1100];
+        sim_format_thousands(v[i], 0, num, sizeof num);
+        if (e->line > 0) snprintf(at, sizeof at, "%s:%d", e->file, e->line);
+        else snprintf(at, sizeof at, "%s", e->file);
+        sim_buf_printf(&list, "%s%s%s%s %s (%s)", list.len ? ", " : "", ix[i] == m->escaped0 ? "the at-large of " : "",
+                       inst->param[ix[i]].name, up ? " up to" : "", num, at);
+        uncertain |= up;
+    }
+    SIM_ASSERT(past < n);
+    char total[48];
+    sim_format_thousands(sum, 0, total, sizeof total);
+    sim_entry_err(inst->param[ix[past]].entry, err,
+                  "%sthe people on day 0 %s %s (allowed: at most 2,000,000,000 in all; here %s)", when,
+                  uncertain ? "can reach" : "reach", total, list.s);
+    sim_buf_free(&list);
+    return -1;
+}
+
+static int day0_fail(const sim_inst *inst, const det *m, const double *th, int64_t al, sim_trial *tr)
+{
+    size_t *ix = sim_malloc((m->F * (m->G + 1) + 4) * sizeof *ix);
+    const size_t n = day0_params(m, ix);
+    double *v = sim_malloc(n * sizeof *v);
+    for (size_t i = 0; i < n; i++) v[i] = ix[i] == m->escaped0 ? (double)al : th[ix[i]];
+    char when[64];
+    snprintf(when, sizeof when, "in trial %llu ", (unsigned long long)tr->trial);
+    day0_err(inst, m, ix, v, n, false, when, tr->err);
+    free(v);
+    free(ix);
+    return -1;
+}
+
+static int limits_ok(const sim_inst *inst, const det *m, sim_err *err)
+{
+    for (size_t k = 0; k < m->nmrate; k++) {
+        const size_t ix = m->mrate[k];
+        const double hi = ix == NONE ? 0 : top(inst, ix);
+        if (isfinite(hi) && hi > RATE_MAX) {
+            const sim_entry *e = inst->param[ix].entry;
+            if (!inst->param[ix].uncertain)
+                return sim_entry_err(e, err, "a rate of %g (allowed: at most 1e100; more is certainty within a "
+                                             "day, and would overflow)", hi);
+            return sim_entry_err(e, err, "%s can reach %g (allowed: a rate of at most 1e100; more is certainty "
+                                         "within a day, and would overflow)", e->text, hi);
+        }
+    }
+    /* the removals a year spread over the smallest pool that has anyone
+     * (none with nobody latent or at large: ct_rate is then 0) */
+    {
+        const sim_param *pr = &inst->param[m->ct_removals], *pl = &inst->param[m->latent0];
+        double lo, hi, rlo, rhi;
+        sim_dist_support(pl->dist, &lo, &hi);
+        sim_dist_support(inst->param[m->recapture].dist, &rlo, &rhi);
+        const bool anyone = hi > 0 || (top(inst, m->escaped0) > 0 && rlo < 1);
+        const double pool = fmax(1, round(lo)), rate = top(inst, m->ct_removals) / pool;
+        if (anyone && isfinite(rate) && rate > RATE_MAX) {
+            char n[48];
+            sim_format_thousands(pool, 0, n, sizeof n);
+            return sim_entry_err(pr->entry, err, "%s removals a year over %s%s people (latent0 + at_large0) %s a "
+                                                 "ct_rate of %g per person (allowed: at most 1e100; more is "
+                                                 "certainty within a day, and would overflow)",
+                                 pr->entry->text, pl->uncertain ? "as few as " : "", n,
+                                 pr->uncertain || pl->uncertain ? "can give" : "give", rate);
+        }
+    }
+    /* every period of a kind at once, as scale_ok bounds them */
+    for (int k = 0; k < NMULT; k++) {
+        double prod = 1;
+        bool uncertain = false;
+        for (size_t p = 0; p < m->P && k != M_TRANSFER; p++) {
+            const size_t ix = m->per[p].mult[k];
+            const double hi = ix == NONE ? 0 : top(inst, ix);
+            if (!isfinite(hi) || hi <= 1) continue;
+            uncertain |= inst->param[ix].uncertain;
+            if (!((prod *= hi) <= RATE_MAX))
+                return sim_entry_err(inst->param[ix].entry, err,
+                                     "the product of the periods' multipliers of this kind %s %g (allowed: at most "
+                                     "1e100; more is certainty within a day, and would overflow)",
+                                     uncertain ? "can reach" : "reaches", prod);
+        }
+    }
+    size_t *ix = sim_malloc((m->F * (m->G + 1) + 4) * sizeof *ix);
+    const size_t n = day0_params(m, ix);
+    double *v = sim_malloc(n * sizeof *v), sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = top(inst, ix[i]);
+        if (ix[i] == m->escaped0) { /* all of them at large, unless recapture is certain */
+            double lo, hi;
+            sim_dist_support(inst->param[m->recapture].dist, &lo, &hi);
+            if (lo >= 1) v[i] = 0;
+        }
+        if (!isfinite(v[i])) v[i] = 0; /* a law without bound: left to the trials */
+        sum += v[i];
+    }
+    int rc = sum > DAY0_MAX ? day0_err(inst, m, ix, v, n, true, "", err) : 0;
+    free(v);
+    free(ix);
+    return rc;
 }
 
 /* 2. the transfer programme's day, the same in both steppers (it acts on
@@ -1084,7 +1224,7 @@ static int trial_daily(const sim_inst *inst, const double *th, sim_trial *tr)
     state *s = tr->scratch;
     const size_t G = m->G, F = m->F;
     s->naive = true;
-    if (setup(m, th, tr, s) != 0 || scale_ok(inst, m, th, s, tr) != 0) return -1;
+    if (setup(inst, m, th, tr, s) != 0 || scale_ok(inst, m, th, s, tr) != 0) return -1;
     const double p_rep = pday(th[m->rep_rate]), p_breach = pday(th[m->breach_rate]);
     size_t next_shock = 0;
     for (int t = 0; t < m->H; t++) {
@@ -1399,7 +1539,7 @@ static int trial_fast(const sim_inst *inst, const double *th, sim_trial *tr)
     state *s = tr->scratch;
     const size_t G = m->G, F = m->F;
     s->naive = false;
-    if (setup(m, th, tr, s) != 0 || scale_ok(inst, m, th, s, tr) != 0) return -1;
+    if (setup(inst, m, th, tr, s) != 0 || scale_ok(inst, m, th, s, tr) != 0) return -1;
     const size_t nc = nclocks(m);
     for (size_t c = 0; c < nc; c++) s->dirty[c] = true, s->next[c] = INT64_MAX;
     const double rep_h = th[m->rep_rate] * DT;

@@ -295,8 +295,8 @@ int sim_dist_parse(const char *text, sim_dist *d, sim_err *err)
     }
     skip_ws(&p);
     if (p.s[p.pos] != '\0') {
-        perr(&p, p.pos, "unexpected '%c' after the expression (allowed: one number or one distribution, "
-                        "e.g. uniform(1, 2))", p.s[p.pos]);
+        perr(&p, p.pos, "unexpected '%.*s' after the expression (allowed: one number or one distribution, "
+                        "e.g. uniform(1, 2))", sim_utf8_len(p.s + p.pos), p.s + p.pos);
         sim_dist_free(d);
         return -1;
     }

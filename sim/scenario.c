@@ -79,7 +79,7 @@ static void remove_at(sim_scenario *sc, size_t i)
     sc->n--;
 }
 
-static void add_secline(sim_scenario *sc, const char *section, const char *file, int line)
+static void add_secline(sim_scenario *sc, const char *section, const char *file, int line, bool cite_like)
 {
     for (size_t i = 0; i < sc->nsec; i++)
         if (strcmp(sc->sec[i].section, section) == 0) return;
@@ -87,6 +87,7 @@ static void add_secline(sim_scenario *sc, const char *section, const char *file,
     sc->sec[sc->nsec].section = sim_strdup(section);
     sc->sec[sc->nsec].file = sim_strdup(file);
     sc->sec[sc->nsec].line = line;
+    sc->sec[sc->nsec].cite_like = cite_like;
     sc->nsec++;
 }
 
@@ -110,6 +111,7 @@ typedef struct loadctx {
     sim_scenario *out;  /* this file's own entries */
     sim_err *err;
     bool failed;
+    bool after_key;     /* the last line that was not blank or a comment set a key */
 } loadctx;
 
 /* Names are at most SIM_NAME_MAX characters: they become section names,
@@ -142,12 +144,13 @@ static int check_line(loadctx *c, const char *s, size_t n)
         name[len] = '\0';
         char *t = sim_trim(name);
         if (strlen(t) > MAX_NAME)
-            return sim_errf(c->err, "%s:%d: [%.40s...]: section name too long (allowed: at most %d characters)",
-                            c->file, c->line, t, MAX_NAME);
+            return sim_errf(c->err, "%s:%d: [%.*s...]: section name too long (allowed: at most %d characters)",
+                            c->file, c->line, sim_utf8_fit(t, 40), t, MAX_NAME);
         if (!valid_name(t, true))
             return sim_errf(c->err, "%s:%d: [%s]: not a valid section name (allowed: up to 80 letters, digits, _ and - in parts joined by '.')",
                             c->file, c->line, t);
-        add_secline(c->out, t, c->file, c->line);
+        add_secline(c->out, t, c->file, c->line, i > 0 && c->after_key);
+        c->after_key = false;
         return 0;
     }
     size_t k = i;
@@ -161,8 +164,9 @@ static int check_line(loadctx *c, const char *s, size_t n)
     size_t klen = k - i;
     while (klen > 0 && isspace((unsigned char)s[i + klen - 1])) klen--;
     if (klen > MAX_NAME)
-        return sim_errf(c->err, "%s:%d: key '%.40s...' too long (allowed: at most %d characters)", c->file,
-                        c->line, s + i, MAX_NAME);
+        return sim_errf(c->err, "%s:%d: key '%.*s...' too long (allowed: at most %d characters)", c->file,
+                        c->line, sim_utf8_fit(s + i, 40), s + i, MAX_NAME);
+    c->after_key = true;
     return 0;
 }
 
@@ -226,7 +230,7 @@ static int handler(void *user, const char *section, const char *name, const char
                  c->file, c->line, section, name);
         return 0;
     }
-    add_secline(sc, section, c->file, c->line);
+    add_secline(sc, section, c->file, c->line, false);
     set_entry(add_entry(sc), section, name, value, c->file, c->line);
     return 1;
 }
@@ -278,6 +282,9 @@ static int parse_one(sim_scenario *own, const char *file, sim_err *err)
     size_t len;
     char *text = sim_read_file(file, (size_t)16 << 20, &len, err);
     if (!text) return -1;
+    /* a carriage return alone ends a line (old Mac OS files), as CRLF and LF do */
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')) text[i] = '\n';
     int rc = check_text(file, text, len, err);
     if (rc == 0) {
         ini_use_stack = true;
@@ -287,7 +294,7 @@ static int parse_one(sim_scenario *own, const char *file, sim_err *err)
         ini_allow_inline_comments = true;
         ini_allow_no_value = false;
         ini_allow_bom = true;
-        loadctx c = {file, text, len, 0, 0, own, err, false};
+        loadctx c = {file, text, len, 0, 0, own, err, false, false};
         int r = ini_parse_stream(reader, &c, handler, &c);
         if (c.failed) rc = -1;
         else if (r > 0)
@@ -347,7 +354,8 @@ static void move_entries(sim_scenario *dst, sim_scenario *src)
         memset(s, 0, sizeof *s);
     }
     src->n = 0;
-    for (size_t i = 0; i < src->nsec; i++) add_secline(dst, src->sec[i].section, src->sec[i].file, src->sec[i].line);
+    for (size_t i = 0; i < src->nsec; i++)
+        add_secline(dst, src->sec[i].section, src->sec[i].file, src->sec[i].line, src->sec[i].cite_like);
 }
 
 static void drop_empty_secline(sim_scenario *sc, const char *section)
@@ -548,7 +556,7 @@ static void pattern_display(const char *pat, sim_buf *b)
     else sim_buf_puts(b, pat);
 }
 
-static int unknown_section(const sim_schema *schema, const sim_entry *e, sim_err *err)
+static int unknown_section(const sim_schema *schema, const char *section, const char *file, int line, sim_err *err)
 {
     sim_buf allowed;
     sim_buf_init(&allowed);
@@ -567,15 +575,14 @@ static int unknown_section(const sim_schema *schema, const sim_entry *e, sim_err
             if (seen || nc == 256) continue;
             if (allowed.len) sim_buf_puts(&allowed, ", ");
             pattern_display(k->section, &allowed);
-            owned[nc] = instantiate(k->section, e->section);
+            owned[nc] = instantiate(k->section, section);
             cands[nc] = owned[nc];
             nc++;
         }
-    const char *sug = sim_suggest(e->section, cands, nc);
+    const char *sug = sim_suggest(section, cands, nc);
     char hint[160] = "";
     if (sug) snprintf(hint, sizeof hint, "did you mean [%s]?; ", sug);
-    sim_errf(err, "%s:%d: [%s]: unknown section (%sallowed: %s)", e->file, e->line, e->section, hint,
-             allowed.s);
+    sim_errf(err, "%s:%d: [%s]: unknown section (%sallowed: %s)", file, line, section, hint, allowed.s);
     for (size_t i = 0; i < nc; i++) free(owned[i]);
     sim_buf_free(&allowed);
     return -1;
@@ -604,6 +611,59 @@ static int unknown_key(const sim_schema *schema, const sim_entry *e, sim_err *er
              e->section, hint, allowed.s);
     for (size_t i = 0; i < nc; i++) free(owned[i]);
     sim_buf_free(&allowed);
+    return -1;
+}
+
+static bool section_known(const sim_schema *schema, const char *section)
+{
+    for (const sim_keyspec *const *p = schema->parts; *p; p++)
+        for (const sim_keyspec *k = *p; k->section; k++)
+            if (pattern_match(k->section, section)) return true;
+    return false;
+}
+
+/* A section a file opened and gave no key, or an indented [...] after a
+ * key that is not a section the schema knows (a citation wrapped onto a
+ * line of its own, which inih reads as a section). */
+static bool bad_section(const sim_scenario *sc, const sim_schema *schema, const sim_secline *sl)
+{
+    if (sl->line <= 0) return false; /* opened by a default */
+    bool any = false;
+    for (size_t i = 0; i < sc->n && !any; i++) any = strcmp(sc->e[i].section, sl->section) == 0;
+    return !any || (sl->cite_like && !section_known(schema, sl->section));
+}
+
+static int section_err(const sim_scenario *sc, const sim_schema *schema, const sim_secline *sl, sim_err *err)
+{
+    if (sl->cite_like) {
+        /* the key just above it, in the same file */
+        const sim_entry *prev = NULL;
+        for (size_t i = 0; i < sc->n; i++) {
+            const sim_entry *e = &sc->e[i];
+            if (strcmp(e->file, sl->file) == 0 && e->line < sl->line && (!prev || e->line > prev->line)) prev = e;
+        }
+        char *fix;
+        if (!prev) fix = sim_asprintf("key = value [%s]", sl->section);
+        else if (prev->text[strlen(prev->text) - 1] == ']') /* already cites: add to its list */
+            fix = sim_asprintf("%s = %.*s, %s]", prev->key, (int)strlen(prev->text) - 1, prev->text, sl->section);
+        else fix = sim_asprintf("%s = %s [%s]", prev->key, prev->text, sl->section);
+        sim_errf(err, "%s:%d: [%s]: looks like a citation on a line of its own, which reads as a section (allowed: "
+                      "citations on the value's line, %s)", sl->file, sl->line, sl->section, fix);
+        free(fix);
+        return -1;
+    }
+    if (!section_known(schema, sl->section)) return unknown_section(schema, sl->section, sl->file, sl->line, err);
+    sim_buf keys;
+    sim_buf_init(&keys);
+    for (const sim_keyspec *const *p = schema->parts; *p; p++)
+        for (const sim_keyspec *k = *p; k->section; k++) {
+            if (!pattern_match(k->section, sl->section)) continue;
+            if (keys.len) sim_buf_puts(&keys, ", ");
+            pattern_display(k->key, &keys);
+        }
+    sim_errf(err, "%s:%d: [%s]: empty section (allowed: key = value lines under it, keys %s; or no [%s] line)",
+             sl->file, sl->line, sl->section, keys.s, sl->section);
+    sim_buf_free(&keys);
     return -1;
 }
 
@@ -717,7 +777,7 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
     }
     set_entry(e, section, key, v, file, index);
     e->set_added = at < 0;
-    add_secline(sc, section, file, index);
+    add_secline(sc, section, file, index, false);
     free(section);
     free(key);
 out:
@@ -789,6 +849,16 @@ static int split_list(const sim_entry *e, const char *text, char ***items, size_
     return rc;
 }
 
+/* A number written in d that is not whole (d itself, or an item of a
+ * choice, at any depth): a count written as a number is meant whole. */
+static bool not_whole(const sim_dist *d, double *x)
+{
+    if (d->kind == SIM_D_CONST && d->a[0] != floor(d->a[0])) return *x = d->a[0], true;
+    for (size_t i = 0; d->kind == SIM_D_CHOICE && i < d->nitems; i++)
+        if (not_whole(&d->items[i], x)) return true;
+    return false;
+}
+
 static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
 {
     sim_value *v = &e->v;
@@ -805,7 +875,8 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
         if (sim_parse_int(e->text, &v->i, &why) != 0)
             return sim_entry_err(e, err, "'%s': %s (allowed: a whole number from %.0f to %.0f)", e->text, why,
                                  k->lo, k->hi);
-        if ((double)v->i < k->lo || (double)v->i > k->hi)
+        /* compared as whole numbers: as doubles, 9200000000000000001 would pass 9.2e18 */
+        if (v->i < (long long)k->lo || v->i > (long long)k->hi)
             return sim_entry_err(e, err, "%lld is out of range (allowed: a whole number from %.0f to %.0f)", v->i,
                                  k->lo, k->hi);
         return 0;
@@ -821,7 +892,8 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
             if (strcasecmp(e->text, yes[i]) == 0) return v->i = 1, 0;
             if (strcasecmp(e->text, no[i]) == 0) return v->i = 0, 0;
         }
-        return sim_entry_err(e, err, "'%s' is not yes or no (allowed: yes, no, true, false)", e->text);
+        return sim_entry_err(e, err, "'%s' is not yes or no (allowed: yes, no, true, false, on, off, 1, 0, in any "
+                                     "case)", e->text);
     }
     case SIM_T_DATE:
         if (sim_parse_date(e->text, &v->date, &why) != 0) return sim_entry_err(e, err, "'%s': %s", e->text, why);
@@ -922,9 +994,13 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
         default: break;
         }
         /* a law's draws are rounded; a number written as a count is meant whole */
-        if (rc == 0 && k->domain == SIM_DOM_COUNT && fixed && lo != floor(lo))
-            rc = sim_entry_err(e, err, "%s is not a whole number of people (allowed: a whole number, or a law whose "
-                                       "draws are rounded to one)", b.s);
+        double part;
+        if (rc == 0 && k->domain == SIM_DOM_COUNT && not_whole(&v->dist, &part)) {
+            char num[32];
+            sim_format_num(part, num);
+            rc = sim_entry_err(e, err, "%s%s%s is not a whole number of people (allowed: a whole number, or a law "
+                                       "whose draws are rounded to one)", fixed ? "" : b.s, fixed ? "" : ": ", num);
+        }
         if (rc == 0 && k->domain == SIM_DOM_COUNT && sim_dist_quantile(&v->dist, 1 - 1e-9) > 1e9)
             rc = sim_entry_err(e, err, "%s %s 1,000,000,000 people (allowed: %s)", b.s, fixed ? "exceeds" : "can exceed",
                                sim_domain_text(k->domain));
@@ -978,13 +1054,17 @@ static int split_cites(sim_entry *e, const sim_sources *reg, sim_err *err)
     return rc;
 }
 
-/* entries by file, then line: the first error reported is the first in
- * its file */
+/* by file, then line: the first error reported is the first in its file */
+static int place_cmp(const char *fa, int la, const char *fb, int lb)
+{
+    int c = strcmp(fa, fb);
+    return c ? c : (la > lb) - (la < lb);
+}
+
 static int by_place(const void *a, const void *b)
 {
     const sim_entry *x = *(const sim_entry *const *)a, *y = *(const sim_entry *const *)b;
-    int c = strcmp(x->file, y->file);
-    return c ? c : (x->line > y->line) - (x->line < y->line);
+    return place_cmp(x->file, x->line, y->file, y->line);
 }
 
 /* The schema's defaults of the keys a scenario leaves out, added as if
@@ -1025,7 +1105,7 @@ static void add_defaults(sim_scenario *sc, const sim_schema *schema)
             if ((!pattern || pattern_match(d->section, sec)) && find_entry(sc, sec, d->key) < 0) {
                 set_entry(add_entry(sc), sec, d->key, text, "default", 0);
                 const size_t had = sc->nsec;
-                add_secline(sc, sec, "default", 0);
+                add_secline(sc, sec, "default", 0, false);
                 if (sc->nsec > had) place_default_section(sc, schema);
             }
             free(sec);
@@ -1068,20 +1148,35 @@ static void group_by_section(sim_scenario *sc)
 
 int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, sim_err *err)
 {
+    /* names first: a misspelt key or section, or a section without keys, is
+     * reported before a bad value below it, the first in its file first;
+     * before the defaults fill a section with keys the user did not write */
+    const sim_secline *bad = NULL;
+    for (size_t s = 0; s < sc->nsec; s++)
+        if (bad_section(sc, schema, &sc->sec[s]) &&
+            (!bad || place_cmp(sc->sec[s].file, sc->sec[s].line, bad->file, bad->line) < 0))
+            bad = &sc->sec[s];
+    const sim_entry *unknown = NULL;
+    for (size_t i = 0; i < sc->n; i++) {
+        const sim_entry *e = &sc->e[i];
+        bool known;
+        if (!e->parsed && !find_spec(schema, e->section, e->key, &known) &&
+            (!unknown || place_cmp(e->file, e->line, unknown->file, unknown->line) < 0))
+            unknown = e;
+    }
+    if (bad && (!unknown || place_cmp(bad->file, bad->line, unknown->file, unknown->line) < 0))
+        return section_err(sc, schema, bad, err);
+    if (unknown) {
+        bool known;
+        find_spec(schema, unknown->section, unknown->key, &known);
+        return known ? unknown_key(schema, unknown, err)
+                     : unknown_section(schema, unknown->section, unknown->file, unknown->line, err);
+    }
     add_defaults(sc, schema);
     group_by_section(sc);
     sim_entry **order = sim_malloc((sc->n + 1) * sizeof *order);
     for (size_t i = 0; i < sc->n; i++) order[i] = &sc->e[i];
     qsort(order, sc->n, sizeof *order, by_place);
-    /* names first: a misspelt key is reported before a bad value below it */
-    for (size_t i = 0; i < sc->n; i++) {
-        sim_entry *e = order[i];
-        bool known;
-        if (!e->parsed && !find_spec(schema, e->section, e->key, &known)) {
-            free(order);
-            return known ? unknown_key(schema, e, err) : unknown_section(schema, e, err);
-        }
-    }
     for (size_t i = 0; i < sc->n; i++) {
         sim_entry *e = order[i];
         if (e->parsed) continue;

@@ -28,7 +28,7 @@
 typedef enum sim_type {
     SIM_T_STRING,  /* free text, kept verbatim */
     SIM_T_INT,     /* whole number within [lo, hi] */
-    SIM_T_BOOL,    /* yes/no, true/false, 1/0 */
+    SIM_T_BOOL,    /* yes/no, true/false, on/off, 1/0, in any case */
     SIM_T_DATE,    /* YYYY-MM-DD */
     SIM_T_NAMES,   /* list of identifiers: a, b, c */
     SIM_T_MAP,     /* identifier: number pairs: a: 0.5, b: 0.5 */
@@ -111,6 +111,7 @@ typedef struct sim_entry {
 typedef struct sim_secline {
     char *section, *file;
     int line;
+    bool cite_like; /* an indented [...] line right after a key: a wrapped citation? */
 } sim_secline;
 
 typedef struct sim_scenario {

@@ -198,6 +198,23 @@ char *sim_buf_take(sim_buf *b)
     return s;
 }
 
+int sim_utf8_fit(const char *s, int max)
+{
+    int n = 0;
+    while (n < max && s[n]) n++;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--; /* s[n] continues the character before */
+    return n;
+}
+
+int sim_utf8_len(const char *s)
+{
+    const unsigned char c = (unsigned char)*s;
+    int n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    for (int i = 1; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) return 1;
+    return n;
+}
+
 char *sim_trim(char *s)
 {
     while (*s && isspace((unsigned char)*s)) s++;
@@ -279,7 +296,9 @@ int sim_parse_int(const char *s, long long *out, const char **why)
                     if (why) *why = "expected a whole number";
                     return -1;
                 }
-                if (fabs(x) > 9.0e18) {
+                /* below 2^63, so that it converts to a long long exactly:
+                 * 9.2e18, the largest seed, is written so */
+                if (!(fabs(x) < 0x1p63)) {
                     if (why) *why = "number too large";
                     return -1;
                 }

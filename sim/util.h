@@ -59,6 +59,13 @@ void sim_buf_vprintf(sim_buf *b, const char *fmt, va_list ap);
 /* Hand the bytes to the caller (free with free()) and reset b. */
 char *sim_buf_take(sim_buf *b);
 
+/* How many of s's first bytes, at most max, end on a whole UTF-8
+ * character: the length for "%.*s" in a message that shows a prefix. */
+int sim_utf8_fit(const char *s, int max);
+/* Bytes in the UTF-8 character that starts at s (1 for a stray byte or
+ * the end of the string). */
+int sim_utf8_len(const char *s);
+
 /* Strip leading and trailing white space in place; returns s. */
 char *sim_trim(char *s);
 bool sim_is_ident(const char *s);      /* [A-Za-z_][A-Za-z0-9_]* */

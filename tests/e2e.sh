@@ -228,7 +228,7 @@ EOF2
 check "more than 2,000,000,000 people on day 0 stops the run with the keys to look at, and writes nothing" bash -c "
     ! '$BIN' run scenarios/baseline.ini --set 'initial.latent0=1e9 [assumption]' --set 'initial.dispersed0=1e9 [assumption]' \
         -n 5 -o '$TMP/too-many' 2>'$TMP/too-many.err' && [ ! -e '$TMP/too-many' ] &&
-    grep -q '^riskmc: trial 0: 2,000,0[0-9][0-9],[0-9][0-9][0-9] people on day 0 (allowed: at most 2,000,000,000 in all, summing .*initial.latent0' '$TMP/too-many.err'"
+    grep -q '^riskmc: --set:2: initial.dispersed0: the people on day 0 can reach 2,000,0[0-9][0-9],[0-9][0-9][0-9] (allowed: at most 2,000,000,000 in all; here .*initial.latent0 1,000,000,000 (--set:1)' '$TMP/too-many.err'"
 check "numeric edge cases give finite numbers everywhere" bash -c "
     for sets in 'escape.recapture_fraction=1' 'escape.recapture_fraction=0' 'ct.removals_per_year=1e9' \
         'latent.infiltration_rate=1e6' 'facility.ne_syria_prisons.event_rate=1e7' 'time.horizon_days=1' \

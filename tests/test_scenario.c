@@ -175,12 +175,41 @@ static void test_sections_order(void **state)
     free(c);
 }
 
+/* The largest seed, 9.2e18, read as README and --help give it, in any
+ * notation; nothing at or above 2^63 converts to a long long. */
+static void test_seed_cap(void **state)
+{
+    (void)state;
+    long long v;
+    const char *why;
+    assert_int_equal(sim_parse_int("9.2e18", &v, &why), 0);
+    assert_true(v == 9200000000000000000LL);
+    assert_int_equal(sim_parse_int("9.19e18", &v, &why), 0);
+    assert_true(v == 9190000000000000000LL);
+    assert_int_equal(sim_parse_int("9223372036854774784.0", &v, &why), 0); /* the last double below 2^63 */
+    assert_true(v == 9223372036854774784LL);
+    assert_int_equal(sim_parse_int("9.2233720368547758e18", &v, &why), -1); /* 2^63 */
+    assert_string_equal(why, "number too large");
+    const char *s1[] = {"scenario.seed=9.2e18"};
+    sim_inst inst;
+    sim_err err;
+    sim_open_opts o = {s1, 1, false, NULL};
+    assert_int_equal(sim_inst_open(&inst, "tests/data/quiet.ini", &o, &err), 0);
+    assert_true(inst.seed == 9200000000000000000ULL);
+    sim_inst_close(&inst);
+    const char *s2[] = {"scenario.seed=9200000000000000001"};
+    expect_open_error(s2, 1, false,
+                      "--set:1: scenario.seed: 9200000000000000001 is out of range (allowed: a whole number from 0 to "
+                      "9200000000000000000)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extends_remove), cmocka_unit_test(test_remove_unknown),
         cmocka_unit_test(test_cycle),          cmocka_unit_test(test_open_and_citations),
         cmocka_unit_test(test_errors),         cmocka_unit_test(test_sections_order),
+        cmocka_unit_test(test_seed_cap),
     };
     return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
 }
