@@ -309,6 +309,22 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
                       final, strcmp(what, "no riskmc manifest.ini") ? "something riskmc did not write: " : "", what);
     else if (mode != SIM_OUTDIR_REPLACE)
         rc = sim_errf(err, "%s: already holds results (allowed: --force to replace them, or -o DIR)", final);
+    if (rc == 0 && mode != SIM_OUTDIR_CHARTS) {
+        /* results inside another run's folder (or its charts/) would be
+         * lost or in the way when that folder is replaced */
+        char *above = sim_asprintf("%s/manifest.ini", dir), *dd = sim_strdup(dir), *up = strrchr(dd, '/');
+        char *above2 = NULL;
+        if (up && !strcmp(up + 1, "charts")) {
+            *up = 0;
+            above2 = sim_asprintf("%s/manifest.ini", *dd ? dd : "/");
+        } else if (!up && !strcmp(dd, "charts")) {
+            above2 = sim_strdup("manifest.ini");
+        }
+        if (access(above, F_OK) == 0 || (above2 && access(above2, F_OK) == 0))
+            rc = sim_errf(err, "%s: inside the results folder %s (allowed: a folder of its own, e.g. "
+                               "results/NAME)", final, access(above, F_OK) == 0 ? dir : (up ? dd : "."));
+        free(above), free(above2), free(dd);
+    }
     if (rc == 0) {
         /* the results are written beside the folder: the nearest folder
          * that exists above it must take new entries (checked before a long

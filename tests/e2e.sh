@@ -197,6 +197,12 @@ check "the next run removes temporary folders a killed run left, its own and oth
     mkdir -p '$TMP/.other.tmp-'\$(hostname)'-999999-abcdef' && touch '$TMP/.other.tmp-'\$(hostname)'-999999-abcdef/trials.csv' &&
     '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/never' -q -f && ! ls -a '$TMP' | grep -q '^\\.never\\.tmp-' &&
     ! ls -a '$TMP' | grep -q '^\\.other\\.tmp-'"
+check "a run or design inside another results folder (or its charts/) is refused" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/inhost' -q &&
+    ! '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/inhost/charts' -q 2>'$TMP/inhost.err' &&
+    grep -q 'host/charts: inside the results folder $TMP/inhost (allowed: a folder of its own' '$TMP/inhost.err' &&
+    ! '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=1,2 -n 10 -o '$TMP/inhost/sw' -q 2>/dev/null &&
+    [ ! -e '$TMP/inhost/charts' ] && [ ! -e '$TMP/inhost/sw' ] && '$BIN' plot '$TMP/inhost' >/dev/null"
 check "an interrupted run exits 128 + the signal (130 for SIGINT) and leaves no folder" bash -c "
     '$BIN' run scenarios/baseline.ini -n 2000000 -j 1 -o '$TMP/intr' -q & p=\$!
     for i in \$(seq 1 100); do ls -a '$TMP' | grep -q '^\\.intr\\.tmp-' && break; sleep 0.05; done
