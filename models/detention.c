@@ -880,15 +880,15 @@ static int scale_ok(const sim_inst *inst, const det *m, const double *th, const 
     return 0;
 }
 
-/* What scale_ok and setup refuse in every trial, or in some, refused when
- * the scenario is read (so validate refuses it too): a value, or the
- * largest a law can draw where its support is bounded, beyond the caps. A
- * law without bound is left to the trials. */
-static double top(const sim_inst *inst, size_t ix)
+/* What scale_ok and setup would refuse in every trial, refused when the
+ * scenario is read (so validate refuses it too): a value, or the least a
+ * law can draw, beyond the caps. A law that may stay within them is left
+ * to the trials, which name the keys of the one that goes past. */
+static double least(const sim_inst *inst, size_t ix)
 {
     double lo, hi;
     sim_dist_support(inst->param[ix].dist, &lo, &hi);
-    return inst->param[ix].count ? round(hi) : hi;
+    return inst->param[ix].count ? round(lo) : lo;
 }
 
 /* The parameters whose draws make up the people on day 0: the facilities'
@@ -909,8 +909,8 @@ static size_t day0_params(const det *m, size_t *ix)
 
 /* The error for people on day 0 beyond DAY0_MAX: the key whose term takes
  * the sum v[0] + v[1] + ... past the cap, and every term that is not 0
- * with where it was set (`upto`: an uncertain one's is its largest). */
-static int day0_err(const sim_inst *inst, const det *m, const size_t *ix, const double *v, size_t n, bool upto,
+ * with where it was set (`atleast`: an uncertain one's is its least). */
+static int day0_err(const sim_inst *inst, const det *m, const size_t *ix, const double *v, size_t n, bool atleast,
                     const char *when, sim_err *err)
 {
     double sum = 0;
@@ -922,13 +922,13 @@ static int day0_err(const sim_inst *inst, const det *m, const size_t *ix, const 
         if ((sum += v[i]) > DAY0_MAX && past == n) past = i;
         if (v[i] == 0) continue;
         const sim_entry *e = inst->param[ix[i]].entry;
-        const bool up = upto && inst->param[ix[i]].uncertain;
+        const bool up = atleast && inst->param[ix[i]].uncertain;
         char num[48], at[1100];
         sim_format_thousands(v[i], 0, num, sizeof num);
         if (e->line > 0) snprintf(at, sizeof at, "%s:%d", e->file, e->line);
         else snprintf(at, sizeof at, "%s", e->file);
         sim_buf_printf(&list, "%s%s%s%s %s (%s)", list.len ? ", " : "", ix[i] == m->escaped0 ? "the at-large of " : "",
-                       inst->param[ix[i]].name, up ? " up to" : "", num, at);
+                       inst->param[ix[i]].name, up ? " at least" : "", num, at);
         uncertain |= up;
     }
     SIM_ASSERT(past < n);
@@ -936,7 +936,7 @@ static int day0_err(const sim_inst *inst, const det *m, const size_t *ix, const 
     sim_format_thousands(sum, 0, total, sizeof total);
     sim_entry_err(inst->param[ix[past]].entry, err,
                   "%sthe people on day 0 %s %s (allowed: at most 2,000,000,000 in all; here %s)", when,
-                  uncertain ? "can reach" : "reach", total, list.s);
+                  uncertain ? "are at least" : "reach", total, list.s);
     sim_buf_free(&list);
     return -1;
 }
@@ -959,33 +959,32 @@ static int limits_ok(const sim_inst *inst, const det *m, sim_err *err)
 {
     for (size_t k = 0; k < m->nmrate; k++) {
         const size_t ix = m->mrate[k];
-        const double hi = ix == NONE ? 0 : top(inst, ix);
-        if (isfinite(hi) && hi > RATE_MAX) {
+        const double lo = ix == NONE ? 0 : least(inst, ix);
+        if (lo > RATE_MAX) {
             const sim_entry *e = inst->param[ix].entry;
             if (!inst->param[ix].uncertain)
                 return sim_entry_err(e, err, "a rate of %g (allowed: at most 1e100; more is certainty within a "
-                                             "day, and would overflow)", hi);
-            return sim_entry_err(e, err, "%s can reach %g (allowed: a rate of at most 1e100; more is certainty "
-                                         "within a day, and would overflow)", e->text, hi);
+                                             "day, and would overflow)", lo);
+            return sim_entry_err(e, err, "%s draws at least %g (allowed: a rate of at most 1e100; more is "
+                                         "certainty within a day, and would overflow)", e->text, lo);
         }
     }
-    /* the removals a year spread over the smallest pool that has anyone
-     * (none with nobody latent or at large: ct_rate is then 0) */
+    /* the removals a year over the largest pool there can be, when there is
+     * always someone (ct_rate is 0 with nobody latent or at large) */
     {
         const sim_param *pr = &inst->param[m->ct_removals], *pl = &inst->param[m->latent0];
-        double lo, hi, rlo, rhi;
+        double lo, hi, elo, ehi;
         sim_dist_support(pl->dist, &lo, &hi);
-        sim_dist_support(inst->param[m->recapture].dist, &rlo, &rhi);
-        const bool anyone = hi > 0 || (top(inst, m->escaped0) > 0 && rlo < 1);
-        const double pool = fmax(1, round(lo)), rate = top(inst, m->ct_removals) / pool;
-        if (anyone && isfinite(rate) && rate > RATE_MAX) {
+        sim_dist_support(inst->param[m->escaped0].dist, &elo, &ehi);
+        const double pool = round(hi) + round(ehi), rate = least(inst, m->ct_removals) / pool;
+        if (round(lo) >= 1 && isfinite(pool) && rate > RATE_MAX) {
             char n[48];
             sim_format_thousands(pool, 0, n, sizeof n);
             return sim_entry_err(pr->entry, err, "%s removals a year over %s%s people (latent0 + at_large0) %s a "
                                                  "ct_rate of %g per person (allowed: at most 1e100; more is "
                                                  "certainty within a day, and would overflow)",
-                                 pr->entry->text, pl->uncertain ? "as few as " : "", n,
-                                 pr->uncertain || pl->uncertain ? "can give" : "give", rate);
+                                 pr->entry->text, pl->uncertain ? "at most " : "", n,
+                                 pr->uncertain || pl->uncertain ? "give at least" : "give", rate);
         }
     }
     /* every period of a kind at once, as scale_ok bounds them */
@@ -994,27 +993,27 @@ static int limits_ok(const sim_inst *inst, const det *m, sim_err *err)
         bool uncertain = false;
         for (size_t p = 0; p < m->P && k != M_TRANSFER; p++) {
             const size_t ix = m->per[p].mult[k];
-            const double hi = ix == NONE ? 0 : top(inst, ix);
-            if (!isfinite(hi) || hi <= 1) continue;
+            const double lo = ix == NONE ? 0 : least(inst, ix);
+            if (lo <= 1) continue;
             uncertain |= inst->param[ix].uncertain;
-            if (!((prod *= hi) <= RATE_MAX))
+            if (!((prod *= lo) <= RATE_MAX))
                 return sim_entry_err(inst->param[ix].entry, err,
                                      "the product of the periods' multipliers of this kind %s %g (allowed: at most "
                                      "1e100; more is certainty within a day, and would overflow)",
-                                     uncertain ? "can reach" : "reaches", prod);
+                                     uncertain ? "is at least" : "reaches", prod);
         }
     }
     size_t *ix = sim_malloc((m->F * (m->G + 1) + 4) * sizeof *ix);
     const size_t n = day0_params(m, ix);
     double *v = sim_malloc(n * sizeof *v), sum = 0;
     for (size_t i = 0; i < n; i++) {
-        v[i] = top(inst, ix[i]);
-        if (ix[i] == m->escaped0) { /* all of them at large, unless recapture is certain */
+        v[i] = least(inst, ix[i]);
+        if (ix[i] == m->escaped0) { /* all of them at large only when nobody is recaptured */
             double lo, hi;
             sim_dist_support(inst->param[m->recapture].dist, &lo, &hi);
-            if (lo >= 1) v[i] = 0;
+            if (hi > 0) v[i] = 0;
         }
-        if (!isfinite(v[i])) v[i] = 0; /* a law without bound: left to the trials */
+        if (!(v[i] > 0)) v[i] = 0;
         sum += v[i];
     }
     int rc = sum > DAY0_MAX ? day0_err(inst, m, ix, v, n, true, "", err) : 0;

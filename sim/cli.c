@@ -117,7 +117,7 @@ void sim_cli_shell_quote(sim_buf *b, const char *s)
     sim_buf_putc(b, '\'');
 }
 
-volatile int sim_interrupt_signal = 0;
+volatile sig_atomic_t sim_interrupt_signal = 0;
 
 static void on_signal(int sig)
 {

@@ -5,6 +5,7 @@
 #define SIM_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -71,7 +72,7 @@ char *sim_cli_command(const char *cmd, int argc, char **argv, const char *nflag,
 /* Install SIGINT/SIGTERM handlers that stop runs cleanly. */
 void sim_cli_signals(void);
 /* The signal that interrupted the command (0: none): it exits with 128 + it. */
-extern volatile int sim_interrupt_signal;
+extern volatile sig_atomic_t sim_interrupt_signal;
 
 int sim_cmd_run(int argc, char **argv);
 int sim_cmd_validate(int argc, char **argv);

@@ -1109,7 +1109,7 @@ int sim_cmd_sobol(int argc, char **argv)
          * dimensions are correlated with each other, which biased indices
          * of 21 or more parameters by up to 9 standard errors at N = 1,024
          * (the g-function); random rows converge more slowly but without
-         * bias, and the bootstrap's independent rows are then exact. */
+         * bias, and the bootstrap's independent rows are then right. */
         size_t dim = 2 * d.nunc;
         d.q = sim_calloc(d.N * dim, sizeof *d.q);
         if (dim <= 40) {

@@ -471,13 +471,17 @@ int sim_cmd_sweep(int argc, char **argv)
         if (rc == 0) rc = sweep_points(&inst, &cfg, &sc, npoints, cp, sim_run_fingerprint(&inst, cmd), resume, stats, &err);
         /* a trial's error names where the scenario sets a key: a swept
          * key's value came from --vary */
-        for (size_t a = 0; rc != 0 && a < nvary; a++)
-            if (strstr(err.msg, ax[a].key)) {
-                char tail[200];
-                snprintf(tail, sizeof tail, "; the sweep set %s to the values of --vary, from %g to %g", ax[a].key,
-                         ax[a].v[0], ax[a].v[ax[a].n - 1]);
-                strncat(err.msg, tail, sizeof err.msg - strlen(err.msg) - 1);
-            }
+        for (size_t a = 0; rc != 0 && a < nvary; a++) {
+            char at[160];
+            snprintf(at, sizeof at, ": %s: in trial ", ax[a].key);
+            if (!strstr(err.msg, at)) continue;
+            double lo = ax[a].v[0], hi = lo;
+            for (size_t i = 1; i < ax[a].n; i++) lo = fmin(lo, ax[a].v[i]), hi = fmax(hi, ax[a].v[i]);
+            char tail[200];
+            snprintf(tail, sizeof tail, "; the sweep set %s to the values of --vary, between %g and %g", ax[a].key,
+                     lo, hi);
+            strncat(err.msg, tail, sizeof err.msg - strlen(err.msg) - 1);
+        }
         if (rc == 0) {
             sim_buf b;
             sim_buf_init(&b);
@@ -584,26 +588,34 @@ static int keep_block(void *user, const sim_block *b, sim_err *err)
     return 0;
 }
 
-/* A --set applies to every scenario of a comparison alike: one that adds a
- * key to some scenarios and changes it in others would put back what a
- * scenario leaves out (a period it removes) and reverse its meaning. */
+/* A --set applies to every scenario of a comparison alike: one that opens
+ * a section in some scenarios while others have it would put back what a
+ * scenario leaves out (a period it removes) and reverse its meaning. A key
+ * added where the section is there (a period's open end, a default) is as
+ * the others have it. */
+static bool has_section(const sim_scenario *sc, const char *section)
+{
+    for (size_t k = 0; k < sc->nsec; k++)
+        if (strcmp(sc->sec[k].section, section) == 0) return strcmp(sc->sec[k].file, "--set") != 0;
+    return false;
+}
+
 static int set_adds_unevenly(const sim_inst *inst, int ns, sim_err *err)
 {
     for (size_t i = 0; i < inst[0].sc.n; i++) {
         const sim_entry *e = &inst[0].sc.e[i];
-        if (strcmp(e->file, "--set") != 0) continue;
-        int added = -1, kept = -1; /* a scenario it adds the key to, one it changes it in */
+        if (strcmp(e->file, "--set") != 0 || strcmp(e->section, "scenario") == 0) continue;
+        int lacks = -1, has = -1; /* a scenario the --set opens the section in, one that has it */
         for (int s = 0; s < ns; s++) {
-            const sim_entry *f = sim_sc_get(&inst[s].sc, e->section, e->key);
-            if (f && f->set_added) added = added < 0 ? s : added;
-            else if (f) kept = kept < 0 ? s : kept;
+            if (has_section(&inst[s].sc, e->section)) has = has < 0 ? s : has;
+            else lacks = lacks < 0 ? s : lacks;
         }
-        if (added >= 0 && kept >= 0)
+        if (lacks >= 0 && has >= 0)
             return sim_errf(err,
-                            "--set %s: %s does not have it (%s does): a --set changes every compared scenario "
-                            "alike, and would here add to %s what it leaves out (allowed: a key that every scenario "
+                            "--set %s: %s has no [%s] (%s has): a --set changes every compared scenario alike, "
+                            "and would here add to %s what it leaves out (allowed: a section that every scenario "
                             "has, or none has; or a scenario file that says what differs)",
-                            e->full, inst[added].sc.name, inst[kept].sc.name, inst[added].sc.name);
+                            e->full, inst[lacks].sc.name, e->section, inst[has].sc.name, inst[lacks].sc.name);
     }
     return 0;
 }

@@ -33,7 +33,7 @@
 #define SERIES_BATCH 512
 #define SERIES_BUF ((size_t)32 << 20)
 
-volatile int sim_interrupted = 0;
+volatile sig_atomic_t sim_interrupted = 0;
 
 int sim_threads_default(void)
 {

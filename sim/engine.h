@@ -8,6 +8,7 @@
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include <omp.h>
@@ -76,6 +77,6 @@ int sim_engine_run(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc *s
                    void *user, sim_err *err);
 
 /* Set by a SIGINT/SIGTERM handler: the engine stops between trials. */
-extern volatile int sim_interrupted;
+extern volatile sig_atomic_t sim_interrupted;
 
 #endif

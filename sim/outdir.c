@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -107,7 +108,9 @@ static const char *host_name(void)
 /* Remove ".NAME.tmp-HOST-PID-XXXXXX" folders of this machine whose writer
  * is gone (a process id means nothing on another machine): those of any
  * results folder beside the one being written, so that a run killed
- * outright (SIGKILL, or mpirun's forced stop) leaves nothing for long. */
+ * outright (SIGKILL, or mpirun's forced stop) leaves nothing for long. A
+ * writer holds a lock on its folder while it lives: a process id that looks
+ * dead (a writer in another PID namespace) is not enough. */
 static void clean_stale(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -122,7 +125,9 @@ static void clean_stale(const char *dir)
         if (pid <= 0 || *end != '-' || strlen(end + 1) != 6) continue;
         if (kill((pid_t)pid, 0) == 0 || errno == EPERM) continue;
         char *path = sim_asprintf("%s/%s", dir, de->d_name);
-        sim_rmtree(path);
+        const int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) sim_rmtree(path);
+        if (fd >= 0) close(fd);
         free(path);
     }
     free(mark);
@@ -268,6 +273,32 @@ static bool results_folder(const char *path, char *what, size_t nwhat)
 
 #define MAX_BASE 160 /* bytes of a results folder's name */
 
+char *sim_outdir_results_host(const char *path)
+{
+    /* as written, less doubled slashes and trailing "/" or "/." */
+    char *p = sim_malloc(strlen(path) + 1), *q = p;
+    for (const char *c = path; *c; c++)
+        if (!(*c == '/' && q > p && q[-1] == '/')) *q++ = *c;
+    *q = 0;
+    for (size_t n = strlen(p); n > 1 && (p[n - 1] == '/' || (p[n - 1] == '.' && p[n - 2] == '/'));)
+        p[--n] = 0;
+    char files[4096];
+    for (int up = 0; up < 2; up++) {
+        char *m = sim_asprintf("%s/manifest.ini", *p ? p : "/");
+        struct stat st;
+        const bool ours = lstat(m, &st) == 0 && S_ISREG(st.st_mode) && riskmc_manifest(m, files, sizeof files);
+        free(m);
+        if (ours) return p;
+        /* a charts/ folder: its parent */
+        char *slash = strrchr(p, '/');
+        if (up || strcmp(slash ? slash + 1 : p, "charts") != 0) break;
+        if (slash) *slash = 0;
+        else strcpy(p, ".");
+    }
+    free(p);
+    return NULL;
+}
+
 int sim_outdir_check(const char *final, int mode, sim_err *err)
 {
     struct stat st;
@@ -312,18 +343,11 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
     if (rc == 0 && mode != SIM_OUTDIR_CHARTS) {
         /* results inside another run's folder (or its charts/) would be
          * lost or in the way when that folder is replaced */
-        char *above = sim_asprintf("%s/manifest.ini", dir), *dd = sim_strdup(dir), *up = strrchr(dd, '/');
-        char *above2 = NULL;
-        if (up && !strcmp(up + 1, "charts")) {
-            *up = 0;
-            above2 = sim_asprintf("%s/manifest.ini", *dd ? dd : "/");
-        } else if (!up && !strcmp(dd, "charts")) {
-            above2 = sim_strdup("manifest.ini");
-        }
-        if (access(above, F_OK) == 0 || (above2 && access(above2, F_OK) == 0))
-            rc = sim_errf(err, "%s: inside the results folder %s (allowed: a folder of its own, e.g. "
-                               "results/NAME)", final, access(above, F_OK) == 0 ? dir : (up ? dd : "."));
-        free(above), free(above2), free(dd);
+        char *host = sim_outdir_results_host(dir);
+        if (host)
+            rc = sim_errf(err, "%s: inside the results folder %s (allowed: a folder of its own, e.g. results/NAME)",
+                          final, host);
+        free(host);
     }
     if (rc == 0) {
         /* the results are written beside the folder: the nearest folder
@@ -345,6 +369,12 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
     free(dir);
     free(path);
     return rc;
+}
+
+static void unlock(sim_outdir *od)
+{
+    if (od->lock) close(od->lock - 1); /* releases the flock */
+    od->lock = 0;
 }
 
 int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
@@ -372,6 +402,9 @@ int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
         return -1;
     }
     chmod(tmpl, 0755);
+    const int fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) od->lock = fd + 1;
+    else if (fd >= 0) close(fd);
     od->final = sim_strdup(final);
     od->tmp = tmpl;
     od->force = mode != SIM_OUTDIR_NEW;
@@ -382,6 +415,7 @@ int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
     if (sim_interrupted) {
         sim_outdir_remove_active();
         sim_outdir_active = NULL;
+        unlock(od);
         free(od->final), free(od->tmp);
         od->final = od->tmp = NULL;
         return sim_errf(err, "interrupted");
@@ -530,6 +564,7 @@ static void sync_dir(const char *path)
 int sim_outdir_commit(sim_outdir *od, sim_err *err)
 {
     if (!sim_mpi_root()) {
+        unlock(od);
         free(od->tmp), free(od->final);
         memset(od, 0, sizeof *od);
         return 0;
@@ -574,6 +609,7 @@ int sim_outdir_commit(sim_outdir *od, sim_err *err)
         sync_dir(dir);
         free(dir), free(base);
         sim_outdir_active = NULL;
+        unlock(od);
         free(od->tmp), free(od->final);
         memset(od, 0, sizeof *od);
     }
@@ -584,6 +620,7 @@ void sim_outdir_abort(sim_outdir *od)
 {
     if (od->tmp && sim_mpi_root()) sim_rmtree(od->tmp);
     sim_outdir_active = NULL;
+    unlock(od);
     free(od->tmp), free(od->final);
     memset(od, 0, sizeof *od);
 }

@@ -21,6 +21,7 @@ typedef struct sim_outdir {
     char *tmp;    /* where they are written meanwhile */
     bool force;
     int mode;     /* SIM_OUTDIR_* */
+    int lock;     /* 1 + a descriptor of tmp holding flock(LOCK_EX) while it is written, or 0 */
 } sim_outdir;
 
 /* What may be done to a destination that exists already. An empty folder
@@ -40,6 +41,9 @@ static inline int sim_outdir_mode(bool force)
  * for commands that compute long before they write, so that they fail
  * first. 0 on ranks other than 0. */
 int sim_outdir_check(const char *final, int mode, sim_err *err);
+/* Is folder path a riskmc results folder (its manifest.ini riskmc's) or the
+ * charts/ of one? Then that results folder, malloc'd; else NULL. */
+char *sim_outdir_results_host(const char *path);
 /* Check the destination against mode (above) and create the temporary
  * folder. */
 int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err);

@@ -12,6 +12,7 @@
 #include <csv.h>
 #include <ini.h>
 
+#include "outdir.h"
 #include "results.h"
 
 typedef struct mctx {
@@ -408,15 +409,6 @@ double sim_table_num(const sim_table *t, size_t row, const char *col)
     return *s && !*end ? v : NAN;
 }
 
-/* Whether path/name exists. */
-static bool has_file(const char *path, const char *name)
-{
-    char *p = sim_asprintf("%s/%s", path, name);
-    bool yes = access(p, F_OK) == 0;
-    free(p);
-    return yes;
-}
-
 void sim_rundir_trials_text(const sim_rundir *rd, char *out, size_t n)
 {
     char num[32];
@@ -438,15 +430,9 @@ int sim_rundir_compare_out(const char *out, sim_err *err)
 {
     /* a comparison written into a results folder, or its charts/, would
      * replace that folder's own charts or brief */
-    char *o = sim_strdup(out);
-    for (size_t l = strlen(o); l > 1 && o[l - 1] == '/'; l--) o[l - 1] = 0;
-    char *slash = strrchr(o, '/');
-    bool inside = has_file(o, "manifest.ini");
-    if (!inside && !strcmp(slash ? slash + 1 : o, "charts")) {
-        if (slash) *slash = 0;
-        inside = has_file(slash ? (*o ? o : "/") : ".", "manifest.ini");
-    }
-    free(o);
+    char *host = sim_outdir_results_host(out);
+    const bool inside = host != NULL;
+    free(host);
     if (inside)
         return sim_errf(err, "-o %s: a results folder or its charts/ (a comparison there would replace its own charts "
                              "or brief; allowed: a folder of its own, e.g. results/comparison)", out);

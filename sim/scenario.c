@@ -144,7 +144,7 @@ static int check_line(loadctx *c, const char *s, size_t n)
         name[len] = '\0';
         char *t = sim_trim(name);
         if (strlen(t) > MAX_NAME)
-            return sim_errf(c->err, "%s:%d: [%.*s...]: section name too long (allowed: at most %d characters)",
+            return sim_errf(c->err, "%s:%d: [%.*s...]: section name too long (allowed: at most %d bytes)",
                             c->file, c->line, sim_utf8_fit(t, 40), t, MAX_NAME);
         if (!valid_name(t, true))
             return sim_errf(c->err, "%s:%d: [%s]: not a valid section name (allowed: up to 80 letters, digits, _ and - in parts joined by '.')",
@@ -164,7 +164,7 @@ static int check_line(loadctx *c, const char *s, size_t n)
     size_t klen = k - i;
     while (klen > 0 && isspace((unsigned char)s[i + klen - 1])) klen--;
     if (klen > MAX_NAME)
-        return sim_errf(c->err, "%s:%d: key '%.*s...' too long (allowed: at most %d characters)", c->file,
+        return sim_errf(c->err, "%s:%d: key '%.*s...' too long (allowed: at most %d bytes)", c->file,
                         c->line, sim_utf8_fit(s + i, 40), s + i, MAX_NAME);
     c->after_key = true;
     return 0;
@@ -282,9 +282,17 @@ static int parse_one(sim_scenario *own, const char *file, sim_err *err)
     size_t len;
     char *text = sim_read_file(file, (size_t)16 << 20, &len, err);
     if (!text) return -1;
-    /* a carriage return alone ends a line (old Mac OS files), as CRLF and LF do */
+    /* a carriage return alone ends a line (old Mac OS files), as CRLF and LF
+     * do; a run of them before a LF (a CRLF file converted twice) is that
+     * one line end */
     for (size_t i = 0; i < len; i++)
-        if (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')) text[i] = '\n';
+        if (text[i] == '\r') {
+            size_t j = i;
+            while (j < len && text[j] == '\r') j++;
+            if (j == len || text[j] != '\n')
+                for (size_t k = i; k < j; k++) text[k] = '\n';
+            i = j - 1;
+        }
     int rc = check_text(file, text, len, err);
     if (rc == 0) {
         ini_use_stack = true;
@@ -622,15 +630,22 @@ static bool section_known(const sim_schema *schema, const char *section)
     return false;
 }
 
-/* A section a file opened and gave no key, or an indented [...] after a
- * key that is not a section the schema knows (a citation wrapped onto a
- * line of its own, which inih reads as a section). */
+/* A named section (a period, shock, facility, observation: [period.X]) a
+ * file opened and gave no key, which declares nothing, an unknown section
+ * without keys, or an indented [...] after a key that is not a section the
+ * schema knows (a citation wrapped onto a line of its own, which inih reads
+ * as a section). A fixed section left with comments only ([thresholds],
+ * [correlation]) changes nothing and is taken. */
 static bool bad_section(const sim_scenario *sc, const sim_schema *schema, const sim_secline *sl)
 {
     if (sl->line <= 0) return false; /* opened by a default */
-    bool any = false;
-    for (size_t i = 0; i < sc->n && !any; i++) any = strcmp(sc->e[i].section, sl->section) == 0;
-    return !any || (sl->cite_like && !section_known(schema, sl->section));
+    if (sl->cite_like && !section_known(schema, sl->section)) return true;
+    for (size_t i = 0; i < sc->n; i++)
+        if (strcmp(sc->e[i].section, sl->section) == 0) return false;
+    for (const sim_keyspec *const *p = schema->parts; *p; p++)
+        for (const sim_keyspec *k = *p; k->section; k++)
+            if (strcmp(k->section, sl->section) == 0) return false; /* a fixed section */
+    return true;
 }
 
 static int section_err(const sim_scenario *sc, const sim_schema *schema, const sim_secline *sl, sim_err *err)
@@ -761,7 +776,7 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
     }
     /* as long as a file may write them, so that the manifest reads back */
     if (strlen(section) > MAX_NAME || strlen(key) > MAX_NAME) {
-        rc = sim_errf(err, "%s:%d: %s: %s too long (allowed: at most %d characters, as in a scenario file)", file,
+        rc = sim_errf(err, "%s:%d: %s: %s too long (allowed: at most %d bytes, as in a scenario file)", file,
                       index, k, strlen(section) > MAX_NAME ? "section name" : "key", MAX_NAME);
         free(section);
         free(key);
@@ -776,7 +791,6 @@ int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *ass
         e = add_entry(sc);
     }
     set_entry(e, section, key, v, file, index);
-    e->set_added = at < 0;
     add_secline(sc, section, file, index, false);
     free(section);
     free(key);

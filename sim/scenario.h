@@ -105,7 +105,6 @@ typedef struct sim_entry {
     const sim_keyspec *spec;    /* after sim_scenario_check */
     sim_value v;                /* after sim_scenario_check */
     bool parsed;
-    bool set_added;             /* written by --set where no file wrote it */
 } sim_entry;
 
 typedef struct sim_secline {
@@ -129,9 +128,9 @@ typedef struct sim_scenario {
 
 /* Read a scenario file and its `extends` chain; apply `remove`. */
 int sim_scenario_load(sim_scenario *sc, const char *path, sim_err *err);
-/* Apply one `section.key=value` override (value may end with a citation). */
 /* Whether section.key is a key the schema accepts (set or not). */
 bool sim_schema_knows(const sim_schema *schema, const char *full);
+/* Apply one `section.key=value` override (value may end with a citation). */
 int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *assignment,
                      int index, sim_err *err);
 /* Check every section, key and value against the schema, parse the values,

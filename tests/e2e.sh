@@ -193,16 +193,27 @@ check "SIGKILL at any moment leaves the old results or the new, never a partial 
     # a run killed before its first result leaves nothing at all
     '$BIN' run scenarios/baseline.ini -n 30000 -o '$TMP/never' -q & pid=\$!; sleep 0.3; kill -9 \$pid; wait \$pid 2>/dev/null
     [ ! -e '$TMP/never' ] || [ \$(wc -l < '$TMP/never/trials.csv') -eq 30001 ]"
-check "the next run removes temporary folders a killed run left, its own and other folders' (a dead writer)" bash -c "
+check "the next run removes temporary folders a killed run left, its own and other folders' (a dead writer), not a live writer's (its lock held)" bash -c "
     mkdir -p '$TMP/.other.tmp-'\$(hostname)'-999999-abcdef' && touch '$TMP/.other.tmp-'\$(hostname)'-999999-abcdef/trials.csv' &&
     '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/never' -q -f && ! ls -a '$TMP' | grep -q '^\\.never\\.tmp-' &&
-    ! ls -a '$TMP' | grep -q '^\\.other\\.tmp-'"
-check "a run or design inside another results folder (or its charts/) is refused" bash -c "
+    ! ls -a '$TMP' | grep -q '^\\.other\\.tmp-' &&
+    # a writer whose process id looks dead (another PID namespace) but that
+    # holds its folder's lock is alive: its folder stays until the lock goes
+    L='$TMP/.live.tmp-'\$(hostname)'-999999-abcdef' && mkdir -p \"\$L\" &&
+    { flock -x \"\$L\" sleep 4 & } && sleep 0.5 &&
+    '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/never' -q -f && [ -d \"\$L\" ] && wait &&
+    '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/never' -q -f && [ ! -e \"\$L\" ]"
+check "a run or design inside another results folder (or its charts/, however written) is refused; inside a folder with a manifest.ini not riskmc's is not" bash -c "
     '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/inhost' -q &&
     ! '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/inhost/charts' -q 2>'$TMP/inhost.err' &&
     grep -q 'host/charts: inside the results folder $TMP/inhost (allowed: a folder of its own' '$TMP/inhost.err' &&
-    ! '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=1,2 -n 10 -o '$TMP/inhost/sw' -q 2>/dev/null &&
-    [ ! -e '$TMP/inhost/charts' ] && [ ! -e '$TMP/inhost/sw' ] && '$BIN' plot '$TMP/inhost' >/dev/null"
+    ! '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=1,2 -n 10 -o '$TMP/inhost/sw' -q 2>'$TMP/inhost.err' &&
+    grep -q 'inhost/sw: inside the results folder' '$TMP/inhost.err' &&
+    ! '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/inhost/charts//x' -q 2>/dev/null &&
+    ! '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/inhost/charts/./x' -q 2>/dev/null &&
+    [ ! -e '$TMP/inhost/charts' ] && [ ! -e '$TMP/inhost/sw' ] && '$BIN' plot '$TMP/inhost' >/dev/null &&
+    mkdir -p '$TMP/proj' && printf '[package]\\n' > '$TMP/proj/manifest.ini' &&
+    '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/proj/run1' -q"
 check "an interrupted run exits 128 + the signal (130 for SIGINT) and leaves no folder" bash -c "
     '$BIN' run scenarios/baseline.ini -n 2000000 -j 1 -o '$TMP/intr' -q & p=\$!
     for i in \$(seq 1 100); do ls -a '$TMP' | grep -q '^\\.intr\\.tmp-' && break; sleep 0.05; done
@@ -234,7 +245,7 @@ EOF2
 check "more than 2,000,000,000 people on day 0 stops the run with the keys to look at, and writes nothing" bash -c "
     ! '$BIN' run scenarios/baseline.ini --set 'initial.latent0=1e9 [assumption]' --set 'initial.dispersed0=1e9 [assumption]' \
         -n 5 -o '$TMP/too-many' 2>'$TMP/too-many.err' && [ ! -e '$TMP/too-many' ] &&
-    grep -q '^riskmc: --set:2: initial.dispersed0: the people on day 0 can reach 2,000,0[0-9][0-9],[0-9][0-9][0-9] (allowed: at most 2,000,000,000 in all; here .*initial.latent0 1,000,000,000 (--set:1)' '$TMP/too-many.err'"
+    grep -q '^riskmc: --set:2: initial.dispersed0: the people on day 0 are at least 2,000,0[0-9][0-9],[0-9][0-9][0-9] (allowed: at most 2,000,000,000 in all; here .*initial.latent0 1,000,000,000 (--set:1)' '$TMP/too-many.err'"
 check "numeric edge cases give finite numbers everywhere" bash -c "
     for sets in 'escape.recapture_fraction=1' 'escape.recapture_fraction=0' 'ct.removals_per_year=1e9' \
         'latent.infiltration_rate=1e6' 'facility.ne_syria_prisons.event_rate=1e7' 'time.horizon_days=1' \
@@ -600,9 +611,12 @@ check "sweep: one value is refused (points to run --set); a swept correlated par
 check "compare refuses a --set that would add back to one scenario what it removes (funding_cut), takes one all share; its brief is titled by all scenarios" bash -c "
     ! '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini --set 'period.funding_cut.escape=2 [assumption]' \
         -n 50 -o '$TMP/cset' -q 2>'$TMP/cset.err' && [ ! -e '$TMP/cset' ] &&
-    grep -q 'period.funding_cut.escape: funding-restored does not have it (baseline does)' '$TMP/cset.err' &&
+    grep -q 'period.funding_cut.escape: funding-restored has no \\[period.funding_cut\\] (baseline has)' '$TMP/cset.err' &&
+    ! '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini --set 'period.funding_cut.ct=0.5 [assumption]' -n 20 -o '$TMP/cset4' -q 2>/dev/null &&
     '$BIN' compare scenarios/baseline.ini scenarios/funding-restored.ini --set 'transfer.rate_per_day=100 [assumption]' \
         -n 50 -o '$TMP/cset2' -q &&
+    printf '[scenario]\\nname = nohalt\\nextends = %s/scenarios/baseline.ini\\nremove = transfer.halt_rate\\n' \"\$PWD\" > '$TMP/nohalt.ini' &&
+    '$BIN' compare scenarios/baseline.ini '$TMP/nohalt.ini' --set 'transfer.halt_rate=0.5 [assumption]' -n 20 -o '$TMP/cset3' -q &&
     '$BIN' report '$TMP/cset2' >/dev/null && head -1 '$TMP/cset2/report.md' | grep -qx '# Scenario comparison: baseline, funding-restored' &&
     grep -q '^Every difference is from the first scenario, baseline: ' '$TMP/cset2/report.md'"
 check "compare: restoring funding lowers escapes, with an interval" bash -c "
