@@ -1,10 +1,13 @@
-/* test_engine.c - where the engine's threads run, and the blocks it hands
- * back. */
+/* test_engine.c - where the engine's threads run, the blocks it hands
+ * back, and an interrupted results folder. */
 #include "testutil.h"
 
 #include <sched.h>
+#include <unistd.h>
 
 #include <omp.h>
+
+#include "outdir.h"
 
 /* The master's mask is the process's; the other threads may run anywhere
  * in it but on the master's CPU. */
@@ -97,8 +100,34 @@ static void test_blocks(void **state)
     sim_inst_close(&inst);
 }
 
+/* An interrupt that came before the results folder existed (the handler
+ * had none to remove): the folder is not created, nor its temporary one. */
+static void test_outdir_interrupted(void **state)
+{
+    (void)state;
+    char base[] = "/tmp/riskmc-test-outdir.XXXXXX";
+    assert_non_null(mkdtemp(base));
+    char *final = sim_asprintf("%s/run", base);
+    sim_outdir od;
+    sim_err err;
+    sim_interrupted = 1;
+    assert_int_equal(sim_outdir_begin(&od, final, SIM_OUTDIR_NEW, &err), -1);
+    sim_interrupted = 0;
+    assert_string_equal(err.msg, "interrupted");
+    assert_null(od.tmp);
+    assert_int_equal(od.lock, 0);
+    assert_int_equal(rmdir(base), 0); /* empty: nothing was left in it */
+    /* and without the interrupt the same call makes the temporary folder */
+    assert_int_equal(sim_outdir_begin(&od, final, SIM_OUTDIR_NEW, &err), 0);
+    assert_non_null(od.tmp);
+    sim_outdir_abort(&od);
+    assert_int_equal(rmdir(base), 0);
+    free(final);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_team_place), cmocka_unit_test(test_blocks)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_team_place), cmocka_unit_test(test_blocks),
+                                       cmocka_unit_test(test_outdir_interrupted)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
