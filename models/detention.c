@@ -849,13 +849,13 @@ static void multipliers(const det *m, const double *th, state *s, int t)
  * multipliers at most RATE_MAX together stays below 1e200. The transfer's
  * day has its own guard (a Poisson count capped by what is left). */
 #define RATE_MAX 1e100
+#define RATE_MAX_WHY "at most 1e100; more is certainty within a day, and would overflow"
 
 static int scale_fail(const sim_inst *inst, sim_trial *tr, size_t ix, const char *what, double v)
 {
     const sim_entry *e = inst->param[ix].entry;
     return sim_errf(tr->err,
-                    "%s:%d: %s: in trial %llu %s reaches %g (allowed: at most 1e100; more is certainty within a day, "
-                    "and would overflow)",
+                    "%s:%d: %s: in trial %llu %s reaches %g (allowed: " RATE_MAX_WHY ")",
                     e->file, e->line, inst->param[ix].name, (unsigned long long)tr->trial, what, v);
 }
 
@@ -893,11 +893,11 @@ static double least(const sim_inst *inst, size_t ix)
 
 /* The parameters whose draws make up the people on day 0: the facilities'
  * held0 (or held0.<group>), initial.latent0, initial.escaped0 (its at-large
- * part), initial.iraq_custody0 and initial.dispersed0. Returns their count;
- * ix holds at least F * (G + 1) + 4. */
-static size_t day0_params(const det *m, size_t *ix)
+ * part), initial.iraq_custody0 and initial.dispersed0, in *ix (malloc'd).
+ * Returns their count. */
+static size_t day0_params(const det *m, size_t **ixp)
 {
-    size_t n = 0;
+    size_t n = 0, *ix = *ixp = sim_malloc((m->F * (m->G + 1) + 4) * sizeof *ix);
     for (size_t f = 0; f < m->F; f++) {
         if (m->fac[f].held0 != NONE) ix[n++] = m->fac[f].held0;
         for (size_t g = 0; m->fac[f].held0_g && g < m->G; g++)
@@ -943,8 +943,8 @@ static int day0_err(const sim_inst *inst, const det *m, const size_t *ix, const 
 
 static int day0_fail(const sim_inst *inst, const det *m, const double *th, int64_t al, sim_trial *tr)
 {
-    size_t *ix = sim_malloc((m->F * (m->G + 1) + 4) * sizeof *ix);
-    const size_t n = day0_params(m, ix);
+    size_t *ix;
+    const size_t n = day0_params(m, &ix);
     double *v = sim_malloc(n * sizeof *v);
     for (size_t i = 0; i < n; i++) v[i] = ix[i] == m->escaped0 ? (double)al : th[ix[i]];
     char when[64];
@@ -963,10 +963,8 @@ static int limits_ok(const sim_inst *inst, const det *m, sim_err *err)
         if (lo > RATE_MAX) {
             const sim_entry *e = inst->param[ix].entry;
             if (!inst->param[ix].uncertain)
-                return sim_entry_err(e, err, "a rate of %g (allowed: at most 1e100; more is certainty within a "
-                                             "day, and would overflow)", lo);
-            return sim_entry_err(e, err, "%s draws at least %g (allowed: a rate of at most 1e100; more is "
-                                         "certainty within a day, and would overflow)", e->text, lo);
+                return sim_entry_err(e, err, "a rate of %g (allowed: " RATE_MAX_WHY ")", lo);
+            return sim_entry_err(e, err, "%s draws at least %g (allowed: a rate of " RATE_MAX_WHY ")", e->text, lo);
         }
     }
     /* the removals a year over the largest pool there can be, when there is
@@ -981,8 +979,7 @@ static int limits_ok(const sim_inst *inst, const det *m, sim_err *err)
             char n[48];
             sim_format_thousands(pool, 0, n, sizeof n);
             return sim_entry_err(pr->entry, err, "%s removals a year over %s%s people (latent0 + at_large0) %s a "
-                                                 "ct_rate of %g per person (allowed: at most 1e100; more is "
-                                                 "certainty within a day, and would overflow)",
+                                                 "ct_rate of %g per person (allowed: " RATE_MAX_WHY ")",
                                  pr->entry->text, pl->uncertain ? "at most " : "", n,
                                  pr->uncertain || pl->uncertain ? "give at least" : "give", rate);
         }
@@ -998,13 +995,13 @@ static int limits_ok(const sim_inst *inst, const det *m, sim_err *err)
             uncertain |= inst->param[ix].uncertain;
             if (!((prod *= lo) <= RATE_MAX))
                 return sim_entry_err(inst->param[ix].entry, err,
-                                     "the product of the periods' multipliers of this kind %s %g (allowed: at most "
-                                     "1e100; more is certainty within a day, and would overflow)",
+                                     "the product of the periods' multipliers of this kind %s %g (allowed: "
+                                     RATE_MAX_WHY ")",
                                      uncertain ? "is at least" : "reaches", prod);
         }
     }
-    size_t *ix = sim_malloc((m->F * (m->G + 1) + 4) * sizeof *ix);
-    const size_t n = day0_params(m, ix);
+    size_t *ix;
+    const size_t n = day0_params(m, &ix);
     double *v = sim_malloc(n * sizeof *v), sum = 0;
     for (size_t i = 0; i < n; i++) {
         v[i] = least(inst, ix[i]);

@@ -144,26 +144,29 @@ void sim_inst_sample(const sim_inst *inst, uint64_t seed, uint64_t trial, gsl_rn
     sim_inst_sample2(inst, seed, trial, 0, r, theta);
 }
 
-size_t sim_inst_uncertain(const sim_inst *inst, size_t **idx)
-{
-    size_t n = 0;
-    *idx = sim_malloc((inst->nparam + 1) * sizeof **idx);
-    for (size_t i = 0; i < inst->nparam; i++)
-        if (inst->param[i].uncertain) (*idx)[n++] = i;
-    return n;
-}
-
-size_t sim_inst_studied(const sim_inst *inst, size_t **idx, sim_buf *chance_names)
+/* The uncertain parameters, those marked chance too or not (their names
+ * then go to chance_names, when not NULL). */
+static size_t uncertain(const sim_inst *inst, size_t **idx, bool chance_too, sim_buf *chance_names)
 {
     size_t n = 0;
     *idx = sim_malloc((inst->nparam + 1) * sizeof **idx);
     for (size_t i = 0; i < inst->nparam; i++) {
         const sim_param *p = &inst->param[i];
-        if (p->uncertain && !p->chance) (*idx)[n++] = i;
-        else if (p->uncertain && chance_names)
-            sim_buf_printf(chance_names, "%s%s", chance_names->len ? ", " : "", p->name);
+        if (!p->uncertain) continue;
+        if (chance_too || !p->chance) (*idx)[n++] = i;
+        else if (chance_names) sim_buf_printf(chance_names, "%s%s", chance_names->len ? ", " : "", p->name);
     }
     return n;
+}
+
+size_t sim_inst_uncertain(const sim_inst *inst, size_t **idx)
+{
+    return uncertain(inst, idx, true, NULL);
+}
+
+size_t sim_inst_studied(const sim_inst *inst, size_t **idx, sim_buf *chance_names)
+{
+    return uncertain(inst, idx, false, chance_names);
 }
 
 bool sim_inst_headline(const sim_inst *inst, size_t o)
