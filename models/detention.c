@@ -975,13 +975,17 @@ static int limits_ok(const sim_inst *inst, const det *m, sim_err *err)
         sim_dist_support(pl->dist, &lo, &hi);
         sim_dist_support(inst->param[m->escaped0].dist, &elo, &ehi);
         const double pool = round(hi) + round(ehi), rate = least(inst, m->ct_removals) / pool;
+        /* the pool is exactly that only when nothing in it is drawn and nobody escaped is recaptured */
+        double rlo, rhi;
+        sim_dist_support(inst->param[m->recapture].dist, &rlo, &rhi);
+        const bool exact = !pl->uncertain && !inst->param[m->escaped0].uncertain && (rhi <= 0 || ehi <= 0);
         if (round(lo) >= 1 && isfinite(pool) && rate > RATE_MAX) {
             char n[48];
             sim_format_thousands(pool, 0, n, sizeof n);
             return sim_entry_err(pr->entry, err, "%s removals a year over %s%s people (latent0 + at_large0) %s a "
                                                  "ct_rate of %g per person (allowed: " RATE_MAX_WHY ")",
-                                 pr->entry->text, pl->uncertain ? "at most " : "", n,
-                                 pr->uncertain || pl->uncertain ? "give at least" : "give", rate);
+                                 pr->entry->text, exact ? "" : "at most ", n,
+                                 pr->uncertain || !exact ? "give at least" : "give", rate);
         }
     }
     /* every period of a kind at once, as scale_ok bounds them */

@@ -595,8 +595,9 @@ static int keep_block(void *user, const sim_block *b, sim_err *err)
  * the others have it. */
 static bool has_section(const sim_scenario *sc, const char *section)
 {
-    for (size_t k = 0; k < sc->nsec; k++)
-        if (strcmp(sc->sec[k].section, section) == 0) return strcmp(sc->sec[k].file, "--set") != 0;
+    /* a key there that no --set wrote (a section of comments only has none) */
+    for (size_t k = 0; k < sc->n; k++)
+        if (strcmp(sc->e[k].section, section) == 0 && strcmp(sc->e[k].file, "--set") != 0) return true;
     return false;
 }
 

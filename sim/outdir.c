@@ -16,6 +16,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *volatile sim_outdir_active = NULL;
@@ -111,7 +112,7 @@ static const char *host_name(void)
  * outright (SIGKILL, or mpirun's forced stop) leaves nothing for long. A
  * writer holds a lock on its folder while it lives: a process id that looks
  * dead (a writer in another PID namespace) is not enough. */
-static void clean_stale(const char *dir)
+static void clean_stale(const char *dir, const char *base)
 {
     DIR *d = opendir(dir);
     if (!d) return;
@@ -125,6 +126,14 @@ static void clean_stale(const char *dir)
         if (pid <= 0 || *end != '-' || strlen(end + 1) != 6) continue;
         if (kill((pid_t)pid, 0) == 0 || errno == EPERM) continue;
         char *path = sim_asprintf("%s/%s", dir, de->d_name);
+        /* another folder's, made in the last minute, may not hold its
+         * writer's lock yet (mkdtemp, then flock) */
+        const bool own = !strncmp(de->d_name + 1, base, strlen(base)) && at == de->d_name + 1 + strlen(base);
+        struct stat st;
+        if (lstat(path, &st) != 0 || (!own && st.st_mtime > time(NULL) - 60)) {
+            free(path);
+            continue;
+        }
         const int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) sim_rmtree(path);
         if (fd >= 0) close(fd);
@@ -273,27 +282,46 @@ static bool results_folder(const char *path, char *what, size_t nwhat)
 
 #define MAX_BASE 160 /* bytes of a results folder's name */
 
+/* path made absolute without symbolic links: each existing folder on the
+ * way resolved, the part that does not exist yet taken as written ("." and
+ * ".." applied by name, which is right where nothing is a link). */
+static char *resolved(const char *path)
+{
+    char *cur = realpath(path[0] == '/' ? "/" : ".", NULL);
+    if (!cur) return NULL;
+    char *copy = sim_strdup(path), *save = NULL;
+    for (char *comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(comp, ".")) continue;
+        char *next;
+        if (!strcmp(comp, "..")) {
+            next = sim_strdup(cur);
+            char *slash = strrchr(next, '/');
+            if (slash) *(slash == next ? slash + 1 : slash) = 0;
+        } else {
+            next = sim_asprintf("%s%s%s", cur, strcmp(cur, "/") ? "/" : "", comp);
+            char *r = realpath(next, NULL);
+            if (r) free(next), next = r;
+        }
+        free(cur);
+        cur = next;
+    }
+    free(copy);
+    return cur;
+}
+
 char *sim_outdir_results_host(const char *path)
 {
-    /* as written, less doubled slashes and trailing "/" or "/." */
-    char *p = sim_malloc(strlen(path) + 1), *q = p;
-    for (const char *c = path; *c; c++)
-        if (!(*c == '/' && q > p && q[-1] == '/')) *q++ = *c;
-    *q = 0;
-    for (size_t n = strlen(p); n > 1 && (p[n - 1] == '/' || (p[n - 1] == '.' && p[n - 2] == '/'));)
-        p[--n] = 0;
+    /* the folder and every folder above it (a charts/ folder's is its own) */
+    char *p = resolved(path);
     char files[4096];
-    for (int up = 0; up < 2; up++) {
-        char *m = sim_asprintf("%s/manifest.ini", *p ? p : "/");
+    for (char *end = p ? p + strlen(p) : NULL; end; end = strrchr(p, '/')) {
+        *end = 0;
+        char *m = sim_asprintf("%s/manifest.ini", *p ? p : "");
         struct stat st;
         const bool ours = lstat(m, &st) == 0 && S_ISREG(st.st_mode) && riskmc_manifest(m, files, sizeof files);
         free(m);
-        if (ours) return p;
-        /* a charts/ folder: its parent */
-        char *slash = strrchr(p, '/');
-        if (up || strcmp(slash ? slash + 1 : p, "charts") != 0) break;
-        if (slash) *slash = 0;
-        else strcpy(p, ".");
+        if (ours) return *p ? p : (free(p), sim_strdup("/"));
+        if (!*p) break;
     }
     free(p);
     return NULL;
@@ -393,7 +421,7 @@ int sim_outdir_begin(sim_outdir *od, const char *final, int mode, sim_err *err)
         free(dir), free(base);
         return -1;
     }
-    clean_stale(dir);
+    clean_stale(dir, base);
     char *tmpl = sim_asprintf("%s/.%s.tmp-%s-%ld-XXXXXX", dir, base, host_name(), (long)getpid());
     free(dir), free(base);
     if (!mkdtemp(tmpl)) {

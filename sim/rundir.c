@@ -434,8 +434,9 @@ int sim_rundir_compare_out(const char *out, sim_err *err)
     const bool inside = host != NULL;
     free(host);
     if (inside)
-        return sim_errf(err, "-o %s: a results folder or its charts/ (a comparison there would replace its own charts "
-                             "or brief; allowed: a folder of its own, e.g. results/comparison)", out);
+        return sim_errf(err, "-o %s: a results folder, its charts/ or a folder inside one (a comparison there would "
+                             "replace its charts or brief, or be in its way; allowed: a folder of its own, e.g. "
+                             "results/comparison)", out);
     return 0;
 }
 

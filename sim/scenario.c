@@ -146,6 +146,10 @@ static int check_line(loadctx *c, const char *s, size_t n)
         if (strlen(t) > MAX_NAME)
             return sim_errf(c->err, "%s:%d: [%.*s...]: section name too long (allowed: at most %d bytes)",
                             c->file, c->line, sim_utf8_fit(t, 40), t, MAX_NAME);
+        if (!valid_name(t, true) && i > 0 && c->after_key)
+            return sim_errf(c->err, "%s:%d: [%s]: looks like a citation on a line of its own, which reads as a section "
+                                    "(allowed: citations at the end of the value's line, key = value [%s])",
+                            c->file, c->line, t, t);
         if (!valid_name(t, true))
             return sim_errf(c->err, "%s:%d: [%s]: not a valid section name (allowed: up to 80 letters, digits, _ and - in parts joined by '.')",
                             c->file, c->line, t);

@@ -193,13 +193,15 @@ check "SIGKILL at any moment leaves the old results or the new, never a partial 
     # a run killed before its first result leaves nothing at all
     '$BIN' run scenarios/baseline.ini -n 30000 -o '$TMP/never' -q & pid=\$!; sleep 0.3; kill -9 \$pid; wait \$pid 2>/dev/null
     [ ! -e '$TMP/never' ] || [ \$(wc -l < '$TMP/never/trials.csv') -eq 30001 ]"
-check "the next run removes temporary folders a killed run left, its own and other folders' (a dead writer), not a live writer's (its lock held)" bash -c "
+check "the next run removes temporary folders a killed run left, its own and other folders' (a dead writer), not a live writer's (its lock held) nor one made in the last minute" bash -c "
     mkdir -p '$TMP/.other.tmp-'\$(hostname)'-999999-abcdef' && touch '$TMP/.other.tmp-'\$(hostname)'-999999-abcdef/trials.csv' &&
+    touch -d '2 hours ago' '$TMP/.other.tmp-'\$(hostname)'-999999-abcdef' &&
+    mkdir -p '$TMP/.young.tmp-'\$(hostname)'-999998-abcdef' &&
     '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/never' -q -f && ! ls -a '$TMP' | grep -q '^\\.never\\.tmp-' &&
-    ! ls -a '$TMP' | grep -q '^\\.other\\.tmp-' &&
+    ! ls -a '$TMP' | grep -q '^\\.other\\.tmp-' && ls -a '$TMP' | grep -q '^\\.young\\.tmp-' &&
     # a writer whose process id looks dead (another PID namespace) but that
     # holds its folder's lock is alive: its folder stays until the lock goes
-    L='$TMP/.live.tmp-'\$(hostname)'-999999-abcdef' && mkdir -p \"\$L\" &&
+    L='$TMP/.live.tmp-'\$(hostname)'-999999-abcdef' && mkdir -p \"\$L\" && touch -d '2 hours ago' \"\$L\" &&
     { flock -x \"\$L\" sleep 4 & } && sleep 0.5 &&
     '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/never' -q -f && [ -d \"\$L\" ] && wait &&
     '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/never' -q -f && [ ! -e \"\$L\" ]"
@@ -211,6 +213,11 @@ check "a run or design inside another results folder (or its charts/, however wr
     grep -q 'inhost/sw: inside the results folder' '$TMP/inhost.err' &&
     ! '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/inhost/charts//x' -q 2>/dev/null &&
     ! '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/inhost/charts/./x' -q 2>/dev/null &&
+    ! '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/inhost/a/b' -q 2>/dev/null &&
+    ! '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/nothere/../inhost/c' -q 2>/dev/null && [ ! -e '$TMP/nothere' ] &&
+    mkdir -p '$TMP/inhost2' && '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/inhost2' -q &&
+    '$BIN' plot '$TMP/inhost2' >/dev/null && ( S=\$PWD/scenarios/baseline.ini && cd '$TMP/inhost2/charts' && ! '$BIN' run \"\$S\" -n 10 -o sub -q 2>/dev/null ) &&
+    [ ! -e '$TMP/inhost2/charts/sub' ] &&
     [ ! -e '$TMP/inhost/charts' ] && [ ! -e '$TMP/inhost/sw' ] && '$BIN' plot '$TMP/inhost' >/dev/null &&
     mkdir -p '$TMP/proj' && printf '[package]\\n' > '$TMP/proj/manifest.ini' &&
     '$BIN' run scenarios/baseline.ini -n 10 -o '$TMP/proj/run1' -q"
@@ -617,6 +624,9 @@ check "compare refuses a --set that would add back to one scenario what it remov
         -n 50 -o '$TMP/cset2' -q &&
     printf '[scenario]\\nname = nohalt\\nextends = %s/scenarios/baseline.ini\\nremove = transfer.halt_rate\\n' \"\$PWD\" > '$TMP/nohalt.ini' &&
     '$BIN' compare scenarios/baseline.ini '$TMP/nohalt.ini' --set 'transfer.halt_rate=0.5 [assumption]' -n 20 -o '$TMP/cset3' -q &&
+    printf '[scenario]\\nname = emptycorr\\nextends = %s/scenarios/baseline.ini\\n[correlation]\\n; none yet\\n' \"\$PWD\" > '$TMP/emptycorr.ini' &&
+    '$BIN' compare scenarios/baseline.ini '$TMP/emptycorr.ini' -n 20 -o '$TMP/cset5' -q \\
+        --set 'correlation.initial.latent0=initial.dispersed0: 0.5 [assumption]' &&
     '$BIN' report '$TMP/cset2' >/dev/null && head -1 '$TMP/cset2/report.md' | grep -qx '# Scenario comparison: baseline, funding-restored' &&
     grep -q '^Every difference is from the first scenario, baseline: ' '$TMP/cset2/report.md'"
 check "compare: restoring funding lowers escapes, with an interval" bash -c "
