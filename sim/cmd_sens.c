@@ -24,6 +24,7 @@
 
 #include "checkpoint.h"
 #include "cli.h"
+#include "cluster.h"
 #include "design.h"
 #include "outdir.h"
 #include "rng.h"
@@ -1053,6 +1054,31 @@ static void index_text(double x, double lo, double hi, char *out, size_t n)
     else snprintf(out, n, "%.3f [%.3f, %.3f]", x, lo, hi);
 }
 
+/* The mean is Sobol's only statistic of an output some trials lack (no
+ * threshold on it): say so before the design runs, from 256 plain trials
+ * (the design's own rows are checked again after it runs). */
+static int mean_only_lacks(const sim_inst *inst, size_t out, const sensopts *o, uint64_t seed, sim_err *err)
+{
+    bool thr = o->has_threshold;
+    for (size_t t = 0; t < inst->nthr && !thr; t++) thr = inst->thr[t].output == out;
+    if (thr) return 0;
+    sim_designrun dr = {inst, {0}, 256, 256, &out, 1, NULL, 0, false};
+    dr.cfg.seed = seed;
+    dr.cfg.threads = o->c.threads;
+    double *y;
+    if (sim_design_gather(&dr, &y, err) != 0) return -1;
+    uint64_t missing = 0; /* rank 0 holds the trials: every rank learns its count */
+    for (size_t i = 0; i < 256; i++) missing += isnan(y[i]) ? 1 : 0;
+    free(y);
+    sim_mpi_bcast_u64(&missing);
+    if (missing)
+        return sim_errf(err, "%s has no value in %llu of 256 trials of the scenario, so its mean over the design is "
+                             "not defined (allowed: --threshold X, to study P(%s >= X), which a trial without a "
+                             "value does not reach; or an output every trial has)",
+                        inst->out[out].name, (unsigned long long)missing, inst->out[out].name);
+    return 0;
+}
+
 int sim_cmd_sobol(int argc, char **argv)
 {
     sensopts o = {0};
@@ -1148,6 +1174,7 @@ int sim_cmd_sobol(int argc, char **argv)
     if (sim_outdir_check(outdir, sim_outdir_mode(o.c.force), &err) != 0 ||
         sim_checkpoint_fresh(cp, o.resume, o.c.force, &err) != 0)
         goto done;
+    if (mean_only_lacks(&inst, (size_t)out, &o, seed, &err) != 0) goto done;
     {
         size_t cols[1] = {(size_t)out};
         uint64_t chunk = d.M * (d.N / 16 > 256 ? d.N / 16 : 256);
