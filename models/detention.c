@@ -853,10 +853,8 @@ static void multipliers(const det *m, const double *th, state *s, int t)
 
 static int scale_fail(const sim_inst *inst, sim_trial *tr, size_t ix, const char *what, double v)
 {
-    const sim_entry *e = inst->param[ix].entry;
-    return sim_errf(tr->err,
-                    "%s:%d: %s: in trial %llu %s reaches %g (allowed: " RATE_MAX_WHY ")",
-                    e->file, e->line, inst->param[ix].name, (unsigned long long)tr->trial, what, v);
+    return sim_param_err(&inst->param[ix], tr->err, "in trial %llu %s reaches %g (allowed: " RATE_MAX_WHY ")",
+                         (unsigned long long)tr->trial, what, v);
 }
 
 static int scale_ok(const sim_inst *inst, const det *m, const double *th, const state *s, sim_trial *tr)
@@ -925,7 +923,8 @@ static int day0_err(const sim_inst *inst, const det *m, const size_t *ix, const 
         const bool up = atleast && inst->param[ix[i]].uncertain;
         char num[48], at[1100];
         sim_format_thousands(v[i], 0, num, sizeof num);
-        if (e->line > 0) snprintf(at, sizeof at, "%s:%d", e->file, e->line);
+        if (inst->param[ix[i]].swept) snprintf(at, sizeof at, "--vary");
+        else if (e->line > 0) snprintf(at, sizeof at, "%s:%d", e->file, e->line);
         else snprintf(at, sizeof at, "%s", e->file);
         sim_buf_printf(&list, "%s%s%s%s %s (%s)", list.len ? ", " : "", ix[i] == m->escaped0 ? "the at-large of " : "",
                        inst->param[ix[i]].name, up ? " at least" : "", num, at);
@@ -934,7 +933,7 @@ static int day0_err(const sim_inst *inst, const det *m, const size_t *ix, const 
     SIM_ASSERT(past < n);
     char total[48];
     sim_format_thousands(sum, 0, total, sizeof total);
-    sim_entry_err(inst->param[ix[past]].entry, err,
+    sim_param_err(&inst->param[ix[past]], err,
                   "%sthe people on day 0 %s %s (allowed: at most 2,000,000,000 in all; here %s)", when,
                   uncertain ? "are at least" : "reach", total, list.s);
     sim_buf_free(&list);

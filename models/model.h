@@ -153,6 +153,9 @@ struct sim_inst {
  * stand for several parameters, e.g. the inputs of sobol_g). */
 size_t sim_inst_param(sim_inst *inst, const sim_entry *e, const char *name);
 size_t sim_inst_output(sim_inst *inst, const char *name, bool integer, int show, const char *help);
+/* An error about a parameter's value, where it was set: "file:line: name:
+ * ...", or "--vary name (...): ..." for a key a sweep set to its values. */
+int sim_param_err(const sim_param *p, sim_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 size_t sim_inst_series(sim_inst *inst, const char *name, const char *help);
 /* Declare that the outputs group.X split output `group` by `by` (e.g.
  * infiltrated.iraq, ... split infiltrated by destination): charted as bars,

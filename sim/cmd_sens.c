@@ -1054,6 +1054,18 @@ static void index_text(double x, double lo, double hi, char *out, size_t n)
     else snprintf(out, n, "%.3f [%.3f, %.3f]", x, lo, hi);
 }
 
+/* The error of a mean Sobol cannot study: `missing` of `runs` (text) lack
+ * the output. */
+static int mean_undefined(const char *name, uint64_t missing, const char *runs, sim_err *err)
+{
+    char nm[32];
+    sim_format_thousands((double)missing, 0, nm, sizeof nm);
+    return sim_errf(err, "%s has no value in %s of %s, so its mean over the design is not defined (allowed: "
+                         "--threshold X, to study P(%s >= X), which a trial without a value does not reach; or an "
+                         "output every trial has)",
+                    name, nm, runs, name);
+}
+
 /* The mean is Sobol's only statistic of an output some trials lack (no
  * threshold on it): say so before the design runs, from 256 plain trials
  * (the design's own rows are checked again after it runs). */
@@ -1071,12 +1083,7 @@ static int mean_only_lacks(const sim_inst *inst, size_t out, const sensopts *o, 
     for (size_t i = 0; i < 256; i++) missing += isnan(y[i]) ? 1 : 0;
     free(y);
     sim_mpi_bcast_u64(&missing);
-    if (missing)
-        return sim_errf(err, "%s has no value in %llu of 256 trials of the scenario, so its mean over the design is "
-                             "not defined (allowed: --threshold X, to study P(%s >= X), which a trial without a "
-                             "value does not reach; or an output every trial has)",
-                        inst->out[out].name, (unsigned long long)missing, inst->out[out].name);
-    return 0;
+    return missing ? mean_undefined(inst->out[out].name, missing, "256 trials of the scenario", err) : 0;
 }
 
 int sim_cmd_sobol(int argc, char **argv)
@@ -1210,14 +1217,12 @@ int sim_cmd_sobol(int argc, char **argv)
         for (uint64_t i = 0; i < d.N * d.M; i++) missing += isnan(y[i]) ? 1 : 0;
         const size_t first = missing ? 1 : 0;
         if (missing) {
-            char nm[32], nt[32];
+            char nm[32], nt[32], runs[64];
             sim_format_thousands((double)missing, 0, nm, sizeof nm);
             sim_format_thousands((double)(d.N * d.M), 0, nt, sizeof nt);
+            snprintf(runs, sizeof runs, "the %s model runs", nt);
             if (nst == 1) {
-                sim_errf(&err, "%s has no value in %s of the %s model runs, so its mean over them is not defined "
-                               "(allowed: --threshold X, to study P(%s >= X), which a run without a value does "
-                               "not reach; or an output every trial has)",
-                         inst.out[out].name, nm, nt, inst.out[out].name);
+                mean_undefined(inst.out[out].name, missing, runs, &err);
                 goto done;
             }
             fprintf(stderr, "riskmc sobol: note: %s has no value in %s of the %s model runs: its mean is left out, "

@@ -466,45 +466,33 @@ int sim_cmd_sweep(int argc, char **argv)
         char *outdir = sim_cli_outdir(&c, &inst, "-sweep");
         char *cmd = sim_cli_command("sweep", argc, argv, "-n", per, seed);
         char *cp = sim_checkpoint_path(outdir);
+        /* the swept keys took the grid's values, not their laws: a trial's
+         * error and dictionary.csv say so */
+        sim_buf vals[2];
+        for (size_t a = 0; a < nvary; a++) {
+            sim_buf_init(&vals[a]);
+            for (size_t i = 0; i < ax[a].n; i++) {
+                char v[32];
+                sim_format_num(ax[a].v[i], v);
+                sim_buf_printf(&vals[a], "%s%s", i ? ", " : "", v);
+            }
+            inst.param[ax[a].param].swept = vals[a].s;
+        }
         int rc = sim_outdir_check(outdir, sim_outdir_mode(c.force), &err);
         if (rc == 0) rc = sim_checkpoint_fresh(cp, resume, c.force, &err);
         if (rc == 0) rc = sweep_points(&inst, &cfg, &sc, npoints, cp, sim_run_fingerprint(&inst, cmd), resume, stats, &err);
-        /* a trial's error names where the scenario sets a key: a swept
-         * key's value came from --vary */
-        for (size_t a = 0; rc != 0 && a < nvary; a++) {
-            char at[160];
-            snprintf(at, sizeof at, ": %s: in trial ", ax[a].key);
-            if (!strstr(err.msg, at)) continue;
-            double lo = ax[a].v[0], hi = lo;
-            for (size_t i = 1; i < ax[a].n; i++) lo = fmin(lo, ax[a].v[i]), hi = fmax(hi, ax[a].v[i]);
-            char tail[200];
-            snprintf(tail, sizeof tail, "; the sweep set %s to the values of --vary, between %g and %g", ax[a].key,
-                     lo, hi);
-            strncat(err.msg, tail, sizeof err.msg - strlen(err.msg) - 1);
-        }
         if (rc == 0) {
             sim_buf b;
             sim_buf_init(&b);
             sweep_csv(&b, &inst, &sc, npoints, stats);
             const char *names[] = {"sweep.csv"};
-            /* dictionary.csv: the swept keys' values, not their laws */
-            sim_buf vals[2];
-            for (size_t a = 0; a < nvary; a++) {
-                sim_buf_init(&vals[a]);
-                for (size_t i = 0; i < ax[a].n; i++) {
-                    char v[32];
-                    sim_format_num(ax[a].v[i], v);
-                    sim_buf_printf(&vals[a], "%s%s", i ? ", " : "", v);
-                }
-                inst.param[ax[a].param].swept = vals[a].s;
-            }
             rc = sim_write_folder(outdir, c.force, &inst, 1, "sweep", cmd, seed, per, NULL, names, &b, 1, &err);
-            for (size_t a = 0; a < nvary; a++) {
-                inst.param[ax[a].param].swept = NULL;
-                sim_buf_free(&vals[a]);
-            }
             sim_buf_free(&b);
             if (rc == 0) sim_checkpoint_remove(cp);
+        }
+        for (size_t a = 0; a < nvary; a++) {
+            inst.param[ax[a].param].swept = NULL;
+            sim_buf_free(&vals[a]);
         }
         free(cp);
         if (rc == 0 && !c.quiet) {

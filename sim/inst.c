@@ -4,6 +4,7 @@
 #include "corr.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,17 @@ size_t sim_inst_stream(sim_inst *inst, const char *name)
     return inst->nstream++;
 }
 
+int sim_param_err(const sim_param *p, sim_err *err, const char *fmt, ...)
+{
+    char what[3072];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (p->swept) return sim_errf(err, "--vary %s (the sweep's values: %s): %s", p->name, p->swept, what);
+    return sim_entry_err(p->entry, err, "%s", what);
+}
+
 double sim_param_fix(const sim_param *p, double x)
 {
     if (p->count) {
@@ -112,17 +124,19 @@ double sim_param_fix(const sim_param *p, double x)
     return x;
 }
 
+/* An uncertain parameter's draw for (trial, inner) from its own stream. */
+static double draw(const sim_param *p, uint64_t seed, uint64_t trial, uint64_t inner, gsl_rng *r)
+{
+    sim_rng_seek(r, seed, trial, p->stream, 0, inner);
+    return sim_dist_sample(p->dist, r);
+}
+
 void sim_inst_sample2(const sim_inst *inst, uint64_t seed, uint64_t trial, uint64_t inner, gsl_rng *r,
                       double *theta)
 {
     for (size_t i = 0; i < inst->nparam; i++) {
         const sim_param *p = &inst->param[i];
-        if (p->uncertain) {
-            sim_rng_seek(r, seed, trial, p->stream, 0, p->chance ? inner : 0);
-            theta[i] = sim_dist_sample(p->dist, r);
-        } else {
-            theta[i] = sim_dist_mean(p->dist);
-        }
+        theta[i] = p->uncertain ? draw(p, seed, trial, p->chance ? inner : 0, r) : sim_dist_mean(p->dist);
     }
     if (inst->corr) sim_corr_apply(inst, seed, trial, theta);
     for (size_t i = 0; i < inst->nparam; i++) theta[i] = sim_param_fix(&inst->param[i], theta[i]);
@@ -133,9 +147,7 @@ void sim_inst_chance(const sim_inst *inst, uint64_t seed, uint64_t trial, uint64
 {
     for (size_t i = 0; i < inst->nparam; i++) {
         const sim_param *p = &inst->param[i];
-        if (!p->uncertain || !p->chance) continue;
-        sim_rng_seek(r, seed, trial, p->stream, 0, inner);
-        theta[i] = sim_param_fix(p, sim_dist_sample(p->dist, r));
+        if (p->uncertain && p->chance) theta[i] = sim_param_fix(p, draw(p, seed, trial, inner, r));
     }
 }
 

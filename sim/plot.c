@@ -422,6 +422,12 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* An axis label: "text (unit)", or the text alone when there is no unit. */
+static void with_unit(char *out, size_t n, const char *text, const char *unit)
+{
+    snprintf(out, n, *unit ? "%s (%s)" : "%s", text, unit);
+}
+
 /* The unit of a description, a parenthesis closing it after a space:
  * "escaped during the run (people)" -> "people"; "" when it has none
  * ("... b x3^4 sin(x1)" ends with a function's parenthesis, not a unit). */
@@ -962,7 +968,7 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
              stat, keep);
     char su[128], yl[400];
     stat_unit(rd, stat, su, sizeof su);
-    snprintf(yl, sizeof yl, "%s%s%s%s", stat, *su ? " (" : "", su, *su ? ")" : "");
+    with_unit(yl, sizeof yl, stat, su);
     int rc = rd_chart(pl, rd, "lines.gp", "spider", &data, &params, sub, "percentile of the parameter's own law", yl,
                       err);
     sim_buf_free(&data);
@@ -1264,7 +1270,7 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             /* the y axis: the output and its unit (a whole description there
              * shrank to an illegible size) */
             char yl[400];
-            snprintf(yl, sizeof yl, "%s%s%s%s", prob ? what : outs[si], *unit ? " (" : "", unit, *unit ? ")" : "");
+            with_unit(yl, sizeof yl, prob ? what : outs[si], unit);
             rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, xl, yl, err);
         } else {
             /* cells at grid indices, so that a listed grid need not be
@@ -1321,8 +1327,9 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                 }
             free(xs);
             free(ys);
-            sim_buf_printf(&params, "set cblabel \"%s%s%s%s\" noenhanced offset 2.5,0\n", what, *unit ? " (" : "",
-                           unit, *unit ? ")" : "");
+            char cbl[400];
+            with_unit(cbl, sizeof cbl, what, unit);
+            sim_buf_printf(&params, "set cblabel \"%s\" noenhanced offset 2.5,0\n", cbl);
             snprintf(sub, sizeof sub, "%s over a grid of %s and %s (common random numbers)", what, k1, k2);
             rc = rd_chart(pl, rd, "heatmap.gp", name, &data, &params, sub, xl, yl2, err);
         }

@@ -908,10 +908,11 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
     esc_html(&d.html, rd->command);
     sim_buf_puts(&d.html, "</code></p>\n");
     /* the sensitivity designs treat the parameters as independent */
+    const bool sens = !strcmp(rd->kind, "tornado") || !strcmp(rd->kind, "spider") || !strcmp(rd->kind, "morris") ||
+                      !strcmp(rd->kind, "sobol");
     bool correlated = false;
     for (size_t i = 0; i < rd->nresolved; i++) correlated |= !strcmp(rd->resolved[i].section, "correlation");
-    if (correlated && (!strcmp(rd->kind, "tornado") || !strcmp(rd->kind, "spider") || !strcmp(rd->kind, "morris") ||
-                       !strcmp(rd->kind, "sobol"))) {
+    if (sens && correlated) {
         para_begin(&d);
         text(&d, "The scenario's [correlation] was not applied: this design treats the parameters as independent "
                  "(run, sweep and compare apply it). The correlations listed below under Assumptions are the "
@@ -920,9 +921,7 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
     }
     /* ... and draw the parameters marked chance in every trial */
     for (size_t i = 0; i < rd->nresolved; i++)
-        if (!strcmp(rd->resolved[i].section, "uncertainty") && !strcmp(rd->resolved[i].key, "chance") &&
-            (!strcmp(rd->kind, "tornado") || !strcmp(rd->kind, "spider") || !strcmp(rd->kind, "morris") ||
-             !strcmp(rd->kind, "sobol"))) {
+        if (sens && !strcmp(rd->resolved[i].section, "uncertainty") && !strcmp(rd->resolved[i].key, "chance")) {
             char line[1024];
             snprintf(line, sizeof line,
                      "The parameters the scenario marks as chance ([uncertainty] chance = %s) are drawn afresh in "
@@ -1209,24 +1208,22 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
         table_end(&d);
         /* the folders given that are not runs, so that the brief itself says
          * what it left out (rd[].dir is the folder as given) */
-        for (size_t i = 0, left = 0; i < ndirs; i++) {
+        sim_buf left;
+        sim_buf_init(&left);
+        for (size_t i = 0; i < ndirs; i++) {
             bool run = false;
             for (size_t k = 0; k < n && !run; k++) run = strcmp(rd[k].dir, dirs[i]) == 0;
-            if (run) continue;
-            if (left++ == 0) {
-                para_begin(&d);
-                text(&d, "Left out (not runs: a sweep, design or comparison folder has its own brief):");
-            } else {
-                text(&d, ",");
-            }
-            text(&d, " ");
-            text(&d, dirs[i]);
-            if (i + 1 == ndirs || left == skipped) {
-                text(&d, ".");
-                para_end(&d);
-                break;
-            }
+            if (!run) sim_buf_printf(&left, "%s %s", left.len ? "," : "", dirs[i]);
         }
+        if (left.len) {
+            char *line = sim_asprintf("Left out (not runs: a sweep, design or comparison folder has its own brief):%s.",
+                                      left.s);
+            para_begin(&d);
+            text(&d, line);
+            para_end(&d);
+            free(line);
+        }
+        sim_buf_free(&left);
         /* key numbers: one table, a row per scenario and output */
         heading(&d, 2, "Key numbers");
         const char *kc[] = {"output", "scenario", "median", "90% interval (p5 to p95)"};

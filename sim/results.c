@@ -551,6 +551,9 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *des
      * point) are not a run's: [scenario] keeps the scenario's, and says so */
     const bool run = design_or_run && strcmp(design_or_run->kind, "run") == 0;
     const sim_runinfo *ri = run ? design_or_run : NULL;
+    /* a sensitivity design: [correlation] not applied, [uncertainty] chance drawn per trial */
+    const bool sens = design_or_run && !run && strcmp(design_or_run->kind, "sweep") != 0 &&
+                      strcmp(design_or_run->kind, "compare") != 0;
     bool scenario_written = false, noted = false;
     for (size_t s = 0; s < sc->nsec; s++) {
         const char *sec = sc->sec[s].section;
@@ -566,12 +569,10 @@ void sim_write_resolved(sim_buf *b, const sim_inst *inst, const sim_runinfo *des
                 continue;
             if (!any) {
                 sim_buf_printf(b, "\n[%s]\n", sec);
-                if (!strcmp(sec, "correlation") && design_or_run && !run && strcmp(design_or_run->kind, "sweep") &&
-                    strcmp(design_or_run->kind, "compare"))
+                if (sens && !strcmp(sec, "correlation"))
                     sim_buf_printf(b, "; not applied by this %s, which treats the parameters as independent\n",
                                    design_or_run->kind);
-                if (!strcmp(sec, "uncertainty") && design_or_run && !run && strcmp(design_or_run->kind, "sweep") &&
-                    strcmp(design_or_run->kind, "compare"))
+                if (sens && !strcmp(sec, "uncertainty"))
                     sim_buf_printf(b, "; this %s draws these parameters in every trial, as part of chance\n",
                                    design_or_run->kind);
             }

@@ -101,6 +101,27 @@ int sim_entry_err(const sim_entry *e, sim_err *err, const char *fmt, ...)
     return sim_errf(err, "%s:%d: %s: %s", e->file, e->line, e->full, what);
 }
 
+/* An indented [cite] after a key, which inih would read as a section: a
+ * citation wrapped onto a line of its own. The fix names the key just above
+ * it in the same file, with the citation on its line. */
+static int cite_alone_err(const sim_scenario *sc, const char *file, int line, const char *cite, sim_err *err)
+{
+    const sim_entry *prev = NULL;
+    for (size_t i = 0; i < sc->n; i++) {
+        const sim_entry *e = &sc->e[i];
+        if (strcmp(e->file, file) == 0 && e->line < line && (!prev || e->line > prev->line)) prev = e;
+    }
+    char *fix;
+    if (!prev) fix = sim_asprintf("key = value [%s]", cite);
+    else if (prev->text[strlen(prev->text) - 1] == ']') /* already cites: add to its list */
+        fix = sim_asprintf("%s = %.*s, %s]", prev->key, (int)strlen(prev->text) - 1, prev->text, cite);
+    else fix = sim_asprintf("%s = %s [%s]", prev->key, prev->text, cite);
+    sim_errf(err, "%s:%d: [%s]: looks like a citation on a line of its own, which reads as a section (allowed: "
+                  "citations on the value's line, %s)", file, line, cite, fix);
+    free(fix);
+    return -1;
+}
+
 /* ------------------------------------------------------------ reading one file */
 
 typedef struct loadctx {
@@ -147,9 +168,7 @@ static int check_line(loadctx *c, const char *s, size_t n)
             return sim_errf(c->err, "%s:%d: [%.*s...]: section name too long (allowed: at most %d bytes)",
                             c->file, c->line, sim_utf8_fit(t, 40), t, MAX_NAME);
         if (!valid_name(t, true) && i > 0 && c->after_key)
-            return sim_errf(c->err, "%s:%d: [%s]: looks like a citation on a line of its own, which reads as a section "
-                                    "(allowed: citations at the end of the value's line, key = value [%s])",
-                            c->file, c->line, t, t);
+            return cite_alone_err(c->out, c->file, c->line, t, c->err);
         if (!valid_name(t, true))
             return sim_errf(c->err, "%s:%d: [%s]: not a valid section name (allowed: up to 80 letters, digits, _ and - in parts joined by '.')",
                             c->file, c->line, t);
@@ -654,23 +673,7 @@ static bool bad_section(const sim_scenario *sc, const sim_schema *schema, const 
 
 static int section_err(const sim_scenario *sc, const sim_schema *schema, const sim_secline *sl, sim_err *err)
 {
-    if (sl->cite_like) {
-        /* the key just above it, in the same file */
-        const sim_entry *prev = NULL;
-        for (size_t i = 0; i < sc->n; i++) {
-            const sim_entry *e = &sc->e[i];
-            if (strcmp(e->file, sl->file) == 0 && e->line < sl->line && (!prev || e->line > prev->line)) prev = e;
-        }
-        char *fix;
-        if (!prev) fix = sim_asprintf("key = value [%s]", sl->section);
-        else if (prev->text[strlen(prev->text) - 1] == ']') /* already cites: add to its list */
-            fix = sim_asprintf("%s = %.*s, %s]", prev->key, (int)strlen(prev->text) - 1, prev->text, sl->section);
-        else fix = sim_asprintf("%s = %s [%s]", prev->key, prev->text, sl->section);
-        sim_errf(err, "%s:%d: [%s]: looks like a citation on a line of its own, which reads as a section (allowed: "
-                      "citations on the value's line, %s)", sl->file, sl->line, sl->section, fix);
-        free(fix);
-        return -1;
-    }
+    if (sl->cite_like) return cite_alone_err(sc, sl->file, sl->line, sl->section, err);
     if (!section_known(schema, sl->section)) return unknown_section(schema, sl->section, sl->file, sl->line, err);
     sim_buf keys;
     sim_buf_init(&keys);
