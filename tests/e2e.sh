@@ -578,6 +578,52 @@ pts = [tuple(map(float, p.split(','))) for p in dark.group(1).split()]
 x, y = xt[top['latent.infiltration_rate']], yt[top['period.funding_cut.escape']]
 assert min(p[0] for p in pts) < x < max(p[0] for p in pts) and min(p[1] for p in pts) < y < max(p[1] for p in pts), (pts, x, y)
 EOF2"
+check "a heat map's colour-bar label is drawn whole inside the PNG, also beside wide tick labels (20,000; 27.2%)" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:3 --vary initial.latent0=15000,17500,20000 -n 60 -j 1 \
+        -o '$TMP/swcb' -q && '$BIN' plot '$TMP/swcb' >/dev/null && python3 - '$TMP/swcb/charts' <<'EOF2'
+import struct, sys, zlib
+def gray(path):  # an 8-bit RGB(A) PNG, as pngcairo writes it, as rows of grey levels
+    b = open(path, 'rb').read()
+    pos, idat, w = 8, b'', 0
+    while pos < len(b):
+        n, kind = struct.unpack('>I4s', b[pos:pos + 8])
+        body = b[pos + 8:pos + 8 + n]
+        if kind == b'IHDR':
+            w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
+            assert depth == 8 and ctype in (2, 6), (path, depth, ctype)
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b'IDAT':
+            idat += body
+        pos += 12 + n
+    raw, stride, prev, rows = zlib.decompress(idat), w * bpp, bytearray(w * bpp), []
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1: line[i] = (line[i] + a) & 255
+            elif f == 2: line[i] = (line[i] + prev[i]) & 255
+            elif f == 3: line[i] = (line[i] + (a + prev[i]) // 2) & 255
+            elif f == 4:
+                p = a + prev[i] - c
+                pa, pb, pc = abs(p - a), abs(p - prev[i]), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else prev[i] if pb <= pc else c)) & 255
+        rows.append([sum(line[x * bpp:x * bpp + 3]) // 3 for x in range(w)])
+        prev = line
+    return rows
+for name in ('heatmap-force_end', 'heatmap-P-escaped-ge-1000', 'heatmap-escaped'):
+    rows = gray(sys.argv[1] + '/' + name + '.png')
+    w = len(rows[0])
+    inked = [x for x in range(w) if any(r[x] < 140 for r in rows)]
+    right = max(inked)
+    assert right < w - 4, (name, 'ink at the right edge: the label is cut off', right, w)
+    # the rightmost run of inked columns is the label, one rotated line of text,
+    # not the colour bar's tick labels (the label pushed off the canvas)
+    left = right
+    while left - 1 in inked: left -= 1
+    span = [y for y, r in enumerate(rows) if any(r[x] < 140 for x in range(left, right + 1))]
+    assert right - left < 30 and span[-1] - span[0] > 120, (name, 'no colour-bar label', left, right, span[:1], span[-1:])
+EOF2"
 check "a histogram's median label has room between the subtitle and the top of the plot" python3 - "$TMP/pl/charts" <<'EOF2'
 import glob, re, sys
 charts = glob.glob(sys.argv[1] + '/histogram-*.svg')

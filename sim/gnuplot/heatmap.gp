@@ -4,7 +4,7 @@
 term = ARG1; outfile = ARG2; datafile = ARG3; paramfile = ARG4
 title = ARG5; subtitle = ARG6; xlab = ARG7; ylab = ARG8; foot = ARG9
 load ARG0[1:strstrt(ARG0, "heatmap.gp") - 1]."common.gp"
-set rmargin at screen 0.84
+set rmargin at screen 0.80
 set palette defined (0 "#f7fbff", 0.5 "#6baed6", 1 "#08306b")
 set grid noxtics noytics
 load paramfile
