@@ -461,10 +461,15 @@ static int compile(sim_inst *inst, sim_err *err)
         char key[80];
         snprintf(key, sizeof key, "rate.%s", m->groups[g]);
         m->inf_rate[g] = param(inst, "infiltration", key);
-        if (m->inf_rate[g] == NONE)
+        if (m->inf_rate[g] == NONE) {
+            const sim_secline *sl = sim_sc_secline(sc, "infiltration");
+            if (sl && sl->line > 0) /* the section is there: name its line, as for any missing key */
+                return sim_errf(err, "%s:%d: [infiltration]: missing key 'rate.%s' (departures per person-year of "
+                                     "group %s at large)", sl->file, sl->line, m->groups[g], m->groups[g]);
             return sim_errf(err, "%s: infiltration.rate.%s: missing (departures per person-year of group %s at "
                                  "large; allowed: [infiltration] rate.%s = ...)",
                             sc->path, m->groups[g], m->groups[g], m->groups[g]);
+        }
     }
     m->latent_inf = param(inst, "latent", "infiltration_rate");
 
@@ -487,9 +492,14 @@ static int compile(sim_inst *inst, sim_err *err)
     m->route_tab = sim_calloc(m->G + 1, sizeof *m->route_tab);
     for (size_t g = 0; g <= m->G; g++) {
         const char *who = g < m->G ? m->groups[g] : "latent";
-        if (!get(inst, "route", who))
+        if (!get(inst, "route", who)) {
+            const sim_secline *sl = sim_sc_secline(sc, "route");
+            if (sl && sl->line > 0)
+                return sim_errf(err, "%s:%d: [route]: missing key '%s' (where leavers of %s go: %s = "
+                                     "destination: share, ...)", sl->file, sl->line, who, who, who);
             return sim_errf(err, "%s: route.%s: missing (where leavers of %s go; allowed: [route] %s = "
                                  "destination: share, ...)", sc->path, who, who, who);
+        }
         m->route_tab[g] = gsl_ran_discrete_preproc(m->D, &m->route[g * m->D]);
     }
     m->route_cum = sim_calloc((m->G + 1) * m->D, sizeof *m->route_cum);
