@@ -122,6 +122,29 @@ static int cite_alone_err(const sim_scenario *sc, const char *file, int line, co
     return -1;
 }
 
+/* Shaped like a citation list: items such as F12, S0, E10, R8 (capital
+ * letters then digits) or the word assumption, separated by commas. No
+ * section of any schema is named so, so an unindented [F12] below a key is
+ * a citation wrapped onto its own line, not a section. */
+static bool cite_shaped(const char *t)
+{
+    const char *p = t;
+    for (;;) {
+        while (*p == ' ' || *p == '\t') p++;
+        const char *q = p;
+        if (strncmp(p, "assumption", 10) == 0) q = p + 10;
+        else {
+            while (*q >= 'A' && *q <= 'Z') q++;
+            if (q == p || !(*q >= '0' && *q <= '9')) return false;
+            while (*q >= '0' && *q <= '9') q++;
+        }
+        while (*q == ' ' || *q == '\t') q++;
+        if (*q == '\0') return true;
+        if (*q != ',') return false;
+        p = q + 1;
+    }
+}
+
 /* ------------------------------------------------------------ reading one file */
 
 typedef struct loadctx {
@@ -167,12 +190,15 @@ static int check_line(loadctx *c, const char *s, size_t n)
         if (strlen(t) > MAX_NAME)
             return sim_errf(c->err, "%s:%d: [%.*s...]: section name too long (allowed: at most %d bytes)",
                             c->file, c->line, sim_utf8_fit(t, 40), t, MAX_NAME);
-        if (!valid_name(t, true) && i > 0 && c->after_key)
+        /* a citation on the line after a key: indented, or unindented but
+         * shaped like one ([F12], [assumption], [F12, S0]) */
+        bool cite = c->after_key && (i > 0 || cite_shaped(t));
+        if (!valid_name(t, true) && cite)
             return cite_alone_err(c->out, c->file, c->line, t, c->err);
         if (!valid_name(t, true))
             return sim_errf(c->err, "%s:%d: [%s]: not a valid section name (allowed: up to 80 letters, digits, _ and - in parts joined by '.')",
                             c->file, c->line, t);
-        add_secline(c->out, t, c->file, c->line, i > 0 && c->after_key);
+        add_secline(c->out, t, c->file, c->line, cite);
         c->after_key = false;
         return 0;
     }
