@@ -133,6 +133,26 @@ static bool precise_enough(const runctx *c, uint64_t n, double tol, double *wors
     return *worst <= 1;
 }
 
+/* The headline means whose trials so far all had one value: their standard
+ * error reads 0, so precise_enough takes them as settled, though a rare
+ * outcome may simply not have shown yet. Listed in b as "NAME (V)",
+ * comma-separated; the count of them is returned. */
+static size_t constant_means(const runctx *c, uint64_t n, sim_buf *b)
+{
+    const sim_inst *inst = c->inst;
+    size_t found = 0;
+    for (size_t k = 0; k < inst->nout; k++) {
+        const uint64_t m = c->nvalid[k];
+        if (!sim_inst_headline(inst, k) || m < 2) continue;
+        if (c->sum2[k] - c->sum[k] * c->sum[k] / (long double)m > 0) continue;
+        char v[32];
+        sim_format_num((double)(c->sum[k] / (long double)m), v);
+        sim_buf_printf(b, "%s%s (%s", found++ ? ", " : "", inst->out[k].name, v);
+        sim_buf_puts(b, m != n ? " in the trials with a value)" : ")");
+    }
+    return found;
+}
+
 typedef struct runopts {
     double precision;
     uint64_t batch, outer, inner;
@@ -342,7 +362,8 @@ int sim_cmd_run(int argc, char **argv)
         ctx.hits = sim_calloc(inst.nthr + 1, sizeof *ctx.hits);
     }
     char *cmd = command_line(path, &c, n, seed, &ro);
-    char extra[512] = "";
+    sim_buf extra;
+    sim_buf_init(&extra);
     uint64_t max_n = n;
     sim_cli_signals();
     if (sim_outdir_begin(&od, outdir, sim_outdir_mode(c.force), &err) != 0) goto done;
@@ -397,8 +418,23 @@ int sim_cmd_run(int argc, char **argv)
             sim_mpi_bcast_u64(&stop);
         }
         n = done;
-        snprintf(extra, sizeof extra, "precision = %.10g\nbatch = %llu\nprecision_reached = %s\nleast_precise = %s\n",
-                 ro.precision, (unsigned long long)ro.batch, stop == 1 ? "yes" : "no", what);
+        sim_buf same;
+        sim_buf_init(&same);
+        const size_t nsame = constant_means(&ctx, n, &same);
+        sim_buf_printf(&extra,
+                       "precision = %.10g\nbatch = %llu\nprecision_reached = %s\nleast_precise = %s\n"
+                       "same_in_every_trial = %s\n",
+                       ro.precision, (unsigned long long)ro.batch, stop == 1 ? "yes" : "no", what,
+                       nsame ? same.s : "-");
+        if (nsame && sim_mpi_root())
+            fprintf(stderr,
+                    "riskmc run: note: in all %llu trials, %s: %s. %s standard error reads 0, so the rule cannot "
+                    "judge %s: an outcome rarer than about 1 in %.0f trials (3/n) may not have shown yet; to look "
+                    "further, raise --batch\n",
+                    (unsigned long long)n, nsame > 1 ? "these headline means had one value each" :
+                    "this headline mean had one value", same.s, nsame > 1 ? "Their" : "Its", nsame > 1 ? "them" : "it",
+                    (double)n / 3);
+        sim_buf_free(&same);
         if (stop == 2)
             fprintf(stderr, "riskmc run: warning: the tolerance %g was not reached within %llu trials (least precise: "
                             "%s); raise -n to allow more\n", ro.precision, (unsigned long long)max_n, what);
@@ -412,14 +448,14 @@ int sim_cmd_run(int argc, char **argv)
     double elapsed = sim_now() - t0;
     if (ro.outer) {
         sim_twod_finish(&twod, &ctx.stats);
-        snprintf(extra, sizeof extra, "outer = %llu\ninner = %llu\n", (unsigned long long)ro.outer,
-                 (unsigned long long)ro.inner);
+        sim_buf_printf(&extra, "outer = %llu\ninner = %llu\n", (unsigned long long)ro.outer,
+                       (unsigned long long)ro.inner);
     }
     if (getenv("RISKMC_COUNT_DRAWS"))
         fprintf(stderr, "random draws: %llu (%.1f per trial)\n", (unsigned long long)sim_rng_draws(),
                 (double)sim_rng_draws() / (double)n);
     {
-        sim_runinfo ri = {cmd, "run", seed, n, NULL, extra, 1};
+        sim_runinfo ri = {cmd, "run", seed, n, NULL, extra.len ? extra.s : "", 1};
         if (write_results(&od, &ctx, ro.outer ? &twod : NULL, &ri, c.threads, &err) != 0) goto abort;
     }
     if (sim_outdir_commit(&od, &err) != 0) goto abort;
@@ -442,6 +478,7 @@ abort:
 done:
     if (status != 0) fprintf(stderr, "riskmc: %s\n", err.msg);
     free(cmd);
+    sim_buf_free(&extra);
     free(outdir);
     free(ctx.trials_name);
     sim_runstats_free(&ctx.stats);

@@ -923,6 +923,14 @@ check "run to precision: an unreachable tolerance stops at -n with a warning" ba
     '$BIN' run scenarios/baseline.ini --precision 0.0001 --batch 1000 -n 3000 -o '$TMP/prec3' -q -f 2>'$TMP/prec3.err' &&
     grep -q 'was not reached within 3000 trials' '$TMP/prec3.err' && [ \$(wc -l < '$TMP/prec3/trials.csv') -eq 3001 ] &&
     grep -q '^precision_reached = no' '$TMP/prec3/manifest.ini'"
+check "run to precision: a headline mean with one value in every trial so far is named as unjudged, not passed off as exact" bash -c "
+    '$BIN' run tests/data/quiet.ini --set 'facility.f.held0=1000' --set 'facility.f.trickle_rate=0.5' \
+        --set 'initial.iraq_custody0=1000' --set 'iraq.breach_rate=0.002' --set 'iraq.breach_fraction=0.1' \
+        --precision 0.05 --batch 200 -s 1 -o '$TMP/prec4' -q -f 2>'$TMP/prec4.err' &&
+    grep -q 'in all 200 trials, these headline means had one value each: .*infiltrated.iraq (0).*1 in 67 trials (3/n)' '$TMP/prec4.err' &&
+    grep -q '^same_in_every_trial = .*infiltrated.iraq (0)' '$TMP/prec4/manifest.ini' &&
+    ! grep -qE '(= |, )escaped \\(' '$TMP/prec4/manifest.ini' &&
+    grep -q '^same_in_every_trial = -\$' '$TMP/prec1/manifest.ini' && ! grep -q 'one value' '$TMP/prec3.err'"
 
 echo "== hostile inputs (review of 2026-12-03)"
 check "MODEL.md's defaults: a scenario leaving out the lists, trickle_rate and halt_rate runs as the baseline, show marks them, and its manifest writes [lists] where the baseline does" bash -c "
