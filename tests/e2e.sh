@@ -296,6 +296,62 @@ for path in glob.glob(sys.argv[1] + "/*.csv"):
                     float(v)
 EOF
 
+check "periods: inclusive dates, open ends, overlapping multipliers multiply, an uncertain one averages, one before the start does nothing (each day's escape chance within 4 binomial SEs)" bash -c "
+    '$BIN' run tests/data/quiet.ini -n 10000 -s 4242 --set time.start_date=2026-03-01 --set time.horizon_days=30 \\
+        --set facility.f.held0=100000 --set facility.f.event_rate=36.5 \\
+        --set period.early.end=2026-03-10 --set period.early.escape=2 \\
+        --set period.late.start=2026-03-08 --set period.late.escape=3 \\
+        --set period.wobble.start=2026-03-20 --set period.wobble.end=2026-03-25 --set 'period.wobble.escape=uniform(0.5, 1.5)' \\
+        --set period.before.start=2025-01-01 --set period.before.end=2026-02-28 --set period.before.escape=100 \\
+        -o '$TMP/periods' -q -f 2>/dev/null && python3 - '$TMP/periods' <<'EOF2'
+import csv, math, sys
+# one event of size 1 a day at most, 0.1 a day times the day's multiplier:
+# the day's rise of mean escaped_cum is 1 - exp(-0.1 m), m = 2 to 10 March,
+# x 3 from 8 March, uniform(0.5, 1.5) on 20-25 March (averaged in closed form)
+rows = [r for r in csv.DictReader(open(sys.argv[1] + '/series.csv')) if r['series'] == 'escaped_cum']
+assert len(rows) == 30, len(rows)
+prev = 0.0
+for r in rows:
+    d, m = int(r['day']), 1.0
+    if d <= 9: m *= 2
+    if d >= 7: m *= 3
+    if 19 <= d <= 24: p = 1 - (math.exp(-0.05 * m) - math.exp(-0.15 * m)) / (0.1 * m)
+    else: p = 1 - math.exp(-0.1 * m)
+    rise, prev = float(r['mean']) - prev, float(r['mean'])
+    assert abs(rise - p) <= 4 * math.sqrt(p * (1 - p) / 10000), (d, r['date'], rise, p)
+EOF2"
+
+check "transfer halt: drawn from transfer.start on, after the day's transfers (mean transferred within 4 SE of 10 x sum of q^t over the 355 days from day 10)" bash -c "
+    '$BIN' run tests/data/quiet.ini -n 10000 --set facility.f.held0=100000 --set transfer.rate_per_day=10 \\
+        --set transfer.target_total=1000000 --set transfer.halt_rate=20 --set transfer.start=2026-01-11 \\
+        -o '$TMP/halt' -q -f 2>/dev/null && python3 - '$TMP/halt' <<'EOF2'
+import csv, math, sys
+v = [float(r['transferred']) for r in csv.DictReader(open(sys.argv[1] + '/trials.csv'))]
+n = len(v); m = sum(v) / n; se = math.sqrt(sum((x - m) ** 2 for x in v) / (n - 1) / n)
+q = math.exp(-20 / 365)  # the programme survives a day
+# halts drawn before the start too would give about 109; a halt before the day's transfers about 177.5
+expect = 10 * (1 - q ** 355) / (1 - q)
+assert abs(m - expect) <= 4 * se, (m, expect, se)
+EOF2"
+
+check "one day's order: transfer, then repatriation, then escape (means within 4 SE of the expected recursion; escapes before repatriation give 11 more escaped, 16 SE)" bash -c "
+    '$BIN' run tests/data/quiet.ini -n 10000 --set facility.f.held0=20000 --set facility.f.trickle_rate=1 \\
+        --set transfer.rate_per_day=20 --set transfer.target_total=1000000 --set 'repatriation.groups=a, b' \\
+        --set repatriation.rate=0.5 -o '$TMP/order' -q -f 2>/dev/null && python3 - '$TMP/order' <<'EOF2'
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1] + '/trials.csv')))
+pr, pt = 1 - math.exp(-0.5 / 365), 1 - math.exp(-1 / 365)
+held, want = 20000.0, {'transferred': 0.0, 'repatriated': 0.0, 'escaped': 0.0}
+for t in range(365):  # expectations are linear in held: thinning by a binomial, minus 20 transfers
+    held -= 20; want['transferred'] += 20
+    r = held * pr; held -= r; want['repatriated'] += r
+    e = held * pt; held -= e; want['escaped'] += e
+for k, x in want.items():
+    v = [float(r[k]) for r in rows]; n = len(v); m = sum(v) / n
+    se = math.sqrt(sum((y - m) ** 2 for y in v) / (n - 1) / n)
+    assert abs(m - x) <= 4 * se, (k, m, x, se)
+EOF2"
+
 echo "== charts and reports"
 "$BIN" run scenarios/baseline.ini -n 600 -s 5 -o "$TMP/pl" -q
 check "plot writes png, svg and pdf" "$BIN" plot --format png,svg,pdf "$TMP/pl"
