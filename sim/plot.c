@@ -1308,6 +1308,15 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                 const double mid = (lo + hi) / 2;
                 lo = fmax(0, fmin(mid - 0.005, 0.99)), hi = lo + 0.01;
             }
+            /* a mean's colours span at least ten units of its cells' last
+             * digit, as a probability's (labelled to 0.1%) span a point: cells
+             * labelled alike (303, 303) differ by at most a tenth of the
+             * palette, not from its lightest to its darkest */
+            const double span = 10 * pow(10, -sim_readable_decimals(fmax(fabs(lo), fabs(hi))));
+            if (!prob && hi - lo < span) {
+                const double mid = (lo + hi) / 2;
+                lo = lo >= 0 && mid - span / 2 < 0 ? 0 : mid - span / 2, hi = lo + span;
+            }
             if (!(hi > lo)) hi = lo + 1;
             sim_buf_printf(&params, "set cbrange [%.17g:%.17g]\n", lo, hi);
             if (prob) percent_tics(&params, "cb", lo, hi, "%%");

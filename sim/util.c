@@ -434,10 +434,14 @@ void sim_format_readable(double x, char *out, size_t n)
         snprintf(out, n, "-");
         return;
     }
-    double a = fabs(x);
-    int dec = a == 0 || a >= 100 || x == round(x) ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
-    if (a > 0 && a < 0.01) dec = (int)fmin(10, 1 - floor(log10(a))); /* two significant digits, not 0.000 */
-    sim_format_thousands(x, dec, out, n);
+    sim_format_thousands(x, x == round(x) ? 0 : sim_readable_decimals(x), out, n);
+}
+
+int sim_readable_decimals(double x)
+{
+    const double a = fabs(x);
+    if (a > 0 && a < 0.01) return (int)fmin(10, 1 - floor(log10(a))); /* two significant digits, not 0.000 */
+    return a == 0 || !(a < 100) ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
 }
 
 void sim_format_pct(double p, char *out, size_t n)

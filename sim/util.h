@@ -102,6 +102,10 @@ void sim_format_pct(double p, char *out, size_t n);
  * 2 or 3 decimals as it is under 100, 10 or 1, and two significant digits
  * under 0.01; thousands separated, never in exponent form; "-" for NaN. */
 void sim_format_readable(double x, char *out, size_t n);
+/* The decimals sim_format_readable gives a number of x's size that is not
+ * whole: its label's last digit is worth 10^-decimals (0 from 100 up, 3
+ * under 1, more under 0.01). */
+int sim_readable_decimals(double x);
 
 /* Edit distance (Damerau-Levenshtein, optimal string alignment). */
 size_t sim_edit_distance(const char *a, const char *b);

@@ -668,7 +668,9 @@ def gray(path):  # an 8-bit RGB(A) PNG, as pngcairo writes it, as rows of grey l
         prev = line
     return rows
 for name in ('heatmap-force_end', 'heatmap-P-escaped-ge-1000', 'heatmap-escaped'):
-    rows = gray(sys.argv[1] + '/' + name + '.png')
+    # between the subtitle and the footer: the title reaches x = 1047 and, beside
+    # narrow tick labels (398, 400), a label left of that would merge with it
+    rows = gray(sys.argv[1] + '/' + name + '.png')[90:560]
     w = len(rows[0])
     inked = [x for x in range(w) if any(r[x] < 140 for r in rows)]
     right = max(inked)
@@ -679,6 +681,33 @@ for name in ('heatmap-force_end', 'heatmap-P-escaped-ge-1000', 'heatmap-escaped'
     while left - 1 in inked: left -= 1
     span = [y for y, r in enumerate(rows) if any(r[x] < 140 for x in range(left, right + 1))]
     assert right - left < 30 and span[-1] - span[0] > 120, (name, 'no colour-bar label', left, right, span[:1], span[-1:])
+EOF2"
+check "a mean heat map shades cells labelled alike (303, 303) alike: its colours span ten units of the labels' last digit at least" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:3 --vary initial.latent0=15000,17500,20000 -n 500 -j 1 \
+        -o '$TMP/swflat' -q && '$BIN' plot --format svg '$TMP/swflat' >/dev/null && python3 - '$TMP/swflat/charts' <<'EOF2'
+import re, sys
+def cells(name):  # each cell's label and fill, the label found inside its polygon
+    svg = open(sys.argv[1] + '/' + name + '.svg').read()
+    polys = [(tuple(map(int, c.split(','))), [tuple(map(float, q.split(','))) for q in p.split()])
+             for c, p in re.findall(r\"<polygon fill = 'rgb\(([0-9, ]+)\)' points = '([^']*)'\", svg)]
+    out = []
+    for x, y, lab in re.findall(r'translate\(([0-9.]+),([0-9.]+)\)[^>]*text-anchor=\"middle\">\s*<text>([0-9,.]+)</text>', svg):
+        x, y = float(x), float(y)
+        fill = [c for c, pts in polys if min(p[0] for p in pts) < x < max(p[0] for p in pts) and
+                min(p[1] for p in pts) < y < max(p[1] for p in pts)]
+        if fill: out.append((lab, fill[0]))
+    assert len(out) == 9, (name, out)
+    return out
+# at 500 trials every cell of at_large_end reads 303 (302.7 to 303.4): a tenth of the palette at most
+# (#f7fbff to #08306b, 239 levels of red), not its whole span
+c = cells('heatmap-at_large_end')
+assert len({lab for lab, _ in c}) == 1, c
+for ch in range(3):
+    v = [fill[ch] for _, fill in c]
+    assert max(v) - min(v) <= 0.1 * 239, ('cells labelled alike shaded apart', c)
+# values far apart still run the palette from end to end
+c = cells('heatmap-infiltrated')
+assert {(247, 251, 255), (8, 48, 107)} <= {fill for _, fill in c}, c
 EOF2"
 check "a histogram's median label has room between the subtitle and the top of the plot" python3 - "$TMP/pl/charts" <<'EOF2'
 import glob, re, sys
