@@ -240,6 +240,11 @@ static int chart(plotter *pl, const char *script, const char *name, const sim_bu
     sim_buf_printf(&par, "set label 101 font \",%.2f\"\nset label 102 font \",%.2f\"\nset label 103 font \",%.2f\"\n", tf,
                    fit_font(text[1], 12, 0.96 * CANVAS_W), fit_font(text[4], 9, 0.97 * CANVAS_W));
     double left = 0.10; /* common.gp's left margin */
+    /* a y label of several lines needs their height beside the tick labels */
+    const double yfont = fit_font(text[3], 12, PLOT_H);
+    double ylines = 0;
+    for (const char *c = strchr(text[3], '\n'); c; c = strchr(c + 1, '\n')) ylines++;
+    const double yextra = ylines * 1.2 * yfont * FONTSCALE * PX_PER_PT;
     if (labels_left(script)) {
         double m = (30 + (double)longest_quoted(data) * EM_LABEL * 12 * FONTSCALE) / CANVAS_W;
         left = m < 0.16 ? 0.16 : m > 0.5 ? 0.5 : m;
@@ -252,17 +257,20 @@ static int chart(plotter *pl, const char *script, const char *name, const sim_bu
             sim_buf tl;
             sim_buf_init(&tl);
             sim_buf_add(&tl, yt, end ? (size_t)(end - yt) : strlen(yt));
-            double m = (70 + (double)longest_quoted(&tl) * EM_DIGIT * 12 * FONTSCALE * PX_PER_PT) / CANVAS_W;
+            double m = (70 + yextra + (double)longest_quoted(&tl) * EM_DIGIT * 12 * FONTSCALE * PX_PER_PT) / CANVAS_W;
             sim_buf_free(&tl);
             if (m > left) {
                 left = m > 0.3 ? 0.3 : m;
                 sim_buf_printf(&par, "set lmargin at screen %.3f\n", left);
             }
+        } else if (yextra > 0) {
+            left += yextra / CANVAS_W;
+            sim_buf_printf(&par, "set lmargin at screen %.3f\n", left);
         }
     }
     /* the x label within the plot's width (the right margin is at most 0.96) */
     sim_buf_printf(&par, "set xlabel font \",%.2f\"\nset ylabel font \",%.2f\"\n",
-                   fit_font(text[2], 12, (0.96 - left) * CANVAS_W), fit_font(text[3], 12, PLOT_H));
+                   fit_font(text[2], 12, (0.96 - left) * CANVAS_W), yfont);
     int rc = sim_write_file(pl->work, strrchr(dpath, '/') + 1, data, err);
     if (rc == 0) rc = sim_write_file(pl->work, strrchr(ppath, '/') + 1, &par, err);
     sim_buf_free(&par);
@@ -1197,6 +1205,24 @@ static size_t grid_index(const double *v, size_t n, double x)
     return i;
 }
 
+/* The smallest nominal size an axis label may shrink to and still be read on
+ * a page (about 5.5 points pasted at 16 cm). */
+#define AXIS_FONT_MIN 9.0
+
+/* An axis label naming a swept key with what it is, in `px` pixels along its
+ * axis: "key: description" where it fits at a legible size, else "key (unit)"
+ * where the description ends with a unit, else the key and the description
+ * on two lines when `two_lines` (a y axis has room beside it), else on one,
+ * shrunk. */
+static void swept_label(char *out, size_t n, const char *key, const char *desc, double px, bool two_lines)
+{
+    char unit[128];
+    snprintf(out, n, "%s%s%s", key, *desc ? ": " : "", desc);
+    if (fit_font(out, 12, px) >= AXIS_FONT_MIN) return;
+    if (*unit_of(desc, unit, sizeof unit)) with_unit(out, n, key, unit);
+    else if (two_lines) snprintf(out, n, "%s:\n%s", key, desc);
+}
+
 /* sweep.csv: a line per charted output for one parameter, a heat map for two */
 static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
 {
@@ -1206,11 +1232,9 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
     int naxes = (int)ct - 1; /* columns between point and trials */
     const char *k1 = t->header[1], *k2 = naxes == 2 ? t->header[2] : NULL;
     /* the axes: the swept key and what it is (dictionary.csv) */
-    char xl[400], yl2[400];
-    const char *d1 = sim_rundir_describe(rd, k1), *d2 = k2 ? sim_rundir_describe(rd, k2) : "";
-    snprintf(xl, sizeof xl, "%s%s%s", k1, *d1 ? ": " : "", d1);
-    snprintf(yl2, sizeof yl2, "%s%s%s", k2 ? k2 : "", *d2 ? ": " : "", d2);
-    if (strlen(yl2) > 48) snprintf(yl2, sizeof yl2, "%s", k2); /* a vertical label that long shrinks to nothing */
+    char xl[400], yl2[400] = "";
+    swept_label(xl, sizeof xl, k1, sim_rundir_describe(rd, k1), (0.96 - 0.10) * CANVAS_W, false);
+    if (k2) swept_label(yl2, sizeof yl2, k2, sim_rundir_describe(rd, k2), PLOT_H, true);
     /* what is charted: the mean of each charted output, then each
      * threshold's probability */
     const char **outs;

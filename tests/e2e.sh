@@ -709,6 +709,14 @@ for ch in range(3):
 c = cells('heatmap-infiltrated')
 assert {(247, 251, 255), (8, 48, 107)} <= {fill for _, fill in c}, c
 EOF2"
+check "a heat map's axes keep a long description's unit (initial.latent0 (people)), or the whole description on two lines when it has none" bash -c "
+    grep -q '>initial.latent0 (people)<' '$TMP/swflat/charts/heatmap-infiltrated.svg' &&
+    grep -q '>latent.infiltration_rate: departures from Syria per latent fighter-year<' '$TMP/swflat/charts/heatmap-infiltrated.svg' &&
+    '$BIN' sweep scenarios/baseline.ini --vary initial.latent0=15000,20000 --vary latent.infiltration_rate=0.005,0.02 -n 20 -o '$TMP/swaxes' -q &&
+    '$BIN' plot --format svg '$TMP/swaxes' >/dev/null &&
+    grep -q '>initial.latent0: latent fighters in Syria on day 0 (people)<' '$TMP/swaxes/charts/heatmap-infiltrated.svg' &&
+    grep -q '>latent.infiltration_rate:<' '$TMP/swaxes/charts/heatmap-infiltrated.svg' &&
+    grep -q '>departures from Syria per latent fighter-year<' '$TMP/swaxes/charts/heatmap-infiltrated.svg'"
 check "a histogram's median label has room between the subtitle and the top of the plot" python3 - "$TMP/pl/charts" <<'EOF2'
 import glob, re, sys
 charts = glob.glob(sys.argv[1] + '/histogram-*.svg')
