@@ -925,6 +925,22 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     return rc;
 }
 
+/* lines.gp's key of several lines right of the plot, wholly outside it (a
+ * key overlapping the plot hid lines and grid lines): the plot ends where a
+ * key of labels `longest` characters long begins, at a size that leaves the
+ * plot at least half of the canvas. */
+static void key_right(sim_buf *p, size_t longest)
+{
+    /* the key's font (10, as the other charts' keys) and its sample line of
+     * 2 characters with the gaps around it, about 6 characters in all;
+     * lines.gp sets the key 0.025 of the canvas right of the plot, clear of
+     * its last tick label, and the key ends 0.015 short of the edge */
+    double font = 10, px = ((double)longest * EM_LABEL + 6 * EM_CHAR) * font * FONTSCALE;
+    const double room = (0.985 - 0.025 - 0.60) * CANVAS_W; /* beside a plot from 0.10 to 0.60 */
+    if (px > room) font *= room / px, px = room;
+    sim_buf_printf(p, "key_font = \",%.2f\"\nkey_rmargin = %.3f\n", font, 0.985 - 0.025 - px / CANVAS_W);
+}
+
 static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
 {
     const sim_table *t = &rd->design;
@@ -956,9 +972,14 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     sim_buf_init(&data);
     sim_buf_init(&params);
     double lo = INFINITY, hi = -INFINITY;
+    size_t longest = 0;
     for (size_t i = 0; i < keep; i++) {
         if (i) sim_buf_puts(&data, "\n\n");
-        data_label(&data, names[i], false);
+        const long r0 = sim_table_find(t, "parameter", names[i]);
+        const bool assumed = r0 >= 0 && strcmp(sim_table_get(t, (size_t)r0, "assumption"), "yes") == 0;
+        const size_t len0 = data.len;
+        data_label(&data, names[i], assumed); /* "name *" as on tornado, Morris and Sobol charts */
+        if (data.len - len0 - 2 > longest) longest = data.len - len0 - 2;
         sim_buf_puts(&data, "\n");
         for (size_t r = 0; r < t->nrows; r++) {
             if (strcmp(sim_table_get(t, r, "parameter"), names[i]) != 0) continue;
@@ -968,12 +989,13 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
         }
     }
     sim_buf_printf(&params, "nblocks = %zu\nset xrange [0:100]\nset xtics 0, 10, 100\n", keep);
+    key_right(&params, longest);
     range_params(&params, "y", lo, hi, false);
     char sub[512], stat[256];
     stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
     if (strncmp(stat, "P(", 2) == 0) percent_tics(&params, "y", lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1, "%%");
-    snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu with the widest effect)",
-             stat, keep);
+    snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu with the widest effect; "
+             "* assumption)", stat, keep);
     char su[128], yl[400];
     stat_unit(rd, stat, su, sizeof su);
     with_unit(yl, sizeof yl, stat, su);

@@ -717,6 +717,23 @@ check "a heat map's axes keep a long description's unit (initial.latent0 (people
     grep -q '>initial.latent0: latent fighters in Syria on day 0 (people)<' '$TMP/swaxes/charts/heatmap-infiltrated.svg' &&
     grep -q '>latent.infiltration_rate:<' '$TMP/swaxes/charts/heatmap-infiltrated.svg' &&
     grep -q '>departures from Syria per latent fighter-year<' '$TMP/swaxes/charts/heatmap-infiltrated.svg'"
+check "a spider chart's key sits right of the plot, hiding no grid line, and marks parameters resting on assumptions with * as tornado, Morris and Sobol charts" bash -c "
+    '$BIN' spider scenarios/baseline.ini --output infiltrated -n 100 -o '$TMP/spikey' -q && '$BIN' plot --format svg '$TMP/spikey' >/dev/null &&
+    python3 - '$TMP/spikey' <<'EOF2'
+import csv, re, sys
+svg = open(sys.argv[1] + '/charts/spider.svg').read()
+right = float(re.search(r\"d='M[0-9.]+,[0-9.]+ L[0-9.]+,520.00 L([0-9.]+),520.00\", svg).group(1))
+grid = re.findall(r\"class=\\\"gridline\\\"  d='M[0-9.]+,[0-9.]+ L([0-9.]+),\", svg)
+assert grid and all(abs(float(x) - right) < 0.5 for x in grid), ('a grid line cut short by the key', right, grid)
+assumed = {r['parameter']: r['assumption'] == 'yes' for r in csv.DictReader(open(sys.argv[1] + '/spider.csv'))}
+key = {}
+for x, lab in re.findall(r'translate\(([0-9.]+),[0-9.]+\)[^>]*>\s*<text>([a-z][a-z0-9_.]*(?: \*)?)</text>', svg):
+    if lab.rstrip(' *') in assumed: key[lab] = float(x)
+assert len(key) == 8 and all(x > right + 20 for x in key.values()), ('key over the plot', right, key)
+for lab in key:
+    assert lab.endswith(' *') == assumed[lab.rstrip(' *')], ('* where the parameter rests on an assumption', lab)
+assert any(lab.endswith(' *') for lab in key) and '* assumption)</text>' in svg, key
+EOF2"
 check "a histogram's median label has room between the subtitle and the top of the plot" python3 - "$TMP/pl/charts" <<'EOF2'
 import glob, re, sys
 charts = glob.glob(sys.argv[1] + '/histogram-*.svg')

@@ -1,14 +1,20 @@
 # lines.gp - one line per series of points (a spider chart, a sweep, ...).
 # DATA: blocks separated by two blank lines, each starting with a title
-# line, then x,y[,ylow,yhigh] rows.   PARAMS: nblocks, ranges, tics, bands.
+# line, then x,y[,ylow,yhigh] rows.   PARAMS: nblocks, ranges, tics, bands;
+# with several blocks, key_rmargin and key_font: the key right of the plot,
+# clear of it, as fan.gp's.
 term = ARG1; outfile = ARG2; datafile = ARG3; paramfile = ARG4
 title = ARG5; subtitle = ARG6; xlab = ARG7; ylab = ARG8; foot = ARG9
 load ARG0[1:strstrt(ARG0, "lines.gp") - 1]."common.gp"
 bands = 0
+key_rmargin = 0.74
+key_font = ",10"
 load paramfile
 if (nblocks > 1) {
-    set rmargin at screen 0.74
-    set key outside right top samplen 2 noenhanced font ",10"
+    set rmargin at screen key_rmargin
+    # from its left edge: gnuplot pads a key's right side by its own guess
+    # of the text's width
+    set key at screen key_rmargin + 0.025, screen 0.83 left top reverse Left samplen 2 noenhanced font key_font
 } else {
     set key inside top right samplen 2 noenhanced font ",10"
 }
