@@ -776,6 +776,7 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         if (a < lo) lo = a;
         if (b > hi) hi = b;
     }
+    const bool daily = rows <= 2; /* days of the run, not a band over them */
     if (rows > 0) {
         if (hi - lo < 1) hi = lo + 1;
         double pad = (hi - lo) * 0.05;
@@ -783,13 +784,18 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         sim_buf_printf(&params, "set yrange [%.17g:%.17g]\n", ylo, yhi);
         /* dates come from our own series.csv: YYYY-MM-DD, nothing else */
         long t0, t1;
-        if (sim_parse_date(d0, &t0, NULL) == 0 && sim_parse_date(d1, &t1, NULL) == 0) {
-            /* a one-day run: a day either side, as gnuplot draws no empty range */
-            char a[11], z[11];
-            sim_format_date(t0 < t1 ? t0 : t0 - 1, a);
-            sim_format_date(t0 < t1 ? t1 : t1 + 1, z);
-            sim_buf_printf(&params, "set xrange [\"%s\":\"%s\"]\n", a, z);
-            date_tics(&params, a, z);
+        if (daily && sim_parse_date(d0, &t0, NULL) == 0 && sim_parse_date(d1, &t1, NULL) == 0) {
+            /* a band needs three days to show its shape, and a one-day run has
+             * no band at all: each day's quantiles as nested boxes around it,
+             * half a day either side of the run, a tick on each of its days
+             * and none outside it (gnuplot reads a time range in seconds) */
+            sim_buf_printf(&params, "daily = 1\nset xrange [%ld:%ld]\nset xtics (\"%s\"", t0 * 86400 - 43200,
+                           t1 * 86400 + 43200, d0);
+            if (t1 > t0) sim_buf_printf(&params, ", \"%s\"", d1);
+            sim_buf_puts(&params, ")\nunset mxtics\n");
+        } else if (sim_parse_date(d0, &t0, NULL) == 0 && sim_parse_date(d1, &t1, NULL) == 0) {
+            sim_buf_printf(&params, "set xrange [\"%s\":\"%s\"]\n", d0, d1);
+            date_tics(&params, d0, d1);
         }
         tics(&params, "y", ylo, yhi, true);
         char sub[512], unit[128];
@@ -799,8 +805,10 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         const bool has_unit = *unit_of(desc, unit, sizeof unit);
         int wl = (int)(has_unit ? strrchr(desc, '(') - desc : (ptrdiff_t)strlen(desc));
         while (wl > 0 && desc[wl - 1] == ' ') wl--;
-        snprintf(sub, sizeof sub, "%.*s, day by day: median and 50%%, 80%%, 95%% bands of the trials%s",
-                 wl > 0 ? wl : (int)strlen(series), wl > 0 ? desc : series, nobs ? "; red: as reported" : "");
+        snprintf(sub, sizeof sub, "%.*s, %s: median and %s50%%, 80%%, 95%% %s the trials%s",
+                 wl > 0 ? wl : (int)strlen(series), wl > 0 ? desc : series,
+                 !daily ? "day by day" : rows == 1 ? "on the run's one day" : "on each of the run's two days",
+                 daily ? "the middle " : "", daily ? "of" : "bands of", nobs ? "; red: as reported" : "");
         char name[256];
         snprintf(name, sizeof name, "fan-%s", series);
         /* no x label: the tics are dates, and their two lines need the room */

@@ -400,6 +400,28 @@ EOF2
 check "a one-day run is charted and briefed" bash -c "
     '$BIN' run scenarios/baseline.ini -n 100 --set time.horizon_days=1 -o '$TMP/d1' -q && '$BIN' plot '$TMP/d1' >/dev/null &&
     '$BIN' report '$TMP/d1' >/dev/null && [ -s '$TMP/d1/charts/fan-held.png' ]"
+check "a one-day and a two-day run's fan charts draw each day's quantiles as boxes on its date, with ticks on the run's days alone" bash -c "
+    for h in 1 2; do
+        '$BIN' run scenarios/baseline.ini -n 300 --set \"time.horizon_days=\$h [assumption]\" -o '$TMP/fan'\$h -q &&
+        '$BIN' plot --format png,svg '$TMP/fan'\$h >/dev/null || exit 1
+    done && python3 - '$TMP/fan1' '$TMP/fan2' <<'EOF2'
+import csv, datetime, re, sys
+for d in sys.argv[1:]:
+    days = [r['date'] for r in csv.DictReader(open(d + '/series.csv')) if r['series'] == 'held']
+    want = [datetime.date.fromisoformat(x).strftime('%d %b') for x in days]
+    svg = open(d + '/charts/fan-held.svg').read()
+    right = float(re.search(r\"d='M[0-9.]+,[0-9.]+ L[0-9.]+,520.00 L([0-9.]+),520.00\", svg).group(1))
+    ticks = [(float(x), s) for x, s in re.findall(r'translate\(([0-9.]+),[0-9.]+\)[^>]*>\s*<text>([0-9]{2} [A-Z][a-z]{2})</text>', svg)]
+    assert [s for _, s in ticks] == want, (d, 'ticks on days outside the run', ticks, want)
+    # the middle 50% of each day, a box in the band's colour inside the plot, centred on its date
+    boxes = [[tuple(map(float, q.split(','))) for q in p.split()]
+             for p in re.findall(r\"fill = 'rgb\( 66, 146, 198\)' points = '([^']*)'\", svg)]
+    boxes = [b for b in boxes if max(p[0] for p in b) < right]
+    assert len(boxes) == len(days), (d, 'no box per day', boxes)
+    for (x, _), b in zip(sorted(ticks), sorted(boxes)):
+        xs, ys = [p[0] for p in b], [p[1] for p in b]
+        assert abs((min(xs) + max(xs)) / 2 - x) < 2 and max(ys) - min(ys) > 20, (d, x, b)
+EOF2"
 check "a hostile title is drawn literally and runs nothing" bash -c "
     '$BIN' run '$TMP/hostile.ini' -n 200 -o '$TMP/host' -q && '$BIN' plot --format png,svg '$TMP/host' >/dev/null &&
     '$BIN' report '$TMP/host' >/dev/null && ! ls '$TMP'/pwned* 2>/dev/null &&
