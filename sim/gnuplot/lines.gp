@@ -2,7 +2,7 @@
 # DATA: blocks separated by two blank lines, each starting with a title
 # line, then x,y[,ylow,yhigh] rows.   PARAMS: nblocks, ranges, tics, bands;
 # with several blocks, key_rmargin and key_font: the key right of the plot,
-# clear of it, as fan.gp's.
+# clear of it, as fan.gp's; with one, the key above the plot.
 term = ARG1; outfile = ARG2; datafile = ARG3; paramfile = ARG4
 title = ARG5; subtitle = ARG6; xlab = ARG7; ylab = ARG8; foot = ARG9
 load ARG0[1:strstrt(ARG0, "lines.gp") - 1]."common.gp"
@@ -16,7 +16,10 @@ if (nblocks > 1) {
     # of the text's width
     set key at screen key_rmargin + 0.025, screen 0.83 left top reverse Left samplen 2 noenhanced font key_font
 } else {
-    set key inside top right samplen 2 noenhanced font ",10"
+    # above the plot, under the subtitle (as band.gp): inside, it hid a
+    # corner of the band wherever the band reached
+    set tmargin at screen 0.80
+    set key horizontal at screen 0.55, 0.845 center reverse Left samplen 2 noenhanced font ",10"
 }
 set linetype 1 linecolor rgb "#2166ac"
 set linetype 2 linecolor rgb "#b2182b"
