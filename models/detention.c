@@ -278,6 +278,91 @@ static bool removes(const sim_entry *rm, const char *sec, const char *const *key
     return hit;
 }
 
+/* Whether a key of section sec names something other than a group (or
+ * latent, when `latent`): compile's error about that name comes first. */
+static bool names_stranger(const sim_scenario *sc, const sim_value *groups, const char *sec, size_t skip,
+                           bool latent)
+{
+    for (size_t i = 0; i < sc->n; i++) {
+        const sim_entry *e = &sc->e[i];
+        if (strcmp(e->section, sec) != 0) continue;
+        const char *name = e->key + skip;
+        if (!(latent && strcmp(name, "latent") == 0) && index_of(groups->names, groups->n, name) < 0) return true;
+    }
+    return false;
+}
+
+/* The required keys the KEYS table cannot state: a facility, each
+ * facility's holdings, an infiltration rate per group, a route per group and
+ * one for the latent pool. */
+static void missing(const sim_scenario *sc, sim_missing *out)
+{
+    const sim_entry *ge = sim_sc_get(sc, "lists", "groups");
+    if (!ge) return; /* a default: never absent */
+    const sim_value *groups = &ge->v;
+
+    const char **fnames;
+    size_t F = sim_sc_sections(sc, "facility", &fnames);
+    if (F == 0)
+        sim_missing_add(out, "facility", false,
+                        "%s: no [facility.NAME] section (allowed: at least one facility with held0 and share or "
+                        "held0.<group>, event_rate, event_size, trickle_rate, transfer_eligible)",
+                        sc->path);
+    static const char *const HOLDINGS[] = {"held0", "share", NULL};
+    const sim_entry *rm = sim_sc_get(sc, "scenario", "remove");
+    for (size_t f = 0; f < F; f++) {
+        char sec[96];
+        snprintf(sec, sizeof sec, "facility.%s", fnames[f]);
+        bool any = false;
+        for (size_t i = 0; i < sc->n && !any; i++)
+            any = strcmp(sc->e[i].section, sec) == 0 &&
+                  (!strcmp(sc->e[i].key, "held0") || !strcmp(sc->e[i].key, "share") ||
+                   !strncmp(sc->e[i].key, "held0.", 6));
+        if (any || (rm && removes(rm, sec, HOLDINGS))) continue; /* compile tells what a remove took */
+        const sim_secline *sl = sim_sc_secline(sc, sec);
+        sim_missing_add(out, sec, false,
+                        "%s:%d: [%s]: missing key 'held0' (detainees held on day 0 (people), with share = group: "
+                        "share, ...; or held0.<group> = ... for each group held)",
+                        sl->file, sl->line, sec);
+    }
+    free(fnames);
+
+    const sim_secline *sl = sim_sc_secline(sc, "infiltration");
+    if (!names_stranger(sc, groups, "infiltration", 5, false))
+        for (size_t g = 0; g < groups->n; g++) {
+            const char *gn = groups->names[g];
+            char key[80];
+            snprintf(key, sizeof key, "rate.%s", gn);
+            if (sim_sc_get(sc, "infiltration", key)) continue;
+            if (sl && sl->line > 0) /* the section is there: name its line, as for any missing key */
+                sim_missing_add(out, "infiltration", false,
+                                "%s:%d: [infiltration]: missing key 'rate.%s' (departures per person-year of group %s "
+                                "at large)",
+                                sl->file, sl->line, gn, gn);
+            else
+                sim_missing_add(out, "infiltration", false,
+                                "%s: infiltration.rate.%s: missing (departures per person-year of group %s at large; "
+                                "allowed: [infiltration] rate.%s = ...)",
+                                sc->path, gn, gn, gn);
+        }
+
+    sl = sim_sc_secline(sc, "route");
+    if (!names_stranger(sc, groups, "route", 0, true))
+        for (size_t g = 0; g <= groups->n; g++) {
+            const char *who = g < groups->n ? groups->names[g] : "latent";
+            if (sim_sc_get(sc, "route", who)) continue;
+            if (sl && sl->line > 0)
+                sim_missing_add(out, "route", false,
+                                "%s:%d: [route]: missing key '%s' (where leavers of %s go: %s = destination: share, ...)",
+                                sl->file, sl->line, who, who, who);
+            else
+                sim_missing_add(out, "route", false,
+                                "%s: route.%s: missing (where leavers of %s go; allowed: [route] %s = destination: "
+                                "share, ...)",
+                                sc->path, who, who, who);
+        }
+}
+
 /* A facility's day-0 holdings: held0 split by share (a multinomial), or
  * held0.<group> for the groups it holds, never both. */
 static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc, sim_err *err)
@@ -342,10 +427,7 @@ static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc,
                                           "group: share, ..., or held0.<group> = ... for each group held, written "
                                           "in [%s])",
                                  sec, sec);
-        const sim_secline *sl = sim_sc_secline(sc, sec);
-        return sim_errf(err, "%s:%d: [%s]: missing key 'held0' (detainees held on day 0 (people), with share = group: "
-                             "share, ...; or held0.<group> = ... for each group held)",
-                        sl->file, sl->line, sec);
+        SIM_ASSERT(!"a facility without holdings passed missing()");
     }
     fc->held0 = sim_inst_param(inst, held0, NULL);
     fc->share = sim_calloc(m->G, sizeof *fc->share);
@@ -392,11 +474,7 @@ static int compile(sim_inst *inst, sim_err *err)
     /* facilities */
     const char **fnames;
     m->F = sim_sc_sections(sc, "facility", &fnames);
-    if (m->F == 0) {
-        free(fnames);
-        return sim_errf(err, "%s: no [facility.NAME] section (allowed: at least one facility with held0 and share "
-                             "or held0.<group>, event_rate, event_size, trickle_rate, transfer_eligible)", sc->path);
-    }
+    SIM_ASSERT(m->F > 0); /* missing() requires one */
     m->fac = sim_calloc(m->F, sizeof *m->fac);
     for (size_t f = 0; f < m->F; f++) {
         facility *fc = &m->fac[f];
@@ -461,15 +539,7 @@ static int compile(sim_inst *inst, sim_err *err)
         char key[80];
         snprintf(key, sizeof key, "rate.%s", m->groups[g]);
         m->inf_rate[g] = param(inst, "infiltration", key);
-        if (m->inf_rate[g] == NONE) {
-            const sim_secline *sl = sim_sc_secline(sc, "infiltration");
-            if (sl && sl->line > 0) /* the section is there: name its line, as for any missing key */
-                return sim_errf(err, "%s:%d: [infiltration]: missing key 'rate.%s' (departures per person-year of "
-                                     "group %s at large)", sl->file, sl->line, m->groups[g], m->groups[g]);
-            return sim_errf(err, "%s: infiltration.rate.%s: missing (departures per person-year of group %s at "
-                                 "large; allowed: [infiltration] rate.%s = ...)",
-                            sc->path, m->groups[g], m->groups[g], m->groups[g]);
-        }
+        SIM_ASSERT(m->inf_rate[g] != NONE); /* missing() requires each */
     }
     m->latent_inf = param(inst, "latent", "infiltration_rate");
 
@@ -492,14 +562,7 @@ static int compile(sim_inst *inst, sim_err *err)
     m->route_tab = sim_calloc(m->G + 1, sizeof *m->route_tab);
     for (size_t g = 0; g <= m->G; g++) {
         const char *who = g < m->G ? m->groups[g] : "latent";
-        if (!get(inst, "route", who)) {
-            const sim_secline *sl = sim_sc_secline(sc, "route");
-            if (sl && sl->line > 0)
-                return sim_errf(err, "%s:%d: [route]: missing key '%s' (where leavers of %s go: %s = "
-                                     "destination: share, ...)", sl->file, sl->line, who, who, who);
-            return sim_errf(err, "%s: route.%s: missing (where leavers of %s go; allowed: [route] %s = "
-                                 "destination: share, ...)", sc->path, who, who, who);
-        }
+        SIM_ASSERT(get(inst, "route", who)); /* missing() requires each */
         m->route_tab[g] = gsl_ran_discrete_preproc(m->D, &m->route[g * m->D]);
     }
     m->route_cum = sim_calloc((m->G + 1) * m->D, sizeof *m->route_cum);
@@ -1714,6 +1777,7 @@ const sim_model sim_model_detention = {
     scratch_free,
     trial_fast,
     DEFAULTS,
+    missing,
 };
 
 /* The same model stepped naively, every process drawing every day: slower,
@@ -1728,4 +1792,5 @@ const sim_model sim_model_detention_daily = {
     scratch_free,
     trial_daily,
     DEFAULTS,
+    missing,
 };

@@ -54,5 +54,5 @@ static int trial(const sim_inst *inst, const double *theta, sim_trial *tr)
 
 const sim_model sim_model_ishigami = {
     "ishigami", "Ishigami function: analytic test model for sensitivity analysis (Ishigami & Homma 1990)",
-    KEYS, compile, release, NULL, NULL, trial, NULL,
+    KEYS, compile, release, NULL, NULL, trial, NULL, NULL,
 };

@@ -63,5 +63,5 @@ static int trial(const sim_inst *inst, const double *theta, sim_trial *tr)
 
 const sim_model sim_model_sobol_g = {
     "sobol_g", "Sobol' g-function: analytic test model for sensitivity analysis (Saltelli & Sobol' 1995)",
-    KEYS, compile, release, NULL, NULL, trial, NULL,
+    KEYS, compile, release, NULL, NULL, trial, NULL, NULL,
 };

@@ -49,6 +49,7 @@ void sim_schema_for(const sim_model *m, sim_schema *schema, const sim_keyspec *p
     parts[2] = NULL;
     schema->parts = parts;
     schema->defaults = m ? m->defaults : NULL;
+    schema->missing = m ? m->missing : NULL;
 }
 
 size_t sim_inst_param(sim_inst *inst, const sim_entry *e, const char *name)

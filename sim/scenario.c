@@ -1193,6 +1193,91 @@ static void group_by_section(sim_scenario *sc)
     free(p);
 }
 
+/* ------------------------------------------------------------ missing keys */
+
+void sim_missing_add(sim_missing *m, const char *section, bool hint, const char *fmt, ...)
+{
+    m->section = sim_realloc(m->section, (m->n + 1) * sizeof *m->section);
+    m->section[m->n] = sim_strdup(section);
+    m->msg = sim_realloc(m->msg, (m->n + 1) * sizeof *m->msg);
+    m->hint = sim_realloc(m->hint, (m->n + 1) * sizeof *m->hint);
+    sim_buf b;
+    sim_buf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    sim_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    SIM_ASSERT(!hint || (b.len > 0 && b.s[b.len - 1] == ')'));
+    m->msg[m->n] = sim_buf_take(&b);
+    m->hint[m->n++] = hint;
+}
+
+void sim_missing_free(sim_missing *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->section[i]);
+        free(m->msg[i]);
+    }
+    free(m->section);
+    free(m->msg);
+    free(m->hint);
+    memset(m, 0, sizeof *m);
+}
+
+/* The error naming every missing key: a lone one as its own message (with
+ * the advice to extend, for a file that extends nothing, inside its
+ * parentheses); several as a line that counts them, then one line each,
+ * a section's together in the order the sections first come, as many as fit
+ * the message (the rest counted). */
+static int missing_err(const sim_scenario *sc, const sim_missing *m, bool extends, sim_err *err)
+{
+    static const char EXTEND[] = "or extend a scenario of the same model that sets %s: [scenario] extends = FILE, "
+                                 "e.g. the shipped scenarios/baseline.ini for the detention model";
+    if (m->n == 1) {
+        const char *msg = m->msg[0];
+        if (!m->hint[0] || extends) return sim_errf(err, "%s", msg);
+        char *advice = sim_asprintf(EXTEND, "it");
+        int len = (int)strlen(msg) - 1;
+        sim_errf(err, "%.*s; %s)", len, msg, advice);
+        free(advice);
+        return -1;
+    }
+    sim_buf b;
+    sim_buf_init(&b);
+    sim_buf_printf(&b, "%s: %zu required keys missing", sc->path, m->n);
+    if (!extends) {
+        sim_buf_puts(&b, " (write them, ");
+        sim_buf_printf(&b, EXTEND, "them");
+        sim_buf_puts(&b, ")");
+    }
+    sim_buf_puts(&b, ":");
+    size_t *order = sim_malloc(m->n * sizeof *order), k = 0;
+    bool *taken = sim_calloc(m->n, sizeof *taken);
+    for (size_t i = 0; i < m->n; i++) {
+        if (taken[i]) continue;
+        for (size_t j = i; j < m->n; j++)
+            if (!taken[j] && strcmp(m->section[j], m->section[i]) == 0) {
+                taken[j] = true;
+                order[k++] = j;
+            }
+    }
+    size_t i = 0;
+    char more[64];
+    for (; i < m->n; i++) {
+        const char *msg = m->msg[order[i]];
+        snprintf(more, sizeof more, "\n  ... and %zu more", m->n - i);
+        /* room for this line, and for the count of the rest after it */
+        if (b.len + 3 + strlen(msg) + (i + 1 < m->n ? sizeof more : 0) >= sizeof err->msg) break;
+        sim_buf_printf(&b, "\n  %s", msg);
+    }
+    free(order);
+    free(taken);
+    if (i < m->n) sim_buf_puts(&b, more);
+    sim_errf(err, "%s", b.s);
+    sim_buf_free(&b);
+    return -1;
+}
+
 int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, sim_err *err)
 {
     /* names first: a misspelt key or section, or a section without keys, is
@@ -1244,24 +1329,23 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
         e->parsed = true;
     }
     free(order);
-    /* required keys; a file that extends nothing is told it may */
-    const char *hint = find_entry(sc, "scenario", "extends") < 0
-                           ? "; or extend a scenario of the same model that sets it: [scenario] extends = FILE, "
-                             "e.g. the shipped scenarios/baseline.ini for the detention model"
-                           : "";
+    /* required keys, every one missing named at once; a file that extends
+     * nothing is told it may */
+    const bool extends = find_entry(sc, "scenario", "extends") >= 0;
+    sim_missing miss = {0};
     for (const sim_keyspec *const *p = schema->parts; *p; p++)
         for (const sim_keyspec *k = *p; k->section; k++) {
             if (!(k->flags & SIM_K_REQUIRED)) continue;
             bool pattern = strchr(k->section, '*') != NULL;
             if (!pattern) {
-                if (find_entry(sc, k->section, k->key) < 0) {
-                    const sim_secline *sl = sim_sc_secline(sc, k->section);
-                    if (sl && sl->line > 0) /* a section only the defaults opened has no line */
-                        return sim_errf(err, "%s:%d: [%s]: missing key '%s' (%s%s)", sl->file, sl->line, k->section,
-                                        k->key, k->help, hint);
-                    return sim_errf(err, "%s: %s.%s: missing (%s; allowed: [%s] with %s = ...%s)", sc->path,
-                                    k->section, k->key, k->help, k->section, k->key, hint);
-                }
+                if (find_entry(sc, k->section, k->key) >= 0) continue;
+                const sim_secline *sl = sim_sc_secline(sc, k->section);
+                if (sl && sl->line > 0) /* a section only the defaults opened has no line */
+                    sim_missing_add(&miss, k->section, true, "%s:%d: [%s]: missing key '%s' (%s)", sl->file, sl->line,
+                                    k->section, k->key, k->help);
+                else
+                    sim_missing_add(&miss, k->section, true, "%s: %s.%s: missing (%s; allowed: [%s] with %s = ...)",
+                                    sc->path, k->section, k->key, k->help, k->section, k->key);
                 continue;
             }
             for (size_t s = 0; s < sc->nsec; s++) {
@@ -1270,11 +1354,14 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
                 for (size_t i = 0; i < sc->n && !present; i++) present = strcmp(sc->e[i].section, sec) == 0;
                 if (!present || !pattern_match(k->section, sec)) continue;
                 if (find_entry(sc, sec, k->key) < 0)
-                    return sim_errf(err, "%s:%d: [%s]: missing key '%s' (%s)", sc->sec[s].file, sc->sec[s].line, sec,
-                                    k->key, k->help);
+                    sim_missing_add(&miss, sec, false, "%s:%d: [%s]: missing key '%s' (%s)", sc->sec[s].file,
+                                    sc->sec[s].line, sec, k->key, k->help);
             }
         }
-    return 0;
+    if (schema->missing) schema->missing(sc, &miss);
+    int rc = miss.n ? missing_err(sc, &miss, extends, err) : 0;
+    sim_missing_free(&miss);
+    return rc;
 }
 
 /* ------------------------------------------------------------ look-ups */

@@ -79,9 +79,28 @@ typedef struct sim_keydefault {
     const char *section, *key, *value, *cite;
 } sim_keydefault;
 
+/* The required keys a scenario lacks, gathered so that one error names them
+ * all, grouped by the section they belong in. Each item is the message a
+ * lone missing key gets; `hint` items end in ')' and take the advice to
+ * extend a scenario before it when alone. The list owns its strings:
+ * sim_missing_free. */
+typedef struct sim_missing {
+    char **section; /* where the key belongs */
+    char **msg;
+    bool *hint;
+    size_t n;
+} sim_missing;
+void sim_missing_add(sim_missing *m, const char *section, bool hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void sim_missing_free(sim_missing *m);
+
+struct sim_scenario;
 typedef struct sim_schema {
     const sim_keyspec *const *parts; /* NULL-terminated tables, each ended by a {NULL} row */
     const sim_keydefault *defaults;  /* ended by a {NULL} row, or NULL */
+    /* the model's required keys the tables cannot state (one per group, ...):
+     * adds those a checked scenario lacks to out; NULL: none */
+    void (*missing)(const struct sim_scenario *sc, sim_missing *out);
 } sim_schema;
 
 typedef struct sim_value {
@@ -134,7 +153,9 @@ bool sim_schema_knows(const sim_schema *schema, const char *full);
 int sim_scenario_set(sim_scenario *sc, const sim_schema *schema, const char *assignment,
                      int index, sim_err *err);
 /* Check every section, key and value against the schema, parse the values,
- * check citations against the registry (`strict`: every parameter cited). */
+ * check citations against the registry (`strict`: every parameter cited),
+ * then require the required keys: every one missing is named in one error,
+ * a line per key after a line that counts them (one alone as before). */
 int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, sim_err *err);
 void sim_scenario_free(sim_scenario *sc);
 

@@ -14,7 +14,7 @@
 /* An error message for the user. Functions that fail fill it and return -1;
  * only main prints it and exits. */
 typedef struct sim_err {
-    char msg[4096];
+    char msg[8192]; /* room for every missing key of a bare scenario, a line each */
 } sim_err;
 
 /* Format into err (if not NULL) and return -1, so callers can write
