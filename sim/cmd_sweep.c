@@ -546,7 +546,9 @@ static const char COMPARE_USAGE[] =
     "chance wherever the scenarios agree) and report each output's difference\n"
     "from the first scenario: the mean difference over paired trials with a 95%\n"
     "interval, and the same for every threshold probability of the first\n"
-    "scenario. Writes compare.csv.\n"
+    "scenario. A note names the outputs and thresholds left without a pair\n"
+    "(another scenario's that the first lacks; the first's that another lacks).\n"
+    "Writes compare.csv.\n"
     "\n"
     "options:\n"
     "  -n, --trials N     trials per scenario (default: the first scenario's)\n"
@@ -607,6 +609,61 @@ static int set_adds_unevenly(const sim_inst *inst, int ns, sim_err *err)
                             e->full, inst[lacks].sc.name, e->section, inst[has].sc.name, inst[lacks].sc.name);
     }
     return 0;
+}
+
+/* Whether inst has a threshold on output `name` at `value`. */
+static bool has_threshold(const sim_inst *inst, const char *name, double value)
+{
+    for (size_t t = 0; t < inst->nthr; t++)
+        if (inst->thr[t].value == value && strcmp(inst->out[inst->thr[t].output].name, name) == 0) return true;
+    return false;
+}
+
+/* "output X, thresholds P(X >= 1), P(Y >= 2)": the outputs of `from` that
+ * `other` lacks, and the thresholds of `from` on them or (with `all_thr`)
+ * that `other` does not set; appended to out with `lead` before them, if
+ * there is any. */
+static void lacked(const sim_inst *from, const sim_inst *other, bool all_thr, const char *lead, sim_buf *out)
+{
+    sim_buf outs, thrs;
+    sim_buf_init(&outs);
+    sim_buf_init(&thrs);
+    size_t no = 0, nt = 0;
+    for (size_t o = 0; o < from->nout; o++)
+        if (sim_inst_find_output(other, from->out[o].name) < 0)
+            sim_buf_printf(&outs, "%s%s", no++ ? ", " : "", from->out[o].name);
+    for (size_t t = 0; t < from->nthr; t++) {
+        const char *name = from->out[from->thr[t].output].name;
+        if (sim_inst_find_output(other, name) >= 0 && (!all_thr || has_threshold(other, name, from->thr[t].value)))
+            continue;
+        char v[32];
+        sim_format_num(from->thr[t].value, v);
+        sim_buf_printf(&thrs, "%sP(%s >= %s)", nt++ ? ", " : "", name, v);
+    }
+    if (no + nt)
+        sim_buf_printf(out, "%s%s%s%s%s%s", lead, no ? (no > 1 ? "outputs " : "output ") : "", no ? outs.s : "",
+                       no && nt ? ", " : "", nt ? (nt > 1 ? "thresholds " : "threshold ") : "", nt ? thrs.s : "");
+    sim_buf_free(&outs);
+    sim_buf_free(&thrs);
+}
+
+/* What compare.csv leaves out, as it pairs the first scenario's outputs and
+ * thresholds where the other scenario has the output: another scenario's
+ * outputs and thresholds the first lacks (a destination only it lists, a
+ * threshold only it sets), and the first's outputs another lacks. One
+ * clause per scenario and direction, "; " between; empty when none. */
+static void left_out(const sim_inst *inst, int ns, sim_buf *out)
+{
+    for (int s = 1; s < ns; s++) {
+        char *lead = sim_asprintf("%s%s has what %s (the first) lacks: ", out->len ? "; " : "", inst[s].sc.name,
+                                  inst[0].sc.name);
+        lacked(&inst[s], &inst[0], true, lead, out);
+        free(lead);
+        lead = sim_asprintf("%s%s lacks what %s (the first) has: ", out->len ? "; " : "", inst[s].sc.name,
+                            inst[0].sc.name);
+        lacked(&inst[0], &inst[s], false, lead, out);
+        free(lead);
+    }
 }
 
 int sim_cmd_compare(int argc, char **argv)
@@ -673,12 +730,27 @@ int sim_cmd_compare(int argc, char **argv)
                     "also compare other periods\n",
                     inst[s].sc.name, inst[s].horizon, d1, inst[0].sc.name, inst[0].horizon, d0);
         }
+    /* outputs and thresholds without a pair: said, not silently dropped */
+    sim_buf lost;
+    sim_buf_init(&lost);
+    left_out(inst, ns, &lost);
+    if (lost.len && sim_mpi_root())
+        fprintf(stderr, "riskmc compare: note: left out of compare.csv, which pairs the first scenario's outputs and "
+                        "thresholds where the other scenario has the output: %s\n",
+                lost.s);
+    char *extra = lost.len ? sim_asprintf("; left_out: outputs and thresholds compare.csv has no rows for, as it "
+                                          "pairs the first scenario's where the other scenario has the output\n"
+                                          "left_out = %s\n",
+                                          lost.s)
+                           : NULL;
+    sim_buf_free(&lost);
     {
         const sim_inst *a = &inst[0];
         uint64_t n = c.has_trials ? c.trials : a->trials, seed = c.has_seed ? c.seed : a->seed;
         char *outdir = c.out ? sim_strdup(c.out) : sim_asprintf("results/compare-%s", a->sc.name);
         if (sim_outdir_check(outdir, sim_outdir_mode(c.force), &err) != 0) {
             free(outdir);
+            free(extra);
             goto out;
         }
         /* statistics: each output's mean, then each threshold probability of
@@ -761,7 +833,7 @@ int sim_cmd_compare(int argc, char **argv)
             b = r.buf;
             char *cmd = sim_cli_command("compare", argc, argv, "-n", n, seed);
             const char *names[] = {"compare.csv"};
-            rc = sim_write_folder(outdir, c.force, a, (size_t)ns, "compare", cmd, seed, n, NULL, names, &b, 1,
+            rc = sim_write_folder(outdir, c.force, a, (size_t)ns, "compare", cmd, seed, n, extra, names, &b, 1,
                                   &err);
             if (rc == 0 && !c.quiet) {
                 char nt[32];
@@ -812,6 +884,7 @@ int sim_cmd_compare(int argc, char **argv)
             sim_buf_free(&b);
         }
         free(outdir);
+        free(extra);
         for (int s = 0; s < ns; s++) free(out[s]);
         free(out);
         free(pa);

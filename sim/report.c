@@ -1006,6 +1006,13 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
                  first);
         para_begin(&d);
         text(&d, line);
+        if (rd->left_out) { /* outputs and thresholds without a pair: the brief says so, as compare did */
+            char *lost = sim_asprintf(" Left out, as only the first scenario's outputs and thresholds are paired, "
+                                      "where the other scenario has the output: %s.",
+                                      rd->left_out);
+            text(&d, lost);
+            free(lost);
+        }
         para_end(&d);
         const char **heads;
         const size_t nh = sim_rundir_outputs(rd, true, &heads);

@@ -40,6 +40,7 @@ static int on_manifest(void *user, const char *section, const char *key, const c
         else if (strcmp(key, "periods") == 0) set(&rd->periods, value);
         else if (strcmp(key, "design") == 0) set(&rd->points, value);
         else if (strcmp(key, "scenarios") == 0) set(&rd->scenarios, value);
+        else if (strcmp(key, "left_out") == 0) set(&rd->left_out, value);
         else if (strcmp(key, "seed") == 0) rd->seed = strtoull(value, NULL, 10);
         else if (strcmp(key, "trials") == 0) rd->trials = strtoull(value, NULL, 10);
         else if (strcmp(key, "outer") == 0) rd->outer = strtoull(value, NULL, 10);
@@ -249,7 +250,7 @@ void sim_rundir_free(sim_rundir *rd)
 {
     char *strs[] = {rd->dir,     rd->kind,   rd->version, rd->commit,       rd->command,     rd->model,
                     rd->sources_used, rd->assumptions, rd->uncited, rd->periods, rd->points, rd->name,
-                    rd->scenarios, rd->title, rd->question};
+                    rd->scenarios, rd->left_out, rd->title, rd->question};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) free(strs[i]);
     for (size_t i = 0; i < rd->nresolved; i++)
         free(rd->resolved[i].section), free(rd->resolved[i].key), free(rd->resolved[i].value);

@@ -20,6 +20,7 @@ typedef struct sim_rundir {
     char *periods; /* a comparison's: each scenario's simulated days, when they differ; else NULL */
     char *points;  /* a Sobol design's points ([run] design); else NULL */
     char *scenarios; /* a comparison's scenarios in order ([run] scenarios); else NULL */
+    char *left_out;  /* a comparison's outputs and thresholds without a pair ([run] left_out); else NULL */
     uint64_t seed, trials;
     uint64_t outer, inner; /* a two-dimensional run's ([run] outer, inner); else 0 */
     /* [scenario] of the resolved scenario */

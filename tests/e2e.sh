@@ -788,6 +788,18 @@ check "compare notes a scenario that simulates other days than the first, and no
     grep -q 'breakout-6000 against baseline: paired differences over 50 trials (it simulates 365 days from 2026-01-15)' '$TMP/cmpdays/charts/compare-1.svg' &&
     ! grep -q 'it simulates' '$TMP/cmpdays/charts/compare-2.svg' &&
     '$BIN' compare scenarios/baseline.ini scenarios/sdf-claims.ini -n 20 -o '$TMP/cmpsame' -q && ! grep -q '^periods' '$TMP/cmpsame/manifest.ini'"
+check "compare notes, in its manifest and brief too, the outputs and thresholds without a pair (another destination list), and nothing when all pair" bash -c "
+    '$BIN' compare tests/data/quiet.ini tests/data/quiet-west-asia.ini -n 20 -o '$TMP/cmpdest' -q 2>'$TMP/cmpdest.err' &&
+    grep -q 'note: left out of compare.csv, .*: quiet-west-asia has what quiet (the first) lacks: output infiltrated.west_asia, thresholds P(infiltrated.west_asia >= 1), P(escaped >= 1)\$' '$TMP/cmpdest.err' &&
+    ! grep -q 'infiltrated.west_asia' '$TMP/cmpdest/compare.csv' &&
+    grep -qx 'left_out = quiet-west-asia has what quiet (the first) lacks: output infiltrated.west_asia, thresholds P(infiltrated.west_asia >= 1), P(escaped >= 1)' '$TMP/cmpdest/manifest.ini' &&
+    '$BIN' report '$TMP/cmpdest' >/dev/null &&
+    grep -q 'Left out, .*: quiet-west-asia has what quiet (the first) lacks: output infiltrated.west_asia, ' '$TMP/cmpdest/report.md' &&
+    '$BIN' compare tests/data/quiet-west-asia.ini tests/data/quiet.ini -n 20 -o '$TMP/cmpdest2' -q 2>'$TMP/cmpdest2.err' &&
+    grep -q ': quiet lacks what quiet-west-asia (the first) has: output infiltrated.west_asia, threshold P(infiltrated.west_asia >= 1)\$' '$TMP/cmpdest2.err' &&
+    grep -q '^quiet-west-asia,infiltrated.west_asia,' '$TMP/cmpdest2/compare.csv' && ! grep -q '^quiet,infiltrated.west_asia,' '$TMP/cmpdest2/compare.csv' &&
+    '$BIN' compare tests/data/quiet.ini tests/data/quiet.ini -n 20 -o '$TMP/cmpdest3' -q 2>'$TMP/cmpdest3.err' &&
+    [ ! -s '$TMP/cmpdest3.err' ] && ! grep -q left_out '$TMP/cmpdest3/manifest.ini'"
 check "sweep: one value is refused (points to run --set); a swept correlated parameter gets a note" bash -c "
     ! '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=5 -n 10 -o '$TMP/sw1' -q 2>'$TMP/sw1.err' &&
     grep -q '1 value (allowed: 2 to 1000; for one value, riskmc run --set ct.removals_per_year=V)' '$TMP/sw1.err' &&
