@@ -296,6 +296,7 @@ for path in glob.glob(sys.argv[1] + "/*.csv"):
                     float(v)
 EOF
 
+echo "== the model against formulas"
 check "periods: inclusive dates, open ends, overlapping multipliers multiply, an uncertain one averages, one before the start does nothing (each day's escape chance within 4 binomial SEs)" bash -c "
     '$BIN' run tests/data/quiet.ini -n 10000 -s 4242 --set time.start_date=2026-03-01 --set time.horizon_days=30 \\
         --set facility.f.held0=100000 --set facility.f.event_rate=36.5 \\
