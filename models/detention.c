@@ -278,6 +278,24 @@ static bool removes(const sim_entry *rm, const char *sec, const char *const *key
     return hit;
 }
 
+/* Whether every group of the list ge can be one: none named latent (the
+ * latent pool's route), none too long for its held0.<group> key. Returns 0,
+ * or -1 with err filled (when not NULL). */
+static int groups_ok(const sim_entry *ge, sim_err *err)
+{
+    for (size_t g = 0; g < ge->v.n; g++) {
+        const char *name = ge->v.names[g];
+        if (strlen(name) > 42) /* held0.<group> must fit a key's 48 characters */
+            return sim_entry_err(ge, err,
+                                 "group '%.42s...' is %zu characters long (allowed: at most 42, so that its "
+                                 "held0.<group> key fits the 48 characters of a key)",
+                                 name, strlen(name));
+        if (strcmp(name, "latent") == 0)
+            return sim_entry_err(ge, err, "'latent' names the latent pool's route and cannot be a group");
+    }
+    return 0;
+}
+
 /* Whether a key of section sec names something other than a group (or
  * latent, when `latent`): compile's error about that name comes first. */
 static bool names_stranger(const sim_scenario *sc, const sim_value *groups, const char *sec, size_t skip,
@@ -299,6 +317,9 @@ static void missing(const sim_scenario *sc, sim_missing *out)
 {
     const sim_entry *ge = sim_sc_get(sc, "lists", "groups");
     if (!ge) return; /* a default: never absent */
+    /* a group compile refuses (latent, or too long for its keys) is told
+     * first, not asked for keys it could not have */
+    if (groups_ok(ge, NULL) != 0) return;
     const sim_value *groups = &ge->v;
 
     const char **fnames;
@@ -460,16 +481,7 @@ static int compile(sim_inst *inst, sim_err *err)
         return sim_entry_err(e, err, "the list must include iraq (allowed: any destinations including iraq, where "
                                      "escapes from Iraqi custody count as infiltrated.iraq)");
     m->iraq_d = (size_t)iraq;
-    for (size_t g = 0; g < m->G; g++) {
-        if (strlen(m->groups[g]) > 42) /* held0.<group> must fit a key's 48 characters */
-            return sim_entry_err(get(inst, "lists", "groups"), err,
-                                 "group '%.42s...' is %zu characters long (allowed: at most 42, so that its "
-                                 "held0.<group> key fits the 48 characters of a key)",
-                                 m->groups[g], strlen(m->groups[g]));
-        if (strcmp(m->groups[g], "latent") == 0)
-            return sim_entry_err(get(inst, "lists", "groups"), err,
-                                 "'latent' names the latent pool's route and cannot be a group");
-    }
+    if (groups_ok(get(inst, "lists", "groups"), err) != 0) return -1;
 
     /* facilities */
     const char **fnames;
