@@ -262,6 +262,9 @@ static size_t written_depth(const sim_scenario *sc, const sim_entry *e)
     return 0;
 }
 
+/* A facility's keys for its day-0 holdings held0 and share, for removes(). */
+static const char *const HOLDINGS[] = {"held0", "share", NULL};
+
 /* Whether the scenario's remove = list names the section or one of its keys. */
 static bool removes(const sim_entry *rm, const char *sec, const char *const *keys)
 {
@@ -310,6 +313,22 @@ static bool names_stranger(const sim_scenario *sc, const sim_value *groups, cons
     return false;
 }
 
+/* Add key `key` of section sec, which the scenario lacks, to out: at the
+ * section's line when the section is written, else at the scenario's file,
+ * as the schema's missing keys are named; `form` is the value's shape, shown
+ * with the key (NULL: "..." where the file is named, nothing at a line). */
+static void need(const sim_scenario *sc, sim_missing *out, const char *sec, const char *key, const char *help,
+                 const char *form)
+{
+    const sim_secline *sl = sim_sc_secline(sc, sec);
+    if (sl && sl->line > 0) /* the section is there: name its line, as for any missing key */
+        sim_missing_add(out, sec, false, "%s:%d: [%s]: missing key '%s' (%s%s%s%s%s)", sl->file, sl->line, sec, key,
+                        help, form ? ": " : "", form ? key : "", form ? " = " : "", form ? form : "");
+    else
+        sim_missing_add(out, sec, false, "%s: %s.%s: missing (%s; allowed: [%s] %s = %s)", sc->path, sec, key, help,
+                        sec, key, form ? form : "...");
+}
+
 /* The required keys the KEYS table cannot state: a facility, each
  * facility's holdings, an infiltration rate per group, a route per group and
  * one for the latent pool. */
@@ -329,7 +348,6 @@ static void missing(const sim_scenario *sc, sim_missing *out)
                         "%s: no [facility.NAME] section (allowed: at least one facility with held0 and share or "
                         "held0.<group>, event_rate, event_size, trickle_rate, transfer_eligible)",
                         sc->path);
-    static const char *const HOLDINGS[] = {"held0", "share", NULL};
     const sim_entry *rm = sim_sc_get(sc, "scenario", "remove");
     for (size_t f = 0; f < F; f++) {
         char sec[96];
@@ -348,39 +366,19 @@ static void missing(const sim_scenario *sc, sim_missing *out)
     }
     free(fnames);
 
-    const sim_secline *sl = sim_sc_secline(sc, "infiltration");
     if (!names_stranger(sc, groups, "infiltration", 5, false))
         for (size_t g = 0; g < groups->n; g++) {
-            const char *gn = groups->names[g];
-            char key[80];
-            snprintf(key, sizeof key, "rate.%s", gn);
-            if (sim_sc_get(sc, "infiltration", key)) continue;
-            if (sl && sl->line > 0) /* the section is there: name its line, as for any missing key */
-                sim_missing_add(out, "infiltration", false,
-                                "%s:%d: [infiltration]: missing key 'rate.%s' (departures per person-year of group %s "
-                                "at large)",
-                                sl->file, sl->line, gn, gn);
-            else
-                sim_missing_add(out, "infiltration", false,
-                                "%s: infiltration.rate.%s: missing (departures per person-year of group %s at large; "
-                                "allowed: [infiltration] rate.%s = ...)",
-                                sc->path, gn, gn, gn);
+            char key[80], help[160];
+            snprintf(key, sizeof key, "rate.%s", groups->names[g]);
+            snprintf(help, sizeof help, "departures per person-year of group %s at large", groups->names[g]);
+            if (!sim_sc_get(sc, "infiltration", key)) need(sc, out, "infiltration", key, help, NULL);
         }
-
-    sl = sim_sc_secline(sc, "route");
     if (!names_stranger(sc, groups, "route", 0, true))
         for (size_t g = 0; g <= groups->n; g++) {
             const char *who = g < groups->n ? groups->names[g] : "latent";
-            if (sim_sc_get(sc, "route", who)) continue;
-            if (sl && sl->line > 0)
-                sim_missing_add(out, "route", false,
-                                "%s:%d: [route]: missing key '%s' (where leavers of %s go: %s = destination: share, ...)",
-                                sl->file, sl->line, who, who, who);
-            else
-                sim_missing_add(out, "route", false,
-                                "%s: route.%s: missing (where leavers of %s go; allowed: [route] %s = destination: "
-                                "share, ...)",
-                                sc->path, who, who, who);
+            char help[160];
+            snprintf(help, sizeof help, "where leavers of %s go", who);
+            if (!sim_sc_get(sc, "route", who)) need(sc, out, "route", who, help, "destination: share, ...");
         }
 }
 
@@ -441,7 +439,6 @@ static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc,
                                          "on day 0 (people); or held0.<group> = ... for each group held, instead of "
                                          "both)");
     if (!held0) {
-        static const char *const HOLDINGS[] = {"held0", "share", NULL};
         const sim_entry *rm = get(inst, "scenario", "remove"); /* a child's remove took them */
         if (rm && removes(rm, sec, HOLDINGS))
             return sim_entry_err(rm, err, "leaves [%s] without held0 and share (allowed: held0 = ... with share = "
