@@ -262,25 +262,6 @@ static size_t written_depth(const sim_scenario *sc, const sim_entry *e)
     return 0;
 }
 
-/* A facility's keys for its day-0 holdings held0 and share, for removes(). */
-static const char *const HOLDINGS[] = {"held0", "share", NULL};
-
-/* Whether the scenario's remove = list names the section or one of its keys. */
-static bool removes(const sim_entry *rm, const char *sec, const char *const *keys)
-{
-    char *list = sim_strdup(rm->text);
-    const size_t len = strlen(sec);
-    bool hit = false;
-    for (char *save = NULL, *it = strtok_r(list, ",", &save); it && !hit; it = strtok_r(NULL, ",", &save)) {
-        const char *t = sim_trim(it);
-        hit = strcmp(t, sec) == 0;
-        for (size_t k = 0; keys[k] && !hit; k++)
-            hit = strncmp(t, sec, len) == 0 && t[len] == '.' && strcmp(t + len + 1, keys[k]) == 0;
-    }
-    free(list);
-    return hit;
-}
-
 /* Whether every group of the list ge can be one: none named latent (the
  * latent pool's route), none too long for its held0.<group> key. Returns 0,
  * or -1 with err filled (when not NULL). */
@@ -313,22 +294,6 @@ static bool names_stranger(const sim_scenario *sc, const sim_value *groups, cons
     return false;
 }
 
-/* Add key `key` of section sec, which the scenario lacks, to out: at the
- * section's line when the section is written, else at the scenario's file,
- * as the schema's missing keys are named; `form` is the value's shape, shown
- * with the key (NULL: "..." where the file is named, nothing at a line). */
-static void need(const sim_scenario *sc, sim_missing *out, const char *sec, const char *key, const char *help,
-                 const char *form)
-{
-    const sim_secline *sl = sim_sc_secline(sc, sec);
-    if (sl && sl->line > 0) /* the section is there: name its line, as for any missing key */
-        sim_missing_add(out, sec, false, "%s:%d: [%s]: missing key '%s' (%s%s%s%s%s)", sl->file, sl->line, sec, key,
-                        help, form ? ": " : "", form ? key : "", form ? " = " : "", form ? form : "");
-    else
-        sim_missing_add(out, sec, false, "%s: %s.%s: missing (%s; allowed: [%s] %s = %s)", sc->path, sec, key, help,
-                        sec, key, form ? form : "...");
-}
-
 /* The required keys the KEYS table cannot state: a facility, each
  * facility's holdings, an infiltration rate per group, a route per group and
  * one for the latent pool. */
@@ -348,7 +313,6 @@ static void missing(const sim_scenario *sc, sim_missing *out)
                         "%s: no [facility.NAME] section (allowed: at least one facility with held0 and share or "
                         "held0.<group>, event_rate, event_size, trickle_rate, transfer_eligible)",
                         sc->path);
-    const sim_entry *rm = sim_sc_get(sc, "scenario", "remove");
     for (size_t f = 0; f < F; f++) {
         char sec[96];
         snprintf(sec, sizeof sec, "facility.%s", fnames[f]);
@@ -357,12 +321,20 @@ static void missing(const sim_scenario *sc, sim_missing *out)
             any = strcmp(sc->e[i].section, sec) == 0 &&
                   (!strcmp(sc->e[i].key, "held0") || !strcmp(sc->e[i].key, "share") ||
                    !strncmp(sc->e[i].key, "held0.", 6));
-        if (any || (rm && removes(rm, sec, HOLDINGS))) continue; /* compile tells what a remove took */
+        if (any) continue;
+        const sim_entry *rm = sim_sc_removed(sc, sec, "held0");
+        if (!rm) rm = sim_sc_removed(sc, sec, "share");
         const sim_secline *sl = sim_sc_secline(sc, sec);
-        sim_missing_add(out, sec, false,
-                        "%s:%d: [%s]: missing key 'held0' (detainees held on day 0 (people), with share = group: "
-                        "share, ...; or held0.<group> = ... for each group held)",
-                        sl->file, sl->line, sec);
+        if (rm) /* a child's remove took them */
+            sim_missing_add(out, sec, false,
+                            "%s:%d: scenario.remove: leaves [%s] without held0 and share (allowed: held0 = ... with "
+                            "share = group: share, ..., or held0.<group> = ... for each group held, written in [%s])",
+                            rm->file, rm->line, sec, sec);
+        else
+            sim_missing_add(out, sec, false,
+                            "%s:%d: [%s]: missing key 'held0' (detainees held on day 0 (people), with share = group: "
+                            "share, ...; or held0.<group> = ... for each group held)",
+                            sl->file, sl->line, sec);
     }
     free(fnames);
 
@@ -371,14 +343,14 @@ static void missing(const sim_scenario *sc, sim_missing *out)
             char key[80], help[160];
             snprintf(key, sizeof key, "rate.%s", groups->names[g]);
             snprintf(help, sizeof help, "departures per person-year of group %s at large", groups->names[g]);
-            if (!sim_sc_get(sc, "infiltration", key)) need(sc, out, "infiltration", key, help, NULL);
+            if (!sim_sc_get(sc, "infiltration", key)) sim_missing_key(out, sc, "infiltration", key, help, NULL, false);
         }
     if (!names_stranger(sc, groups, "route", 0, true))
         for (size_t g = 0; g <= groups->n; g++) {
             const char *who = g < groups->n ? groups->names[g] : "latent";
             char help[160];
             snprintf(help, sizeof help, "where leavers of %s go", who);
-            if (!sim_sc_get(sc, "route", who)) need(sc, out, "route", who, help, "destination: share, ...");
+            if (!sim_sc_get(sc, "route", who)) sim_missing_key(out, sc, "route", who, help, "destination: share, ...", false);
         }
 }
 
@@ -438,15 +410,7 @@ static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc,
         return sim_entry_err(share, err, "given without held0 (allowed: share with held0 = ..., the detainees held "
                                          "on day 0 (people); or held0.<group> = ... for each group held, instead of "
                                          "both)");
-    if (!held0) {
-        const sim_entry *rm = get(inst, "scenario", "remove"); /* a child's remove took them */
-        if (rm && removes(rm, sec, HOLDINGS))
-            return sim_entry_err(rm, err, "leaves [%s] without held0 and share (allowed: held0 = ... with share = "
-                                          "group: share, ..., or held0.<group> = ... for each group held, written "
-                                          "in [%s])",
-                                 sec, sec);
-        SIM_ASSERT(!"a facility without holdings passed missing()");
-    }
+    SIM_ASSERT(held0 || !"a facility without holdings passed missing()");
     fc->held0 = sim_inst_param(inst, held0, NULL);
     fc->share = sim_calloc(m->G, sizeof *fc->share);
     return map_over(share, m->groups, m->G, "group", fc->share, err);

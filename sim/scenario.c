@@ -1338,14 +1338,8 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
             if (!(k->flags & SIM_K_REQUIRED)) continue;
             bool pattern = strchr(k->section, '*') != NULL;
             if (!pattern) {
-                if (find_entry(sc, k->section, k->key) >= 0) continue;
-                const sim_secline *sl = sim_sc_secline(sc, k->section);
-                if (sl && sl->line > 0) /* a section only the defaults opened has no line */
-                    sim_missing_add(&miss, k->section, true, "%s:%d: [%s]: missing key '%s' (%s)", sl->file, sl->line,
-                                    k->section, k->key, k->help);
-                else
-                    sim_missing_add(&miss, k->section, true, "%s: %s.%s: missing (%s; allowed: [%s] with %s = ...)",
-                                    sc->path, k->section, k->key, k->help, k->section, k->key);
+                if (find_entry(sc, k->section, k->key) < 0)
+                    sim_missing_key(&miss, sc, k->section, k->key, k->help, NULL, true);
                 continue;
             }
             for (size_t s = 0; s < sc->nsec; s++) {
@@ -1353,9 +1347,7 @@ int sim_scenario_check(sim_scenario *sc, const sim_schema *schema, bool strict, 
                 bool present = false;
                 for (size_t i = 0; i < sc->n && !present; i++) present = strcmp(sc->e[i].section, sec) == 0;
                 if (!present || !pattern_match(k->section, sec)) continue;
-                if (find_entry(sc, sec, k->key) < 0)
-                    sim_missing_add(&miss, sec, false, "%s:%d: [%s]: missing key '%s' (%s)", sc->sec[s].file,
-                                    sc->sec[s].line, sec, k->key, k->help);
+                if (find_entry(sc, sec, k->key) < 0) sim_missing_key(&miss, sc, sec, k->key, k->help, NULL, false);
             }
         }
     if (schema->missing) schema->missing(sc, &miss);
@@ -1370,6 +1362,40 @@ const sim_entry *sim_sc_get(const sim_scenario *sc, const char *section, const c
 {
     long i = find_entry(sc, section, key);
     return i < 0 ? NULL : &sc->e[i];
+}
+
+const sim_entry *sim_sc_removed(const sim_scenario *sc, const char *section, const char *key)
+{
+    const sim_entry *rm = sim_sc_get(sc, "scenario", "remove");
+    if (!rm) return NULL;
+    char *list = sim_strdup(rm->text);
+    const size_t len = strlen(section);
+    bool hit = false;
+    for (char *save = NULL, *it = strtok_r(list, ",", &save); it && !hit; it = strtok_r(NULL, ",", &save)) {
+        const char *t = sim_trim(it);
+        hit = strcmp(t, section) == 0 || (key && strncmp(t, section, len) == 0 && t[len] == '.' &&
+                                          strcmp(t + len + 1, key) == 0);
+    }
+    free(list);
+    return hit ? rm : NULL;
+}
+
+void sim_missing_key(sim_missing *m, const sim_scenario *sc, const char *section, const char *key, const char *help,
+                     const char *form, bool hint)
+{
+    const sim_entry *rm = sim_sc_removed(sc, section, key);
+    const sim_secline *sl = sim_sc_secline(sc, section);
+    if (rm)
+        sim_missing_add(m, section, hint,
+                        "%s:%d: scenario.remove: takes out %s.%s, which is required (%s; allowed: remove it only to "
+                        "set it again in this file: [%s] %s = %s)",
+                        rm->file, rm->line, section, key, help, section, key, form ? form : "...");
+    else if (sl && sl->line > 0) /* a section only the defaults opened has no line */
+        sim_missing_add(m, section, hint, "%s:%d: [%s]: missing key '%s' (%s%s%s%s%s)", sl->file, sl->line, section,
+                        key, help, form ? ": " : "", form ? key : "", form ? " = " : "", form ? form : "");
+    else
+        sim_missing_add(m, section, hint, "%s: %s.%s: missing (%s; allowed: [%s] with %s = %s)", sc->path, section, key,
+                        help, section, key, form ? form : "...");
 }
 
 const sim_entry *sim_sc_full(const sim_scenario *sc, const char *full)

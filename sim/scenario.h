@@ -169,6 +169,16 @@ const char *sim_sc_text(const sim_scenario *sc, const char *section, const char 
 size_t sim_sc_sections(const sim_scenario *sc, const char *prefix, const char ***names);
 /* Where a section was opened (file:line), for messages. */
 const sim_secline *sim_sc_secline(const sim_scenario *sc, const char *section);
+/* The scenario's `remove` entry when its list names section `section` or
+ * the key section.key (key NULL: the section alone), else NULL: a required
+ * key it took out is blamed on it, not on the file that had set the key. */
+const sim_entry *sim_sc_removed(const sim_scenario *sc, const char *section, const char *key);
+/* Add to m that the scenario lacks required key section.key (help: what it
+ * is; form: its value's shape, NULL for "..."): at the remove that took it
+ * out, else at the section's line when the section is written, else at the
+ * scenario's file. hint as sim_missing_add's. */
+void sim_missing_key(sim_missing *m, const sim_scenario *sc, const char *section, const char *key, const char *help,
+                     const char *form, bool hint);
 
 /* An entry's citations, as "F01, S0" (or "" when none). */
 void sim_entry_cites(const sim_entry *e, sim_buf *out);
