@@ -1245,7 +1245,9 @@ static int missing_err(const sim_scenario *sc, const sim_missing *m, bool extend
     sim_buf b;
     sim_buf_init(&b);
     sim_buf_printf(&b, "%s: %zu required keys missing", sc->path, m->n);
-    if (!extends) {
+    bool hint = false; /* a key a parent could supply (not one of a section only this run opened) */
+    for (size_t i = 0; i < m->n && !hint; i++) hint = m->hint[i];
+    if (!extends && hint) {
         sim_buf_puts(&b, " (write them, ");
         sim_buf_printf(&b, EXTEND, "them");
         sim_buf_puts(&b, ")");
