@@ -933,6 +933,10 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     return rc;
 }
 
+/* The smallest nominal size an axis label or a key may shrink to and still be read on
+ * a page (about 5.5 points pasted at 16 cm). */
+#define AXIS_FONT_MIN 9.0
+
 /* lines.gp's key of several lines right of the plot, wholly outside it (a
  * key overlapping the plot hid lines and grid lines): the plot ends where a
  * key of labels `longest` characters long begins, at a size that leaves the
@@ -946,7 +950,11 @@ static void key_right(sim_buf *p, size_t longest)
     double font = 10, px = ((double)longest * EM_LABEL + 6 * EM_CHAR) * font * FONTSCALE;
     const double room = (0.985 - 0.025 - 0.60) * CANVAS_W; /* beside a plot from 0.10 to 0.60 */
     if (px > room) font *= room / px, px = room;
-    sim_buf_printf(p, "key_font = \",%.2f\"\nkey_rmargin = %.3f\n", font, 0.985 - 0.025 - px / CANVAS_W);
+    /* no smaller than a sweep axis's font: a longer name narrows the plot
+     * instead, down to half the canvas */
+    if (font < AXIS_FONT_MIN) px *= AXIS_FONT_MIN / font, font = AXIS_FONT_MIN;
+    const double rmargin = fmax(0.50, 0.985 - 0.025 - px / CANVAS_W);
+    sim_buf_printf(p, "key_font = \",%.2f\"\nkey_rmargin = %.3f\n", font, rmargin);
 }
 
 static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
@@ -1235,9 +1243,6 @@ static size_t grid_index(const double *v, size_t n, double x)
     return i;
 }
 
-/* The smallest nominal size an axis label may shrink to and still be read on
- * a page (about 5.5 points pasted at 16 cm). */
-#define AXIS_FONT_MIN 9.0
 
 /* An axis label naming a swept key with what it is, in `px` pixels along its
  * axis: "key: description" where it fits at a legible size, else "key (unit)"
