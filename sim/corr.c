@@ -1,4 +1,5 @@
 /* corr.c - see corr.h. */
+#define _GNU_SOURCE /* strtok_r */
 #include "corr.h"
 
 #include <math.h>
