@@ -350,7 +350,8 @@ static void missing(const sim_scenario *sc, sim_missing *out)
             const char *who = g < groups->n ? groups->names[g] : "latent";
             char help[160];
             snprintf(help, sizeof help, "where leavers of %s go", who);
-            if (!sim_sc_get(sc, "route", who)) sim_missing_key(out, sc, "route", who, help, "destination: share, ...", false);
+            if (!sim_sc_get(sc, "route", who))
+                sim_missing_key(out, sc, "route", who, help, "destination: share, ...", false);
         }
 }
 

@@ -99,7 +99,8 @@ typedef struct sim_model {
     int (*trial)(const sim_inst *inst, const double *theta, sim_trial *tr);
     const sim_keydefault *defaults; /* keys a scenario may leave out; NULL: none */
     /* Required keys its keys table cannot state (a rate per group, ...): add
-     * those the checked scenario lacks to out, with sim_missing_add; the
+     * those the checked scenario lacks to out, with sim_missing_key (or
+     * sim_missing_add for a message of its own); the
      * errors compile would give first are left to it. NULL: none. */
     void (*missing)(const sim_scenario *sc, sim_missing *out);
 } sim_model;

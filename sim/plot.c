@@ -784,18 +784,21 @@ static int fan_chart(plotter *pl, const sim_rundir *rd, const char *series, sim_
         sim_buf_printf(&params, "set yrange [%.17g:%.17g]\n", ylo, yhi);
         /* dates come from our own series.csv: YYYY-MM-DD, nothing else */
         long t0, t1;
-        if (daily && sim_parse_date(d0, &t0, NULL) == 0 && sim_parse_date(d1, &t1, NULL) == 0) {
-            /* a band needs three days to show its shape, and a one-day run has
-             * no band at all: each day's quantiles as nested boxes around it,
-             * half a day either side of the run, a tick on each of its days
-             * and none outside it (gnuplot reads a time range in seconds) */
-            sim_buf_printf(&params, "daily = 1\nset xrange [%ld:%ld]\nset xtics (\"%s\"", t0 * 86400 - 43200,
-                           t1 * 86400 + 43200, d0);
-            if (t1 > t0) sim_buf_printf(&params, ", \"%s\"", d1);
-            sim_buf_puts(&params, ")\nunset mxtics\n");
-        } else if (sim_parse_date(d0, &t0, NULL) == 0 && sim_parse_date(d1, &t1, NULL) == 0) {
-            sim_buf_printf(&params, "set xrange [\"%s\":\"%s\"]\n", d0, d1);
-            date_tics(&params, d0, d1);
+        if (sim_parse_date(d0, &t0, NULL) == 0 && sim_parse_date(d1, &t1, NULL) == 0) {
+            if (daily) {
+                /* a band needs three days to show its shape, and a one-day run
+                 * has no band at all: each day's quantiles as nested boxes
+                 * around it, half a day either side of the run, a tick on each
+                 * of its days and none outside it (gnuplot reads a time range
+                 * in seconds) */
+                sim_buf_printf(&params, "daily = 1\nset xrange [%ld:%ld]\nset xtics (\"%s\"", t0 * 86400 - 43200,
+                               t1 * 86400 + 43200, d0);
+                if (t1 > t0) sim_buf_printf(&params, ", \"%s\"", d1);
+                sim_buf_puts(&params, ")\nunset mxtics\n");
+            } else {
+                sim_buf_printf(&params, "set xrange [\"%s\":\"%s\"]\n", d0, d1);
+                date_tics(&params, d0, d1);
+            }
         }
         tics(&params, "y", ylo, yhi, true);
         char sub[512], unit[128];
@@ -993,9 +996,9 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
         if (i) sim_buf_puts(&data, "\n\n");
         const long r0 = sim_table_find(t, "parameter", names[i]);
         const bool assumed = r0 >= 0 && strcmp(sim_table_get(t, (size_t)r0, "assumption"), "yes") == 0;
-        const size_t len0 = data.len;
         data_label(&data, names[i], assumed); /* "name *" as on tornado, Morris and Sobol charts */
-        if (data.len - len0 - 2 > longest) longest = data.len - len0 - 2;
+        const size_t len = strlen(names[i]) + (assumed ? 2 : 0);
+        if (len > longest) longest = len;
         sim_buf_puts(&data, "\n");
         for (size_t r = 0; r < t->nrows; r++) {
             if (strcmp(sim_table_get(t, r, "parameter"), names[i]) != 0) continue;
@@ -1242,7 +1245,6 @@ static size_t grid_index(const double *v, size_t n, double x)
     while (i + 1 < n && v[i] != x) i++;
     return i;
 }
-
 
 /* An axis label naming a swept key with what it is, in `px` pixels along its
  * axis: "key: description" where it fits at a legible size, else "key (unit)"
