@@ -123,7 +123,7 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
             sim_parse_real(sim_trim(b), &hi, &why) || sim_parse_int(sim_trim(c), &n, &why))
             return sim_errf(err, "--vary %s: '%s' is not LO:HI:N (e.g. 0:250:6)", ax->key, spec);
         if (n < 2 || n > 1000)
-            return sim_errf(err, "--vary %s: %lld points (allowed: 2 to 1000)", ax->key, n);
+            return sim_errf(err, "--vary %s: %lld point%s (allowed: 2 to 1000)", ax->key, n, n == 1 ? "" : "s");
         ax->n = (size_t)n;
         ax->v = sim_calloc(ax->n, sizeof *ax->v);
         /* to 12 significant digits, so that 0:0.09:10 gives 0.06, not
