@@ -420,6 +420,25 @@ static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc,
 static void release(sim_inst *inst);
 static int limits_ok(const sim_inst *inst, const det *m, sim_err *err);
 
+/* ct_rate spreads ct.removals_per_year over the day-0 pool (MODEL.md 5): when
+ * the scenario makes that pool empty in every trial, counter-terrorism
+ * neutralizes nobody, not even those who escape later. Say so at opening. */
+static void note_empty_ct_pool(sim_inst *inst, const det *m)
+{
+    const sim_param *lat = &inst->param[m->latent0], *esc = &inst->param[m->escaped0],
+                    *ct = &inst->param[m->ct_removals];
+    double lo, lat_hi, esc_hi, ct_hi;
+    sim_dist_support(lat->dist, &lo, &lat_hi);
+    sim_dist_support(esc->dist, &lo, &esc_hi);
+    sim_dist_support(ct->dist, &lo, &ct_hi);
+    if (lat_hi < 0.5 && esc_hi < 0.5 && ct_hi > 0)
+        sim_inst_note(inst,
+                      "%s:%d: %s: ct_rate (MODEL.md 5) spreads the removals over the day-0 pool, %s + the "
+                      "at-large of %s, which is 0 in every trial: counter-terrorism neutralizes nobody, not even "
+                      "those who escape later (neutralized is 0)",
+                      ct->entry->file, ct->entry->line, ct->name, lat->name, esc->name);
+}
+
 static int compile(sim_inst *inst, sim_err *err)
 {
     det *m = sim_calloc(1, sizeof *m);
@@ -689,6 +708,7 @@ static int compile(sim_inst *inst, sim_err *err)
         {"transferred_cum", "transferred to Iraqi custody since the first day (people)"},
     };
     for (size_t s = 0; s < 6; s++) sim_inst_series(inst, SERIES[s][0], SERIES[s][1]);
+    note_empty_ct_pool(inst, m);
     return 0;
 }
 

@@ -91,6 +91,7 @@ int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err 
                     e->full, e->text, e->full, e->text);
     }
     noted = true;
+    for (size_t i = 0; i < inst->nnote && sim_mpi_root(); i++) fprintf(stderr, "riskmc: note: %s\n", inst->note[i]);
     return 0;
 }
 

@@ -96,6 +96,17 @@ void sim_inst_group(sim_inst *inst, const char *group, const char *by, const cha
     inst->group_by[inst->ngroup++] = sim_strdup(by);
 }
 
+void sim_inst_note(sim_inst *inst, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sim_buf b = {0};
+    sim_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    inst->note = sim_realloc(inst->note, (inst->nnote + 1) * sizeof *inst->note);
+    inst->note[inst->nnote++] = sim_buf_take(&b);
+}
+
 size_t sim_inst_stream(sim_inst *inst, const char *name)
 {
     inst->stream = sim_realloc(inst->stream, (inst->nstream + 1) * sizeof *inst->stream);
@@ -479,6 +490,8 @@ void sim_inst_close(sim_inst *inst)
     free(inst->series_help);
     for (size_t i = 0; i < inst->ngroup; i++) free(inst->group[i]), free(inst->group_by[i]), free(inst->group_note[i]);
     free(inst->group_note);
+    for (size_t i = 0; i < inst->nnote; i++) free(inst->note[i]);
+    free(inst->note);
     free(inst->group);
     free(inst->group_by);
     for (size_t i = 0; i < inst->nstream; i++) free(inst->stream_name[i]);
