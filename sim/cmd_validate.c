@@ -81,9 +81,12 @@ int sim_cmd_validate(int argc, char **argv)
         size_t *idx, nu = sim_inst_uncertain(&inst, &idx), na = 0;
         free(idx);
         for (size_t k = 0; k < inst.sc.n; k++) na += sim_entry_is_assumption(&inst.sc.e[k]);
-        printf("ok: %s (model %s: %zu parameters, %zu uncertain, %zu keys resting on assumptions, %zu thresholds, "
-               "%zu observations)\n",
-               argv[i], inst.model->name, inst.nparam, nu, na, inst.nthr, inst.nobs);
+#define S(n) (n) == 1 ? "" : "s"
+        printf("ok: %s (model %s: %zu parameter%s, %zu uncertain, %zu key%s resting on assumptions, %zu threshold%s, "
+               "%zu observation%s)\n",
+               argv[i], inst.model->name, inst.nparam, S(inst.nparam), nu, na, S(na), inst.nthr, S(inst.nthr),
+               inst.nobs, S(inst.nobs));
+#undef S
         sim_inst_close(&inst);
     }
     sim_cli_free(&c);
