@@ -361,7 +361,8 @@ static void chart_name(const char *prefix, const char *stat, char *name, size_t 
             c += eq;
             continue;
         }
-        name[k++] = (char)(isalnum((unsigned char)*c) || *c == '_' || *c == '.' ? *c : '-');
+        /* '+' kept: P(x>=1e+300) is not P(x>=1e-300) */
+        name[k++] = (char)(isalnum((unsigned char)*c) || *c == '_' || *c == '.' || *c == '+' ? *c : '-');
     }
     while (k > k0 && name[k - 1] == '-') k--;
     name[k] = '\0';
@@ -1180,6 +1181,9 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             const char *o = sim_table_get(t, r, "output"), *st = sim_table_get(t, r, "statistic");
             double f = sim_table_num(t, r, "first_value"), d = sim_table_num(t, r, "difference");
             double l = sim_table_num(t, r, "low95"), h = sim_table_num(t, r, "high95");
+            /* one trial per scenario: a mean's difference has no interval
+             * (empty low95/high95); draw the bar without one */
+            if (!isfinite(l) || !isfinite(h)) l = h = d;
             bool prob = !strncmp(st, "P(", 2), charted = false;
             for (size_t i = 0; i < no; i++) charted |= !strcmp(outs[i], o);
             if (!prob && (!charted || !(fabs(f) > 0))) continue;

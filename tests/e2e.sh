@@ -798,6 +798,14 @@ check "compare notes a scenario that simulates other days than the first, and no
     grep -q 'breakout-6000 against baseline: paired differences over 50 trials (it simulates 365 days from 2026-01-15)' '$TMP/cmpdays/charts/compare-1.svg' &&
     ! grep -q 'it simulates' '$TMP/cmpdays/charts/compare-2.svg' &&
     '$BIN' compare scenarios/baseline.ini scenarios/sdf-claims.ini -n 20 -o '$TMP/cmpsame' -q && ! grep -q '^periods' '$TMP/cmpsame/manifest.ini'"
+check "a chart of P(X >= 1e+300) is named ...-1e+300, not ...-1e-300 (another threshold)" bash -c "
+    '$BIN' sobol scenarios/baseline.ini -N 16 --threshold 1e300 -o '$TMP/sobbig' -q &&
+    '$BIN' plot '$TMP/sobbig' >/dev/null && [ -s '$TMP/sobbig/charts/sobol-P-escaped-ge-1e+300.png' ] &&
+    [ ! -e '$TMP/sobbig/charts/sobol-P-escaped-ge-1e-300.png' ]"
+check "compare of one trial per scenario (differences of means without an interval) is charted and briefed" bash -c "
+    '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini -n 1 -o '$TMP/cmpone' -q 2>/dev/null &&
+    grep -q '^breakout-6000,escaped,mean,[0-9.]*,[0-9.]*,[0-9.-]*,,,,1,' '$TMP/cmpone/compare.csv' &&
+    '$BIN' report '$TMP/cmpone' >/dev/null && [ -s '$TMP/cmpone/charts/compare-1.png' ]"
 check "compare notes, in its manifest and brief too, the outputs and thresholds without a pair (another destination list), and nothing when all pair" bash -c "
     '$BIN' compare tests/data/quiet.ini tests/data/quiet-west-asia.ini -n 20 -o '$TMP/cmpdest' -q 2>'$TMP/cmpdest.err' &&
     grep -q 'note: left out of compare.csv, .*: quiet-west-asia has what quiet (the first) lacks: output infiltrated.west_asia, thresholds P(infiltrated.west_asia >= 1), P(escaped >= 1)\$' '$TMP/cmpdest.err' &&
