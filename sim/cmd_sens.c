@@ -300,6 +300,7 @@ static const char TORNADO_USAGE[] =
     "  -f, --force        replace an existing results folder\n"
     "      --resume       continue a killed run from its checkpoint\n"
     "      --set KEY=VAL  override a scenario key first (repeatable)\n"
+    "      --sources CSV  sources registry (default: sources.csv beside the scenario)\n"
     "  -q, --quiet        no progress line and no table\n"
     "  -h, --help         this help\n";
 
@@ -475,6 +476,7 @@ static const char SPIDER_USAGE[] =
     "  -f, --force             replace an existing results folder\n"
     "      --resume            continue a killed run from its checkpoint\n"
     "      --set KEY=VAL       override a scenario key first (repeatable)\n"
+    "      --sources CSV       sources registry (default: sources.csv beside the scenario)\n"
     "  -q, --quiet             no progress line and no table\n"
     "  -h, --help              this help\n";
 
@@ -498,9 +500,18 @@ int sim_cmd_spider(int argc, char **argv)
     if (out < 0) goto done;
     {
         char *list = sim_strdup(o.percentiles ? o.percentiles : "5,25,50,75,95");
-        for (char *t = strtok(list, ","); t; t = strtok(NULL, ",")) {
+        /* every item between commas, empty ones too: '5,,95' is a typo */
+        for (char *t = list, *next; t; t = next) {
+            next = strchr(t, ',');
+            if (next) *next++ = '\0';
             double v;
             const char *why;
+            if (!*sim_trim(t)) {
+                sim_errf(&err, "--percentiles: '%s': empty value between commas (allowed: numbers between 0 "
+                               "and 100, exclusive, separated by commas)", o.percentiles);
+                free(list);
+                goto done;
+            }
             if (sim_parse_real(sim_trim(t), &v, &why) != 0 || v <= 0 || v >= 100) {
                 sim_errf(&err, "--percentiles: '%s' (allowed: numbers between 0 and 100, exclusive)", t);
                 free(list);
@@ -637,6 +648,7 @@ static const char MORRIS_USAGE[] =
     "  -f, --force             replace an existing results folder\n"
     "      --resume            continue a killed run from its checkpoint\n"
     "      --set KEY=VAL       override a scenario key first (repeatable)\n"
+    "      --sources CSV       sources registry (default: sources.csv beside the scenario)\n"
     "  -q, --quiet             no progress line and no table\n"
     "  -h, --help              this help\n";
 
@@ -880,6 +892,7 @@ static const char SOBOL_USAGE[] =
     "  -f, --force         replace an existing results folder\n"
     "      --resume        continue a killed run from its checkpoint\n"
     "      --set KEY=VAL   override a scenario key first (repeatable)\n"
+    "      --sources CSV   sources registry (default: sources.csv beside the scenario)\n"
     "  -q, --quiet         no progress line and no table\n"
     "  -h, --help          this help\n";
 

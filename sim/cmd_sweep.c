@@ -41,6 +41,7 @@ static const char SWEEP_USAGE[] =
     "  -f, --force        replace an existing results folder\n"
     "      --resume       continue a killed run from its checkpoint\n"
     "      --set KEY=VAL  override a scenario key first (repeatable)\n"
+    "      --sources CSV  sources registry (default: sources.csv beside the scenario)\n"
     "  -q, --quiet        no progress line and no table\n"
     "  -h, --help         this help\n";
 
@@ -135,8 +136,17 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
         }
     } else {
         char *copy = sim_strdup(spec);
-        for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {
+        /* every item between commas, empty ones too: '1,,2' is a typo, not 1,2 */
+        for (char *t = copy, *next; t; t = next) {
+            next = strchr(t, ',');
+            if (next) *next++ = '\0';
             double x;
+            if (!*sim_trim(t)) {
+                sim_errf(err, "--vary %s: '%s': empty value between commas (allowed: V1,V2,... with a number "
+                              "in each place)", ax->key, spec);
+                free(copy);
+                return -1;
+            }
             if (sim_parse_real(sim_trim(t), &x, &why) != 0) {
                 sim_errf(err, "--vary %s: '%s': %s", ax->key, sim_trim(t), why);
                 free(copy);
@@ -558,6 +568,7 @@ static const char COMPARE_USAGE[] =
     "  -f, --force        replace an existing results folder\n"
     "      --set KEY=VAL  override a key of every scenario, e.g. --set transfer.rate_per_day=0\n"
     "                     (repeatable)\n"
+    "      --sources CSV  sources registry for every scenario (default: sources.csv beside each)\n"
     "  -q, --quiet        no progress line and no table\n"
     "  -h, --help         this help\n";
 
