@@ -169,9 +169,22 @@ char *sim_cli_command(const char *cmd, int argc, char **argv, const char *nflag,
     sim_buf b;
     sim_buf_init(&b);
     sim_buf_printf(&b, "riskmc %s", cmd);
+    bool files_only = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool sep;
+        /* after "--" every argument is a file: written as ./-name when it
+         * starts with '-', so that the command reads without "--" and
+         * options may still be added after it */
+        if (!files_only && !strcmp(a, "--")) {
+            files_only = true;
+            continue;
+        }
+        if (files_only) {
+            sim_buf_puts(&b, a[0] == '-' ? " ./" : " ");
+            sim_cli_shell_quote(&b, a);
+            continue;
+        }
         if (is_opt(a, 'j', "--threads", &sep) || is_opt(a, 'o', "--out", &sep) ||
             (nflag && (is_opt(a, 'n', "--trials", &sep) || is_opt(a, 's', "--seed", &sep) ||
                        is_opt(a, 'N', "--base", &sep)))) {

@@ -163,6 +163,8 @@ static char *command_line(const char *path, const sim_common *c, uint64_t n, uin
     sim_buf b;
     sim_buf_init(&b);
     sim_buf_puts(&b, "riskmc run ");
+    /* a relative path that starts with '-' would read as an option */
+    if (path[0] == '-') sim_buf_puts(&b, "./");
     sim_cli_shell_quote(&b, path);
     if (ro->outer)
         sim_buf_printf(&b, " --outer %llu --inner %llu -s %llu", (unsigned long long)ro->outer,

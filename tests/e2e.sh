@@ -56,6 +56,15 @@ check "another seed gives other trials" bash -c "! cmp -s '$TMP/j1/trials.csv' '
 check "a manifest re-runs to the same bytes (it keeps the run's -n and -s)" bash -c "
     '$BIN' run '$TMP/j1/manifest.ini' -o '$TMP/again' -q &&
     for f in trials summary risks series dictionary sources; do cmp '$TMP/j1/'\$f.csv '$TMP/again/'\$f.csv || exit 1; done"
+check "a manifest's command re-runs a scenario named after '--' whose name starts with '-' (run and sweep), with options added after it" bash -c "
+    mkdir -p '$TMP/dash' && cp scenarios/baseline.ini '$TMP/dash/-dash.ini' && cd '$TMP/dash' &&
+    '$BIN' run -n 30 -s 3 -q -o r1 --sources '$PWD/scenarios/sources.csv' -- -dash.ini &&
+    '$BIN' sweep --vary transfer.rate_per_day=0,5 -n 20 -s 3 -q -o w1 --sources '$PWD/scenarios/sources.csv' -- -dash.ini &&
+    grep -qx 'command = riskmc run ./-dash.ini -n 30 -s 3 --sources .*' r1/manifest.ini &&
+    grep -qx 'command = riskmc sweep --vary transfer.rate_per_day=0,5 --sources .* ./-dash.ini -n 20 -s 3' w1/manifest.ini &&
+    eval \"'$BIN' \$(sed -n 's/^command = riskmc //p' r1/manifest.ini) -q -o r2\" &&
+    eval \"'$BIN' \$(sed -n 's/^command = riskmc //p' w1/manifest.ini) -q -o w2\" &&
+    cmp r1/trials.csv r2/trials.csv && cmp w1/sweep.csv w2/sweep.csv"
 check "a manifest re-runs to the same bytes where a child scenario and --set add keys to a parent's sections (held0.<group>)" bash -c "
     '$BIN' run tests/data/by-group.ini -n 300 -s 5 --set 'transfer.halt_rate=0.5 [assumption]' \
         --set 'initial.at_large0_share=syrian: 0.5, foreign: 0.5 [assumption]' -o '$TMP/bg' -q &&
