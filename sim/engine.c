@@ -272,11 +272,16 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                 sim_trial tr = {cfg->seed, trial, inner, w.rng, w.rng_sub, inst->stream, &bb->out[i * no],
                                 &w.sbuf[w.pending], w.batch, w.scratch, -1, &terr};
                 int trc = inst->model->trial(inst, th, &tr);
-                for (size_t o = 0; o < no && trc == 0; o++)
-                    if (isinf(bb->out[i * no + o]))
-                        trc = sim_errf(&terr, "trial %llu: output %s is infinite (parameter values past what a "
-                                              "double holds; allowed: values whose outputs stay finite)",
-                                       (unsigned long long)trial, inst->out[o].name);
+                /* squares and sums of outputs must stay finite for the statistics */
+                for (size_t o = 0; o < no && trc == 0; o++) {
+                    const double y = bb->out[i * no + o];
+                    if (!(fabs(y) > SIM_OUTPUT_MAX)) continue; /* NAN: no value in this trial */
+                    char v[32];
+                    snprintf(v, sizeof v, isinf(y) ? "infinite" : "%.6g", y);
+                    trc = sim_errf(&terr, "trial %llu: output %s is %s (parameter values past what a double holds "
+                                          "in its statistics; allowed: outputs of magnitude up to %g)",
+                                   (unsigned long long)trial, inst->out[o].name, v, SIM_OUTPUT_MAX);
+                }
                 if (trc != 0) {
 #pragma omp critical(sim_engine_err)
                     if (b0 + i < fail_at) {

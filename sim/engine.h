@@ -17,6 +17,10 @@
 #include "sgrid.h"
 #include "stats.h"
 
+/* The largest output magnitude a trial may give: the statistics sum fourth
+ * powers (the sd's standard error) over up to 2e9 trials, within a double. */
+#define SIM_OUTPUT_MAX 1e60
+
 /* Results of consecutive trials first .. first+n-1. */
 typedef struct sim_block {
     uint64_t first;

@@ -133,8 +133,8 @@ if [ -n "${MPI_BIN:-}" ] && command -v mpirun >/dev/null; then
         grep -q 'time.start_date: missing' '$TMP/mpi-bad.err' && ! grep -q 'MPI_ABORT' '$TMP/mpi-bad.err' &&
         [ ! -e '$TMP/mpi-bad' ]"
     check "a failing trial under mpirun -np 3 is reported once, as one process reports it (the lowest failing trial)" bash -c "
-        ! $MPIRUN -np 3 -q '$MPI_BIN' run scenarios/ishigami.ini -n 200000 --set ishigami.b=1.9e306 -j 1 -o '$TMP/mpi-low' -q 2>'$TMP/mpi-low.err' &&
-        [ \$(grep -c 'is infinite' '$TMP/mpi-low.err') -eq 1 ] && grep -q '^riskmc (rank 0 of 3): trial 3: ' '$TMP/mpi-low.err' &&
+        ! $MPIRUN -np 3 -q '$MPI_BIN' run scenarios/ishigami.ini -n 200000 --set ishigami.b=1.057e58 -j 1 -o '$TMP/mpi-low' -q 2>'$TMP/mpi-low.err' &&
+        [ \$(grep -c 'output y is' '$TMP/mpi-low.err') -eq 1 ] && grep -q '^riskmc (rank 0 of 3): trial 241: ' '$TMP/mpi-low.err' &&
         [ ! -e '$TMP/mpi-low' ]"
     check "Ctrl-C under mpirun -np 2 leaves no partial folder" bash -c "
         setsid $MPIRUN '$MPI_BIN' run scenarios/baseline.ini -n 2000000 -o '$TMP/mpi-int' -q >/dev/null 2>&1 & p=\$!
@@ -1149,6 +1149,14 @@ check "a file size limit (ulimit -f) gives a message naming the file, exit 1, no
 check "an infinite output stops the run with the trial and output named, and writes nothing" bash -c "
     ! '$BIN' run scenarios/ishigami.ini -n 100 --set 'ishigami.x3=uniform(-1e100,1e100)' -o '$TMP/infout' -q 2>'$TMP/infout.err' &&
     grep -q 'trial [0-9]*: output y is infinite' '$TMP/infout.err' && [ ! -e '$TMP/infout' ]"
+check "an output past 1e60, or an Ishigami y that is not a number (infinity times 0), stops tornado and sobol as it stops run: exit 1, the trial named, nothing written" bash -c "
+    ! '$BIN' tornado scenarios/ishigami.ini -n 200 --set 'ishigami.x3=normal(0, 1e300) [assumption]' -o '$TMP/nan-t' -q 2>'$TMP/nan-t.err' &&
+    grep -q '^riskmc: trial [0-9]*: output y is not a number' '$TMP/nan-t.err' && [ ! -e '$TMP/nan-t' ] &&
+    ! '$BIN' sobol scenarios/ishigami.ini -N 64 --set 'ishigami.a=1e308 [assumption]' -o '$TMP/big-s' -q 2>'$TMP/big-s.err' &&
+    grep -q '^riskmc: trial [0-9]*: output y is [0-9.e+]* (.*allowed: outputs of magnitude up to 1e+60)' '$TMP/big-s.err' && [ ! -e '$TMP/big-s' ] &&
+    '$BIN' run scenarios/ishigami.ini -n 1000 --set 'ishigami.a=1e59 [assumption]' -o '$TMP/big-r' -q &&
+    python3 -c \"import csv, math, sys; r = list(csv.reader(open(sys.argv[1]))); assert all(math.isfinite(float(x)) for row in r[1:] for x in row[1:] if x), r\" '$TMP/big-r/summary.csv'"
+
 check "a failing trial is reported as at -j 1 whatever the threads: the lowest failing trial" bash -c "
     '$BIN' run scenarios/ishigami.ini -n 100000 --set ishigami.b=1.9e306 -j 1 -o '$TMP/lowfail' -q 2>'$TMP/lowfail1.err'
     for i in 1 2 3 4 5 6; do '$BIN' run scenarios/ishigami.ini -n 100000 --set ishigami.b=1.9e306 -j 7 -o '$TMP/lowfail' -q 2>'$TMP/lowfail7.err'
