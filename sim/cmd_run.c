@@ -283,6 +283,7 @@ int sim_cmd_run(int argc, char **argv)
                                              {0, 0, 0, 0}};
     sim_common c = {0};
     runopts ro = {0, 10000, 0, 0};
+    bool has_batch = false;
     sim_err err;
     int opt;
     optind = 1;
@@ -303,6 +304,7 @@ int sim_cmd_run(int argc, char **argv)
             }
         } else if (opt == OPT_BATCH) {
             r = sim_cli_count("--batch", optarg, 100, 100000000ULL, &ro.batch, &err) ? -1 : 1;
+            has_batch = true;
         } else if (opt == OPT_OUTER) {
             r = sim_cli_count("--outer", optarg, 2, 10000000ULL, &ro.outer, &err) ? -1 : 1;
         } else if (opt == OPT_INNER) {
@@ -329,6 +331,7 @@ int sim_cmd_run(int argc, char **argv)
     const char *path = argv[optind];
     const char *bad = NULL;
     if (!!ro.outer != !!ro.inner) bad = "--outer and --inner go together";
+    else if (has_batch && !(ro.precision > 0)) bad = "--batch goes with --precision (the batches of a run to precision)";
     else if (ro.outer && ro.precision > 0) bad = "--precision does not combine with --outer/--inner";
     else if (ro.outer && c.has_trials) bad = "-n does not combine with --outer/--inner (the run has outer x inner trials)";
     else if (ro.outer && ro.outer * ro.inner > 100000000ULL)

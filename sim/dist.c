@@ -152,7 +152,7 @@ static int check_args(parser *p, size_t col, sim_dist *d)
     if (d->kind == SIM_D_LOGNORMAL && a[0] + a[1] * a[1] > 700)
         return perr(p, col, "lognormal(mu, sigma) too large: its mean overflows (allowed: mu + sigma^2 <= 700)");
     for (int i = 0; i < SPECS[d->kind].nargs; i++)
-        if (fabs(a[i]) > 1e300) return perr(p, col, "argument %d is too large", i + 1);
+        if (fabs(a[i]) > 1e300) return perr(p, col, "argument %d is too large (allowed: magnitudes up to 1e300)", i + 1);
     return 0;
 }
 

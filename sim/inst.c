@@ -325,9 +325,9 @@ static int resolve_engine_sections(sim_inst *inst, sim_err *err)
             if (ev && !el && !eh) ob.low = ob.high = ev->v.x, ob.entry = ev;
             else if (!ev && el && eh) {
                 ob.low = el->v.x, ob.high = eh->v.x, ob.entry = el;
-                if (ob.low > ob.high) rc = sim_entry_err(el, err, "low %g is above high %g", ob.low, ob.high);
+                if (ob.low > ob.high) rc = sim_entry_err(el, err, "low %g is above high %g (allowed: low <= high)", ob.low, ob.high);
             } else
-                rc = sim_errf(err, "%s:%d: [%s]: give value = X, or low = X and high = Y", sl->file, sl->line, sec);
+                rc = sim_errf(err, "%s:%d: [%s]: no value (allowed: value = X, or low = X and high = Y)", sl->file, sl->line, sec);
         }
         if (rc == 0) {
             inst->obs = sim_realloc(inst->obs, (inst->nobs + 1) * sizeof *inst->obs);

@@ -1230,7 +1230,8 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             if (period_in(rd->periods, other, p_other, sizeof p_other) &&
                 period_in(rd->periods, first, p_first, sizeof p_first) && strcmp(p_other, p_first) != 0)
                 snprintf(when, sizeof when, " (it simulates %s)", p_other);
-            snprintf(sub, sizeof sub, "%s against %s: paired differences over %s trials%s", other, first, nt, when);
+            snprintf(sub, sizeof sub, "%s against %s: paired differences over %s trial%s%s", other, first, nt,
+                     strcmp(nt, "1") == 0 ? "" : "s", when);
             snprintf(xl, sizeof xl, "change from %s (means: %% of its mean; probabilities: percentage points)", first);
             snprintf(name, sizeof name, "compare-%zu", blk);
             rc = rd_chart(pl, rd, "diff.gp", name, &data, &params, sub, xl, "", err);

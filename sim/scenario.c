@@ -1058,17 +1058,31 @@ static int parse_value(sim_entry *e, const sim_keyspec *k, sim_err *err)
     return 0;
 }
 
-/* Split "value [F01, S0]" into value and citations. */
+/* Split "value [F01, S0]" (or "value [F01] [S0]") into value and citations. */
 static int split_cites(sim_entry *e, const sim_sources *reg, sim_err *err)
 {
     size_t n = strlen(e->text);
     if (n == 0 || e->text[n - 1] != ']') return 0;
-    char *open = strrchr(e->text, '[');
-    if (!open) return sim_entry_err(e, err, "']' without '[' (allowed: value [source, ...])");
-    char *inner = sim_strndup(open + 1, n - (size_t)(open - e->text) - 2);
-    *open = '\0';
-    char *val = sim_trim(e->text);
-    memmove(e->text, val, strlen(val) + 1);
+    char *inner = NULL; /* the groups' ids, in the order written */
+    while (n > 0 && e->text[n - 1] == ']') {
+        char *open = strrchr(e->text, '[');
+        if (!open) {
+            free(inner);
+            return sim_entry_err(e, err, "']' without '[' (allowed: value [source, ...])");
+        }
+        char *group = sim_strndup(open + 1, n - (size_t)(open - e->text) - 2);
+        if (strspn(group, " \t,") == strlen(group)) {
+            free(group), free(inner);
+            return sim_entry_err(e, err, "empty citation [] (allowed: [source id, ...] or [assumption])");
+        }
+        char *all = inner ? sim_asprintf("%s,%s", group, inner) : sim_strdup(group);
+        free(group), free(inner);
+        inner = all;
+        *open = '\0';
+        char *val = sim_trim(e->text);
+        memmove(e->text, val, strlen(val) + 1);
+        n = strlen(e->text);
+    }
     int rc = 0;
     if (!*e->text) rc = sim_entry_err(e, err, "no value before the citation");
     for (char *tok = strtok(inner, ","); tok && rc == 0; tok = strtok(NULL, ",")) {

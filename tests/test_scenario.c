@@ -90,8 +90,9 @@ static void test_open_and_citations(void **state)
     sim_inst inst;
     sim_err err;
     const char *sets[] = {"initial.latent0=uniform(1500, 3000) [F17]", "infiltration.rate.a=0.5",
-                          "facility.f.held0=12", "route.latent=iraq: 0.25, europe: 0.75"};
-    sim_open_opts o = {sets, 4, false, NULL};
+                          "facility.f.held0=12", "route.latent=iraq: 0.25, europe: 0.75",
+                          "ct.removals_per_year=320 [F12] [F01, assumption]"};
+    sim_open_opts o = {sets, 5, false, NULL};
     assert_int_equal(sim_inst_open(&inst, "tests/data/quiet.ini", &o, &err), 0);
     const sim_entry *e = sim_sc_full(&inst.sc, "initial.latent0");
     assert_string_equal(e->text, "uniform(1500, 3000)");
@@ -99,6 +100,13 @@ static void test_open_and_citations(void **state)
     assert_string_equal(e->cites[0], "F17");
     assert_string_equal(e->file, "--set");
     assert_int_equal(e->line, 1);
+    /* several bracketed groups: one list, in the order written */
+    e = sim_sc_full(&inst.sc, "ct.removals_per_year");
+    assert_string_equal(e->text, "320");
+    assert_int_equal(e->ncites, 3);
+    assert_string_equal(e->cites[0], "F12");
+    assert_string_equal(e->cites[1], "F01");
+    assert_string_equal(e->cites[2], "assumption");
     assert_true(sim_sc_full(&inst.sc, "facility.f.held0")->v.dist.a[0] == 12);
     assert_true(sim_sc_full(&inst.sc, "route.latent")->v.nums[1] == 0.75);
     long p = sim_inst_find_param(&inst, "initial.latent0");
@@ -121,6 +129,9 @@ static void test_errors(void **state)
     const char *s1[] = {"facility.f.evnt_rate=2"};
     expect_open_error(s1, 1, false, "--set:1: facility.f.evnt_rate: unknown key (did you mean 'facility.f.event_rate'?; "
                                     "allowed: section.key names that `riskmc show` lists)");
+    const char *s1b[] = {"ct.removals_per_year=320 [F12] []"};
+    expect_open_error(s1b, 1, false,
+                      "--set:1: ct.removals_per_year: empty citation [] (allowed: [source id, ...] or [assumption])");
     const char *s2[] = {"escape.recapture_fraction=1.5"};
     expect_open_error(s2, 1, false,
                       "--set:1: escape.recapture_fraction: 1.5 is outside [0, 1] (allowed: a probability within "
