@@ -1311,6 +1311,14 @@ int sim_cmd_sobol(int argc, char **argv)
                 printf("%s: Sobol indices, base sample %llu, %llu model runs, %llu bootstrap resamples\n",
                        inst.sc.name, (unsigned long long)d.N, (unsigned long long)(d.N * d.M), (unsigned long long)boot);
                 for (size_t s = first; s < nst; s++) {
+                    bool none = true;
+                    for (size_t k = 0; k < K && none; k++) none = isnan(ix[s * K + k].s1) && isnan(ix[s * K + k].st);
+                    if (none) {
+                        char line[512];
+                        sim_sobol_no_index(labels[s], line, sizeof line);
+                        printf("\n%s\n%s\n", labels[s], line);
+                        continue;
+                    }
                     printf("\n%s\n%-44s %22s %22s\n", labels[s], "parameter", "first order S1", "total ST");
                     for (size_t k = 0; k < K; k++) order[k] = (srow){k, ix[s * K + k].st};
                     qsort(order, d.nunc, sizeof *order, cmp_srow);

@@ -256,6 +256,12 @@ void sim_within_laws(const sim_inst *inst, sim_buf *out)
     }
 }
 
+void sim_sobol_no_index(const char *stat, char *out, size_t n)
+{
+    snprintf(out, n, "No index: %s took one value in every model run of the design (a threshold never reached, or "
+                     "reached in every run), so there is no variance to share out among the parameters.", stat);
+}
+
 void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, const double chance[3],
                         const char *within, char *out, size_t n)
 {

@@ -50,6 +50,9 @@ int sim_gather_block(void *user, const sim_block *b, sim_err *err);
  * (sampling noise) reads as all. */
 void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, const double chance[3],
                         const char *within, char *out, size_t n);
+/* What the console and the brief say of a Sobol statistic with no index
+ * (every S1 and ST empty in sobol.csv): it took one value in every model run. */
+void sim_sobol_no_index(const char *stat, char *out, size_t n);
 /* One-at-a-time designs (tornado, spider) of a probability: when at least
  * half of the n parameters move `stat` by nothing (flat), a sentence saying
  * why and what shows the rest goes to out; false (out untouched) otherwise. */

@@ -1034,7 +1034,13 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
     for (size_t r0 = 0; r0 < t->nrows && rc == 0;) {
         const char *stat = sim_table_get(t, r0, "statistic");
         size_t r1 = r0;
-        while (r1 < t->nrows && strcmp(sim_table_get(t, r1, "statistic"), stat) == 0) r1++;
+        bool none = true; /* no index at all (the brief says why): no chart */
+        for (; r1 < t->nrows && strcmp(sim_table_get(t, r1, "statistic"), stat) == 0; r1++)
+            none = none && !*sim_table_get(t, r1, "S1") && !*sim_table_get(t, r1, "ST");
+        if (none) {
+            r0 = r1;
+            continue;
+        }
         sim_buf data, params;
         sim_buf_init(&data);
         sim_buf_init(&params);

@@ -950,6 +950,18 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
             char h[256];
             snprintf(h, sizeof h, "Sobol indices of %s", stat);
             heading(&d, 2, h);
+            bool none = true;
+            for (size_t r = r0; r < r1 && none; r++)
+                none = !*sim_table_get(t, r, "S1") && !*sim_table_get(t, r, "ST");
+            if (none) {
+                char line[512];
+                sim_sobol_no_index(stat, line, sizeof line);
+                para_begin(&d);
+                text(&d, line);
+                para_end(&d);
+                r0 = r1;
+                continue;
+            }
             /* the groups' indices: the sentence the console states too */
             static const char *const A[6] = {"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"};
             double ga[6] = {NAN, NAN, NAN, NAN, NAN, NAN}, gs1 = NAN, gst = NAN, ch[3] = {NAN, NAN, NAN};

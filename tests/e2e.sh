@@ -1149,6 +1149,13 @@ check "a file size limit (ulimit -f) gives a message naming the file, exit 1, no
 check "an infinite output stops the run with the trial and output named, and writes nothing" bash -c "
     ! '$BIN' run scenarios/ishigami.ini -n 100 --set 'ishigami.x3=uniform(-1e100,1e100)' -o '$TMP/infout' -q 2>'$TMP/infout.err' &&
     grep -q 'trial [0-9]*: output y is infinite' '$TMP/infout.err' && [ ! -e '$TMP/infout' ]"
+check "sobol of a threshold never reached: the console and the brief say there is no index, and plot draws no empty chart for it" bash -c "
+    '$BIN' sobol scenarios/ishigami.ini -N 128 --threshold 100 -o '$TMP/sob-never' >'$TMP/sob-never.out' &&
+    grep -q '^No index: P(y>=100) took one value in every model run' '$TMP/sob-never.out' && ! grep -q nan '$TMP/sob-never.out' &&
+    '$BIN' plot '$TMP/sob-never' >/dev/null && [ -e '$TMP/sob-never/charts/sobol-mean-y.png' ] &&
+    [ ! -e '$TMP/sob-never/charts/sobol-P-y-ge-100.png' ] && '$BIN' report '$TMP/sob-never' >/dev/null &&
+    grep -q '^No index: P(y>=100)' '$TMP/sob-never/report.md'"
+
 check "an output past 1e60, or an Ishigami y that is not a number (infinity times 0), stops tornado and sobol as it stops run: exit 1, the trial named, nothing written" bash -c "
     ! '$BIN' tornado scenarios/ishigami.ini -n 200 --set 'ishigami.x3=normal(0, 1e300) [assumption]' -o '$TMP/nan-t' -q 2>'$TMP/nan-t.err' &&
     grep -q '^riskmc: trial [0-9]*: output y is not a number' '$TMP/nan-t.err' && [ ! -e '$TMP/nan-t' ] &&
