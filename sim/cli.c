@@ -35,6 +35,15 @@ int sim_cli_count(const char *what, const char *arg, uint64_t lo, uint64_t hi, u
     return 0;
 }
 
+int sim_cli_folder_arg(const char *what, const char *arg, sim_err *err)
+{
+    /* "-o -q" would make a folder named -q: the option forgot its folder */
+    if (arg[0] == '-' && arg[1])
+        return sim_errf(err, "%s: '%s' looks like an option, not a folder (allowed: a folder name; for one starting "
+                             "with '-', write ./%s)", what, arg, arg);
+    return 0;
+}
+
 int sim_cli_common(int opt, const char *arg, sim_common *c, sim_err *err)
 {
     uint64_t v;
@@ -51,7 +60,10 @@ int sim_cli_common(int opt, const char *arg, sim_common *c, sim_err *err)
         if (sim_cli_count("-j/--threads", arg, 1, 1024, &v, err) != 0) return -1;
         c->threads = (int)v;
         return 1;
-    case 'o': c->out = arg; return 1;
+    case 'o':
+        if (sim_cli_folder_arg("-o/--out", arg, err) != 0) return -1;
+        c->out = arg;
+        return 1;
     case OPT_SET:
         c->sets = sim_realloc(c->sets, (c->nsets + 1) * sizeof *c->sets);
         c->sets[c->nsets++] = arg;

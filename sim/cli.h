@@ -53,6 +53,9 @@ typedef struct sim_common {
         {"help", no_argument, 0, 'h'}
 
 /* Handle one option of the common set: 1 handled, 0 not ours, -1 error. */
+/* 0 when arg can be the folder option `what` names; -1 with err when it
+ * looks like an option the folder was forgotten before. */
+int sim_cli_folder_arg(const char *what, const char *arg, sim_err *err);
 int sim_cli_common(int opt, const char *arg, sim_common *c, sim_err *err);
 void sim_cli_free(sim_common *c);
 /* Open a scenario with the common options applied. */

@@ -37,7 +37,13 @@ int sim_cmd_plot(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'h': fputs(USAGE, stdout); return 0;
-        case 'o': out = optarg; break;
+        case 'o':
+            if (sim_cli_folder_arg("-o", optarg, &err) != 0) {
+                fprintf(stderr, "riskmc plot: %s\n", err.msg);
+                return 2;
+            }
+            out = optarg;
+            break;
         case OPT_FORMAT:
             if (sim_plot_formats(optarg, &formats, &err) != 0) {
                 fprintf(stderr, "riskmc plot: %s\n", err.msg);
