@@ -336,6 +336,67 @@ static long uncert_row(const sim_table *u, const char *output, const char *stati
     return -1;
 }
 
+/* Row r's probability of risks.csv, "1.9%"; at 0% or 100% with the count
+ * ("0% (0 of 2,000 trials)"): what the trials showed, not impossible or
+ * certain. A two-dimensional run's counts are pooled: the percentage alone. */
+static void risk_probability(const sim_rundir *rd, size_t r, char *p, size_t n)
+{
+    sim_format_pct(sim_table_num(&rd->risks, r, "probability"), p, n);
+    const double hits = sim_table_num(&rd->risks, r, "hits"), trials = sim_table_num(&rd->risks, r, "trials");
+    if (rd->uncert.nrows || (hits != 0 && hits != trials)) return;
+    char k[32], t[32];
+    sim_format_thousands(hits, 0, k, sizeof k);
+    sim_format_thousands(trials, 0, t, sizeof t);
+    snprintf(p + strlen(p), n - strlen(p), " (%s of %s trials)", k, t);
+}
+
+/* The answer in the brief's first lines: each charted output's median, mean
+ * and 90% interval, each threshold's probability, and what the spreads mean. */
+static void in_short(doc *d, const sim_rundir *rd)
+{
+    const char **outs;
+    size_t no = sim_rundir_outputs(rd, false, &outs);
+    sim_buf b;
+    sim_buf_init(&b);
+    char tr[128], period[1024];
+    sim_rundir_trials_text(rd, tr, sizeof tr);
+    period_of(rd, period, sizeof period);
+    if (*period) sim_buf_printf(&b, "Over %s, in %s: ", period, tr);
+    else sim_buf_printf(&b, "In %s: ", tr);
+    size_t said = 0;
+    for (size_t i = 0; i < no; i++) {
+        long r = sim_table_find(&rd->summary, "output", outs[i]);
+        if (r < 0 || strchr(outs[i], '.')) continue; /* a group's parts: in Key numbers */
+        char m[48], mean[48], lo[48], hi[48];
+        num(sim_table_num(&rd->summary, (size_t)r, "p50"), m, sizeof m, true);
+        num(sim_table_num(&rd->summary, (size_t)r, "mean"), mean, sizeof mean, false);
+        num(sim_table_num(&rd->summary, (size_t)r, "p5"), lo, sizeof lo, true);
+        num(sim_table_num(&rd->summary, (size_t)r, "p95"), hi, sizeof hi, true);
+        sim_buf_printf(&b, "%s%s, median %s (mean %s; 90%% of trials %s to %s)", said++ ? "; " : "", outs[i], m, mean,
+                       lo, hi);
+    }
+    free(outs);
+    for (size_t r = 0; r < rd->risks.nrows; r++) {
+        char t[48], p[96];
+        sim_format_exact(sim_table_num(&rd->risks, r, "threshold"), t, sizeof t);
+        risk_probability(rd, r, p, sizeof p);
+        sim_buf_printf(&b, "%sP(%s ≥ %s) %s", r ? ", " : ". Risks: ", sim_table_get(&rd->risks, r, "output"), t, p);
+    }
+    sim_buf_puts(&b, rd->uncert.nrows
+                         ? ". The spreads mix chance with what is not known of the parameters; the last columns "
+                           "below show how far each mean and probability moves with the uncertain parameters alone."
+                         : ". The spreads mix chance with what is not known of the parameters (drawn anew in each "
+                           "trial; see Assumptions); the intervals under Risks are only the simulation's precision. "
+                           "To see how far a probability moves with the parameters alone, run with --outer and "
+                           "--inner.");
+    para_begin(d);
+    sim_buf_puts(&d->md, "**In short.** ");
+    sim_buf_puts(&d->html, "<b>In short.</b> ");
+    text(d, b.s);
+    para_end(d);
+    sim_buf_free(&b);
+}
+
 static void key_numbers(doc *d, const sim_rundir *rd)
 {
     heading(d, 2, "Key numbers");
@@ -343,9 +404,9 @@ static void key_numbers(doc *d, const sim_rundir *rd)
      * uncertain parameters: the outer samples' means, 5th to 95th */
     const sim_table *u = &rd->uncert;
     const bool two = u->nrows > 0;
-    const char *cols[] = {"output", "what it counts", "median", "90% interval (p5 to p95)",
+    const char *cols[] = {"output", "what it counts", "median", "mean", "90% interval (p5 to p95)",
                           "mean: 90% of outer samples"};
-    table_begin(d, cols, two ? 5 : 4);
+    table_begin(d, cols, two ? 6 : 5);
     const char **outs;
     size_t no = sim_rundir_outputs(rd, true, &outs);
     sim_buf groups; /* grouped outputs (infiltrated.iraq, ...) go in one line each group */
@@ -391,8 +452,10 @@ static void key_numbers(doc *d, const sim_rundir *rd)
             num(sim_table_num(u, (size_t)k, "outer_p95"), b, sizeof b, false);
             snprintf(band, sizeof band, "%s to %s (median %s)", a, b, c);
         }
-        const char *cells[] = {outs[i], sim_rundir_describe(rd, outs[i]), m, iv, band};
-        table_row(d, cells, two ? 5 : 4);
+        char mean[48];
+        num(sim_table_num(&rd->summary, (size_t)r, "mean"), mean, sizeof mean, false);
+        const char *cells[] = {outs[i], sim_rundir_describe(rd, outs[i]), m, mean, iv, band};
+        table_row(d, cells, two ? 6 : 5);
     }
     free(outs);
     table_end(d);
@@ -421,15 +484,16 @@ static void risks(doc *d, const sim_rundir *rd)
     heading(d, 2, "Risks");
     const sim_table *u = &rd->uncert;
     const bool two = u->nrows > 0;
-    const char *cols[] = {"risk", "probability", two ? "95% interval (Monte Carlo)" : "95% interval (Wilson)",
+    const char *cols[] = {"risk", "probability",
+                          two ? "95% interval (Monte Carlo)" : "simulation precision (95% Wilson interval)",
                           "threshold from", "90% of outer samples"};
     table_begin(d, cols, two ? 5 : 4);
     for (size_t r = 0; r < rd->risks.nrows; r++) {
-        char t[48], lab[256], p[32], lo[32], hi[32], iv[80], band[160] = "";
+        char t[48], lab[256], p[96], lo[32], hi[32], iv[80], band[160] = "";
         sim_format_exact(sim_table_num(&rd->risks, r, "threshold"), t, sizeof t);
         const char *out = sim_table_get(&rd->risks, r, "output");
         snprintf(lab, sizeof lab, "P(%s ≥ %s)", out, t);
-        sim_format_pct(sim_table_num(&rd->risks, r, "probability"), p, sizeof p);
+        risk_probability(rd, r, p, sizeof p);
         sim_format_pct(sim_table_num(&rd->risks, r, "wilson_low"), lo, sizeof lo);
         sim_format_pct(sim_table_num(&rd->risks, r, "wilson_high"), hi, sizeof hi);
         snprintf(iv, sizeof iv, "%s to %s", lo, hi);
@@ -1162,6 +1226,7 @@ static int report_dir(const char *dir, sim_err *err)
         text(&d, rd.question);
         para_end(&d);
     }
+    in_short(&d, &rd);
     meta_line(&d, &rd);
     /* how to reproduce: short, on the first page */
     sim_buf_puts(&d.md, "Reproduce (from a clone of riskmc at this commit, after make): ");

@@ -399,6 +399,13 @@ check "report writes Markdown and standalone HTML" bash -c "
     grep -q 'data:image/png;base64,' '$TMP/pl/report.html' && grep -q 'P(force_end ≥ 20,000)' '$TMP/pl/report.md' &&
     grep -q '^## Assumptions' '$TMP/pl/report.md' && grep -q 'riskmc run scenarios/baseline.ini -n 600 -s 5' '$TMP/pl/report.md' &&
     grep -q '^Note: in infiltrated.iraq, iraq includes the escapees from Iraqi custody (iraq_escaped)\.\$' '$TMP/pl/report.md'"
+check "a run's brief answers first: In short (median, mean and 90% interval of each charted output, each risk), a mean column, Wilson intervals named the simulation's precision, 0% given with its count" bash -c "
+    grep -q '^\*\*In short\.\*\* Over 365 days from 2026-02-22, in 600 trials: escaped, median [0-9,]* (mean [0-9,.]*; 90% of trials [0-9,]* to [0-9,]*);' '$TMP/pl/report.md' &&
+    grep -q 'Risks: P(force_end ≥ 20,000) [0-9.]*%' '$TMP/pl/report.md' &&
+    grep -q '^| output | what it counts | median | mean | 90% interval (p5 to p95) |\$' '$TMP/pl/report.md' &&
+    grep -q '| risk | probability | simulation precision (95% Wilson interval) |' '$TMP/pl/report.md' &&
+    '$BIN' run scenarios/un-estimate.ini -n 300 -s 5 -o '$TMP/une' -q && '$BIN' report '$TMP/une' >/dev/null &&
+    grep -q '^| P(force_end ≥ 20,000) | 0% (0 of 300 trials) |' '$TMP/une/report.md'"
 "$BIN" run scenarios/sdf-claims.ini -n 600 -s 5 -o "$TMP/pl2" -q
 check "comparison charts and brief of two folders" bash -c "
     '$BIN' plot -o '$TMP/cmp' '$TMP/pl' '$TMP/pl2' >/dev/null && [ -s '$TMP/cmp/charts/compare-force_end.png' ] &&
