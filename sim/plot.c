@@ -470,10 +470,52 @@ static const char *stat_unit(const sim_rundir *rd, const char *stat, char *out, 
 
 /* A threshold x on an exceedance chart (the k-th, from 0): a dashed line and
  * "P(>= x) = p" over "<what> lo to hi", on the side with room, in front. */
-static void threshold_mark(sim_buf *params, int k, double x, const char *sx, const char *sp, const char *what,
-                           const char *slo, const char *shi, double xmin, double xmax)
+/* A threshold label's box on a chart, in graph units (0 to 1 across the plot). */
+typedef struct gbox {
+    double x0, x1, y0, y1;
+} gbox;
+
+/* Where threshold k's two-line label goes on an exceedance chart of the m
+ * sorted values v (of n trials; y axis 0 to 105%): beside its line, on the
+ * side the old rule prefers first, at the greatest height where its box is
+ * clear of the curve and of the boxes placed before (placed[0..k-1]). Over
+ * [a, b] the falling step curve P(X >= x) passes through every height from
+ * P(X >= b) to P(X >= a), so the box is clear when its heights miss that
+ * span. Returns the label's height (its first line's middle) and sets
+ * *right; false (nothing set) when no place is clear. */
+static bool label_place(const double *v, size_t m, size_t n, double t, double xmin, double xmax, double chars,
+                        gbox *placed, int k, double *y, bool *right)
 {
-    bool right = x > xmin + 0.65 * (xmax - xmin);
+    const double w = 0.0115 * chars + 0.012, off = 0.007, gx = (t - xmin) / (xmax - xmin);
+    const bool first_right = gx > 0.65;
+    for (double yy = 0.93; yy >= 0.14; yy -= 0.01)
+        for (int side = 0; side < 2; side++) {
+            const bool r = side ? !first_right : first_right;
+            gbox b = {r ? gx - off - w : gx + off, r ? gx - off : gx + off + w, yy - 0.09, yy + 0.04};
+            if (b.x0 < 0 || b.x1 > 1.01) continue;
+            /* the curve's heights over the box's width, in graph units */
+            const double xa = xmin + b.x0 * (xmax - xmin), xb = xmin + b.x1 * (xmax - xmin);
+            size_t ia = 0, ib = 0;
+            while (ia < m && v[ia] < xa) ia++; /* values >= xa: m - ia */
+            while (ib < m && v[ib] <= xb) ib++; /* values > xb: m - ib */
+            const double top = 100.0 * (double)(m - ia) / (double)n / 105, bot = 100.0 * (double)(m - ib) / (double)n / 105;
+            bool clear = b.y0 > top + 0.01 || b.y1 < bot - 0.01;
+            for (int j = 0; j < k && clear; j++)
+                clear = b.x1 < placed[j].x0 || b.x0 > placed[j].x1 || b.y1 < placed[j].y0 || b.y0 > placed[j].y1;
+            if (!clear) continue;
+            placed[k] = b;
+            *y = yy;
+            *right = r;
+            return true;
+        }
+    return false;
+}
+
+static void threshold_mark(sim_buf *params, int k, double x, const char *sx, const char *sp, const char *what,
+                           const char *slo, const char *shi, double xmin, double xmax, const double *y_at,
+                           const bool *right_at)
+{
+    bool right = right_at ? *right_at : x > xmin + 0.65 * (xmax - xmin);
     sim_buf_printf(params,
                    "set arrow %d from %.17g, graph 0 to %.17g, graph 1 nohead dashtype 2 linewidth 1.5 "
                    "linecolor rgb \"#b2182b\"\n"
@@ -481,8 +523,8 @@ static void threshold_mark(sim_buf *params, int k, double x, const char *sx, con
                    "set style textbox opaque noborder margins 0.4, 0.3\n"
                    "set label %d \"P(≥ %s) = %s\\n%s %s to %s\" at %.17g, graph %.3f %s offset %s,0 front boxed "
                    "textcolor rgb \"#b2182b\"\n",
-                   k + 1, x, x, k + 1, sx, sp, what, slo, shi, x, 0.93 - 0.14 * k, right ? "right" : "left",
-                   right ? "-0.6" : "0.6");
+                   k + 1, x, x, k + 1, sx, sp, what, slo, shi, x, y_at ? *y_at : 0.93 - 0.14 * k,
+                   right ? "right" : "left", right ? "-0.6" : "0.6");
 }
 
 /* ------------------------------------------------------------ one output: histogram and exceedance */
@@ -574,6 +616,21 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
         sim_buf_printf(&params, "set label 4 \"%s of trials have no value\" at graph 0.99, graph 0.81 right "
                                 "textcolor rgb \"#666666\"\n", s_pct);
     }
+    {
+        /* the labels at the top right (about 0.0115 of the width a
+         * character) stand clear of the bars beneath them: the y axis grows
+         * until those bars end below the lowest label */
+        char l2[160];
+        snprintf(l2, sizeof l2, "shaded: 90%% of trials, %s to %s", s_lo, s_hi);
+        const double w = 0.0115 * longest_line(l2) + 0.03, floor_y = (beyond ? missing ? 0.81 : 0.88 : 0.95) - 0.06;
+        double top = 0, need = 0;
+        for (size_t b = 0; b < nb; b++) {
+            const double share = 100 * cnt[b] / (double)n, right = first + ((double)b + 1) * width + shift;
+            top = fmax(top, share);
+            if ((right - xmin) / (xmax - xmin) > 0.99 - w) need = fmax(need, share / floor_y);
+        }
+        if (need > top * 1.02) sim_buf_printf(&params, "ymax = %.17g\n", need);
+    }
     char sub[512], xl[512];
     const char *desc = sim_rundir_describe(rd, output);
     snprintf(sub, sizeof sub, "Distribution of %s over %s trials", output, rd->trials ? "the" : "all");
@@ -605,6 +662,7 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
         sim_buf_printf(&params, "xmin = %.17g\nxmax = %.17g\n", ex_lo, ex_hi);
         tics(&params, "x", ex_lo, ex_hi, whole);
         int k = 0;
+        gbox boxes[16];
         for (size_t r = 0; ro >= 0 && r < rd->risks.nrows; r++) {
             if (strcmp(rd->risks.rows[r][ro], output) != 0) continue;
             double t = sim_table_num(&rd->risks, r, "threshold"), pr = sim_table_num(&rd->risks, r, "probability");
@@ -614,7 +672,15 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
             sim_format_pct(pr, sp, sizeof sp);
             sim_format_pct(wl, sl, sizeof sl);
             sim_format_pct(wh, sh, sizeof sh);
-            threshold_mark(&params, k, t, st, sp, "95% interval", sl, sh, ex_lo, ex_hi);
+            /* the label where it hides no part of the curve (the widest line's characters) */
+            char text[320];
+            snprintf(text, sizeof text, "P(≥ %s) = %s\n95%% interval %s to %s", st, sp, sl, sh);
+            const double chars = longest_line(text);
+            double y;
+            bool right;
+            const bool placed = k < 16 && label_place(all, m, n, t, ex_lo, ex_hi, chars, boxes, k, &y, &right);
+            threshold_mark(&params, k, t, st, sp, "95% interval", sl, sh, ex_lo, ex_hi, placed ? &y : NULL,
+                           placed ? &right : NULL);
             k++;
         }
         snprintf(sub, sizeof sub, "Chance that %s reaches at least x", output);
@@ -670,7 +736,7 @@ static int band_chart(plotter *pl, const sim_rundir *rd, const char *output, sim
         sim_format_pct(sim_table_num(u, r, "pooled"), sp, sizeof sp);
         sim_format_pct(sim_table_num(u, r, "outer_p5"), sl, sizeof sl);
         sim_format_pct(sim_table_num(u, r, "outer_p95"), sh, sizeof sh);
-        threshold_mark(&params, k, x, st, sp, "90% of outer samples:", sl, sh, lo, hi);
+        threshold_mark(&params, k, x, st, sp, "90% of outer samples:", sl, sh, lo, hi, NULL, NULL);
         k++;
     }
     /* the band fills the chart's corners: labels over it, not boxes hiding it */

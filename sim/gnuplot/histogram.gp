@@ -10,7 +10,8 @@ set style fill solid 0.85 border rgb "#ffffff"
 set object 1 rectangle from p5, graph 0 to p95, graph 1 fillcolor rgb "#fde0c5" fillstyle solid 0.55 noborder behind
 set arrow 1 from med, graph 0 to med, graph 1 nohead front linewidth 2.5 linecolor rgb "#b2182b"
 set xrange [xmin:xmax]
-set yrange [0:*]
+# ymax: room above the bars for the labels at the top right
+if (exists("ymax")) { set yrange [0:ymax] } else { set yrange [0:*] }
 set format y "%g%%"
 set key off
 plot datafile using 1:2:3 with boxes linecolor rgb "#2c7fb8"
