@@ -639,9 +639,12 @@ check "a key fixed in the first scenario and uncertain in another is a parameter
     '$BIN' compare '$TMP/halting.ini' scenarios/baseline.ini --sources scenarios/sources.csv -n 20 -o '$TMP/halt2' -q &&
     grep -q '^transfer.halt_rate,parameter,' '$TMP/halt1/dictionary.csv' && grep -q '^transfer.halt_rate,parameter,' '$TMP/halt2/dictionary.csv' &&
     ! grep -q '^transfer.halt_rate,setting,' '$TMP/halt1/dictionary.csv'"
-check "a sweep of a model whose descriptions carry no unit labels its axis with the output alone; LO:HI:N points read as written (0.06)" bash -c "
+check "a sweep of a model whose descriptions carry no unit labels its axis with the output alone; LO:HI:N points read as written (0.06), to 6 significant digits (1.33333) or more where neighbours would merge" bash -c "
     '$BIN' sweep scenarios/ishigami.ini --vary ishigami.b=0:0.09:10 -n 20 -o '$TMP/swi' -q && '$BIN' plot --format svg '$TMP/swi' >/dev/null &&
-    ! grep -q '>y (x1)<' '$TMP/swi/charts/sweep-y.svg' && grep -q '>y<' '$TMP/swi/charts/sweep-y.svg' && grep -q '^6,0.06,' '$TMP/swi/sweep.csv'"
+    ! grep -q '>y (x1)<' '$TMP/swi/charts/sweep-y.svg' && grep -q '>y<' '$TMP/swi/charts/sweep-y.svg' && grep -q '^6,0.06,' '$TMP/swi/sweep.csv' &&
+    '$BIN' sweep scenarios/ishigami.ini --vary ishigami.b=1:2:4 -n 20 -o '$TMP/swi3' -q && grep -q '^1,1.33333,' '$TMP/swi3/sweep.csv' &&
+    '$BIN' sweep scenarios/ishigami.ini --vary ishigami.b=1:1.00001:20 -n 20 -o '$TMP/swi4' -q &&
+    [ \"\$(cut -d, -f2 '$TMP/swi4/sweep.csv' | sort -u | wc -l)\" -eq 21 ]"
 check "a sweep over a listed, unsorted grid (5,1,3) draws its lines and bands by x, and sweep.csv keeps the grid's order" bash -c "
     '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=5,1,3 -n 200 -j 1 -o '$TMP/swu' -q &&
     '$BIN' plot --format svg '$TMP/swu' >/dev/null && [ \"\$(cut -d, -f2 '$TMP/swu/sweep.csv' | tr '\n' ' ')\" = 'ct.removals_per_year 5 1 3 ' ] &&
