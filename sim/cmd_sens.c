@@ -1180,7 +1180,8 @@ int sim_cmd_sobol(int argc, char **argv)
                 for (size_t k = 0; k < dim; k++) d.q[j * dim + k] = gsl_rng_uniform_pos(r);
             }
             gsl_rng_free(r);
-            if (!o.c.quiet)
+            /* a note on the method, as the other notes, also under -q */
+            if (sim_mpi_root())
                 fprintf(stderr, "riskmc sobol: %zu parameters need %zu dimensions, past the 40 of GSL's Sobol "
                                 "sequence: the base sample is %llu independent random rows from the seed\n",
                         d.nunc, dim, (unsigned long long)d.N);

@@ -27,7 +27,7 @@ static const char SWEEP_USAGE[] =
     "trial: far smaller), sd, p5, p50 (and its standard error), p95, and every\n"
     "threshold probability with the same two standard errors.\n"
     "\n"
-    "  --vary KEY=LO:HI:N   N evenly spaced values from LO to HI (N >= 2)\n"
+    "  --vary KEY=LO:HI:N   N evenly spaced values from LO to HI (2 to 1000)\n"
     "  --vary KEY=V1,V2,... the values listed (two or more)\n"
     "                       KEY is a parameter as `riskmc show` names it, e.g.\n"
     "                       transfer.rate_per_day; one --vary gives a line, two a grid.\n"

@@ -349,7 +349,7 @@ void sim_acc_summary(sim_acc *a, sim_summary *s)
         /* GSL's running mean in arrival order (trial order: deterministic),
          * before sorting */
         s->mean = gsl_stats_mean(a->r.x, 1, a->r.n);
-        s->sd = a->r.n > 1 ? gsl_stats_sd_m(a->r.x, 1, a->r.n, s->mean) : 0;
+        s->sd = a->r.n > 1 ? gsl_stats_sd_m(a->r.x, 1, a->r.n, s->mean) : NAN; /* as sim_hist_sd */
         reals_sort(&a->r);
         s->min = a->r.x[0];
         s->max = a->r.x[a->r.n - 1];

@@ -271,6 +271,8 @@ check "numeric edge cases give finite numbers everywhere" bash -c "
             { echo \"with --set \$sets\"; exit 1; }
     done
     '$BIN' run scenarios/baseline.ini -n 1 -o '$TMP/one' -q && python3 '$TMP/finite.py' '$TMP/one' &&
+    '$BIN' run scenarios/ishigami.ini -n 1 -o '$TMP/one-real' -q &&
+    grep -q '^y,1,0,[0-9.-]*,,,' '$TMP/one-real/summary.csv' && grep -q '^escaped,1,0,[0-9]*,,,' '$TMP/one/summary.csv' &&
     timeout 60 '$BIN' run scenarios/baseline.ini -n 30 --set transfer.rate_per_day=1e308 \
         --set period.funding_cut.transfer=10 -o '$TMP/inf' -q && python3 '$TMP/finite.py' '$TMP/inf'"
 printf '\xef\xbb\xbf[scenario]  # the mark a Windows editor writes first\nextends = %s/scenarios/baseline.ini\nseed = 7 # a comment\n' "$PWD" > "$TMP/bom.ini"
