@@ -756,11 +756,17 @@ int sim_cmd_compare(int argc, char **argv)
         fprintf(stderr, "riskmc compare: note: left out of compare.csv, which pairs the first scenario's outputs and "
                         "thresholds where the other scenario has the output: %s\n",
                 lost.s);
-    char *extra = lost.len ? sim_asprintf("; left_out: outputs and thresholds compare.csv has no rows for, as it "
-                                          "pairs the first scenario's where the other scenario has the output\n"
-                                          "left_out = %s\n",
-                                          lost.s)
-                           : NULL;
+    sim_buf ex; /* the manifest's [run] lines of a comparison */
+    sim_buf_init(&ex);
+    if (lost.len)
+        sim_buf_printf(&ex, "; left_out: outputs and thresholds compare.csv has no rows for, as it pairs the first "
+                            "scenario's where the other scenario has the output\nleft_out = %s\n", lost.s);
+    /* each scenario's question, for the brief: only the first's scenario is
+     * written out below */
+    sim_buf_puts(&ex, "; question.K: the question of the K-th scenario (of scenarios), as its file asks it\n");
+    for (int s = 0; s < ns; s++)
+        if (inst[s].question && *inst[s].question) sim_buf_printf(&ex, "question.%d = %s\n", s + 1, inst[s].question);
+    char *extra = sim_buf_take(&ex);
     sim_buf_free(&lost);
     {
         const sim_inst *a = &inst[0];

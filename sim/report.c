@@ -955,6 +955,22 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
         text(&d, ref);
         para_end(&d);
         free(ref);
+        /* what each other scenario asks, from its file */
+        if (rd->scenarios && rd->nquestions > 1) {
+            char *names = sim_strdup(rd->scenarios), *save = NULL;
+            size_t k = 0;
+            for (char *nm = strtok_r(names, ",", &save); nm; nm = strtok_r(NULL, ",", &save), k++) {
+                if (k == 0 || k >= rd->nquestions || !rd->questions[k] ||
+                    (rd->questions[0] && !strcmp(rd->questions[k], rd->questions[0])))
+                    continue;
+                char *q = sim_asprintf("%s: %s", sim_trim(nm), rd->questions[k]);
+                para_begin(&d);
+                text(&d, q);
+                para_end(&d);
+                free(q);
+            }
+            free(names);
+        }
     } else {
         begin(&d, rd->title);
         if (*rd->question) {

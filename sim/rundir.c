@@ -41,6 +41,16 @@ static int on_manifest(void *user, const char *section, const char *key, const c
         else if (strcmp(key, "design") == 0) set(&rd->points, value);
         else if (strcmp(key, "scenarios") == 0) set(&rd->scenarios, value);
         else if (strcmp(key, "left_out") == 0) set(&rd->left_out, value);
+        else if (strncmp(key, "question.", 9) == 0) {
+            const long k = strtol(key + 9, NULL, 10);
+            if (k < 1 || k > 10000) return 1;
+            if ((size_t)k > rd->nquestions) {
+                rd->questions = sim_realloc(rd->questions, (size_t)k * sizeof *rd->questions);
+                for (size_t i = rd->nquestions; i < (size_t)k; i++) rd->questions[i] = NULL;
+                rd->nquestions = (size_t)k;
+            }
+            set(&rd->questions[k - 1], value);
+        }
         else if (strcmp(key, "seed") == 0) rd->seed = strtoull(value, NULL, 10);
         else if (strcmp(key, "trials") == 0) rd->trials = strtoull(value, NULL, 10);
         else if (strcmp(key, "outer") == 0) rd->outer = strtoull(value, NULL, 10);
@@ -252,6 +262,8 @@ void sim_rundir_free(sim_rundir *rd)
                     rd->sources_used, rd->assumptions, rd->uncited, rd->periods, rd->points, rd->name,
                     rd->scenarios, rd->left_out, rd->title, rd->question};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) free(strs[i]);
+    for (size_t i = 0; i < rd->nquestions; i++) free(rd->questions[i]);
+    free(rd->questions);
     for (size_t i = 0; i < rd->nresolved; i++)
         free(rd->resolved[i].section), free(rd->resolved[i].key), free(rd->resolved[i].value);
     free(rd->resolved);

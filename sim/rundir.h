@@ -21,6 +21,8 @@ typedef struct sim_rundir {
     char *points;  /* a Sobol design's points ([run] design); else NULL */
     char *scenarios; /* a comparison's scenarios in order ([run] scenarios); else NULL */
     char *left_out;  /* a comparison's outputs and thresholds without a pair ([run] left_out); else NULL */
+    char **questions; /* a comparison's: the K-th scenario's question at K-1 ([run] question.K), NULL where none */
+    size_t nquestions;
     uint64_t seed, trials;
     uint64_t outer, inner; /* a two-dimensional run's ([run] outer, inner); else 0 */
     /* [scenario] of the resolved scenario */
