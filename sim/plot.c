@@ -989,6 +989,16 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     if (prob) percent_tics(&params, "x", lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1, "%%"); /* in % */
     sim_buf_printf(&params, "set yrange [-0.7:%.17g]\nset arrow 1 from %.17g, graph 0 to %.17g, graph 1 nohead "
                             "linecolor rgb \"#333333\" linewidth 1.5\n", (double)n - 0.3, base, base);
+    /* a probability that most parameters move by nothing alone: the chart
+     * says why (the console and the brief say it at length) */
+    size_t flat = 0;
+    for (size_t r = 0; r < t->nrows; r++) flat += sim_table_num(t, r, "swing") == 0;
+    if (prob && 2 * flat >= t->nrows)
+        sim_buf_printf(&params,
+                       "set label 9 \"%zu of %zu parameters move it by nothing alone:\\none that matters only with "
+                       "others shows no bar\\n(riskmc sobol --threshold measures them)\" at graph 0.98, graph 0.22 "
+                       "right front textcolor rgb \"#555555\" font \",10\"\n",
+                       flat, t->nrows);
     char top[64] = "";
     if (t->nrows > n) snprintf(top, sizeof top, "; top %zu of %zu", n, t->nrows);
     snprintf(sub, sizeof sub, "%s: each parameter alone from its 5th to its 95th percentile (shown), the others at "

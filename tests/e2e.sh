@@ -596,6 +596,11 @@ check "a rerun without --resume keeps a killed run's checkpoint (an error) unles
 check "--resume without a checkpoint is an error" bash -c "
     ! '$BIN' tornado scenarios/baseline.ini -n 50 -o '$TMP/nothing' -q --resume 2>'$TMP/resume.err' &&
     grep -q 'no checkpoint' '$TMP/resume.err'"
+check "a tornado of a probability most parameters do not move alone says so on the chart too, and one of a mean does not" bash -c "
+    '$BIN' tornado scenarios/baseline.ini --output force_end --threshold 20000 -n 300 -o '$TMP/tor-flat' -q 2>/dev/null &&
+    '$BIN' plot --format svg '$TMP/tor-flat' >/dev/null && grep -q 'parameters move it by nothing alone' '$TMP/tor-flat/charts/tornado.svg' &&
+    '$BIN' tornado scenarios/ishigami.ini -n 50 -o '$TMP/tor-mean' -q && '$BIN' plot --format svg '$TMP/tor-mean' >/dev/null &&
+    ! grep -q 'by nothing alone' '$TMP/tor-mean/charts/tornado.svg'"
 check "tornado ranks latent0 first for force_end" bash -c "
     '$BIN' tornado scenarios/baseline.ini --output force_end -n 300 -o '$TMP/torn' -q &&
     sed -n 2p '$TMP/torn/tornado.csv' | grep -q '^1,initial.latent0,mean(force_end),'"
