@@ -931,6 +931,83 @@ static void design_rows(doc *d, const sim_table *t, const char *const *cols, con
     table_end(d);
 }
 
+typedef struct spider_par {
+    size_t r0, n; /* its rows of spider.csv, which run together */
+    double range;
+} spider_par;
+
+static int cmp_spider(const void *a, const void *b)
+{
+    const spider_par *x = a, *y = b;
+    if (x->range != y->range) return x->range < y->range ? 1 : -1;
+    return x->r0 < y->r0 ? -1 : x->r0 > y->r0;
+}
+
+/* A spider design as a reader wants it: one row per parameter, the result
+ * at each percentile across, ranked by how far the parameter moves it (its
+ * range), the 12 that move it most. */
+static void spider_table(doc *d, const sim_table *t)
+{
+    spider_par *ps = sim_calloc(t->nrows + 1, sizeof *ps);
+    size_t np = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *pm = sim_table_get(t, r, "parameter");
+        if (!np || strcmp(sim_table_get(t, ps[np - 1].r0, "parameter"), pm)) ps[np++] = (spider_par){r, 0, 0};
+        spider_par *p = &ps[np - 1];
+        p->n++;
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t q = p->r0; q < p->r0 + p->n; q++)
+            lo = fmin(lo, sim_table_num(t, q, "result")), hi = fmax(hi, sim_table_num(t, q, "result"));
+        p->range = hi - lo;
+    }
+    qsort(ps, np, sizeof *ps, cmp_spider);
+    const size_t shown = np < 12 ? np : 12, w = np ? ps[0].n : 0;
+    const bool prob = t->nrows && !strncmp(sim_table_get(t, 0, "statistic"), "P(", 2);
+    const char *hdr[16];
+    char hb[16][48];
+    size_t nc = 0;
+    hdr[nc++] = "parameter";
+    for (size_t k = 0; k < w && nc < 14; k++) {
+        snprintf(hb[nc], sizeof hb[nc], "at p%s", sim_table_get(t, ps[0].r0 + k, "percentile"));
+        hdr[nc] = hb[nc];
+        nc++;
+    }
+    hdr[nc++] = "range";
+    table_begin(d, hdr, nc);
+    for (size_t i = 0; i < shown; i++) {
+        const spider_par *p = &ps[i];
+        const char *cells[16];
+        char buf[16][200];
+        size_t c = 0;
+        const bool star = !strcmp(sim_table_get(t, p->r0, "assumption"), "yes");
+        snprintf(buf[c], sizeof buf[c], "%s%s", sim_table_get(t, p->r0, "parameter"), star ? " *" : "");
+        cells[c] = buf[c], c++;
+        for (size_t k = 0; k + 1 < nc - 1; k++, c++) {
+            const double x = k < p->n ? sim_table_num(t, p->r0 + k, "result") : NAN;
+            if (prob) sim_format_pct(x, buf[c], sizeof buf[c]);
+            else sim_format_readable(x, buf[c], sizeof buf[c]);
+            cells[c] = buf[c];
+        }
+        if (prob) {
+            char pts[64];
+            sim_format_readable(100 * p->range, pts, sizeof pts);
+            snprintf(buf[c], sizeof buf[c], "%s pts", pts);
+        } else sim_format_readable(p->range, buf[c], sizeof buf[c]);
+        cells[c] = buf[c], c++;
+        table_row(d, cells, nc);
+    }
+    table_end(d);
+    if (np > shown) {
+        char more[200];
+        snprintf(more, sizeof more, "(the %zu of %zu parameters that move it most; the full table is spider.csv; * "
+                                    "rests on an assumption)", shown, np);
+        para_begin(d);
+        text(d, more);
+        para_end(d);
+    }
+    free(ps);
+}
+
 /* Rows r0 .. r1-1 as design_rows shows them. */
 static void design_table(doc *d, const sim_table *t, const char *const *cols, size_t r0, size_t r1)
 {
@@ -1169,13 +1246,15 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
                          ? " mu* is the mean absolute change of the statistic when one parameter moves across its "
                            "0.5th-99.5th percentile span, in the statistic's own units; sigma is the spread of those "
                            "changes (interactions and curvature)."
-                         : " Each row: the statistic with one parameter at a percentile of its own law, the others "
-                           "at their medians.");
+                         : " Each row: one parameter, and the statistic with it at each percentile of its own law, the "
+                           "others at their medians; ranked by the range it moves the statistic over.");
             para_begin(&d);
             text(&d, line);
             para_end(&d);
         }
-        design_table(&d, t, cols, 0, t->nrows < 20 ? t->nrows : 20);
+        const bool spider = !strcmp(rd->kind, "spider");
+        if (spider) spider_table(&d, t);
+        else design_table(&d, t, cols, 0, t->nrows < 20 ? t->nrows : 20);
         /* one-at-a-time designs of a probability: why most rows may be 0 */
         size_t flat = 0, n = 0;
         if (!strcmp(rd->kind, "tornado"))
@@ -1195,7 +1274,7 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
             text(&d, caveat);
             para_end(&d);
         }
-        if (t->nrows > 20) {
+        if (t->nrows > 20 && !spider) {
             para_begin(&d);
             text(&d, "(first 20 rows; the full table is the CSV file of this folder)");
             para_end(&d);

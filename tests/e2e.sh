@@ -601,6 +601,11 @@ check "a tornado of a probability most parameters do not move alone says so on t
     '$BIN' plot --format svg '$TMP/tor-flat' >/dev/null && grep -q 'parameters move it by nothing alone' '$TMP/tor-flat/charts/tornado.svg' &&
     '$BIN' tornado scenarios/ishigami.ini -n 50 -o '$TMP/tor-mean' -q && '$BIN' plot --format svg '$TMP/tor-mean' >/dev/null &&
     ! grep -q 'by nothing alone' '$TMP/tor-mean/charts/tornado.svg'"
+check "a spider brief has one row per parameter, its result at each percentile across, ranked by range" bash -c "
+    '$BIN' spider scenarios/baseline.ini --output infiltrated -n 200 -o '$TMP/spi-brief' -q && '$BIN' report '$TMP/spi-brief' >/dev/null &&
+    grep -q '^| parameter | at p5 | at p25 | at p50 | at p75 | at p95 | range |\$' '$TMP/spi-brief/report.md' &&
+    grep -A2 '^| parameter | at p5' '$TMP/spi-brief/report.md' | tail -1 | grep -q '^| latent.infiltration_rate \\\\\* |' &&
+    grep -q '^(the 12 of 18 parameters that move it most' '$TMP/spi-brief/report.md'"
 check "tornado ranks latent0 first for force_end" bash -c "
     '$BIN' tornado scenarios/baseline.ini --output force_end -n 300 -o '$TMP/torn' -q &&
     sed -n 2p '$TMP/torn/tornado.csv' | grep -q '^1,initial.latent0,mean(force_end),'"
