@@ -532,14 +532,16 @@ int sim_cmd_sweep(int argc, char **argv)
                     const double *w = &stats[p * point_width(&inst) + o * PER_OUTPUT];
                     char m[40], se[40], cell[90];
                     sim_format_thousands(w[0], fabs(w[0]) < 100 ? 2 : 0, m, sizeof m);
-                    sim_format_thousands(w[1], w[1] < 10 ? 2 : 0, se, sizeof se);
+                    const double hw = 1.959963984540054 * w[1]; /* ± is a 95% interval, as compare's and tornado's */
+                    sim_format_thousands(hw, hw < 10 ? 2 : 0, se, sizeof se);
                     snprintf(cell, sizeof cell, "%s ± %s", m, se);
                     printf(" %23s", cell);
                     shown++;
                 }
                 printf("\n");
             }
-            printf("\n(mean ± Monte Carlo standard error)\nresults: %s/sweep.csv\n", outdir);
+            printf("\n(mean ± 1.96 Monte Carlo standard errors: a 95%% interval of each point's own mean; whether two "
+                   "points differ: se_diff in sweep.csv, paired)\nresults: %s/sweep.csv\n", outdir);
         }
         free(stats);
         free(outdir);
