@@ -1293,6 +1293,7 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
     free(files);
     sim_buf_puts(&d.html, "</div>\n");
     assumptions(&d, rd);
+    sources(&d, rd);
     if (rc == 0) return finish(&d, dir, err);
     sim_buf_free(&d.md), sim_buf_free(&d.html);
     return rc;
@@ -1343,6 +1344,31 @@ static int report_dir(const char *dir, sim_err *err)
 }
 
 /* ------------------------------------------------------------ several folders */
+
+/* The sources every run cites, each once, in the first run's table's
+ * columns (the rows are borrowed; a run whose sources.csv has other columns
+ * adds none). */
+static void union_sources(doc *d, const sim_rundir *rd, size_t n)
+{
+    if (!n || !rd[0].sources.ncols) return;
+    const sim_table *t0 = &rd[0].sources;
+    sim_table m = {t0->ncols, 0, t0->header, NULL, NULL, 0};
+    for (size_t i = 0; i < n; i++) {
+        const sim_table *t = &rd[i].sources;
+        bool same = t->ncols == t0->ncols;
+        for (size_t c = 0; c < t->ncols && same; c++) same = !strcmp(t->header[c], t0->header[c]);
+        for (size_t r = 0; r < t->nrows && same; r++) {
+            if (sim_table_find(&m, "id", sim_table_get(t, r, "id")) >= 0) continue;
+            m.rows = sim_realloc(m.rows, (m.nrows + 1) * sizeof *m.rows);
+            m.rows[m.nrows++] = t->rows[r];
+        }
+    }
+    sim_rundir u;
+    memset(&u, 0, sizeof u);
+    u.sources = m;
+    sources(d, &u);
+    free(m.rows);
+}
 
 static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *err)
 {
@@ -1460,6 +1486,7 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
         for (size_t i = 0; i < nf; i++) free(files[i]);
         free(files);
         sim_buf_puts(&d.html, "</div>\n");
+        union_sources(&d, rd, n);
         reproduce(&d, ptrs, n);
         if (rc == 0) rc = finish(&d, out, err);
         else sim_buf_free(&d.md), sim_buf_free(&d.html);

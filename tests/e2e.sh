@@ -606,6 +606,11 @@ check "a spider brief has one row per parameter, its result at each percentile a
     grep -q '^| parameter | at p5 | at p25 | at p50 | at p75 | at p95 | range |\$' '$TMP/spi-brief/report.md' &&
     grep -A2 '^| parameter | at p5' '$TMP/spi-brief/report.md' | tail -1 | grep -q '^| latent.infiltration_rate \\\\\* |' &&
     grep -q '^(the 12 of 18 parameters that move it most' '$TMP/spi-brief/report.md'"
+check "design and several-run briefs list the sources cited, as a run's does (several runs: each source once, F17 from un-estimate too)" bash -c "
+    grep -q '^## Sources cited' '$TMP/spi-brief/report.md' &&
+    '$BIN' run scenarios/un-estimate.ini -n 100 -o '$TMP/src-u' -q && '$BIN' run scenarios/baseline.ini -n 100 -o '$TMP/src-b' -q &&
+    '$BIN' report '$TMP/src-b' '$TMP/src-u' -o '$TMP/src-both' >/dev/null && grep -q '^## Sources cited' '$TMP/src-both/report.md' &&
+    [ \$(grep -c '^| F17 |' '$TMP/src-both/report.md') -eq 1 ] && [ \$(grep -c '^| F01 |' '$TMP/src-both/report.md') -eq 1 ]"
 check "tornado ranks latent0 first for force_end" bash -c "
     '$BIN' tornado scenarios/baseline.ini --output force_end -n 300 -o '$TMP/torn' -q &&
     sed -n 2p '$TMP/torn/tornado.csv' | grep -q '^1,initial.latent0,mean(force_end),'"
