@@ -334,9 +334,7 @@ static void percent_tics(sim_buf *p, const char *axis, double lo, double hi, con
     sim_buf_puts(p, ")\n");
 }
 
-/* A design's statistic as a chart reads it: P(escaped>=1000) as
- * P(escaped ≥ 1,000); mean(x) as it is. */
-static void stat_readable(const char *stat, char *out, size_t n)
+void sim_stat_readable(const char *stat, char *out, size_t n)
 {
     const char *ge = strstr(stat, ">=");
     if (strncmp(stat, "P(", 2) != 0 || !ge) {
@@ -984,7 +982,7 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     }
     range_params(&params, "x", lo, hi, false);
     char sub[512], xl[512], stat[256];
-    stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
+    sim_stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
     const bool prob = strncmp(stat, "P(", 2) == 0;
     if (prob) percent_tics(&params, "x", lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1, "%%"); /* in % */
     sim_buf_printf(&params, "set yrange [-0.7:%.17g]\nset arrow 1 from %.17g, graph 0 to %.17g, graph 1 nohead "
@@ -1088,7 +1086,7 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     key_right(&params, longest);
     range_params(&params, "y", lo, hi, false);
     char sub[512], stat[256];
-    stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
+    sim_stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
     if (strncmp(stat, "P(", 2) == 0) percent_tics(&params, "y", lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1, "%%");
     snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu with the widest effect; "
              "* assumption)", stat, keep);
@@ -1169,7 +1167,7 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         char more[96] = "";
         if (nparams > shown) snprintf(more, sizeof more, "; top %zu of %zu parameters", shown, nparams);
         char rstat[256];
-        stat_readable(stat, rstat, sizeof rstat);
+        sim_stat_readable(stat, rstat, sizeof rstat);
         snprintf(sub, sizeof sub, "Sobol indices: shares of the trial-to-trial variance behind %s (N = %s%s; * "
                                   "assumption)", rstat, bn, more);
         chart_name("sobol-", stat, name, sizeof name);
@@ -1203,7 +1201,7 @@ static int morris_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     sim_buf_printf(&params, "set xrange [0:%.17g]\nset yrange [-0.7:%.17g]\n", hi * 1.08, (double)n - 0.3);
     /* a probability's effects read in percentage points */
     char stat[256];
-    stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
+    sim_stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
     const bool prob = strncmp(stat, "P(", 2) == 0;
     if (prob) percent_tics(&params, "x", 0, hi * 1.08, "");
     else tics(&params, "x", 0, hi * 1.08, false);
@@ -1380,7 +1378,7 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             const char *h = t->header[si - no];
             if (strncmp(h, "P(", 2) != 0) continue;
             snprintf(col, sizeof col, "%s", h);
-            stat_readable(h, what, sizeof what);
+            sim_stat_readable(h, what, sizeof what);
             chart_name(naxes == 1 ? "sweep-" : "heatmap-", h, name, sizeof name);
         }
         sim_buf data, params;

@@ -23,6 +23,9 @@ int sim_plot_dir(const char *dir, unsigned formats, sim_err *err);
 /* Comparison charts of several folders into OUT/charts/; *drawn is false
  * (and nothing is written) when fewer than two of them are runs. */
 int sim_plot_compare(char **dirs, size_t n, const char *out, unsigned formats, bool *drawn, sim_err *err);
+/* A design's statistic as charts and briefs read it: P(escaped>=1000) as
+ * P(escaped ≥ 1,000); mean(x) as it is. */
+void sim_stat_readable(const char *stat, char *out, size_t n);
 /* The folder holding the gnuplot scripts. */
 const char *sim_plot_scripts(void);
 

@@ -1018,6 +1018,45 @@ static void design_table(doc *d, const sim_table *t, const char *const *cols, si
 }
 
 /* The brief of a sweep, comparison or sensitivity analysis. */
+/* The question a sweep or sensitivity analysis asks of its scenario, or
+ * NULL. */
+static char *design_asks(const sim_rundir *rd)
+{
+    const sim_table *t = &rd->design;
+    if (!strcmp(rd->kind, "sweep")) {
+        sim_buf keys;
+        sim_buf_init(&keys);
+        for (size_t c = 1; c < t->ncols && strcmp(t->header[c], "trials"); c++)
+            sim_buf_printf(&keys, "%s%s", keys.len ? " and " : "", t->header[c]);
+        char *s = sim_asprintf("How each output's mean and each threshold's probability change as %s %s over the "
+                               "grid, every point on the same trials (common random numbers).",
+                               keys.s ? keys.s : "the swept key", strstr(keys.s ? keys.s : "", " and ") ? "go" : "goes");
+        sim_buf_free(&keys);
+        return s;
+    }
+    char stat[256];
+    sim_stat_readable(t->nrows ? sim_table_get(t, 0, "statistic") : "", stat, sizeof stat);
+    if (!*stat) return NULL;
+    if (!strcmp(rd->kind, "tornado"))
+        return sim_asprintf("Which uncertain parameter, moved alone from its 5th to its 95th percentile with the "
+                            "others at their medians, moves %s most.", stat);
+    if (!strcmp(rd->kind, "spider"))
+        return sim_asprintf("How %s moves as each uncertain parameter alone goes through the percentiles of its law, "
+                            "the others at their medians.", stat);
+    if (!strcmp(rd->kind, "morris"))
+        return sim_asprintf("Which uncertain parameters matter for %s, screened by their elementary effects over the "
+                            "whole space of the others (Morris): mu* for how much, sigma for interactions and "
+                            "curvature.", stat);
+    if (!strcmp(rd->kind, "sobol")) /* the variance of y, not of mean(y) */
+        return sim_asprintf("How much of the trial-to-trial variance of %.*s%s each uncertain parameter explains, "
+                            "alone (S1) and with its interactions (ST), and how much is the model's own chance.",
+                            !strncmp(stat, "mean(", 5) ? (int)strlen(stat) - 6 : (int)strlen(stat),
+                            !strncmp(stat, "mean(", 5) ? stat + 5 : stat,
+                            strcmp(sim_table_get(t, t->nrows - 1, "statistic"), sim_table_get(t, 0, "statistic"))
+                                ? " and of its threshold probabilities" : "");
+    return NULL;
+}
+
 static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
 {
     doc d;
@@ -1052,10 +1091,20 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
         begin(&d, rd->title);
         if (*rd->question) {
             para_begin(&d);
-            sim_buf_puts(&d.md, "**Question.** ");
-            sim_buf_puts(&d.html, "<b>Question.</b> ");
+            sim_buf_puts(&d.md, "**The scenario's question.** ");
+            sim_buf_puts(&d.html, "<b>The scenario's question.</b> ");
             text(&d, rd->question);
             para_end(&d);
+        }
+        /* what this analysis of the scenario asks */
+        char *asks = design_asks(rd);
+        if (asks) {
+            para_begin(&d);
+            sim_buf_puts(&d.md, "**This analysis.** ");
+            sim_buf_puts(&d.html, "<b>This analysis.</b> ");
+            text(&d, asks);
+            para_end(&d);
+            free(asks);
         }
     }
     meta_line(&d, rd);

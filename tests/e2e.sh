@@ -606,6 +606,9 @@ check "a spider brief has one row per parameter, its result at each percentile a
     grep -q '^| parameter | at p5 | at p25 | at p50 | at p75 | at p95 | range |\$' '$TMP/spi-brief/report.md' &&
     grep -A2 '^| parameter | at p5' '$TMP/spi-brief/report.md' | tail -1 | grep -q '^| latent.infiltration_rate \\\\\* |' &&
     grep -q '^(the 12 of 18 parameters that move it most' '$TMP/spi-brief/report.md'"
+check "a sensitivity or sweep brief says what the analysis asks, apart from the scenario's question" bash -c "
+    grep -q '^\*\*The scenario.s question\.\*\* ' '$TMP/spi-brief/report.md' &&
+    grep -q '^\*\*This analysis\.\*\* How mean(infiltrated) moves as each uncertain parameter alone goes through the percentiles' '$TMP/spi-brief/report.md'"
 check "design and several-run briefs list the sources cited, as a run's does (several runs: each source once, F17 from un-estimate too)" bash -c "
     grep -q '^## Sources cited' '$TMP/spi-brief/report.md' &&
     '$BIN' run scenarios/un-estimate.ini -n 100 -o '$TMP/src-u' -q && '$BIN' run scenarios/baseline.ini -n 100 -o '$TMP/src-b' -q &&
