@@ -397,6 +397,36 @@ static void in_short(doc *d, const sim_rundir *rd)
     sim_buf_free(&b);
 }
 
+/* A run to precision: what it aimed at and what it reached. */
+static void precision_note(doc *d, const sim_rundir *rd)
+{
+    if (!rd->precision) return;
+    char tr[64];
+    sim_format_thousands((double)rd->trials, 0, tr, sizeof tr);
+    sim_buf b;
+    sim_buf_init(&b);
+    sim_buf_printf(&b,
+                   "Run to precision: the Monte Carlo standard error of every headline mean within %s of the mean "
+                   "(relative) and of every threshold probability within %s (absolute: %g percentage points); %s "
+                   "after %s trials.",
+                   rd->precision, rd->precision, 100 * strtod(rd->precision, NULL),
+                   rd->precision_reached && !strcmp(rd->precision_reached, "yes") ? "reached" : "not reached", tr);
+    if (rd->least_precise && *rd->least_precise) { /* "mean of x: 0.539 +- 0.0092" */
+        const char *pm = strstr(rd->least_precise, " +- ");
+        if (pm)
+            sim_buf_printf(&b, " The least precise: %.*s ± %s (one standard error).", (int)(pm - rd->least_precise),
+                           rd->least_precise, pm + 4);
+        else sim_buf_printf(&b, " The least precise: %s.", rd->least_precise);
+    }
+    if (rd->same_in_every_trial && *rd->same_in_every_trial && strcmp(rd->same_in_every_trial, "-"))
+        sim_buf_printf(&b, " The same in every trial, so without a standard error to judge: %s (an outcome rarer "
+                           "than about 1 in %s/3 may not have shown yet).", rd->same_in_every_trial, tr);
+    para_begin(d);
+    text(d, b.s);
+    para_end(d);
+    sim_buf_free(&b);
+}
+
 static void key_numbers(doc *d, const sim_rundir *rd)
 {
     heading(d, 2, "Key numbers");
@@ -1380,6 +1410,7 @@ static int report_dir(const char *dir, sim_err *err)
     sim_buf_puts(&d.html, "<p class=\"meta\">Reproduce (from a clone of riskmc at this commit, after make): <code>");
     esc_html(&d.html, rd.command);
     sim_buf_puts(&d.html, "</code>; the same command, seed and trial count give the same numbers on any machine.</p>\n");
+    precision_note(&d, &rd);
     key_numbers(&d, &rd);
     risks(&d, &rd);
     int rc = charts(&d, &rd, err);

@@ -41,6 +41,10 @@ static int on_manifest(void *user, const char *section, const char *key, const c
         else if (strcmp(key, "design") == 0) set(&rd->points, value);
         else if (strcmp(key, "scenarios") == 0) set(&rd->scenarios, value);
         else if (strcmp(key, "left_out") == 0) set(&rd->left_out, value);
+        else if (strcmp(key, "precision") == 0) set(&rd->precision, value);
+        else if (strcmp(key, "precision_reached") == 0) set(&rd->precision_reached, value);
+        else if (strcmp(key, "least_precise") == 0) set(&rd->least_precise, value);
+        else if (strcmp(key, "same_in_every_trial") == 0) set(&rd->same_in_every_trial, value);
         else if (strncmp(key, "question.", 9) == 0) {
             const long k = strtol(key + 9, NULL, 10);
             if (k < 1 || k > 10000) return 1;
@@ -260,7 +264,8 @@ void sim_rundir_free(sim_rundir *rd)
 {
     char *strs[] = {rd->dir,     rd->kind,   rd->version, rd->commit,       rd->command,     rd->model,
                     rd->sources_used, rd->assumptions, rd->uncited, rd->periods, rd->points, rd->name,
-                    rd->scenarios, rd->left_out, rd->title, rd->question};
+                    rd->scenarios, rd->left_out, rd->title, rd->question, rd->precision,
+                    rd->precision_reached, rd->least_precise, rd->same_in_every_trial};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) free(strs[i]);
     for (size_t i = 0; i < rd->nquestions; i++) free(rd->questions[i]);
     free(rd->questions);

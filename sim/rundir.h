@@ -21,6 +21,7 @@ typedef struct sim_rundir {
     char *points;  /* a Sobol design's points ([run] design); else NULL */
     char *scenarios; /* a comparison's scenarios in order ([run] scenarios); else NULL */
     char *left_out;  /* a comparison's outputs and thresholds without a pair ([run] left_out); else NULL */
+    char *precision, *precision_reached, *least_precise, *same_in_every_trial; /* a run to precision's; else NULL */
     char **questions; /* a comparison's: the K-th scenario's question at K-1 ([run] question.K), NULL where none */
     size_t nquestions;
     uint64_t seed, trials;

@@ -606,6 +606,9 @@ check "a spider brief has one row per parameter, its result at each percentile a
     grep -q '^| parameter | at p5 | at p25 | at p50 | at p75 | at p95 | range |\$' '$TMP/spi-brief/report.md' &&
     grep -A2 '^| parameter | at p5' '$TMP/spi-brief/report.md' | tail -1 | grep -q '^| latent.infiltration_rate \\\\\* |' &&
     grep -q '^(the 12 of 18 parameters that move it most' '$TMP/spi-brief/report.md'"
+check "a run to precision's brief says what it aimed at and reached, and the least precise mean with its standard error" bash -c "
+    '$BIN' run scenarios/baseline.ini --precision 0.2 --batch 200 -o '$TMP/prec-brief' -q 2>/dev/null && '$BIN' report '$TMP/prec-brief' >/dev/null &&
+    grep -q '^Run to precision: .* within 0.2 (absolute: 20 percentage points); reached after [0-9,]* trials. The least precise: mean of [a-z_.]*: [0-9.]* ± [0-9.]* (one standard error)\.\$' '$TMP/prec-brief/report.md'"
 check "a sensitivity or sweep brief says what the analysis asks, apart from the scenario's question" bash -c "
     grep -q '^\*\*The scenario.s question\.\*\* ' '$TMP/spi-brief/report.md' &&
     grep -q '^\*\*This analysis\.\*\* How mean(infiltrated) moves as each uncertain parameter alone goes through the percentiles' '$TMP/spi-brief/report.md'"
