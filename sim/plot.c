@@ -1387,7 +1387,8 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         char sub[512];
         double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY;
         if (naxes == 1) {
-            sim_buf_printf(&data, "\"%s\"\n", prob ? "probability (band: 95% interval)" : "mean (band: 90% of trials)");
+            sim_buf_printf(&data, "\"%s\"\n",
+                           prob ? "probability (band: each point's own 95% interval)" : "mean (band: 90% of trials)");
             /* the points by x: a listed grid runs in the order given (5,1,3),
              * and a band joined in that order folds back on itself */
             double *xv = sim_calloc(t->nrows, sizeof *xv);
@@ -1411,12 +1412,19 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             range_params(&params, "x", xlo, xhi, false);
             range_params(&params, "y", lo, hi, false);
             if (prob) percent_tics(&params, "y", lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1, "%%");
-            snprintf(sub, sizeof sub, "%s as %s varies (common random numbers; band: %s)", what, k1,
-                     prob ? "95% interval" : "5th to 95th percentile");
+            snprintf(sub, sizeof sub, "%s as %s varies (%s)", what, k1,
+                     prob ? "common random numbers" : "common random numbers; band: 5th to 95th percentile");
             /* the y axis: the output and its unit (a whole description there
-             * shrank to an illegible size) */
+             * shrank to an illegible size); a probability's axis that does
+             * not start at 0 says so */
             char yl[400];
             with_unit(yl, sizeof yl, prob ? what : outs[si], unit);
+            const double ybot = lo - (hi > lo ? (hi - lo) * 0.05 : 0.05);
+            if (prob && ybot > 0.001) {
+                char from[32];
+                sim_format_pct(ybot, from, sizeof from);
+                snprintf(yl + strlen(yl), sizeof yl - strlen(yl), ", axis from %s", from);
+            }
             rc = rd_chart(pl, rd, "lines.gp", name, &data, &params, sub, xl, yl, err);
         } else {
             /* cells at grid indices, so that a listed grid need not be

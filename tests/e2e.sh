@@ -609,6 +609,12 @@ check "a spider brief has one row per parameter, its result at each percentile a
 check "a run to precision's brief says what it aimed at and reached, and the least precise mean with its standard error" bash -c "
     '$BIN' run scenarios/baseline.ini --precision 0.2 --batch 200 -o '$TMP/prec-brief' -q 2>/dev/null && '$BIN' report '$TMP/prec-brief' >/dev/null &&
     grep -q '^Run to precision: .* within 0.2 (absolute: 20 percentage points); reached after [0-9,]* trials. The least precise: mean of [a-z_.]*: [0-9.]* ± [0-9.]* (one standard error)\.\$' '$TMP/prec-brief/report.md'"
+check "a sweep chart of a probability near 100% says where its axis starts, and that its band is each point's own interval" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:3 -n 300 -o '$TMP/sw-axis' -q &&
+    '$BIN' plot --format svg '$TMP/sw-axis' >/dev/null &&
+    grep -q 'axis from [0-9.]*%' '$TMP/sw-axis/charts/sweep-P-infiltrated.europe-ge-1.svg' &&
+    grep -q \"band: each point's own 95% interval\" '$TMP/sw-axis/charts/sweep-P-infiltrated.europe-ge-1.svg' &&
+    ! grep -q 'axis from' '$TMP/sw-axis/charts/sweep-escaped.svg'"
 check "a sensitivity or sweep brief says what the analysis asks, apart from the scenario's question" bash -c "
     grep -q '^\*\*The scenario.s question\.\*\* ' '$TMP/spi-brief/report.md' &&
     grep -q '^\*\*This analysis\.\*\* How mean(infiltrated) moves as each uncertain parameter alone goes through the percentiles' '$TMP/spi-brief/report.md'"
