@@ -1345,6 +1345,23 @@ static void swept_label(char *out, size_t n, const char *key, const char *desc, 
     else if (two_lines) snprintf(out, n, "%s:\n%s", key, desc);
 }
 
+/* The value a heat map cell's label shows (sim_format_pct for a
+ * probability, sim_format_readable otherwise), read back. */
+static double labelled_value(double m, bool prob)
+{
+    char v[48], digits[48];
+    if (prob) sim_format_pct(m, v, sizeof v);
+    else sim_format_readable(m, v, sizeof v);
+    size_t k = 0;
+    for (const char *c = v; *c && k + 1 < sizeof digits; c++)
+        if (*c != ',' && *c != '%') digits[k++] = *c;
+    digits[k] = '\0';
+    char *end;
+    const double x = strtod(digits, &end);
+    if (end == digits || *end) return m; /* "-" or anything not a number: the value itself */
+    return prob ? x / 100 : x;
+}
+
 /* sweep.csv: a line per charted output for one parameter, a heat map for two */
 static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
 {
@@ -1441,6 +1458,9 @@ static int sweep_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             gsl_sort(ys, 1, ny);
             for (size_t r = 0; r < t->nrows; r++) {
                 double m = sim_table_num(t, r, col);
+                /* a labelled cell is shaded by its label's value: cells
+                 * labelled alike (99.9%, 99.9%) are shaded alike */
+                if (t->nrows <= 100) m = labelled_value(m, prob);
                 sim_buf_printf(&data, "%zu,%zu,%.17g\n", grid_index(xs, nx, sim_table_num(t, r, k1)),
                                grid_index(ys, ny, sim_table_num(t, r, k2)), m);
                 lo = fmin(lo, m), hi = fmax(hi, m);

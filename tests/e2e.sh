@@ -762,7 +762,7 @@ for name in ('heatmap-force_end', 'heatmap-P-escaped-ge-1000', 'heatmap-escaped'
     span = [y for y, r in enumerate(rows) if any(r[x] < 140 for x in range(left, right + 1))]
     assert right - left < 30 and span[-1] - span[0] > 120, (name, 'no colour-bar label', left, right, span[:1], span[-1:])
 EOF2"
-check "a mean heat map shades cells labelled alike (303, 303) alike: its colours span ten units of the labels' last digit at least" bash -c "
+check "a heat map shades cells labelled alike (303, 303; 99.9%, 99.9%) alike, and a mean's colours span ten units of the labels' last digit at least" bash -c "
     '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:3 --vary initial.latent0=15000,17500,20000 -n 500 -j 1 \
         -o '$TMP/swflat' -q && '$BIN' plot --format svg '$TMP/swflat' >/dev/null && python3 - '$TMP/swflat/charts' <<'EOF2'
 import re, sys
@@ -771,7 +771,7 @@ def cells(name):  # each cell's label and fill, the label found inside its polyg
     polys = [(tuple(map(int, c.split(','))), [tuple(map(float, q.split(','))) for q in p.split()])
              for c, p in re.findall(r\"<polygon fill = 'rgb\(([0-9, ]+)\)' points = '([^']*)'\", svg)]
     out = []
-    for x, y, lab in re.findall(r'translate\(([0-9.]+),([0-9.]+)\)[^>]*text-anchor=\"middle\">\s*<text>([0-9,.]+)</text>', svg):
+    for x, y, lab in re.findall(r'translate\(([0-9.]+),([0-9.]+)\)[^>]*text-anchor=\"middle\">\s*<text>([0-9,.%]+)</text>', svg):
         x, y = float(x), float(y)
         fill = [c for c, pts in polys if min(p[0] for p in pts) < x < max(p[0] for p in pts) and
                 min(p[1] for p in pts) < y < max(p[1] for p in pts)]
@@ -788,6 +788,12 @@ for ch in range(3):
 # values far apart still run the palette from end to end
 c = cells('heatmap-infiltrated')
 assert {(247, 251, 255), (8, 48, 107)} <= {fill for _, fill in c}, c
+# a cell is shaded by its label's value: cells labelled alike share one fill, probabilities too
+import glob, os
+for f in glob.glob(sys.argv[1] + '/heatmap-*.svg'):
+    c = cells(os.path.basename(f)[:-4])
+    for lab in {l for l, _ in c}:
+        assert len({fill for l, fill in c if l == lab}) == 1, (f, lab, c)
 EOF2"
 check "a heat map's axes keep a long description's unit (initial.latent0 (people)), or the whole description on two lines when it has none" bash -c "
     grep -q '>initial.latent0 (people)<' '$TMP/swflat/charts/heatmap-infiltrated.svg' &&
