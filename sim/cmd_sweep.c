@@ -127,17 +127,19 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
             return sim_errf(err, "--vary %s: %lld point%s (allowed: 2 to 1000)", ax->key, n, n == 1 ? "" : "s");
         ax->n = (size_t)n;
         ax->v = sim_calloc(ax->n, sizeof *ax->v);
-        /* to 6 significant digits, more only where neighbours would merge:
-         * 0:0.09:10 gives 0.06, not 0.060000000000000005, and 1:2:4 gives
-         * 1.33333, not 1.33333333333 (in sweep.csv, the brief and the charts;
-         * the point runs the value it is labelled with) */
+        /* the points between LO and HI to 6 significant digits, more only
+         * where neighbours would merge or cross: 0:0.09:10 gives 0.06, not
+         * 0.060000000000000005, and 1:2:4 gives 1.33333, not 1.33333333333
+         * (in sweep.csv, the brief and the charts; the point runs the value
+         * it is labelled with). LO and HI stay as written: 0:1234567:2 runs
+         * 1234567, not 1234570. */
         for (int digits = 6; digits <= 17; digits++) {
             bool distinct = true;
             for (size_t i = 0; i < ax->n; i++) {
                 char t[40];
                 snprintf(t, sizeof t, "%.*g", digits, lo + (hi - lo) * (double)i / (double)(ax->n - 1));
-                ax->v[i] = strtod(t, NULL);
-                distinct = distinct && (i == 0 || ax->v[i] != ax->v[i - 1]);
+                ax->v[i] = i == 0 ? lo : i + 1 == ax->n ? hi : strtod(t, NULL);
+                distinct = distinct && (i == 0 || (hi > lo ? ax->v[i] > ax->v[i - 1] : ax->v[i] < ax->v[i - 1]));
             }
             if (distinct) break;
         }

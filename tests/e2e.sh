@@ -674,6 +674,9 @@ check "a sweep of a model whose descriptions carry no unit labels its axis with 
     '$BIN' sweep scenarios/ishigami.ini --vary ishigami.b=1:2:4 -n 20 -o '$TMP/swi3' -q && grep -q '^1,1.33333,' '$TMP/swi3/sweep.csv' &&
     '$BIN' sweep scenarios/ishigami.ini --vary ishigami.b=1:1.00001:20 -n 20 -o '$TMP/swi4' -q &&
     [ \"\$(cut -d, -f2 '$TMP/swi4/sweep.csv' | sort -u | wc -l)\" -eq 21 ]"
+check "a sweep's LO and HI run as written, however many digits (only the points between are rounded)" bash -c "
+    '$BIN' sweep scenarios/ishigami.ini --vary ishigami.b=0.1234567:1234567:3 -n 5 -o '$TMP/swi5' -q &&
+    [ \"\$(cut -d, -f2 '$TMP/swi5/sweep.csv' | tr '\n' ' ')\" = 'ishigami.b 0.1234567 617284 1234567 ' ]"
 check "a sweep over a listed, unsorted grid (5,1,3) draws its lines and bands by x, and sweep.csv keeps the grid's order" bash -c "
     '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=5,1,3 -n 200 -j 1 -o '$TMP/swu' -q &&
     '$BIN' plot --format svg '$TMP/swu' >/dev/null && [ \"\$(cut -d, -f2 '$TMP/swu/sweep.csv' | tr '\n' ' ')\" = 'ct.removals_per_year 5 1 3 ' ] &&
