@@ -1588,8 +1588,14 @@ int sim_cmd_report(int argc, char **argv)
             fputs(USAGE, stdout);
             return 0;
         }
-        if (opt == 'o') out = optarg;
-        else {
+        if (opt == 'o') {
+            sim_err e;
+            if (sim_cli_folder_arg("-o", optarg, &e) != 0) { /* as plot's: "-o -q" is no folder */
+                fprintf(stderr, "riskmc report: %s\n", e.msg);
+                return 2;
+            }
+            out = optarg;
+        } else {
             fputs("try 'riskmc report --help'\n", stderr);
             return 2;
         }
