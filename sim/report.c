@@ -1035,6 +1035,14 @@ static void spider_table(doc *d, const sim_table *t)
         text(d, more);
         para_end(d);
     }
+    if (w > nc - 2) { /* more percentiles than columns: the range is over all of them */
+        char more[200];
+        snprintf(more, sizeof more, "(the first %zu of %zu percentiles; the range is over all %zu; the full table "
+                                    "is spider.csv)", nc - 2, w, w);
+        para_begin(d);
+        text(d, more);
+        para_end(d);
+    }
     free(ps);
 }
 

@@ -615,6 +615,9 @@ check "a sweep chart of a probability near 100% says where its axis starts, and 
     grep -q 'axis from [0-9.]*%' '$TMP/sw-axis/charts/sweep-P-infiltrated.europe-ge-1.svg' &&
     grep -q \"band: each point's own 95% interval\" '$TMP/sw-axis/charts/sweep-P-infiltrated.europe-ge-1.svg' &&
     ! grep -q 'axis from' '$TMP/sw-axis/charts/sweep-escaped.svg'"
+check "a spider brief of more percentiles than it has columns says which it shows (the range is over all)" bash -c "
+    '$BIN' spider scenarios/ishigami.ini --percentiles 5,10,15,20,25,30,35,40,45,50,55,60,65,70,75,80,85,90,95 -n 20 -o '$TMP/spi-many' -q &&
+    '$BIN' report '$TMP/spi-many' >/dev/null && grep -q '^(the first 13 of 19 percentiles; the range is over all 19' '$TMP/spi-many/report.md'"
 check "a sensitivity or sweep brief says what the analysis asks, apart from the scenario's question" bash -c "
     grep -q '^\*\*The scenario.s question\.\*\* ' '$TMP/spi-brief/report.md' &&
     grep -q '^\*\*This analysis\.\*\* How mean(infiltrated) moves as each uncertain parameter alone goes through the percentiles' '$TMP/spi-brief/report.md'"
