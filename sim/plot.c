@@ -466,8 +466,6 @@ static const char *stat_unit(const sim_rundir *rd, const char *stat, char *out, 
     return unit_of(sim_rundir_describe(rd, o), out, n);
 }
 
-/* A threshold x on an exceedance chart (the k-th, from 0): a dashed line and
- * "P(>= x) = p" over "<what> lo to hi", on the side with room, in front. */
 /* A threshold label's box on a chart, in graph units (0 to 1 across the plot). */
 typedef struct gbox {
     double x0, x1, y0, y1;
@@ -509,6 +507,10 @@ static bool label_place(const double *v, size_t m, size_t n, double t, double xm
     return false;
 }
 
+/* A threshold x on an exceedance chart (the k-th, from 0): a dashed line and
+ * "P(>= x) = p" over "<what> lo to hi", in front: at height *y_at on side
+ * *right_at when given (label_place's), else the k-th step down, on the
+ * side with room. */
 static void threshold_mark(sim_buf *params, int k, double x, const char *sx, const char *sp, const char *what,
                            const char *slo, const char *shi, double xmin, double xmax, const double *y_at,
                            const bool *right_at)
