@@ -1055,7 +1055,6 @@ static void design_table(doc *d, const sim_table *t, const char *const *cols, si
     free(rows);
 }
 
-/* The brief of a sweep, comparison or sensitivity analysis. */
 /* The question a sweep or sensitivity analysis asks of its scenario, or
  * NULL. */
 static char *design_asks(const sim_rundir *rd)
@@ -1095,6 +1094,7 @@ static char *design_asks(const sim_rundir *rd)
     return NULL;
 }
 
+/* The brief of a sweep, comparison or sensitivity analysis. */
 static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
 {
     doc d;
