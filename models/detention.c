@@ -431,8 +431,9 @@ static void note_empty_ct_pool(sim_inst *inst, const det *m)
     sim_dist_support(lat->dist, &lo, &lat_hi);
     sim_dist_support(esc->dist, &lo, &esc_hi);
     sim_dist_support(ct->dist, &lo, &ct_hi);
+    const size_t on[] = {m->latent0, m->escaped0, m->ct_removals};
     if (lat_hi < 0.5 && esc_hi < 0.5 && ct_hi > 0)
-        sim_inst_note(inst,
+        sim_inst_note(inst, on, 3,
                       "%s:%d: %s: ct_rate (MODEL.md 5) spreads the removals over the day-0 pool, %s + the "
                       "at-large of %s, which is 0 in every trial: counter-terrorism neutralizes nobody, not even "
                       "those who escape later (neutralized is 0)",

@@ -151,6 +151,8 @@ struct sim_inst {
 
     char **note;               /* what the analyst should know of this scenario's
                                   reading (riskmc prints each on opening it) */
+    size_t **note_params;      /* each note's parameters (ended by SIZE_MAX): a
+                                  sweep that sets one of them does not print it */
     size_t nnote;
     struct sim_corr *corr;     /* rank correlations between parameters (corr.h), or NULL */
     void *data;                /* the model's compiled scenario */
@@ -170,9 +172,12 @@ size_t sim_inst_series(sim_inst *inst, const char *name, const char *help);
  * with `note` (or NULL) beside them in charts and briefs. */
 void sim_inst_group(sim_inst *inst, const char *group, const char *by, const char *note);
 size_t sim_inst_stream(sim_inst *inst, const char *name);
-/* A note for the analyst on how the model reads this scenario (not an error):
- * printed as "riskmc: note: ..." when the scenario is opened. */
-void sim_inst_note(sim_inst *inst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A note for the analyst on how the model reads this scenario (not an error),
+ * resting on the values of the nparams parameters params: printed as
+ * "riskmc: note: ..." when the scenario is opened (by a sweep, unless it sets
+ * one of those parameters). */
+void sim_inst_note(sim_inst *inst, const size_t *params, size_t nparams, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The models riskmc knows. */
 const sim_model *sim_model_find(const char *name);

@@ -86,6 +86,16 @@ void sim_cli_free(sim_common *c)
     c->nsets = 0;
 }
 
+void sim_cli_notes(const sim_inst *inst, const long *set, size_t nset)
+{
+    for (size_t i = 0; i < inst->nnote && sim_mpi_root(); i++) {
+        bool rests_on_set = false;
+        for (const size_t *p = inst->note_params[i]; *p != SIZE_MAX && !rests_on_set; p++)
+            for (size_t k = 0; k < nset; k++) rests_on_set |= set[k] >= 0 && (size_t)set[k] == *p;
+        if (!rests_on_set) fprintf(stderr, "riskmc: note: %s\n", inst->note[i]);
+    }
+}
+
 int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err *err)
 {
     sim_open_opts o = {c->sets, c->nsets, c->strict, c->sources};
@@ -103,7 +113,7 @@ int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err 
                     e->full, e->text, e->full, e->text);
     }
     noted = true;
-    for (size_t i = 0; i < inst->nnote && sim_mpi_root(); i++) fprintf(stderr, "riskmc: note: %s\n", inst->note[i]);
+    if (!c->defer_notes) sim_cli_notes(inst, NULL, 0);
     return 0;
 }
 

@@ -43,6 +43,7 @@ typedef struct sim_common {
     size_t nsets;
     bool quiet, force, strict;
     const char *sources;
+    bool defer_notes; /* sim_cli_open leaves the model's notes to sim_cli_notes (a sweep) */
 } sim_common;
 
 #define SIM_COMMON_LONGOPTS                                                                        \
@@ -60,6 +61,9 @@ int sim_cli_common(int opt, const char *arg, sim_common *c, sim_err *err);
 void sim_cli_free(sim_common *c);
 /* Open a scenario with the common options applied. */
 int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err *err);
+/* Print the model's notes on the scenario (rank 0), but those resting on one
+ * of the nset parameters set (indices; a sweep's swept keys). */
+void sim_cli_notes(const sim_inst *inst, const long *set, size_t nset);
 /* Parse a count like 20000, 2e4 or 20_000 within [lo, hi]. */
 int sim_cli_count(const char *what, const char *arg, uint64_t lo, uint64_t hi, uint64_t *out, sim_err *err);
 /* The folder results go to: -o, else results/<scenario name>. */

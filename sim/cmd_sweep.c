@@ -448,6 +448,7 @@ int sim_cmd_sweep(int argc, char **argv)
         return 2;
     }
     sim_inst inst;
+    c.defer_notes = true; /* a note resting on a swept key may not hold at every point */
     if (sim_cli_open(&inst, argv[optind], &c, &err) != 0) {
         fprintf(stderr, "riskmc: %s\n", err.msg);
         sim_cli_free(&c);
@@ -460,6 +461,10 @@ int sim_cmd_sweep(int argc, char **argv)
     if (nvary == 2 && ax[0].param == ax[1].param) {
         sim_errf(&err, "--vary: the same parameter twice (%s)", ax[0].key);
         goto out;
+    }
+    {
+        const long swept[2] = {ax[0].param, nvary == 2 ? ax[1].param : -1};
+        sim_cli_notes(&inst, swept, nvary);
     }
     {
         uint64_t per = c.has_trials ? c.trials : 2000, seed = c.has_seed ? c.seed : inst.seed;

@@ -96,7 +96,7 @@ void sim_inst_group(sim_inst *inst, const char *group, const char *by, const cha
     inst->group_by[inst->ngroup++] = sim_strdup(by);
 }
 
-void sim_inst_note(sim_inst *inst, const char *fmt, ...)
+void sim_inst_note(sim_inst *inst, const size_t *params, size_t nparams, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -104,6 +104,11 @@ void sim_inst_note(sim_inst *inst, const char *fmt, ...)
     sim_buf_vprintf(&b, fmt, ap);
     va_end(ap);
     inst->note = sim_realloc(inst->note, (inst->nnote + 1) * sizeof *inst->note);
+    inst->note_params = sim_realloc(inst->note_params, (inst->nnote + 1) * sizeof *inst->note_params);
+    size_t *ps = sim_calloc(nparams + 1, sizeof *ps);
+    for (size_t i = 0; i < nparams; i++) ps[i] = params[i];
+    ps[nparams] = SIZE_MAX;
+    inst->note_params[inst->nnote] = ps;
     inst->note[inst->nnote++] = sim_buf_take(&b);
 }
 
@@ -490,8 +495,9 @@ void sim_inst_close(sim_inst *inst)
     free(inst->series_help);
     for (size_t i = 0; i < inst->ngroup; i++) free(inst->group[i]), free(inst->group_by[i]), free(inst->group_note[i]);
     free(inst->group_note);
-    for (size_t i = 0; i < inst->nnote; i++) free(inst->note[i]);
+    for (size_t i = 0; i < inst->nnote; i++) free(inst->note[i]), free(inst->note_params[i]);
     free(inst->note);
+    free(inst->note_params);
     free(inst->group);
     free(inst->group_by);
     for (size_t i = 0; i < inst->nstream; i++) free(inst->stream_name[i]);

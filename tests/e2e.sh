@@ -364,14 +364,18 @@ for k, x in want.items():
     assert abs(m - x) <= 4 * se, (k, m, x, se)
 EOF2"
 
-check "ct_rate over an empty day-0 pool: a note names ct.removals_per_year's line, and later escapees are never neutralized; no note when the pool may hold someone" bash -c "
+check "ct_rate over an empty day-0 pool: a note names ct.removals_per_year's line, and later escapees are never neutralized; no note when the pool may hold someone, nor from a sweep of the pool" bash -c "
     '$BIN' run tests/data/quiet.ini -n 200 --set facility.f.held0=1000 --set facility.f.trickle_rate=30 \
         --set 'ct.removals_per_year=320 [assumption]' -o '$TMP/ct0' -q -f 2>'$TMP/ct0.err' &&
     grep -q '^riskmc: note: --set:3: ct.removals_per_year: ct_rate (MODEL.md 5) spreads the removals over the day-0 pool' '$TMP/ct0.err' &&
     awk -F, '\$1 == \"escaped\" { e = \$4 } \$1 == \"neutralized\" { n = \$4 } END { exit !(e > 0 && n == 0) }' '$TMP/ct0/summary.csv' &&
     '$BIN' validate tests/data/quiet.ini --set 'ct.removals_per_year=320 [assumption]' --set 'initial.latent0=uniform(0, 2) [assumption]' 2>'$TMP/ct1.err' >/dev/null &&
     ! grep -q 'ct_rate' '$TMP/ct1.err' &&
-    '$BIN' validate scenarios/baseline.ini 2>'$TMP/ct2.err' >/dev/null && ! grep -q 'note' '$TMP/ct2.err'"
+    '$BIN' validate scenarios/baseline.ini 2>'$TMP/ct2.err' >/dev/null && ! grep -q 'note' '$TMP/ct2.err' &&
+    '$BIN' sweep tests/data/quiet.ini --set 'facility.f.held0=1000 [assumption]' --set 'ct.removals_per_year=320 [assumption]' \
+        --vary initial.latent0=0,100 -n 50 -o '$TMP/ct-swept' -q 2>'$TMP/ct3.err' && ! grep -q 'ct_rate' '$TMP/ct3.err' &&
+    '$BIN' sweep tests/data/quiet.ini --set 'facility.f.held0=1000 [assumption]' --set 'ct.removals_per_year=320 [assumption]' \
+        --vary facility.f.trickle_rate=0,1 -n 50 -o '$TMP/ct-swept2' -q 2>'$TMP/ct4.err' && grep -q 'ct_rate' '$TMP/ct4.err'"
 
 echo "== charts and reports"
 "$BIN" run scenarios/baseline.ini -n 600 -s 5 -o "$TMP/pl" -q
