@@ -237,9 +237,14 @@ static void bound_text(double x, char *out, size_t n)
     share_text(isnan(x) ? x : fmin(1, fmax(0, x)), out, n);
 }
 
+bool sim_oat_mostly_flat(const char *stat, size_t flat, size_t n)
+{
+    return strncmp(stat, "P(", 2) == 0 && n > 0 && 2 * flat >= n;
+}
+
 bool sim_oat_caveat(const char *stat, size_t flat, size_t n, char *out, size_t len)
 {
-    if (strncmp(stat, "P(", 2) != 0 || n == 0 || 2 * flat < n) return false;
+    if (!sim_oat_mostly_flat(stat, flat, n)) return false;
     snprintf(out, len,
              "%zu of the %zu parameters move %s by nothing here: one parameter moved alone, the others at their "
              "medians, seldom carries the output across the threshold, so a parameter that matters only together "

@@ -57,6 +57,8 @@ void sim_sobol_no_index(const char *stat, char *out, size_t n);
  * half of the n parameters move `stat` by nothing (flat), a sentence saying
  * why and what shows the rest goes to out; false (out untouched) otherwise. */
 bool sim_oat_caveat(const char *stat, size_t flat, size_t n, char *out, size_t len);
+/* Whether that caveat applies: a probability, and half or more flat. */
+bool sim_oat_mostly_flat(const char *stat, size_t flat, size_t n);
 /* The scenario's laws drawn afresh within a trial (a facility's event_size),
  * comma-separated into out (empty when none). */
 void sim_within_laws(const sim_inst *inst, sim_buf *out);

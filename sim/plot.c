@@ -17,6 +17,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "design.h"
 #include "outdir.h"
 #include "results.h"
 #include "stats.h"
@@ -471,6 +472,18 @@ typedef struct gbox {
     double x0, x1, y0, y1;
 } gbox;
 
+/* How many of the m sorted values v are below x (or at most x, with `at`). */
+static size_t count_below(const double *v, size_t m, double x, bool at)
+{
+    size_t lo = 0, hi = m;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x || (at && v[mid] == x)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 /* Where threshold k's two-line label goes on an exceedance chart of the m
  * sorted values v (of n trials; y axis 0 to 105%): beside its line, on the
  * side the old rule prefers first, at the greatest height where its box is
@@ -491,9 +504,7 @@ static bool label_place(const double *v, size_t m, size_t n, double t, double xm
             if (b.x0 < 0 || b.x1 > 1.01) continue;
             /* the curve's heights over the box's width, in graph units */
             const double xa = xmin + b.x0 * (xmax - xmin), xb = xmin + b.x1 * (xmax - xmin);
-            size_t ia = 0, ib = 0;
-            while (ia < m && v[ia] < xa) ia++; /* values >= xa: m - ia */
-            while (ib < m && v[ib] <= xb) ib++; /* values > xb: m - ib */
+            const size_t ia = count_below(v, m, xa, false), ib = count_below(v, m, xb, true); /* >= xa: m - ia; > xb: m - ib */
             const double top = 100.0 * (double)(m - ia) / (double)n / 105, bot = 100.0 * (double)(m - ib) / (double)n / 105;
             bool clear = b.y0 > top + 0.01 || b.y1 < bot - 0.01;
             for (int j = 0; j < k && clear; j++)
@@ -993,7 +1004,7 @@ static int tornado_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
      * says why (the console and the brief say it at length) */
     size_t flat = 0;
     for (size_t r = 0; r < t->nrows; r++) flat += sim_table_num(t, r, "swing") == 0;
-    if (prob && 2 * flat >= t->nrows)
+    if (sim_oat_mostly_flat(sim_table_get(t, 0, "statistic"), flat, t->nrows))
         sim_buf_printf(&params,
                        "set label 9 \"%zu of %zu parameters move it by nothing alone:\\none that matters only with "
                        "others shows no bar\\n(riskmc sobol --threshold measures them)\" at graph 0.98, graph 0.22 "

@@ -336,6 +336,14 @@ static long uncert_row(const sim_table *u, const char *output, const char *stati
     return -1;
 }
 
+/* Whether summary.csv's row r is of a whole-number output (its least and
+ * greatest values whole): its quantiles read as whole numbers. */
+static bool whole_output(const sim_rundir *rd, size_t r)
+{
+    const double lo = sim_table_num(&rd->summary, r, "min"), hi = sim_table_num(&rd->summary, r, "max");
+    return lo == floor(lo) && hi == floor(hi);
+}
+
 /* Row r's probability of risks.csv, "1.9%"; at 0% or 100% with the count
  * ("0% (0 of 2,000 trials)"): what the trials showed, not impossible or
  * certain. A two-dimensional run's counts are pooled: the percentage alone. */
@@ -368,10 +376,10 @@ static void in_short(doc *d, const sim_rundir *rd)
         long r = sim_table_find(&rd->summary, "output", outs[i]);
         if (r < 0 || strchr(outs[i], '.')) continue; /* a group's parts: in Key numbers */
         char m[48], mean[48], lo[48], hi[48];
-        num(sim_table_num(&rd->summary, (size_t)r, "p50"), m, sizeof m, true);
+        num(sim_table_num(&rd->summary, (size_t)r, "p50"), m, sizeof m, whole_output(rd, (size_t)r));
         num(sim_table_num(&rd->summary, (size_t)r, "mean"), mean, sizeof mean, false);
-        num(sim_table_num(&rd->summary, (size_t)r, "p5"), lo, sizeof lo, true);
-        num(sim_table_num(&rd->summary, (size_t)r, "p95"), hi, sizeof hi, true);
+        num(sim_table_num(&rd->summary, (size_t)r, "p5"), lo, sizeof lo, whole_output(rd, (size_t)r));
+        num(sim_table_num(&rd->summary, (size_t)r, "p95"), hi, sizeof hi, whole_output(rd, (size_t)r));
         sim_buf_printf(&b, "%s%s, median %s (mean %s; 90%% of trials %s to %s)", said++ ? "; " : "", outs[i], m, mean,
                        lo, hi);
     }
@@ -380,15 +388,28 @@ static void in_short(doc *d, const sim_rundir *rd)
         char t[48], p[96];
         sim_format_exact(sim_table_num(&rd->risks, r, "threshold"), t, sizeof t);
         risk_probability(rd, r, p, sizeof p);
-        sim_buf_printf(&b, "%sP(%s ≥ %s) %s", r ? ", " : ". Risks: ", sim_table_get(&rd->risks, r, "output"), t, p);
+        sim_buf_printf(&b, "%sP(%s ≥ %s) %s", r ? ", " : said ? ". Risks: " : "risks ", sim_table_get(&rd->risks, r, "output"),
+                       t, p);
     }
-    sim_buf_puts(&b, rd->uncert.nrows
-                         ? ". The spreads mix chance with what is not known of the parameters; the last columns "
-                           "below show how far each mean and probability moves with the uncertain parameters alone."
-                         : ". The spreads mix chance with what is not known of the parameters (drawn anew in each "
-                           "trial; see Assumptions); the intervals under Risks are only the simulation's precision. "
-                           "To see how far a probability moves with the parameters alone, run with --outer and "
-                           "--inner.");
+    if (!said && !rd->risks.nrows) { /* nothing charted and no threshold: nothing to say in short */
+        sim_buf_free(&b);
+        return;
+    }
+    /* what the spreads are made of: the uncertain parameters (dictionary.csv's
+     * parameter rows), drawn anew in each trial, and whatever chance the model has */
+    size_t unc = 0;
+    for (size_t q = 0; q < rd->dict.nrows; q++) unc += !strcmp(sim_table_get(&rd->dict, q, "kind"), "parameter");
+    if (!unc) sim_buf_puts(&b, ". No parameter is uncertain: the spreads are the model's own chance");
+    else if (rd->uncert.nrows)
+        sim_buf_printf(&b, ". The spreads include what is not known of the %zu uncertain parameters; the last columns "
+                           "below show how far each mean%s moves with them alone", unc,
+                       rd->risks.nrows ? " and probability" : "");
+    else
+        sim_buf_printf(&b, ". Each trial draws the %zu uncertain parameters anew, so the spreads include what is not "
+                           "known of them (see Assumptions), besides any chance in the model%s; to see how far a mean or probability "
+                           "moves with the parameters alone, run with --outer and --inner", unc,
+                       rd->risks.nrows ? "; the intervals under Risks are only the simulation's precision" : "");
+    sim_buf_putc(&b, '.');
     para_begin(d);
     sim_buf_puts(&d->md, "**In short.** ");
     sim_buf_puts(&d->html, "<b>In short.</b> ");
@@ -447,9 +468,9 @@ static void key_numbers(doc *d, const sim_rundir *rd)
         long r = sim_table_find(&rd->summary, "output", outs[i]);
         if (r < 0) continue;
         char m[48], lo[48], hi[48], iv[128];
-        num(sim_table_num(&rd->summary, (size_t)r, "p50"), m, sizeof m, true);
-        num(sim_table_num(&rd->summary, (size_t)r, "p5"), lo, sizeof lo, true);
-        num(sim_table_num(&rd->summary, (size_t)r, "p95"), hi, sizeof hi, true);
+        num(sim_table_num(&rd->summary, (size_t)r, "p50"), m, sizeof m, whole_output(rd, (size_t)r));
+        num(sim_table_num(&rd->summary, (size_t)r, "p5"), lo, sizeof lo, whole_output(rd, (size_t)r));
+        num(sim_table_num(&rd->summary, (size_t)r, "p95"), hi, sizeof hi, whole_output(rd, (size_t)r));
         const char *dot = strrchr(outs[i], '.');
         if (dot) {
             size_t gl = (size_t)(dot - outs[i]);
@@ -1027,10 +1048,15 @@ static void spider_table(doc *d, const sim_table *t)
         table_row(d, cells, nc);
     }
     table_end(d);
-    if (np > shown) {
-        char more[200];
-        snprintf(more, sizeof more, "(the %zu of %zu parameters that move it most; the full table is spider.csv; * "
-                                    "rests on an assumption)", shown, np);
+    bool star = false;
+    for (size_t i = 0; i < shown; i++) star |= !strcmp(sim_table_get(t, ps[i].r0, "assumption"), "yes");
+    if (np > shown || star) {
+        char more[200], which[120] = "";
+        if (np > shown)
+            snprintf(which, sizeof which, "the %zu of %zu parameters that move it most; the full table is spider.csv",
+                     shown, np);
+        snprintf(more, sizeof more, "(%s%s%s)", which, np > shown && star ? "; " : "",
+                 star ? "* rests on an assumption" : "");
         para_begin(d);
         text(d, more);
         para_end(d);
@@ -1065,8 +1091,11 @@ static char *design_asks(const sim_rundir *rd)
         sim_buf_init(&keys);
         for (size_t c = 1; c < t->ncols && strcmp(t->header[c], "trials"); c++)
             sim_buf_printf(&keys, "%s%s", keys.len ? " and " : "", t->header[c]);
-        char *s = sim_asprintf("How each output's mean and each threshold's probability change as %s %s over the "
-                               "grid, every point on the same trials (common random numbers).",
+        bool thr = false;
+        for (size_t c = 0; c < t->ncols && !thr; c++) thr = !strncmp(t->header[c], "P(", 2);
+        char *s = sim_asprintf("How each output's mean%s change%s as %s %s over the grid, every point on the same "
+                               "trials (common random numbers).",
+                               thr ? " and each threshold's probability" : "", thr ? "" : "s",
                                keys.s ? keys.s : "the swept key", strstr(keys.s ? keys.s : "", " and ") ? "go" : "goes");
         sim_buf_free(&keys);
         return s;
@@ -1084,13 +1113,15 @@ static char *design_asks(const sim_rundir *rd)
         return sim_asprintf("Which uncertain parameters matter for %s, screened by their elementary effects over the "
                             "whole space of the others (Morris): mu* for how much, sigma for interactions and "
                             "curvature.", stat);
-    if (!strcmp(rd->kind, "sobol")) /* the variance of y, not of mean(y) */
-        return sim_asprintf("How much of the trial-to-trial variance of %.*s%s each uncertain parameter explains, "
+    if (!strcmp(rd->kind, "sobol")) { /* the variance of y (not of mean(y)), or of whether y reaches a threshold */
+        const bool mean = !strncmp(stat, "mean(", 5), prob = !strncmp(stat, "P(", 2),
+                   more = strcmp(sim_table_get(t, t->nrows - 1, "statistic"), sim_table_get(t, 0, "statistic")) != 0;
+        const int skip = mean ? 5 : prob ? 2 : 0, len = (int)strlen(stat) - (mean || prob ? skip + 1 : 0);
+        return sim_asprintf("How much of the trial-to-trial variance of %s%.*s%s each uncertain parameter explains, "
                             "alone (S1) and with its interactions (ST), and how much is the model's own chance.",
-                            !strncmp(stat, "mean(", 5) ? (int)strlen(stat) - 6 : (int)strlen(stat),
-                            !strncmp(stat, "mean(", 5) ? stat + 5 : stat,
-                            strcmp(sim_table_get(t, t->nrows - 1, "statistic"), sim_table_get(t, 0, "statistic"))
-                                ? " and of its threshold probabilities" : "");
+                            prob ? "whether a trial has " : "", len, stat + skip,
+                            mean && more ? " and of whether it reaches its thresholds" : "");
+    }
     return NULL;
 }
 
