@@ -704,6 +704,47 @@ static void split_value(const char *v, char *val, size_t nv, char *ids, size_t n
     free(copy);
 }
 
+/* Whether name is in a comma-separated list. */
+static bool listed(const char *list, const char *name)
+{
+    const size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && p[len - 1] == ' ') len--;
+        if (len == n && !strncmp(p, name, n)) return true;
+        p = e ? e + 1 : NULL;
+    }
+    return false;
+}
+
+/* The uncertain parameters backed by sources (those resting on assumptions
+ * have their own table): each law, drawn anew in every trial, and its sources. */
+static void sourced_inputs(doc *d, const sim_rundir *rd)
+{
+    size_t n = 0;
+    for (size_t q = 0; q < rd->dict.nrows; q++) {
+        const char *nm = sim_table_get(&rd->dict, q, "name");
+        if (strcmp(sim_table_get(&rd->dict, q, "kind"), "parameter") || listed(rd->assumptions, nm) ||
+            listed(rd->uncited, nm))
+            continue;
+        if (!n++) {
+            heading(d, 2, "Uncertain inputs from sources");
+            para_begin(d);
+            text(d, rd->uncert.nrows ? "Drawn once per outer sample from these laws, which published figures fix."
+                                     : "Drawn anew in each trial from these laws, which published figures fix.");
+            para_end(d);
+            const char *cols[] = {"parameter", "what it is", "law", "sources"};
+            table_begin(d, cols, 4);
+        }
+        const char *cells[] = {nm, sim_table_get(&rd->dict, q, "description"), sim_table_get(&rd->dict, q, "value"),
+                               sim_table_get(&rd->dict, q, "sources")};
+        table_row(d, cells, 4);
+    }
+    if (n) table_end(d);
+}
+
 static void assumptions(doc *d, const sim_rundir *rd)
 {
     heading(d, 2, "Assumptions");
@@ -1454,6 +1495,7 @@ static int report_dir(const char *dir, sim_err *err)
     risks(&d, &rd);
     int rc = charts(&d, &rd, err);
     observations(&d, &rd);
+    sourced_inputs(&d, &rd);
     assumptions(&d, &rd);
     sources(&d, &rd);
     if (rc == 0) rc = finish(&d, dir, err);

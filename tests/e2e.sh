@@ -410,6 +410,9 @@ check "a run's brief answers first: In short (median, mean and 90% interval of e
     grep -q 'Risks: P(force_end ≥ 20,000) [0-9.]*%' '$TMP/pl/report.md' &&
     grep -q '^| output | what it counts | median | mean | 90% interval (p5 to p95) |\$' '$TMP/pl/report.md' &&
     grep -q '| risk | probability | simulation precision (95% Wilson interval) |' '$TMP/pl/report.md' &&
+    grep -q '^## Uncertain inputs from sources' '$TMP/pl/report.md' &&
+    grep -q '^| initial.latent0 | latent fighters in Syria on day 0 (people) | uniform(15000, 20000) | F01 |' '$TMP/pl/report.md' &&
+    ! grep -A30 '^## Uncertain inputs from sources' '$TMP/pl/report.md' | grep -B30 '^## Assumptions' | grep -q '^| latent.infiltration_rate |' &&
     '$BIN' run scenarios/un-estimate.ini -n 300 -s 5 -o '$TMP/une' -q && '$BIN' report '$TMP/une' >/dev/null &&
     grep -q '^| P(force_end ≥ 20,000) | 0% (0 of 300 trials) |' '$TMP/une/report.md'"
 "$BIN" run scenarios/sdf-claims.ini -n 600 -s 5 -o "$TMP/pl2" -q
