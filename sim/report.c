@@ -1012,6 +1012,12 @@ static void design_rows(doc *d, const sim_table *t, const char *const *cols, con
                     sim_format_readable(100 * x, pts, sizeof pts);
                     snprintf(buf[c], sizeof buf[c], "%s pts", pts);
                 } else sim_format_readable(x, buf[c], sizeof buf[c]);
+                /* a difference says its direction, as the console does (+24, -3.26) */
+                if (!strcmp(hdr[c], "difference") && x > 0) {
+                    char plain[sizeof buf[c]];
+                    memcpy(plain, buf[c], sizeof plain);
+                    snprintf(buf[c], sizeof buf[c], "+%.198s", plain);
+                }
                 cells[c] = buf[c];
             } else if (!strcmp(hdr[c], "parameter") && !strcmp(sim_table_get(t, r, "assumption"), "yes")) {
                 snprintf(buf[c], sizeof buf[c], "%s *", v);

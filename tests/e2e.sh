@@ -869,11 +869,13 @@ check "a chart of P(X >= 1e+20) is named ...-1e+20, not ...-1e-20 (another thres
     '$BIN' sobol scenarios/ishigami.ini -N 64 --set 'ishigami.a=1e21 [assumption]' --threshold 1e20 -o '$TMP/sobbig' -q &&
     '$BIN' plot '$TMP/sobbig' >/dev/null && [ -s '$TMP/sobbig/charts/sobol-P-y-ge-1e+20.png' ] &&
     [ ! -e '$TMP/sobbig/charts/sobol-P-y-ge-1e-20.png' ]"
-check "a comparison's manifest keeps each scenario's question, and its brief says what each later scenario asks" bash -c "
+check "a comparison's manifest keeps each scenario's question, and its brief says what each later scenario asks, and each difference's sign" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/transfer-halted.ini -n 50 -o '$TMP/cmpq' -q &&
     grep -q '^question.2 = What if the last phases of the transfer programme to Iraqi custody never run?\$' '$TMP/cmpq/manifest.ini' &&
     '$BIN' report '$TMP/cmpq' >/dev/null &&
-    grep -q '^transfer-halted: What if the last phases of the transfer programme to Iraqi custody never run?\$' '$TMP/cmpq/report.md'"
+    grep -q '^transfer-halted: What if the last phases of the transfer programme to Iraqi custody never run?\$' '$TMP/cmpq/report.md' &&
+    grep -q '^| transfer-halted | transferred | mean | 0 | -1,[0-9]* |' '$TMP/cmpq/report.md' &&
+    grep -q '^| transfer-halted | recaptured | mean | [0-9,]* | +[0-9.,]* |' '$TMP/cmpq/report.md'"
 check "compare of one trial per scenario (differences of means without an interval) is charted and briefed" bash -c "
     '$BIN' compare scenarios/baseline.ini scenarios/breakout-6000.ini -n 1 -o '$TMP/cmpone' -q 2>/dev/null &&
     grep -q '^breakout-6000,escaped,mean,[0-9.]*,[0-9.]*,[0-9.-]*,,,,1,' '$TMP/cmpone/compare.csv' &&
