@@ -971,7 +971,7 @@ check "plot charts a comparison's differences, and report briefs it" bash -c "
     '$BIN' plot '$TMP/fund' >/dev/null && [ -s '$TMP/fund/charts/compare-1.png' ] &&
     '$BIN' report '$TMP/fund' >/dev/null && grep -q '^| funding-restored | escaped | mean' '$TMP/fund/report.md' &&
     ! grep -q '^| funding-restored | infiltrated.turkey | mean' '$TMP/fund/report.md' &&
-    grep -q '^| funding-restored | infiltrated.iraq | P(>=500) | [0-9.]*% | -\\?[0-9.]* pts | -\\?[0-9.]* pts | -\\?[0-9.]* pts |\$' '$TMP/fund/report.md' &&
+    grep -q '^| funding-restored | infiltrated.iraq | P(>=500) | [0-9.]*% | [-+]\\?[0-9.]* pts | -\\?[0-9.]* pts | -\\?[0-9.]* pts |\$' '$TMP/fund/report.md' &&
     grep -q 'charts/compare-1.png' '$TMP/fund/report.md'"
 check "spider, morris and a 2-D sweep run" bash -c "
     '$BIN' spider scenarios/baseline.ini -n 100 -o '$TMP/spi' -q && '$BIN' morris scenarios/baseline.ini -r 4 -n 50 -o '$TMP/mor' -q &&
