@@ -836,11 +836,14 @@ int sim_cmd_morris(int argc, char **argv)
             if (!o.c.quiet) {
                 printf("%s: elementary effects on %s (%llu trajectories, %u levels, %llu trials a point)\n\n",
                        inst.sc.name, label, (unsigned long long)d.r, levels, (unsigned long long)d.per);
-                printf("%4s  %-42s %12s %12s\n", "rank", "parameter", "mu*", "sigma");
+                /* a probability's effects in percentage points, as the brief gives them */
+                const bool pts = o.has_threshold;
+                printf("%4s  %-42s %12s %12s\n", "rank", "parameter", pts ? "mu* (pts)" : "mu*",
+                       pts ? "sigma (pts)" : "sigma");
                 for (size_t k = 0; k < d.nunc; k++) {
                     char mu[48], sg[48];
-                    sim_format_readable(ms[k].mustar, mu, sizeof mu);
-                    sim_format_readable(ms[k].sigma, sg, sizeof sg);
+                    sim_format_readable(pts ? 100 * ms[k].mustar : ms[k].mustar, mu, sizeof mu);
+                    sim_format_readable(pts ? 100 * ms[k].sigma : ms[k].sigma, sg, sizeof sg);
                     printf("%4zu  %-42s %12s %12s\n", k + 1, inst.param[d.unc[ms[k].p]].name, mu, sg);
                 }
                 printf("\nresults: %s/morris.csv\n", outdir);
@@ -1309,8 +1312,12 @@ int sim_cmd_sobol(int argc, char **argv)
         if (rc == 0) {
             sim_checkpoint_remove(cp);
             if (!o.c.quiet) {
-                printf("%s: Sobol indices, base sample %llu, %llu model runs, %llu bootstrap resamples\n",
-                       inst.sc.name, (unsigned long long)d.N, (unsigned long long)(d.N * d.M), (unsigned long long)boot);
+                char sn[32], sr[32], sb[32];
+                sim_format_thousands((double)d.N, 0, sn, sizeof sn);
+                sim_format_thousands((double)(d.N * d.M), 0, sr, sizeof sr);
+                sim_format_thousands((double)boot, 0, sb, sizeof sb);
+                printf("%s: Sobol indices, base sample %s, %s model runs, %s bootstrap resamples\n", inst.sc.name, sn,
+                       sr, sb);
                 for (size_t s = first; s < nst; s++) {
                     bool none = true;
                     for (size_t k = 0; k < K && none; k++) none = isnan(ix[s * K + k].s1) && isnan(ix[s * K + k].st);

@@ -633,6 +633,9 @@ check "design and several-run briefs list the sources cited, as a run's does (se
     '$BIN' run scenarios/un-estimate.ini -n 100 -o '$TMP/src-u' -q && '$BIN' run scenarios/baseline.ini -n 100 -o '$TMP/src-b' -q &&
     '$BIN' report '$TMP/src-b' '$TMP/src-u' -o '$TMP/src-both' >/dev/null && grep -q '^## Sources cited' '$TMP/src-both/report.md' &&
     [ \$(grep -c '^| F17 |' '$TMP/src-both/report.md') -eq 1 ] && [ \$(grep -c '^| F01 |' '$TMP/src-both/report.md') -eq 1 ]"
+check "consoles print a probability's Morris effects in percentage points, as the brief does, and Sobol's counts with separators" bash -c "
+    '$BIN' morris scenarios/baseline.ini --output force_end --threshold 20000 -r 4 -n 50 -o '$TMP/mor-pts' 2>/dev/null | grep -q 'mu\* (pts) *sigma (pts)' &&
+    '$BIN' sobol scenarios/ishigami.ini -N 4096 -o '$TMP/sob-sep' 2>/dev/null | grep -q '^ishigami: Sobol indices, base sample 4,096, 24,576 model runs, 1,000 bootstrap resamples\$'"
 check "tornado ranks latent0 first for force_end" bash -c "
     '$BIN' tornado scenarios/baseline.ini --output force_end -n 300 -o '$TMP/torn' -q &&
     sed -n 2p '$TMP/torn/tornado.csv' | grep -q '^1,initial.latent0,mean(force_end),'"
