@@ -288,12 +288,17 @@ void sim_sobol_sentence(const char *stat, const double a[6], double s1, double s
                  within && *within ? ", drawn afresh within a trial: where its spread is doubt about the sources "
                                      "rather than chance, compare scenarios that fix it (riskmc compare)."
                                    : "");
+    /* a first-order share above the total cannot be: it is sampling noise */
+    const bool noise = a[0] > a[3] || s1 > st;
     snprintf(out, n,
              "The parameters resting on assumptions (*) explain %s of the trial-to-trial variance behind %s on their "
              "own (%s) and are involved in %s of it with their interactions (%s); for the parameters backed by a "
-             "source the shares are %s and %s.%s%s",
+             "source the shares are %s and %s.%s%s%s",
              t[0], stat, i1, t[3], it, t[6], t[7], ch,
              isnan(a[1]) || isnan(a[2]) || isnan(a[4]) || isnan(a[5])
                  ? " (No interval: the output did not vary in more than 1 in 10 bootstrap resamples.)"
-                 : "");
+                 : "",
+             noise ? " A share on its own above the share with interactions is sampling noise (it cannot be so): "
+                     "read the two as about equal, or raise -N."
+                   : "");
 }

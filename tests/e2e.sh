@@ -636,6 +636,17 @@ check "design and several-run briefs list the sources cited, as a run's does (se
 check "consoles print a probability's Morris effects in percentage points, as the brief does, and Sobol's counts with separators" bash -c "
     '$BIN' morris scenarios/baseline.ini --output force_end --threshold 20000 -r 4 -n 50 -o '$TMP/mor-pts' 2>/dev/null | grep -q 'mu\* (pts) *sigma (pts)' &&
     '$BIN' sobol scenarios/ishigami.ini -N 4096 -o '$TMP/sob-sep' 2>/dev/null | grep -q '^ishigami: Sobol indices, base sample 4,096, 24,576 model runs, 1,000 bootstrap resamples\$'"
+check "a Sobol group whose share on its own comes out above its share with interactions is called sampling noise, in console and brief" bash -c "
+    '$BIN' sobol scenarios/baseline.ini --output force_end -N 512 -o '$TMP/sob-noise' >'$TMP/sob-noise.out' 2>/dev/null &&
+    python3 - '$TMP/sob-noise' <<'EOF2'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1] + '/sobol.csv')) if r['kind'] == 'group' and r['statistic'] == 'mean(force_end)']
+noisy = any(float(r['S1']) > float(r['ST']) for r in rows)
+said = 'is sampling noise' in open(sys.argv[1] + '.out').read().split('P(force_end')[0]
+assert noisy == said, (noisy, said, rows)
+assert noisy, 'the check needs a noisy group at this seed'
+EOF2
+    '$BIN' report '$TMP/sob-noise' >/dev/null && grep -q 'is sampling noise (it cannot be so)' '$TMP/sob-noise/report.md'"
 check "tornado ranks latent0 first for force_end" bash -c "
     '$BIN' tornado scenarios/baseline.ini --output force_end -n 300 -o '$TMP/torn' -q &&
     sed -n 2p '$TMP/torn/tornado.csv' | grep -q '^1,initial.latent0,mean(force_end),'"
