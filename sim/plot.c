@@ -1266,10 +1266,10 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
         sim_buf data, params;
         sim_buf_init(&data);
         sim_buf_init(&params);
-        double lo = 0, hi = 0;
         size_t n = 0;
         char labels[64][200];
         double v[64][3];
+        bool isprob[64];
         for (size_t r = b0; r < b0 + k && r < t->nrows && n < 64; r++) {
             const char *o = sim_table_get(t, r, "output"), *st = sim_table_get(t, r, "statistic");
             double f = sim_table_num(t, r, "first_value"), d = sim_table_num(t, r, "difference");
@@ -1284,36 +1284,58 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
             if (prob) {
                 char x[48];
                 sim_format_exact(strtod(st + 4, NULL), x, sizeof x);
-                snprintf(labels[n], sizeof labels[n], "P(%s ≥ %s), points", o, x);
+                snprintf(labels[n], sizeof labels[n], "P(%s ≥ %s)", o, x);
             } else {
-                snprintf(labels[n], sizeof labels[n], "mean %s, %%", o);
+                snprintf(labels[n], sizeof labels[n], "mean %s", o);
             }
             v[n][0] = d * scale, v[n][1] = l * scale, v[n][2] = h * scale;
-            lo = fmin(lo, v[n][1]), hi = fmax(hi, v[n][2]);
+            isprob[n] = prob;
             n++;
         }
-        for (size_t i = 0; i < n; i++) {
-            sim_buf_printf(&data, "%zu,", n - 1 - i); /* the first at the top */
-            data_label(&data, labels[i], false);
-            sim_buf_printf(&data, ",%.17g,%.17g,%.17g\n", v[i][0], v[i][1], v[i][2]);
-        }
         if (n) {
-            /* each bar's value beyond its interval, so that % of a mean and
-             * points of a probability read apart; the range leaves them room */
-            const double room = (hi - lo > 0 ? hi - lo : 1) * 0.14;
-            range_params(&params, "x", fmin(lo, 0) - room, fmax(hi, 0) + room, false);
+            /* two panels, each on its own axis: the means in % of the first
+             * scenario's (block 0), the probabilities in points (block 1);
+             * each bar's value written beyond its interval */
+            size_t cnt[2] = {0, 0};
+            double lo[2] = {0, 0}, hi[2] = {0, 0};
             for (size_t i = 0; i < n; i++) {
-                char num[48], lab[64];
-                sim_format_readable(fabs(v[i][0]), num, sizeof num);
-                snprintf(lab, sizeof lab, "%s%s%s", v[i][0] > 0 ? "+" : v[i][0] < 0 ? "-" : "", num,
-                         strstr(labels[i], ", points") ? " pts" : "%");
-                const bool right = v[i][0] >= 0;
-                sim_buf_printf(&params, "set label %zu \"%s\" at %.17g, %zu %s offset %s0.6,0 font \",10\" "
-                                        "noenhanced\n",
-                               300 + i, lab, right ? v[i][2] : v[i][1], n - 1 - i, right ? "left" : "right",
-                               right ? "" : "-");
+                const int g = isprob[i];
+                cnt[g]++, lo[g] = fmin(lo[g], v[i][1]), hi[g] = fmax(hi[g], v[i][2]);
             }
-            sim_buf_printf(&params, "set yrange [-0.7:%.17g]\n", (double)n - 0.3);
+            for (int g = 0; g < 2; g++) {
+                if (!cnt[g]) continue;
+                if (g && cnt[0]) sim_buf_puts(&data, "\n\n");
+                /* the panel's x range (room left for the values), tics and
+                 * value labels, as gnuplot commands it runs before its plot */
+                const double room = (hi[g] - lo[g] > 0 ? hi[g] - lo[g] : 1) * 0.14;
+                sim_buf axis;
+                sim_buf_init(&axis);
+                range_params(&axis, "x", fmin(lo[g], 0) - room, fmax(hi[g], 0) + room, false);
+                size_t row = cnt[g];
+                for (size_t i = 0; i < n; i++) {
+                    if ((int)isprob[i] != g) continue;
+                    char num[48], lab[64];
+                    sim_format_readable(fabs(v[i][0]), num, sizeof num);
+                    snprintf(lab, sizeof lab, "%s%s%s", v[i][0] > 0 ? "+" : v[i][0] < 0 ? "-" : "", num, g ? " pts" : "%");
+                    const bool right = v[i][0] >= 0;
+                    sim_buf_printf(&data, "%zu,", --row); /* the first at the top */
+                    data_label(&data, labels[i], false);
+                    sim_buf_printf(&data, ",%.17g,%.17g,%.17g\n", v[i][0], v[i][1], v[i][2]);
+                    sim_buf_printf(&axis, "set label %zu \"%s\" at %.17g, %zu %s offset %s0.6,0 font \",10\" noenhanced\n",
+                                   300 + i, lab, right ? v[i][2] : v[i][1], row, right ? "left" : "right",
+                                   right ? "" : "-");
+                }
+                for (char *c = axis.s; c && *c; c++)
+                    if (*c == '\n') *c = ';';
+                sim_buf_printf(&params, "%s = '%s'\n", g ? "pset" : "mset", axis.s ? axis.s : "");
+                sim_buf_free(&axis);
+            }
+            /* the rows share the plot's height; the means panel's tics and
+             * label need a gap above the probabilities */
+            const double top = 0.80, bot = 0.20, gap = cnt[0] && cnt[1] ? 0.14 : 0;
+            const double split = top - (top - bot - gap) * (double)cnt[0] / (double)(cnt[0] + cnt[1]);
+            sim_buf_printf(&params, "nm = %zu\nnp = %zu\nm_top = %.4f\nm_bot = %.4f\np_top = %.4f\np_bot = %.4f\n",
+                           cnt[0], cnt[1], top, cnt[1] ? split : bot, cnt[0] ? split - gap : top, bot);
             const char *other = sim_table_get(t, b0, "scenario");
             char sub[512], xl[512], name[256];
             char nt[32];
@@ -1325,9 +1347,11 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
                 snprintf(when, sizeof when, " (it simulates %s)", p_other);
             snprintf(sub, sizeof sub, "%s against %s: paired differences over %s trial%s%s", other, first, nt,
                      strcmp(nt, "1") == 0 ? "" : "s", when);
-            snprintf(xl, sizeof xl, "change from %s (means: %% of its mean; probabilities: percentage points)", first);
+            char pl2[512];
+            snprintf(xl, sizeof xl, "means: change from %s, in %% of its mean", first);
+            snprintf(pl2, sizeof pl2, "probabilities: change from %s, in percentage points", first);
             snprintf(name, sizeof name, "compare-%zu", blk);
-            rc = rd_chart(pl, rd, "diff.gp", name, &data, &params, sub, xl, "", err);
+            rc = rd_chart(pl, rd, "diff.gp", name, &data, &params, sub, xl, pl2, err);
         }
         sim_buf_free(&data);
         sim_buf_free(&params);
