@@ -18,7 +18,7 @@ set style fill solid 0.85 noborder
 set grid xtics noytics linecolor rgb "#e5e5e5"
 set ytics scale 0
 set arrow 1 from 0, graph 0 to 0, graph 1 nohead linecolor rgb "#333333" linewidth 1.5
-set key horizontal at screen 0.62, 0.845 center samplen 1.5 noenhanced font ",10"
+set key horizontal maxcols 1 at screen 0.62, 0.845 center samplen 1.5 noenhanced font ",10"
 set multiplot
 if (nm > 0) {
     set tmargin at screen m_top
