@@ -1260,7 +1260,7 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
     const size_t k = sim_compare_block(t);
     const char *first = sim_table_get(t, 0, "scenario");
     const char **outs;
-    size_t no = sim_rundir_outputs(rd, false, &outs);
+    size_t no = sim_rundir_outputs(rd, true, &outs); /* the headline outputs, as the brief's table */
     int rc = 0;
     for (size_t b0 = k, blk = 1; b0 < t->nrows && rc == 0; b0 += k, blk++) {
         sim_buf data, params;
@@ -1278,7 +1278,7 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
              * (empty low95/high95); draw the bar without one */
             if (!isfinite(l) || !isfinite(h)) l = h = d;
             bool prob = !strncmp(st, "P(", 2), charted = false;
-            for (size_t i = 0; i < no; i++) charted |= !strcmp(outs[i], o);
+            for (size_t i = 0; i < no; i++) charted |= !strcmp(outs[i], o) && !strchr(o, '.'); /* not a group's parts */
             if (!prob && (!charted || !(fabs(f) > 0))) continue;
             double scale = prob ? 100 : 100 / fabs(f);
             if (prob) {

@@ -879,12 +879,15 @@ check "compare notes a scenario that simulates other days than the first, and no
     grep -q 'breakout-6000 against baseline: paired differences over 50 trials (it simulates 365 days from 2026-01-15)' '$TMP/cmpdays/charts/compare-1.svg' &&
     ! grep -q 'it simulates' '$TMP/cmpdays/charts/compare-2.svg' &&
     '$BIN' compare scenarios/baseline.ini scenarios/sdf-claims.ini -n 20 -o '$TMP/cmpsame' -q && ! grep -q '^periods' '$TMP/cmpsame/manifest.ini'"
-check "a comparison chart puts means (in %) and probabilities (in points) on two axes of their own, each bar's value beside it" bash -c "
+check "a comparison chart puts means (in %) and probabilities (in points) on two axes of their own, each bar's value beside it, and charts every headline output (transferred too)" bash -c "
     grep -q '>means: change from baseline, in % of its mean<' '$TMP/cmpdays/charts/compare-1.svg' &&
     grep -q '>probabilities: change from baseline, in percentage points<' '$TMP/cmpdays/charts/compare-1.svg' &&
     grep -q '>+[0-9.,]*%<' '$TMP/cmpdays/charts/compare-1.svg' && grep -q '>[-+]\\?[0-9.,]* pts<' '$TMP/cmpdays/charts/compare-1.svg' &&
     '$BIN' compare scenarios/ishigami.ini scenarios/ishigami.ini -n 50 -o '$TMP/cmp-nothr' -q && '$BIN' plot --format svg '$TMP/cmp-nothr' >/dev/null &&
-    grep -q '>means: change from ishigami' '$TMP/cmp-nothr/charts/compare-1.svg' && ! grep -q '>probabilities:' '$TMP/cmp-nothr/charts/compare-1.svg'"
+    grep -q '>means: change from ishigami' '$TMP/cmp-nothr/charts/compare-1.svg' && ! grep -q '>probabilities:' '$TMP/cmp-nothr/charts/compare-1.svg' &&
+    '$BIN' compare scenarios/baseline.ini scenarios/transfer-halted.ini -n 50 -o '$TMP/cmp-th' -q && '$BIN' plot --format svg '$TMP/cmp-th' >/dev/null &&
+    grep -q '>mean transferred<' '$TMP/cmp-th/charts/compare-1.svg' && grep -q '>-100%<' '$TMP/cmp-th/charts/compare-1.svg' &&
+    ! grep -q '>mean infiltrated.iraq<' '$TMP/cmp-th/charts/compare-1.svg'"
 check "a chart of P(X >= 1e+20) is named ...-1e+20, not ...-1e-20 (another threshold)" bash -c "
     '$BIN' sobol scenarios/ishigami.ini -N 64 --set 'ishigami.a=1e21 [assumption]' --threshold 1e20 -o '$TMP/sobbig' -q &&
     '$BIN' plot '$TMP/sobbig' >/dev/null && [ -s '$TMP/sobbig/charts/sobol-P-y-ge-1e+20.png' ] &&
