@@ -453,7 +453,9 @@ void sim_format_pct(double p, char *out, size_t n)
     else if (v == 0 || v == 100) snprintf(out, n, "%.0f%%", v);
     else if (v < 0.005) snprintf(out, n, "<0.01%%"); /* not 0.00%: that reads as never */
     else if (v >= 99.995) snprintf(out, n, ">99.99%%");
-    else if (v < 0.1 || v > 99.9) snprintf(out, n, "%.2f%%", v);
+    /* with two decimals whatever would read 0.1% or 99.9% with one, so that
+     * an interval's ends read alike (99.90% to 99.95%, not 99.9% to 99.95%) */
+    else if (v < 0.15 || v >= 99.85) snprintf(out, n, "%.2f%%", v);
     else snprintf(out, n, "%.1f%%", v);
 }
 
