@@ -453,10 +453,15 @@ void sim_format_pct(double p, char *out, size_t n)
     else if (v == 0 || v == 100) snprintf(out, n, "%.0f%%", v);
     else if (v < 0.005) snprintf(out, n, "<0.01%%"); /* not 0.00%: that reads as never */
     else if (v >= 99.995) snprintf(out, n, ">99.99%%");
-    /* with two decimals whatever would read 0.1% or 99.9% with one, so that
-     * an interval's ends read alike (99.90% to 99.95%, not 99.9% to 99.95%) */
-    else if (v < 0.15 || v >= 99.85) snprintf(out, n, "%.2f%%", v);
-    else snprintf(out, n, "%.1f%%", v);
+    else {
+        /* with two decimals whatever would read 0.1% or 99.9% with one (or
+         * less, or more), so that an interval's ends read alike (99.88% to
+         * 99.95%, not 99.9% to 99.95%) */
+        char one[32];
+        snprintf(one, sizeof one, "%.1f", v);
+        const double r = strtod(one, NULL);
+        snprintf(out, n, r <= 0.1 || r >= 99.9 ? "%.2f%%" : "%.1f%%", v);
+    }
 }
 
 void sim_format_exact(double x, char *out, size_t n)

@@ -208,6 +208,24 @@ static void test_wilson(void **state)
     assert_true(hi == 1 && fabs(lo - 0.8389) < 5e-5);
 }
 
+/* Percentages as every table and chart prints them: an interval's ends
+ * near 0% or 100% read alike */
+static void test_format_pct(void **state)
+{
+    (void)state;
+    static const struct {
+        double p;
+        const char *want;
+    } C[] = {{0, "0%"},           {1, "100%"},          {0.00004, "<0.01%"}, {0.99996, ">99.99%"},
+             {0.0012, "0.12%"},   {0.0015, "0.15%"},    {0.019, "1.9%"},     {0.267, "26.7%"},
+             {0.99884, "99.88%"}, {0.99922, "99.92%"},  {0.9984, "99.8%"},   {NAN, "-"}};
+    for (size_t i = 0; i < sizeof C / sizeof *C; i++) {
+        char out[32];
+        sim_format_pct(C[i].p, out, sizeof out);
+        assert_string_equal(out, C[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_hist_pack),        cmocka_unit_test(test_reals),
         cmocka_unit_test(test_wilson),           cmocka_unit_test(test_mcse),
         cmocka_unit_test(test_all_missing), cmocka_unit_test(test_watch_exact),
+        cmocka_unit_test(test_format_pct),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
