@@ -500,10 +500,8 @@ int sim_cmd_spider(int argc, char **argv)
     if (out < 0) goto done;
     {
         char *list = sim_strdup(o.percentiles ? o.percentiles : "5,25,50,75,95");
-        /* every item between commas, empty ones too: '5,,95' is a typo */
-        for (char *t = list, *next; t; t = next) {
-            next = strchr(t, ',');
-            if (next) *next++ = '\0';
+        /* every item between commas, empty ones too (strsep): '5,,95' is a typo */
+        for (char *rest = list, *t; (t = strsep(&rest, ","));) {
             double v;
             const char *why;
             if (!*sim_trim(t)) {

@@ -145,10 +145,8 @@ static int parse_vary(const sim_inst *inst, const char *arg, axis *ax, sim_err *
         }
     } else {
         char *copy = sim_strdup(spec);
-        /* every item between commas, empty ones too: '1,,2' is a typo, not 1,2 */
-        for (char *t = copy, *next; t; t = next) {
-            next = strchr(t, ',');
-            if (next) *next++ = '\0';
+        /* every item between commas, empty ones too (strsep): '1,,2' is a typo, not 1,2 */
+        for (char *rest = copy, *t; (t = strsep(&rest, ","));) {
             double x;
             if (!*sim_trim(t)) {
                 sim_errf(err, "--vary %s: '%s': empty value between commas (allowed: V1,V2,... with a number "

@@ -12,6 +12,7 @@
 #include "checkpoint.h"
 #include "cluster.h"
 #include "outdir.h"
+#include "rundir.h"
 
 double sim_param_at(const sim_param *p, double u)
 {
@@ -265,6 +266,13 @@ void sim_sobol_no_index(const char *stat, char *out, size_t n)
 {
     snprintf(out, n, "No index: %s took one value in every model run of the design (a threshold never reached, or "
                      "reached in every run), so there is no variance to share out among the parameters.", stat);
+}
+
+bool sim_sobol_rows_empty(const sim_table *t, size_t r0, size_t r1)
+{
+    for (size_t r = r0; r < r1; r++)
+        if (*sim_table_get(t, r, "S1") || *sim_table_get(t, r, "ST")) return false;
+    return true;
 }
 
 void sim_sobol_sentence(const char *stat, const double a[6], double s1, double st, const double chance[3],

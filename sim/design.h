@@ -53,6 +53,8 @@ void sim_sobol_sentence(const char *stat, const double a[6], double s1, double s
 /* What the console and the brief say of a Sobol statistic with no index
  * (every S1 and ST empty in sobol.csv): it took one value in every model run. */
 void sim_sobol_no_index(const char *stat, char *out, size_t n);
+/* Whether sobol.csv's rows r0..r1-1 (one statistic's) have no index at all. */
+bool sim_sobol_rows_empty(const sim_table *t, size_t r0, size_t r1);
 /* One-at-a-time designs (tornado, spider) of a probability: when at least
  * half of the n parameters move `stat` by nothing (flat), a sentence saying
  * why and what shows the rest goes to out; false (out untouched) otherwise. */

@@ -1121,10 +1121,8 @@ static int sobol_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
     for (size_t r0 = 0; r0 < t->nrows && rc == 0;) {
         const char *stat = sim_table_get(t, r0, "statistic");
         size_t r1 = r0;
-        bool none = true; /* no index at all (the brief says why): no chart */
-        for (; r1 < t->nrows && strcmp(sim_table_get(t, r1, "statistic"), stat) == 0; r1++)
-            none = none && !*sim_table_get(t, r1, "S1") && !*sim_table_get(t, r1, "ST");
-        if (none) {
+        while (r1 < t->nrows && strcmp(sim_table_get(t, r1, "statistic"), stat) == 0) r1++;
+        if (sim_sobol_rows_empty(t, r0, r1)) { /* no index at all (the brief says why): no chart */
             r0 = r1;
             continue;
         }
@@ -1278,7 +1276,7 @@ static int compare_charts(plotter *pl, const sim_rundir *rd, sim_err *err)
              * (empty low95/high95); draw the bar without one */
             if (!isfinite(l) || !isfinite(h)) l = h = d;
             bool prob = !strncmp(st, "P(", 2), charted = false;
-            for (size_t i = 0; i < no; i++) charted |= !strcmp(outs[i], o) && !strchr(o, '.'); /* not a group's parts */
+            for (size_t i = 0; i < no && !strchr(o, '.'); i++) charted |= !strcmp(outs[i], o); /* not a group's parts */
             if (!prob && (!charted || !(fabs(f) > 0))) continue;
             double scale = prob ? 100 : 100 / fabs(f);
             if (prob) {

@@ -344,6 +344,17 @@ static bool whole_output(const sim_rundir *rd, size_t r)
     return lo == floor(lo) && hi == floor(hi);
 }
 
+/* summary.csv row r's median, 5th and 95th percentile for reading (whole
+ * numbers for a whole-number output) and its mean. */
+static void spread_texts(const sim_rundir *rd, size_t r, char m[48], char lo[48], char hi[48], char mean[48])
+{
+    const bool whole = whole_output(rd, r);
+    num(sim_table_num(&rd->summary, r, "p50"), m, 48, whole);
+    num(sim_table_num(&rd->summary, r, "p5"), lo, 48, whole);
+    num(sim_table_num(&rd->summary, r, "p95"), hi, 48, whole);
+    num(sim_table_num(&rd->summary, r, "mean"), mean, 48, false);
+}
+
 /* Row r's probability of risks.csv, "1.9%"; at 0% or 100% with the count
  * ("0% (0 of 2,000 trials)"): what the trials showed, not impossible or
  * certain. A two-dimensional run's counts are pooled: the percentage alone. */
@@ -376,10 +387,7 @@ static void in_short(doc *d, const sim_rundir *rd)
         long r = sim_table_find(&rd->summary, "output", outs[i]);
         if (r < 0 || strchr(outs[i], '.')) continue; /* a group's parts: in Key numbers */
         char m[48], mean[48], lo[48], hi[48];
-        num(sim_table_num(&rd->summary, (size_t)r, "p50"), m, sizeof m, whole_output(rd, (size_t)r));
-        num(sim_table_num(&rd->summary, (size_t)r, "mean"), mean, sizeof mean, false);
-        num(sim_table_num(&rd->summary, (size_t)r, "p5"), lo, sizeof lo, whole_output(rd, (size_t)r));
-        num(sim_table_num(&rd->summary, (size_t)r, "p95"), hi, sizeof hi, whole_output(rd, (size_t)r));
+        spread_texts(rd, (size_t)r, m, lo, hi, mean);
         sim_buf_printf(&b, "%s%s, median %s (mean %s; 90%% of trials %s to %s)", said++ ? "; " : "", outs[i], m, mean,
                        lo, hi);
     }
@@ -467,10 +475,8 @@ static void key_numbers(doc *d, const sim_rundir *rd)
     for (size_t i = 0; i < no; i++) {
         long r = sim_table_find(&rd->summary, "output", outs[i]);
         if (r < 0) continue;
-        char m[48], lo[48], hi[48], iv[128];
-        num(sim_table_num(&rd->summary, (size_t)r, "p50"), m, sizeof m, whole_output(rd, (size_t)r));
-        num(sim_table_num(&rd->summary, (size_t)r, "p5"), lo, sizeof lo, whole_output(rd, (size_t)r));
-        num(sim_table_num(&rd->summary, (size_t)r, "p95"), hi, sizeof hi, whole_output(rd, (size_t)r));
+        char m[48], lo[48], hi[48], mean[48], iv[128];
+        spread_texts(rd, (size_t)r, m, lo, hi, mean);
         const char *dot = strrchr(outs[i], '.');
         if (dot) {
             size_t gl = (size_t)(dot - outs[i]);
@@ -503,8 +509,6 @@ static void key_numbers(doc *d, const sim_rundir *rd)
             num(sim_table_num(u, (size_t)k, "outer_p95"), b, sizeof b, false);
             snprintf(band, sizeof band, "%s to %s (median %s)", a, b, c);
         }
-        char mean[48];
-        num(sim_table_num(&rd->summary, (size_t)r, "mean"), mean, sizeof mean, false);
         const char *cells[] = {outs[i], sim_rundir_describe(rd, outs[i]), m, mean, iv, band};
         table_row(d, cells, two ? 6 : 5);
     }
@@ -1048,15 +1052,13 @@ static void spider_table(doc *d, const sim_table *t)
 {
     spider_par *ps = sim_calloc(t->nrows + 1, sizeof *ps);
     size_t np = 0;
+    double lo = 0, hi = 0; /* the current parameter's results */
     for (size_t r = 0; r < t->nrows; r++) {
         const char *pm = sim_table_get(t, r, "parameter");
-        if (!np || strcmp(sim_table_get(t, ps[np - 1].r0, "parameter"), pm)) ps[np++] = (spider_par){r, 0, 0};
-        spider_par *p = &ps[np - 1];
-        p->n++;
-        double lo = INFINITY, hi = -INFINITY;
-        for (size_t q = p->r0; q < p->r0 + p->n; q++)
-            lo = fmin(lo, sim_table_num(t, q, "result")), hi = fmax(hi, sim_table_num(t, q, "result"));
-        p->range = hi - lo;
+        const double x = sim_table_num(t, r, "result");
+        if (!np || strcmp(sim_table_get(t, ps[np - 1].r0, "parameter"), pm)) ps[np++] = (spider_par){r, 0, 0}, lo = hi = x;
+        lo = fmin(lo, x), hi = fmax(hi, x);
+        ps[np - 1].n++, ps[np - 1].range = hi - lo;
     }
     qsort(ps, np, sizeof *ps, cmp_spider);
     const size_t shown = np < 12 ? np : 12, w = np ? ps[0].n : 0;
@@ -1072,12 +1074,14 @@ static void spider_table(doc *d, const sim_table *t)
     }
     hdr[nc++] = "range";
     table_begin(d, hdr, nc);
+    bool starred = false; /* a parameter shown rests on an assumption: the key says what * means */
     for (size_t i = 0; i < shown; i++) {
         const spider_par *p = &ps[i];
         const char *cells[16];
         char buf[16][200];
         size_t c = 0;
         const bool star = !strcmp(sim_table_get(t, p->r0, "assumption"), "yes");
+        starred |= star;
         snprintf(buf[c], sizeof buf[c], "%s%s", sim_table_get(t, p->r0, "parameter"), star ? " *" : "");
         cells[c] = buf[c], c++;
         for (size_t k = 0; k + 1 < nc - 1; k++, c++) {
@@ -1095,15 +1099,13 @@ static void spider_table(doc *d, const sim_table *t)
         table_row(d, cells, nc);
     }
     table_end(d);
-    bool star = false;
-    for (size_t i = 0; i < shown; i++) star |= !strcmp(sim_table_get(t, ps[i].r0, "assumption"), "yes");
-    if (np > shown || star) {
+    if (np > shown || starred) {
         char more[200], which[120] = "";
         if (np > shown)
             snprintf(which, sizeof which, "the %zu of %zu parameters that move it most; the full table is spider.csv",
                      shown, np);
-        snprintf(more, sizeof more, "(%s%s%s)", which, np > shown && star ? "; " : "",
-                 star ? "* rests on an assumption" : "");
+        snprintf(more, sizeof more, "(%s%s%s)", which, np > shown && starred ? "; " : "",
+                 starred ? "* rests on an assumption" : "");
         para_begin(d);
         text(d, more);
         para_end(d);
@@ -1272,10 +1274,7 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
             char h[256];
             snprintf(h, sizeof h, "Sobol indices of %s", stat);
             heading(&d, 2, h);
-            bool none = true;
-            for (size_t r = r0; r < r1 && none; r++)
-                none = !*sim_table_get(t, r, "S1") && !*sim_table_get(t, r, "ST");
-            if (none) {
+            if (sim_sobol_rows_empty(t, r0, r1)) {
                 char line[512];
                 sim_sobol_no_index(stat, line, sizeof line);
                 para_begin(&d);
