@@ -1049,17 +1049,6 @@ static void sobol_indices(const sobold *d, const double *f, uint64_t boot, uint6
     free(idx), free(bs1), free(bst);
 }
 
-typedef struct srow {
-    size_t k;
-    double st;
-} srow;
-
-static int cmp_srow(const void *a, const void *b)
-{
-    const srow *x = a, *y = b;
-    if (x->st != y->st) return x->st < y->st ? 1 : -1;
-    return x->k < y->k ? -1 : x->k > y->k;
-}
 
 /* "0.123 [0.100, 0.150]", or "0.123 [no interval]" */
 static void index_text(double x, double lo, double hi, char *out, size_t n)
@@ -1264,10 +1253,10 @@ int sim_cmd_sobol(int argc, char **argv)
                              "assumption", "sources", "base_n"};
         for (size_t h = 0; h < 12; h++) sim_csv_str(&row, hdr[h]);
         sim_csv_end(&row);
-        srow *order = sim_calloc(K, sizeof *order);
+        sim_rank *order = sim_calloc(K, sizeof *order);
         for (size_t s = first; s < nst; s++) {
-            for (size_t k = 0; k < K; k++) order[k] = (srow){k, ix[s * K + k].st};
-            qsort(order, d.nunc, sizeof *order, cmp_srow); /* parameters by total effect; groups last */
+            for (size_t k = 0; k < K; k++) order[k] = (sim_rank){k, ix[s * K + k].st};
+            qsort(order, d.nunc, sizeof *order, sim_rank_desc); /* parameters by total effect; groups last */
             for (size_t kk = 0; kk < K; kk++) {
                 size_t k = order[kk].k;
                 const sidx *v = &ix[s * K + k];
@@ -1326,8 +1315,8 @@ int sim_cmd_sobol(int argc, char **argv)
                         continue;
                     }
                     printf("\n%s\n%-44s %22s %22s\n", labels[s], "parameter", "first order S1", "total ST");
-                    for (size_t k = 0; k < K; k++) order[k] = (srow){k, ix[s * K + k].st};
-                    qsort(order, d.nunc, sizeof *order, cmp_srow);
+                    for (size_t k = 0; k < K; k++) order[k] = (sim_rank){k, ix[s * K + k].st};
+                    qsort(order, d.nunc, sizeof *order, sim_rank_desc);
                     /* the parameters by total effect, then chance */
                     for (size_t kk = 0; kk <= d.nunc; kk++) {
                         const size_t k = kk < d.nunc ? order[kk].k : d.chance - 2;

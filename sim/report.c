@@ -1033,42 +1033,32 @@ static void design_rows(doc *d, const sim_table *t, const char *const *cols, con
     table_end(d);
 }
 
-typedef struct spider_par {
-    size_t r0, n; /* its rows of spider.csv, which run together */
-    double range;
-} spider_par;
-
-static int cmp_spider(const void *a, const void *b)
-{
-    const spider_par *x = a, *y = b;
-    if (x->range != y->range) return x->range < y->range ? 1 : -1;
-    return x->r0 < y->r0 ? -1 : x->r0 > y->r0;
-}
-
 /* A spider design as a reader wants it: one row per parameter, the result
  * at each percentile across, ranked by how far the parameter moves it (its
  * range), the 12 that move it most. */
 static void spider_table(doc *d, const sim_table *t)
 {
-    spider_par *ps = sim_calloc(t->nrows + 1, sizeof *ps);
-    size_t np = 0;
+    /* each parameter's rows run together: k is its first row, key its range */
+    sim_rank *ps = sim_calloc(t->nrows + 1, sizeof *ps);
+    size_t np = 0, w = 0; /* parameters; rows (percentiles) of the first */
     double lo = 0, hi = 0; /* the current parameter's results */
     for (size_t r = 0; r < t->nrows; r++) {
         const char *pm = sim_table_get(t, r, "parameter");
         const double x = sim_table_num(t, r, "result");
-        if (!np || strcmp(sim_table_get(t, ps[np - 1].r0, "parameter"), pm)) ps[np++] = (spider_par){r, 0, 0}, lo = hi = x;
+        if (!np || strcmp(sim_table_get(t, ps[np - 1].k, "parameter"), pm)) ps[np++] = (sim_rank){r, 0}, lo = hi = x;
+        w += np == 1;
         lo = fmin(lo, x), hi = fmax(hi, x);
-        ps[np - 1].n++, ps[np - 1].range = hi - lo;
+        ps[np - 1].key = hi - lo;
     }
-    qsort(ps, np, sizeof *ps, cmp_spider);
-    const size_t shown = np < 12 ? np : 12, w = np ? ps[0].n : 0;
+    qsort(ps, np, sizeof *ps, sim_rank_desc);
+    const size_t shown = np < 12 ? np : 12;
     const bool prob = t->nrows && !strncmp(sim_table_get(t, 0, "statistic"), "P(", 2);
     const char *hdr[16];
     char hb[16][48];
     size_t nc = 0;
     hdr[nc++] = "parameter";
     for (size_t k = 0; k < w && nc < 14; k++) {
-        snprintf(hb[nc], sizeof hb[nc], "at p%s", sim_table_get(t, ps[0].r0 + k, "percentile"));
+        snprintf(hb[nc], sizeof hb[nc], "at p%s", sim_table_get(t, ps[0].k + k, "percentile"));
         hdr[nc] = hb[nc];
         nc++;
     }
@@ -1076,25 +1066,25 @@ static void spider_table(doc *d, const sim_table *t)
     table_begin(d, hdr, nc);
     bool starred = false; /* a parameter shown rests on an assumption: the key says what * means */
     for (size_t i = 0; i < shown; i++) {
-        const spider_par *p = &ps[i];
+        const sim_rank *p = &ps[i];
         const char *cells[16];
         char buf[16][200];
         size_t c = 0;
-        const bool star = !strcmp(sim_table_get(t, p->r0, "assumption"), "yes");
+        const bool star = !strcmp(sim_table_get(t, p->k, "assumption"), "yes");
         starred |= star;
-        snprintf(buf[c], sizeof buf[c], "%s%s", sim_table_get(t, p->r0, "parameter"), star ? " *" : "");
+        snprintf(buf[c], sizeof buf[c], "%s%s", sim_table_get(t, p->k, "parameter"), star ? " *" : "");
         cells[c] = buf[c], c++;
         for (size_t k = 0; k + 1 < nc - 1; k++, c++) {
-            const double x = k < p->n ? sim_table_num(t, p->r0 + k, "result") : NAN;
+            const double x = sim_table_num(t, p->k + k, "result"); /* every parameter has the w percentiles */
             if (prob) sim_format_pct(x, buf[c], sizeof buf[c]);
             else sim_format_readable(x, buf[c], sizeof buf[c]);
             cells[c] = buf[c];
         }
         if (prob) {
             char pts[64];
-            sim_format_readable(100 * p->range, pts, sizeof pts);
+            sim_format_readable(100 * p->key, pts, sizeof pts);
             snprintf(buf[c], sizeof buf[c], "%s pts", pts);
-        } else sim_format_readable(p->range, buf[c], sizeof buf[c]);
+        } else sim_format_readable(p->key, buf[c], sizeof buf[c]);
         cells[c] = buf[c], c++;
         table_row(d, cells, nc);
     }

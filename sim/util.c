@@ -444,6 +444,13 @@ int sim_readable_decimals(double x)
     return a == 0 || !(a < 100) ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
 }
 
+int sim_rank_desc(const void *a, const void *b)
+{
+    const sim_rank *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? 1 : -1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
 void sim_format_pct(double p, char *out, size_t n)
 {
     char held[32];

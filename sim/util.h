@@ -66,6 +66,14 @@ int sim_utf8_fit(const char *s, int max);
  * the end of the string). */
 int sim_utf8_len(const char *s);
 
+/* An index ranked by a key: qsort with sim_rank_desc puts the largest key
+ * first, ties in index order. */
+typedef struct sim_rank {
+    size_t k;
+    double key;
+} sim_rank;
+int sim_rank_desc(const void *a, const void *b);
+
 /* Strip leading and trailing white space in place; returns s. */
 char *sim_trim(char *s);
 bool sim_is_ident(const char *s);      /* [A-Za-z_][A-Za-z0-9_]* */
