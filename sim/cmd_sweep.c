@@ -536,9 +536,10 @@ int sim_cmd_sweep(int argc, char **argv)
                     if (inst.out[o].show != SIM_SHOW_CHART) continue;
                     const double *w = &stats[p * point_width(&inst) + o * PER_OUTPUT];
                     char m[40], se[40], cell[90];
-                    sim_format_thousands(w[0], fabs(w[0]) < 100 ? 2 : 0, m, sizeof m);
-                    const double hw = 1.959963984540054 * w[1]; /* ± is a 95% interval, as compare's and tornado's */
-                    sim_format_thousands(hw, hw < 10 ? 2 : 0, se, sizeof se);
+                    /* rounded as the brief rounds them */
+                    sim_format_readable(w[0], m, sizeof m);
+                    /* ± is a 95% interval, as compare's and tornado's */
+                    sim_format_readable(1.959963984540054 * w[1], se, sizeof se);
                     snprintf(cell, sizeof cell, "%s ± %s", m, se);
                     printf(" %23s", cell);
                     shown++;
@@ -891,8 +892,9 @@ int sim_cmd_compare(int argc, char **argv)
                         char cell[160];
                         if (k < a->nout) {
                             char x[40], y[40];
-                            sim_format_thousands(d, fabs(d) < 10 ? 2 : 0, x, sizeof x);
-                            sim_format_thousands(1.96 * se, 1.96 * se < 10 ? 2 : 0, y, sizeof y);
+                            /* rounded as the brief rounds them */
+                            sim_format_readable(d, x, sizeof x);
+                            sim_format_readable(1.96 * se, y, sizeof y);
                             snprintf(cell, sizeof cell, "%s%s ± %s", d > 0 ? "+" : "", x, y);
                         } else {
                             /* points to 2 decimals under 1 (so that a small interval's ends do not

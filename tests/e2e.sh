@@ -686,6 +686,13 @@ check "compare: a scenario against itself differs by exactly zero (means with se
     '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini -n 300 -o '$TMP/same' -q &&
     awk -F, 'NR > 1 && (\$6 != 0 || (\$3 == \"mean\" && \$7 != 0) || \$8 > 0 || \$9 < 0) { bad = 1 } END { exit bad }' '$TMP/same/compare.csv' &&
     awk -F, 'NR > 1 && \$3 != \"mean\" && \$8 < 0 && \$9 > 0 { n++ } END { exit n != 4 }' '$TMP/same/compare.csv'"
+check "compare's console rounds a mean's difference and its interval as the brief does (+26.8 ± 6.81 and +26.8 [20.0, 33.6], not +27 ± 6.81)" bash -c "
+    '$BIN' compare scenarios/baseline.ini scenarios/transfer-halted.ini -n 2000 -j 1 -o '$TMP/cmpround' > '$TMP/cmpround.out' &&
+    '$BIN' report '$TMP/cmpround' >/dev/null &&
+    line=\$(grep '^  mean escaped ' '$TMP/cmpround.out') && d=\$(echo \"\$line\" | awk '{ print \$3 }') && h=\$(echo \"\$line\" | awk '{ print \$5 }') &&
+    row=\$(grep '^| transfer-halted | escaped | mean |' '$TMP/cmpround/report.md') &&
+    [ \"\$(echo \"\$row\" | awk -F' [|] ' '{ print \$5 }')\" = \"\$d\" ] && echo \"\$d\" | grep -q '^[+]26[.][0-9]\$' &&
+    awk -v d=\"\$d\" -v h=\"\$h\" -v lo=\"\$(echo \"\$row\" | awk -F' [|] ' '{ print \$6 }')\" 'BEGIN { exit !(d - h - lo < 0.051 && lo - (d - h) < 0.051) }'"
 check "a key fixed in the first scenario and uncertain in another is a parameter in the comparison's dictionary.csv, whatever their order" bash -c "
     printf '[scenario]\\nname = halting\\nextends = %s/scenarios/baseline.ini\\n[transfer]\\nhalt_rate = uniform(0, 2) [assumption]\\n' \"\$PWD\" > '$TMP/halting.ini' &&
     '$BIN' compare scenarios/baseline.ini '$TMP/halting.ini' --sources scenarios/sources.csv -n 20 -o '$TMP/halt1' -q &&
