@@ -53,6 +53,16 @@ static void esc_html(sim_buf *b, const char *s)
     }
 }
 
+/* A relative path as a URL: bytes other than letters, digits and -._~/+
+ * percent-encoded (a '#' or '%' in a file name would end or garble it) */
+static void esc_url(sim_buf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isalnum(*p) || strchr("-._~/+", *p)) sim_buf_putc(b, (char)*p);
+        else sim_buf_printf(b, "%%%02X", *p);
+    }
+}
+
 static void esc_md(sim_buf *b, const char *s)
 {
     for (; *s; s++) {
@@ -175,11 +185,15 @@ static int figure_as(doc *d, const char *dir, const char *rel, const char *alt, 
     sim_buf_puts(&d->md, "![");
     esc_md(&d->md, alt);
     sim_buf_printf(&d->md, "](%s)\n", rel);
-    sim_buf_printf(&d->html, "<figure%s%s%s><img alt=\"", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    /* the page embeds the chart at the width of half a page; a click opens
+     * the file beside it at full size */
+    sim_buf_printf(&d->html, "<figure%s%s%s><a href=\"", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    esc_url(&d->html, rel);
+    sim_buf_puts(&d->html, "\" title=\"full size\"><img alt=\"");
     esc_html(&d->html, alt);
     sim_buf_puts(&d->html, "\" src=\"data:image/png;base64,");
     base64(&d->html, (unsigned char *)png, len);
-    sim_buf_puts(&d->html, "\"></figure>\n");
+    sim_buf_puts(&d->html, "\"></a></figure>\n");
     free(png);
     return 0;
 }

@@ -405,6 +405,10 @@ check "report writes Markdown and standalone HTML" bash -c "
     grep -q 'data:image/png;base64,' '$TMP/pl/report.html' && grep -q 'P(force_end ≥ 20,000)' '$TMP/pl/report.md' &&
     grep -q '^## Assumptions' '$TMP/pl/report.md' && grep -q 'riskmc run scenarios/baseline.ini -n 600 -s 5' '$TMP/pl/report.md' &&
     grep -q '^Note: in infiltrated.iraq, iraq includes the escapees from Iraqi custody (iraq_escaped)\.\$' '$TMP/pl/report.md'"
+check "the HTML brief links each embedded chart to its file at full size, and every linked file exists" bash -c "
+    n=\$(grep -o '<figure[^>]*><a href=\"charts/[^\"]*[.]png\" title=\"full size\"><img ' '$TMP/pl/report.html' | wc -l) &&
+    [ \"\$n\" -ge 4 ] && [ \"\$n\" -eq \"\$(grep -o '<img ' '$TMP/pl/report.html' | wc -l)\" ] &&
+    for f in \$(grep -o 'href=\"charts/[^\"]*\"' '$TMP/pl/report.html' | cut -d'\"' -f2); do [ -s '$TMP/pl/'\"\$f\" ] || exit 1; done"
 check "a run's brief answers first: In short (median, mean and 90% interval of each charted output, each risk), a mean column, Wilson intervals named the simulation's precision, 0% given with its count" bash -c "
     grep -q '^\*\*In short\.\*\* Over 365 days from 2026-02-22, in 600 trials: escaped, median [0-9,]* (mean [0-9,.]*; 90% of trials [0-9,]* to [0-9,]*);' '$TMP/pl/report.md' &&
     grep -q 'Risks: P(force_end ≥ 20,000) [0-9.]*%' '$TMP/pl/report.md' &&
