@@ -699,6 +699,7 @@ static int compile(sim_inst *inst, sim_err *err)
     m->o_iraq_escaped = sim_inst_output(inst, "iraq_escaped", true, SIM_SHOW_CSV, "escapees from Iraqi custody (people)");
     m->o_first_escape_day = sim_inst_output(inst, "first_escape_day", true, SIM_SHOW_CSV,
                                             "day index of the first escape, empty when none (days from day 0)");
+    inst->out[m->o_first_escape_day].may_lack = true;
 
     static const char *const SERIES[6][2] = {
         {"held", "detainees held (people)"},

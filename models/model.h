@@ -46,6 +46,8 @@ typedef struct sim_output {
     bool integer;            /* whole-number values (counts, days) */
     int show;                /* SIM_SHOW_*: where the output appears besides the CSV files */
     char *help;              /* one line with units */
+    bool may_lack;           /* NAN in a trial is "no value" (first_escape_day when
+                                nobody escaped); any other output's NAN is an error */
 } sim_output;
 
 typedef struct sim_inst sim_inst;

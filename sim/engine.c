@@ -275,12 +275,16 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                 /* squares and sums of outputs must stay finite for the statistics */
                 for (size_t o = 0; o < no && trc == 0; o++) {
                     const double y = bb->out[i * no + o];
-                    if (!(fabs(y) > SIM_OUTPUT_MAX)) continue; /* NAN: no value in this trial */
+                    if (fabs(y) <= SIM_OUTPUT_MAX) continue;
+                    const bool nan = isnan(y);
+                    if (nan && inst->out[o].may_lack) continue; /* no value in this trial */
                     char v[32];
-                    snprintf(v, sizeof v, isinf(y) ? "infinite" : "%.6g", y);
-                    trc = sim_errf(&terr, "trial %llu: output %s is %s (parameter values past what a double holds "
-                                          "in its statistics; allowed: outputs of magnitude up to %g)",
-                                   (unsigned long long)trial, inst->out[o].name, v, SIM_OUTPUT_MAX);
+                    snprintf(v, sizeof v, nan ? "not a number" : isinf(y) ? "infinite" : "%.6g", y);
+                    trc = sim_errf(&terr, "trial %llu: output %s is %s (parameter values past what a double holds%s; "
+                                          "allowed: outputs of magnitude up to %g)",
+                                   (unsigned long long)trial, inst->out[o].name, v,
+                                   nan ? ", infinity times 0 or infinity minus infinity" : " in its statistics",
+                                   SIM_OUTPUT_MAX);
                 }
                 if (trc != 0) {
 #pragma omp critical(sim_engine_err)

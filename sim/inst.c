@@ -74,6 +74,7 @@ size_t sim_inst_output(sim_inst *inst, const char *name, bool integer, int show,
     inst->out[inst->nout].integer = integer;
     inst->out[inst->nout].show = show;
     inst->out[inst->nout].help = sim_strdup(help ? help : "");
+    inst->out[inst->nout].may_lack = false;
     return inst->nout++;
 }
 

@@ -1255,7 +1255,7 @@ check "sobol of a threshold never reached: the console and the brief say there i
     [ ! -e '$TMP/sob-never/charts/sobol-P-y-ge-100.png' ] && '$BIN' report '$TMP/sob-never' >/dev/null &&
     grep -q '^No index: P(y>=100)' '$TMP/sob-never/report.md'"
 
-check "an output past 1e60, or an Ishigami y that is not a number (infinity times 0), stops tornado and sobol as it stops run: exit 1, the trial named, nothing written" bash -c "
+check "an output past 1e60, or one that is not a number (an Ishigami y of infinity times 0; only first_escape_day may lack a value), stops tornado and sobol as it stops run: exit 1, the trial named, nothing written" bash -c "
     ! '$BIN' tornado scenarios/ishigami.ini -n 200 --set 'ishigami.x3=normal(0, 1e300) [assumption]' -o '$TMP/nan-t' -q 2>'$TMP/nan-t.err' &&
     grep -q '^riskmc: trial [0-9]*: output y is not a number' '$TMP/nan-t.err' && [ ! -e '$TMP/nan-t' ] &&
     ! '$BIN' sobol scenarios/ishigami.ini -N 64 --set 'ishigami.a=1e308 [assumption]' -o '$TMP/big-s' -q 2>'$TMP/big-s.err' &&

@@ -1,5 +1,5 @@
 /* test_engine.c - where the engine's threads run, the blocks it hands
- * back, and an interrupted results folder. */
+ * back, outputs that are not a number, and an interrupted results folder. */
 #include "testutil.h"
 
 #include <sched.h>
@@ -100,6 +100,52 @@ static void test_blocks(void **state)
     sim_inst_close(&inst);
 }
 
+/* Ishigami's y, but not a number in trial 3 */
+static int nan_trial(const sim_inst *inst, const double *theta, sim_trial *tr)
+{
+    (void)inst, (void)theta;
+    tr->out[0] = tr->trial == 3 ? NAN : 1.0;
+    return 0;
+}
+
+static int keep_block(void *user, const sim_block *b, sim_err *err)
+{
+    (void)err;
+    memcpy((double *)user + b->first, b->out, b->n * sizeof *b->out);
+    return 0;
+}
+
+/* NAN is "no value in this trial" only for an output its model says may
+ * lack one; for any other it stops the run, naming the trial and output,
+ * whatever the threads. */
+static void test_nan_output(void **state)
+{
+    (void)state;
+    sim_inst inst;
+    sim_err err;
+    assert_int_equal(sim_inst_open(&inst, "scenarios/ishigami.ini", NULL, &err), 0);
+    const sim_model *ishigami = inst.model;
+    sim_model m = *ishigami;
+    m.trial = nan_trial;
+    inst.model = &m;
+    assert_false(inst.out[0].may_lack);
+    double out[10];
+    for (int threads = 1; threads <= 2; threads++) {
+        sim_runcfg cfg = {0};
+        cfg.seed = 1;
+        cfg.n = 10;
+        cfg.threads = threads;
+        inst.out[0].may_lack = false;
+        assert_int_equal(sim_engine_run(&inst, &cfg, NULL, keep_block, out, &err), -1);
+        assert_non_null(strstr(err.msg, "trial 3: output y is not a number"));
+        inst.out[0].may_lack = true;
+        assert_int_equal(sim_engine_run(&inst, &cfg, NULL, keep_block, out, &err), 0);
+        for (int i = 0; i < 10; i++) assert_true(i == 3 ? isnan(out[i]) : out[i] == 1.0);
+    }
+    inst.model = ishigami;
+    sim_inst_close(&inst);
+}
+
 /* An interrupt that came before the results folder existed (the handler
  * had none to remove): the folder is not created, nor its temporary one. */
 static void test_outdir_interrupted(void **state)
@@ -128,6 +174,6 @@ static void test_outdir_interrupted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_team_place), cmocka_unit_test(test_blocks),
-                                       cmocka_unit_test(test_outdir_interrupted)};
+                                       cmocka_unit_test(test_nan_output), cmocka_unit_test(test_outdir_interrupted)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
