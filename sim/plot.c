@@ -602,9 +602,12 @@ static int output_charts(plotter *pl, const sim_rundir *rd, const char *output, 
     double xmin = first + shift, xmax = first + (double)nb * width + shift;
     if (xmax - xmin < 1e-12) xmax = xmin + 1;
     char s_med[48], s_lo[48], s_hi[48], s_pct[32], s_beyond[48];
-    sim_format_readable(med, s_med, sizeof s_med);
-    sim_format_readable(p5, s_lo, sizeof s_lo);
-    sim_format_readable(p95, s_hi, sizeof s_hi);
+    /* a whole-number output's quantiles rounded half away from zero, as the
+     * console and the brief print them (a median of 238.5 reads 239 there;
+     * printf's round-half-even had labelled it 238 here) */
+    sim_format_readable(whole ? round(med) : med, s_med, sizeof s_med);
+    sim_format_readable(whole ? round(p5) : p5, s_lo, sizeof s_lo);
+    sim_format_readable(whole ? round(p95) : p95, s_hi, sizeof s_hi);
     sim_buf_printf(&params, "xmin = %.17g\nxmax = %.17g\nmed = %.17g\np5 = %.17g\np95 = %.17g\n", xmin, xmax, med,
                    p5 == p95 ? p5 - 0.5 : p5, p5 == p95 ? p95 + 0.5 : p95);
     tics(&params, "x", xmin, xmax, whole);

@@ -871,6 +871,30 @@ for c in charts:
     # the baseline half a line above the plot, the capitals clear of the subtitle's descenders
     assert top - y >= 0.5 * fs and y - 0.75 * fs > float(sub.group(1)) + 0.25 * float(sub.group(2)), (c, top, y, sub.groups())
 EOF2
+check "a histogram labels its median and 90% interval as the brief and the console round them (238.5 reads 239 in all three)" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 2000 -s 20260222 -o '$TMP/half' > '$TMP/half.txt' &&
+    '$BIN' plot --format svg '$TMP/half' >/dev/null && '$BIN' report '$TMP/half' >/dev/null &&
+    python3 - '$TMP/half' <<'EOF2'
+import csv, math, re, sys
+d = sys.argv[1]
+summ = {r['output']: r for r in csv.DictReader(open(d + '/summary.csv'))}
+def half_up(x):  # round half away from zero, thousands separated
+    return '{:,}'.format(int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1))
+brief = open(d + '/report.md').read()
+console = open(d + '.txt').read()
+ties = 0
+for out in ('escaped', 'at_large_end', 'force_end', 'infiltrated'):
+    s = summ[out]
+    p5, p50, p95 = (float(s[k]) for k in ('p5', 'p50', 'p95'))
+    ties += p50 != math.floor(p50)
+    svg = open(d + '/charts/histogram-%s.svg' % out).read()
+    med = re.search(r'<text>median ([0-9,]+)</text>', svg).group(1)
+    band = re.search(r'<text>shaded: 90% of trials, ([0-9,]+) to ([0-9,]+)</text>', svg).groups()
+    assert med == half_up(p50) and band == (half_up(p5), half_up(p95)), (out, med, band, p5, p50, p95)
+    assert '| %s | ' % out in brief and re.search(r'\\| %s \\|[^|]*\\| %s \\|' % (re.escape(out), re.escape(med)), brief), (out, med)
+    assert re.search(r'^%s +%s +%s - %s\$' % (re.escape(out), re.escape(med), re.escape(band[0]), re.escape(band[1])), console, re.M), (out, med)
+assert ties, 'no median of the test run lies halfway between two whole numbers'
+EOF2"
 check "a Morris chart of more parameters than it shows says how many it shows (top 15 of 18)" bash -c "
     '$BIN' morris scenarios/baseline.ini -r 2 -n 20 -o '$TMP/mor15' -q && '$BIN' plot --format svg '$TMP/mor15' >/dev/null &&
     n=\$(( \$(wc -l < '$TMP/mor15/morris.csv') - 1 )) && [ \$n -gt 15 ] && grep -q \"top 15 of \$n parameters\" '$TMP/mor15/charts/morris.svg'"
