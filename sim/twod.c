@@ -235,7 +235,7 @@ static void unc_row(sim_csvrow *r, const char *out, const char *stat, double thr
     spread(x, stride, N, &m, &sd, q);
     sim_csv_str(r, out);
     sim_csv_str(r, stat);
-    sim_csv_stat(r, thr);
+    sim_csv_num(r, thr); /* exact, as risks.csv writes it: the brief pairs the two by value */
     sim_csv_stat(r, pooled);
     sim_csv_stat(r, pmcse);
     sim_csv_stat(r, m);
@@ -309,7 +309,11 @@ void sim_write_outer(sim_buf *b, sim_twod *t)
         }
     }
     for (size_t h = 0; h < t->nthr; h++) {
-        char *s = sim_asprintf("P(%s>=%.10g)", inst->out[inst->thr[h].output].name, inst->thr[h].value);
+        /* named as sweep.csv names it: the shortest form that reads back to
+         * the threshold (%.10g had made 20000 and 20000.0000001 one name) */
+        char v[32];
+        sim_format_num(inst->thr[h].value, v);
+        char *s = sim_asprintf("P(%s>=%s)", inst->out[inst->thr[h].output].name, v);
         sim_csv_str(&r, s);
         free(s);
     }

@@ -1168,6 +1168,22 @@ for e in ex[::17]:
     P = [sum(float(r[out]) >= x for r in rows[i * M:(i + 1) * M] if r[out] != "") / M for i in range(N)]
     assert abs(float(e["outer_p50"]) - q7(P, .5)) < 1e-9 and abs(float(e["pooled"]) - sum(P) / N) < 1e-9, e
 EOF2
+check "two-dimensional run: thresholds alike to 10 digits keep their own columns and rows, as risks.csv writes them, and the brief gives each its outer band" bash -c "
+    '$BIN' run scenarios/baseline.ini --outer 4 --inner 3 -o '$TMP/twodthr' -q \\
+        --set 'thresholds.force_end=20000, 20000.0000001, 17000.123456789 [S0]' &&
+    '$BIN' report '$TMP/twodthr' >/dev/null &&
+    python3 - '$TMP/twodthr' <<'EOF2'
+import csv, sys
+d = sys.argv[1]
+head = next(csv.reader(open(d + '/outer.csv')))
+assert len(head) == len(set(head)), [h for h in head if head.count(h) > 1]
+risks = [(r['output'], r['threshold']) for r in csv.DictReader(open(d + '/risks.csv'))]
+unc = [(r['output'], r['threshold']) for r in csv.DictReader(open(d + '/uncertainty.csv')) if r['statistic'] == 'probability']
+assert unc == risks, (unc, risks)
+assert all('P(%s>=%s)' % r in head for r in risks), (risks, head)
+rows = [l for l in open(d + '/report.md') if l.startswith('| P(force_end')]
+assert len(rows) == 3 and all('(median ' in l for l in rows), rows
+EOF2"
 check "two-dimensional run: chance parameters vary within an outer sample, and plot draws the band" bash -c "
     printf '[scenario]\\nextends = $PWD/scenarios/baseline.ini\\nname = chance\\n[uncertainty]\\nchance = escape.recapture_fraction\\n' > '$TMP/chance.ini' &&
     '$BIN' run '$TMP/chance.ini' --outer 4 --inner 6 -o '$TMP/chance' -q -f &&
