@@ -301,9 +301,11 @@ void sim_write_outer(sim_buf *b, sim_twod *t)
         if (inst->param[p].uncertain && !inst->param[p].chance) sim_csv_str(&r, inst->param[p].name);
     for (size_t o = 0; o < t->nout; o++) {
         if (!sim_inst_headline(inst, o)) continue;
+        /* mean(O), p5(O), ... as sweep.csv names a point's statistics (O.mean
+         * had read like one more output: infiltrated.iraq.mean) */
         const char *sfx[4] = {"mean", "p5", "p50", "p95"};
         for (int k = 0; k < 4; k++) {
-            char *h = sim_asprintf("%s.%s", inst->out[o].name, sfx[k]);
+            char *h = sim_asprintf("%s(%s)", sfx[k], inst->out[o].name);
             sim_csv_str(&r, h);
             free(h);
         }

@@ -1184,6 +1184,18 @@ assert all('P(%s>=%s)' % r in head for r in risks), (risks, head)
 rows = [l for l in open(d + '/report.md') if l.startswith('| P(force_end')]
 assert len(rows) == 3 and all('(median ' in l for l in rows), rows
 EOF2"
+check "two-dimensional run: outer.csv names an outer sample's statistics as sweep.csv names a point's (mean(escaped), P(escaped>=1000)) and its parameters as trials.csv does" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary transfer.rate_per_day=0,250 -n 5 -o '$TMP/twodnames-sweep' -q &&
+    python3 - '$TMP/twod1' '$TMP/twodnames-sweep' <<'EOF2'
+import csv, sys
+outer = next(csv.reader(open(sys.argv[1] + '/outer.csv')))
+trials = next(csv.reader(open(sys.argv[1] + '/trials.csv')))
+sweep = next(csv.reader(open(sys.argv[2] + '/sweep.csv')))
+assert outer[0] == 'outer', outer[0]
+odd = [c for c in outer[1:] if c not in trials and c not in sweep]
+assert not odd, odd
+assert 'mean(escaped)' in outer and 'p95(force_end)' in outer and 'P(escaped>=1000)' in outer, outer
+EOF2"
 check "two-dimensional run: chance parameters vary within an outer sample, and plot draws the band" bash -c "
     printf '[scenario]\\nextends = $PWD/scenarios/baseline.ini\\nname = chance\\n[uncertainty]\\nchance = escape.recapture_fraction\\n' > '$TMP/chance.ini' &&
     '$BIN' run '$TMP/chance.ini' --outer 4 --inner 6 -o '$TMP/chance' -q -f &&
