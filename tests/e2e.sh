@@ -487,6 +487,13 @@ for r in rows:
         half = (hi - lo) / 2  # about 2 standard errors: allow 2 half-widths (4 se)
         assert abs(est - true) <= 2 * half + 1e-9, (r['parameter'], est, true, lo, hi)
 EOF2"
+check "a model without chance has standard errors of 0, up to the rounding of its own values (Ishigami: tornado swing_se, spider se, sweep se_diff where a moves y by the constant sin^2(1))" bash -c "
+    '$BIN' tornado scenarios/ishigami.ini -n 100 -j 1 -o '$TMP/tor-exact' -q &&
+    '$BIN' spider scenarios/ishigami.ini -n 100 -j 1 -o '$TMP/spi-exact' -q &&
+    '$BIN' sweep scenarios/ishigami.ini --set 'ishigami.x2=1 [R1]' --vary ishigami.a=7,8 -n 1000 -j 1 -o '$TMP/swi-exact' -q &&
+    awk -F, 'NR > 1 && !(\$10 + 0 < 1e-12) { print \"tornado\", \$0; bad = 1 } END { exit bad }' '$TMP/tor-exact/tornado.csv' &&
+    awk -F, 'NR > 1 && !(\$6 + 0 < 1e-12) { print \"spider\", \$0; bad = 1 } END { exit bad }' '$TMP/spi-exact/spider.csv' &&
+    awk -F, 'NR == 3 && !(\$6 + 0 < 1e-12) { print \"sweep\", \$0; bad = 1 } END { exit bad }' '$TMP/swi-exact/sweep.csv'"
 check "Sobol g-function indices match the closed form within their bootstrap intervals" bash -c "
     '$BIN' sobol scenarios/sobol-g.ini -N 8192 -o '$TMP/sg' -q && python3 - '$TMP/sg/sobol.csv' <<'EOF2'
 import csv, math, sys
