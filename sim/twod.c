@@ -1,6 +1,7 @@
 /* twod.c - see twod.h. */
 #include "twod.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,7 +243,10 @@ static void unc_row(sim_csvrow *r, const char *out, const char *stat, double thr
     sim_csv_stat(r, sd);
     sim_csv_stat(r, inner_se);
     double b = NAN;
-    if (!isnan(sd) && !isnan(inner_se)) b = sd * sd > inner_se * inner_se ? sqrt(sd * sd - inner_se * inner_se) : 0;
+    /* a difference of the squares within their rounding is 0: its square
+     * root would turn rounding of 1e-20 into a spread of 1e-10 */
+    const double excess = sd * sd - inner_se * inner_se;
+    if (!isnan(sd) && !isnan(inner_se)) b = excess > 8 * DBL_EPSILON * sd * sd ? sqrt(excess) : 0;
     sim_csv_stat(r, b);
     for (int k = 0; k < 3; k++) sim_csv_stat(r, q[k]);
     sim_csv_end(r);

@@ -704,6 +704,9 @@ check "compare's console rounds a mean's difference and its interval as the brie
     row=\$(grep '^| transfer-halted | escaped | mean |' '$TMP/cmpround/report.md') &&
     [ \"\$(echo \"\$row\" | awk -F' [|] ' '{ print \$5 }')\" = \"\$d\" ] && echo \"\$d\" | grep -q '^[+]26[.][0-9]\$' &&
     awk -v d=\"\$d\" -v h=\"\$h\" -v lo=\"\$(echo \"\$row\" | awk -F' [|] ' '{ print \$6 }')\" 'BEGIN { exit !(d - h - lo < 0.051 && lo - (d - h) < 0.051) }'"
+check "2-D run: between_sd is exactly 0 where the outer spread is all inner chance (sd equals inner_se: one outer sample of 50 at 39 of 40), not the square root of rounding (1.2e-10)" bash -c "
+    '$BIN' run scenarios/baseline.ini --outer 50 --inner 40 -o '$TMP/btw0' -q &&
+    grep -q '^infiltrated.europe,probability,1,0.9995,0.0005,0.9995,0.003535533906,0.003535533906,0,1,1,1\$' '$TMP/btw0/uncertainty.csv'"
 check "a key fixed in the first scenario and uncertain in another is a parameter in the comparison's dictionary.csv, whatever their order" bash -c "
     printf '[scenario]\\nname = halting\\nextends = %s/scenarios/baseline.ini\\n[transfer]\\nhalt_rate = uniform(0, 2) [assumption]\\n' \"\$PWD\" > '$TMP/halting.ini' &&
     '$BIN' compare scenarios/baseline.ini '$TMP/halting.ini' --sources scenarios/sources.csv -n 20 -o '$TMP/halt1' -q &&
