@@ -703,6 +703,22 @@ static void observations(doc *d, const sim_rundir *rd)
 }
 
 /* "uniform(0, 0.1) [S0, assumption]" -> value, and the ids other than assumption */
+/* The source ids of a citation list of n bytes ("S1, assumption"), without
+ * the word assumption, into ids. */
+static void informing_ids(const char *list, size_t n, char *ids, size_t ni)
+{
+    char *copy = sim_strndup(list, n);
+    size_t k = 0;
+    char *save = NULL;
+    ids[0] = '\0';
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        t = sim_trim(t);
+        if (strcmp(t, "assumption") == 0 || !*t) continue;
+        k += (size_t)snprintf(ids + k, k < ni ? ni - k : 0, "%s%s", k ? ", " : "", t);
+    }
+    free(copy);
+}
+
 static void split_value(const char *v, char *val, size_t nv, char *ids, size_t ni)
 {
     const char *open = strrchr(v, '[');
@@ -710,16 +726,7 @@ static void split_value(const char *v, char *val, size_t nv, char *ids, size_t n
     while (len > 0 && v[len - 1] == ' ') len--;
     snprintf(val, nv, "%.*s", (int)len, v);
     ids[0] = '\0';
-    if (!open) return;
-    char *copy = sim_strndup(open + 1, strcspn(open + 1, "]"));
-    size_t k = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        t = sim_trim(t);
-        if (strcmp(t, "assumption") == 0 || !*t) continue;
-        k += (size_t)snprintf(ids + k, k < ni ? ni - k : 0, "%s%s", k ? ", " : "", t);
-    }
-    free(copy);
+    if (open) informing_ids(open + 1, strcspn(open + 1, "]"), ids, ni);
 }
 
 /* Whether name is in a comma-separated list. */
@@ -805,7 +812,8 @@ static void assumptions(doc *d, const sim_rundir *rd)
             const long dr = *rd->kind && strcmp(rd->kind, "run") ? sim_table_find(&rd->dict, "name", t) : -1;
             if (dr >= 0 && *sim_table_get(&rd->dict, (size_t)dr, "value")) {
                 snprintf(val, sizeof val, "%s", sim_table_get(&rd->dict, (size_t)dr, "value"));
-                snprintf(ids, sizeof ids, "%s", sim_table_get(&rd->dict, (size_t)dr, "sources"));
+                const char *src = sim_table_get(&rd->dict, (size_t)dr, "sources");
+                informing_ids(src, strlen(src), ids, sizeof ids);
             }
             if (uncited) snprintf(ids, sizeof ids, "nothing cited");
             const char *cells[] = {t, what, val, ids};

@@ -707,6 +707,12 @@ check "compare's console rounds a mean's difference and its interval as the brie
 check "2-D run: between_sd is exactly 0 where the outer spread is all inner chance (sd equals inner_se: one outer sample of 50 at 39 of 40), not the square root of rounding (1.2e-10)" bash -c "
     '$BIN' run scenarios/baseline.ini --outer 50 --inner 40 -o '$TMP/btw0' -q &&
     grep -q '^infiltrated.europe,probability,1,0.9995,0.0005,0.9995,0.003535533906,0.003535533906,0,1,1,1\$' '$TMP/btw0/uncertainty.csv'"
+check "a sweep's brief lists each assumption's informing sources as a run's brief does, without the word assumption (E3, not 'assumption, E3')" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=100,400 -n 20 -o '$TMP/swinf' -q && '$BIN' report '$TMP/swinf' >/dev/null &&
+    '$BIN' run scenarios/baseline.ini -n 20 -o '$TMP/runinf' -q && '$BIN' report '$TMP/runinf' >/dev/null &&
+    grep -q '^| facility.ne_syria_prisons.share | .* | E3 |\$' '$TMP/swinf/report.md' &&
+    [ \"\$(grep '^| facility.ne_syria_prisons.share |' '$TMP/swinf/report.md')\" = \"\$(grep '^| facility.ne_syria_prisons.share |' '$TMP/runinf/report.md')\" ] &&
+    ! sed -n '/^## Assumptions/,/^## /p' '$TMP/swinf/report.md' | grep -q '| [^|]*assumption[^|]* |\$'"
 check "a key fixed in the first scenario and uncertain in another is a parameter in the comparison's dictionary.csv, whatever their order" bash -c "
     printf '[scenario]\\nname = halting\\nextends = %s/scenarios/baseline.ini\\n[transfer]\\nhalt_rate = uniform(0, 2) [assumption]\\n' \"\$PWD\" > '$TMP/halting.ini' &&
     '$BIN' compare scenarios/baseline.ini '$TMP/halting.ini' --sources scenarios/sources.csv -n 20 -o '$TMP/halt1' -q &&
