@@ -1054,23 +1054,26 @@ static void key_right(sim_buf *p, size_t longest)
 static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
 {
     const sim_table *t = &rd->design;
-    /* the parameters with the widest ranges, at most eight */
+    /* the parameters with the widest ranges, at most eight, leaving out
+     * those that do not move the statistic at all (unless none does) */
     const char *names[256];
-    double range[256];
+    double range[256], mn[256], mx[256];
     size_t np = 0;
     for (size_t r = 0; r < t->nrows; r++) {
         const char *nm = sim_table_get(t, r, "parameter");
         size_t k = 0;
         while (k < np && strcmp(names[k], nm) != 0) k++;
-        double v = sim_table_num(t, r, "result");
+        const double v = sim_table_num(t, r, "result");
         if (k == np) {
             if (np == 256) continue;
-            names[np] = nm, range[np] = 0, np++;
+            names[np] = nm, mn[np] = mx[np] = v, np++;
         }
-        for (size_t q = 0; q < t->nrows; q++)
-            if (strcmp(sim_table_get(t, q, "parameter"), nm) == 0) range[k] = fmax(range[k], fabs(sim_table_num(t, q, "result") - v));
+        mn[k] = fmin(mn[k], v), mx[k] = fmax(mx[k], v);
     }
-    size_t keep = np < 8 ? np : 8;
+    size_t moving = 0;
+    for (size_t k = 0; k < np; k++) range[k] = mx[k] - mn[k], moving += range[k] > 0;
+    const size_t shown = np < 8 ? np : 8;
+    const size_t keep = moving == 0 ? shown : moving < shown ? moving : shown;
     for (size_t i = 0; i < keep; i++)
         for (size_t j = i + 1; j < np; j++)
             if (range[j] > range[i]) {
@@ -1104,8 +1107,12 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
     char sub[512], stat[256];
     sim_stat_readable(sim_table_get(t, 0, "statistic"), stat, sizeof stat);
     if (strncmp(stat, "P(", 2) == 0) percent_tics(&params, "y", lo - (hi - lo) * 0.1, hi + (hi - lo) * 0.1, "%%");
-    snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu with the widest effect; "
-             "* assumption)", stat, keep);
+    if (keep < shown)
+        snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu that move it; the "
+                 "other %zu leave it unchanged; * assumption)", stat, keep, np - keep);
+    else
+        snprintf(sub, sizeof sub, "%s as each parameter alone moves through its percentiles (the %zu with the widest "
+                 "effect; * assumption)", stat, keep);
     char su[128], yl[400];
     stat_unit(rd, stat, su, sizeof su);
     with_unit(yl, sizeof yl, stat, su);

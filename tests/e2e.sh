@@ -633,6 +633,11 @@ check "a sweep chart of a probability near 100% says where its axis starts, and 
     grep -q 'axis from [0-9.]*%' '$TMP/sw-axis/charts/sweep-P-infiltrated.europe-ge-1.svg' &&
     grep -q \"band: each point's own 95% interval\" '$TMP/sw-axis/charts/sweep-P-infiltrated.europe-ge-1.svg' &&
     ! grep -q 'axis from' '$TMP/sw-axis/charts/sweep-escaped.svg'"
+check "a spider chart draws only the parameters that move its statistic, and says how many leave it unchanged (mean(escaped): 3 of 18 at 100 trials)" bash -c "
+    '$BIN' spider scenarios/baseline.ini -n 100 -o '$TMP/spi-move' -q && '$BIN' plot --format svg '$TMP/spi-move' >/dev/null &&
+    grep -q 'the 3 that move it; the other 15 leave it unchanged' '$TMP/spi-move/charts/spider.svg' &&
+    grep -q '>facility.ne_syria_prisons.event_rate<' '$TMP/spi-move/charts/spider.svg' &&
+    ! grep -q '>latent.infiltration_rate \\*<' '$TMP/spi-move/charts/spider.svg' && ! grep -q '>ct.removals_per_year<' '$TMP/spi-move/charts/spider.svg'"
 check "a spider brief of more percentiles than it has columns says which it shows (the range is over all)" bash -c "
     '$BIN' spider scenarios/ishigami.ini --percentiles 5,10,15,20,25,30,35,40,45,50,55,60,65,70,75,80,85,90,95 -n 20 -o '$TMP/spi-many' -q &&
     '$BIN' report '$TMP/spi-many' >/dev/null && grep -q '^(the first 13 of 19 percentiles; the range is over all 19' '$TMP/spi-many/report.md'"
