@@ -1,9 +1,12 @@
 /* main.c - riskmc: Monte Carlo risk scenarios. Dispatches subcommands; the
  * only place that exits. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -71,10 +74,40 @@ static bool runs_trials(const char *cmd)
 
 static int dispatch(int argc, char **argv);
 
+/* A standard stream the caller closed (`2>&-`) would be the next file
+ * opened: a results file, which every later message would then be written
+ * into. Open each closed one on /dev/null first. */
+static void open_std_streams(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        const int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (null >= 0 && null != fd) {
+            dup2(null, fd);
+            close(null);
+        }
+    }
+}
+
+/* What was printed on stdout (a table, a listing, help) must have reached
+ * it: a full disk's error is the command's failure too, not a silent exit
+ * 0 with the output cut short. */
+static int stdout_written(int status)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return status;
+    /* errno is the flush's, or lost since an earlier write failed */
+    const int e = errno;
+    fprintf(stderr, "riskmc: standard output: write failed%s%s%s\n", e ? ": " : "", e ? strerror(e) : "",
+            status == 0 ? " (the results folder, if the command writes one, is whole)" : "");
+    return status ? status : 1;
+}
+
 int main(int argc, char **argv)
 {
+    open_std_streams();
     sim_mpi_init(&argc, &argv);
-    int status = dispatch(argc, argv);
+    int status = stdout_written(dispatch(argc, argv));
     /* interrupted: the shell's convention, whatever the moment it came */
     if (status != 0 && sim_interrupt_signal) status = 128 + sim_interrupt_signal;
     if (status != 0 && sim_mpi_enabled()) sim_mpi_abort(status, sim_mpi_root() ? NULL : "failed (see rank 0)");

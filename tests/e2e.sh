@@ -1385,6 +1385,15 @@ open(p, 'wb').write(bytes(b))\" &&
     '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:40 -n 4000 -o '$TMP/ckd' -q --resume 2>'$TMP/ckd.err';
     [ \$? -eq 1 ] && grep -q 'damaged checkpoint' '$TMP/ckd.err'"
 
+echo "== failure modes (review of 2026-12-04)"
+check "with stdout and stderr closed, a run's messages do not land in its files (the same bytes as with them open)" bash -c "
+    '$BIN' run scenarios/baseline.ini --precision 0.05 --batch 500 -o '$TMP/cl1' >/dev/null 2>&1 &&
+    '$BIN' run scenarios/baseline.ini --precision 0.05 --batch 500 -o '$TMP/cl2' >&- 2>&- && diff -r '$TMP/cl1' '$TMP/cl2'"
+check "stdout on a full disk: exit 1 and a message (the table is lost, the results folder is whole)" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 200 -o '$TMP/devfull' >/dev/full 2>'$TMP/devfull.err'; [ \$? -eq 1 ] &&
+    grep -q '^riskmc: standard output: write failed: No space left on device' '$TMP/devfull.err' &&
+    [ -f '$TMP/devfull/manifest.ini' ] && ! '$BIN' sources --csv >/dev/full 2>/dev/null"
+
 echo "== bad input (tests/bad)"
 shopt -s nullglob
 for f in tests/bad/*.expected; do
