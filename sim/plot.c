@@ -18,6 +18,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "design.h"
+#include "engine.h"
 #include "outdir.h"
 #include "results.h"
 #include "stats.h"
@@ -108,16 +109,22 @@ static int run_gnuplot(const plotter *pl, const char *script, const char *term, 
     for (size_t i = 0; i < ne; i++)
         if (strncmp(environ[i], "TZ=", 3) != 0) env[k++] = environ[i];
     env[k++] = "TZ=UTC";
-    int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, env);
+    /* interrupted (a SIGTERM to riskmc alone reaches no gnuplot): stop
+     * before the next chart rather than draw them all */
+    int rc = sim_interrupted ? -1 : posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, env);
     free(env);
     posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
+    if (rc < 0) {
+        rc = sim_errf(err, "interrupted");
+    } else if (rc != 0) {
         rc = sim_errf(err, "cannot start gnuplot: %s (install gnuplot-nox; `make run` does)", strerror(rc));
     } else {
         int status;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         struct stat st;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(output, &st) != 0 || st.st_size == 0) {
+        if (sim_interrupted) {
+            rc = sim_errf(err, "interrupted"); /* gnuplot may have had the signal too */
+        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(output, &st) != 0 || st.st_size == 0) {
             size_t len;
             char *msg = sim_read_file(errpath, 1 << 20, &len, NULL);
             rc = sim_errf(err, "gnuplot failed on %s (%s): %s", script, output, msg ? sim_trim(msg) : "no message");

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "design.h"
+#include "engine.h"
 #include "outdir.h"
 #include "plot.h"
 #include "results.h"
@@ -245,8 +246,8 @@ static void begin(doc *d, const char *title)
 static int finish(doc *d, const char *dir, sim_err *err)
 {
     sim_buf_puts(&d->html, "</body></html>\n");
-    /* each file appears whole or not at all */
-    int rc = 0;
+    /* each file appears whole or not at all; interrupted, neither */
+    int rc = sim_interrupted ? sim_errf(err, "interrupted") : 0;
     const char *names[2] = {"report.md", "report.html"};
     sim_buf *bufs[2] = {&d->md, &d->html};
     for (int i = 0; i < 2 && rc == 0; i++) {

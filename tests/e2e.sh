@@ -1393,6 +1393,12 @@ check "stdout on a full disk: exit 1 and a message (the table is lost, the resul
     '$BIN' run scenarios/baseline.ini -n 200 -o '$TMP/devfull' >/dev/full 2>'$TMP/devfull.err'; [ \$? -eq 1 ] &&
     grep -q '^riskmc: standard output: write failed: No space left on device' '$TMP/devfull.err' &&
     [ -f '$TMP/devfull/manifest.ini' ] && ! '$BIN' sources --csv >/dev/full 2>/dev/null"
+check "plot stops at a SIGTERM sent to riskmc alone, which reaches no gnuplot: exit 143, the earlier charts untouched" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 300 -q -o '$TMP/plsig' && '$BIN' plot '$TMP/plsig' >/dev/null &&
+    (cd '$TMP/plsig/charts' && md5sum *) > '$TMP/plsig.md5' || exit 1
+    '$BIN' plot --format png,svg,pdf '$TMP/plsig' >/dev/null 2>'$TMP/plsig.err' & pid=\$!; sleep 0.4; kill -TERM \$pid; wait \$pid;
+    [ \$? -eq 143 ] && grep -qx 'riskmc: interrupted' '$TMP/plsig.err' && (cd '$TMP/plsig/charts' && md5sum -c --quiet '$TMP/plsig.md5') &&
+    [ \$(ls '$TMP/plsig/charts' | wc -l) -eq \$(wc -l < '$TMP/plsig.md5') ] && [ -z \"\$(ls -A '$TMP/plsig' | grep '^\\.')\" ]"
 
 echo "== bad input (tests/bad)"
 shopt -s nullglob
