@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,6 +59,7 @@ typedef struct plotter {
     unsigned formats;
     char *work;      /* private folder for chart data */
     const char *out; /* temporary charts folder */
+    const char *dest; /* the charts folder it becomes, for messages */
     int seq;
 } plotter;
 
@@ -85,6 +87,32 @@ static int pdf_fixed_date(const char *path, sim_err *err)
     }
     free(pdf);
     return rc;
+}
+
+/* Whether a chart gnuplot wrote is whole: its format's last bytes are there
+ * (a PNG's IEND chunk, an SVG's </svg>, a PDF's %%EOF). gnuplot and cairo
+ * ignore a failed write, so a disk that fills up leaves a chart cut short
+ * and gnuplot's exit status 0. */
+static bool chart_whole(const char *path, const char *term)
+{
+    static const unsigned char IEND[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
+    unsigned char tail[64];
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st;
+    ssize_t n = -1;
+    if (fstat(fd, &st) == 0 && st.st_size > 0) {
+        const off_t at = st.st_size > (off_t)sizeof tail ? st.st_size - (off_t)sizeof tail : 0;
+        n = pread(fd, tail, sizeof tail, at);
+    }
+    close(fd);
+    if (n <= 0) return false;
+    size_t len = (size_t)n;
+    if (strcmp(term, "pngcairo") == 0) return len >= sizeof IEND && !memcmp(tail + len - sizeof IEND, IEND, sizeof IEND);
+    while (len && isspace(tail[len - 1])) len--;
+    const char *end = strcmp(term, "svg") == 0 ? "</svg>" : "%%EOF";
+    const size_t e = strlen(end);
+    return len >= e && !memcmp(tail + len - e, end, e);
 }
 
 static int run_gnuplot(const plotter *pl, const char *script, const char *term, const char *output, const char *data,
@@ -121,14 +149,22 @@ static int run_gnuplot(const plotter *pl, const char *script, const char *term, 
     } else {
         int status;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-        struct stat st;
         if (sim_interrupted) {
             rc = sim_errf(err, "interrupted"); /* gnuplot may have had the signal too */
-        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(output, &st) != 0 || st.st_size == 0) {
+        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             size_t len;
             char *msg = sim_read_file(errpath, 1 << 20, &len, NULL);
-            rc = sim_errf(err, "gnuplot failed on %s (%s): %s", script, output, msg ? sim_trim(msg) : "no message");
+            rc = sim_errf(err, "gnuplot failed on %s (%s): %s", script, output,
+                          msg && *sim_trim(msg) ? sim_trim(msg) : "no message");
             free(msg);
+        } else if (!chart_whole(output, term)) {
+            struct statvfs fs;
+            const bool full = statvfs(output, &fs) == 0 && fs.f_bavail == 0;
+            const char *base = strrchr(output, '/');
+            char *shown = sim_asprintf("%s/%s", pl->dest, base ? base + 1 : output);
+            rc = sim_errf(err, "%s: write failed: %s (no charts written; an earlier charts folder there is untouched)",
+                          shown, full ? strerror(ENOSPC) : "gnuplot left the chart cut short or empty (a full disk?)");
+            free(shown);
         } else if (strcmp(term, "pdfcairo") == 0) {
             rc = pdf_fixed_date(output, err);
         }
@@ -1594,6 +1630,7 @@ static int plot_begin(plotter *pl, sim_outdir *od, const char *charts, unsigned 
         return -1;
     }
     pl->out = od->tmp;
+    pl->dest = od->final;
     setenv("SOURCE_DATE_EPOCH", "0", 0); /* reproducible PDF and SVG dates */
     return 0;
 }

@@ -1386,6 +1386,11 @@ open(p, 'wb').write(bytes(b))\" &&
     [ \$? -eq 1 ] && grep -q 'damaged checkpoint' '$TMP/ckd.err'"
 
 echo "== failure modes (review of 2026-12-04)"
+check "plot past a file size limit (as on a disk filling up, which gnuplot does not report) names the chart cut short, exit 1, no charts folder" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 300 -q -o '$TMP/plfull' &&
+    ( ulimit -f 40; '$BIN' plot '$TMP/plfull' >/dev/null 2>'$TMP/plfull.err' ); [ \$? -eq 1 ] &&
+    grep -q '^riskmc: $TMP/plfull/charts/[a-z_.-]*\\.png: write failed: ' '$TMP/plfull.err' &&
+    [ ! -e '$TMP/plfull/charts' ] && [ -z \"\$(ls -A '$TMP/plfull' | grep '^\\.')\" ]"
 check "with stdout and stderr closed, a run's messages do not land in its files (the same bytes as with them open)" bash -c "
     '$BIN' run scenarios/baseline.ini --precision 0.05 --batch 500 -o '$TMP/cl1' >/dev/null 2>&1 &&
     '$BIN' run scenarios/baseline.ini --precision 0.05 --batch 500 -o '$TMP/cl2' >&- 2>&- && diff -r '$TMP/cl1' '$TMP/cl2'"
