@@ -96,8 +96,29 @@ void sim_cli_notes(const sim_inst *inst, const long *set, size_t nset)
     }
 }
 
+/* A file name holding a line break: manifest.ini records the scenario
+ * files and the sources registry one per line, and its command on one line,
+ * so such a name would break the manifest riskmc reads back (plot, report,
+ * re-running it). Refused before the run, as -1 with err. */
+static int one_line_name(const char *what, const char *path, sim_err *err)
+{
+    if (!path || !strpbrk(path, "\n\r")) return 0;
+    sim_buf b;
+    sim_buf_init(&b);
+    for (const char *p = path; *p; p++) {
+        if (*p == '\n') sim_buf_puts(&b, "\\n");
+        else if (*p == '\r') sim_buf_puts(&b, "\\r");
+        else sim_buf_putc(&b, *p);
+    }
+    sim_errf(err, "%s '%s': a file name with a line break, which the results' manifest.ini cannot record "
+                  "(allowed: rename the file or its folder)", what, b.s);
+    sim_buf_free(&b);
+    return -1;
+}
+
 int sim_cli_open(sim_inst *inst, const char *path, const sim_common *c, sim_err *err)
 {
+    if (one_line_name("scenario", path, err) != 0 || one_line_name("--sources", c->sources, err) != 0) return -1;
     sim_open_opts o = {c->sets, c->nsets, c->strict, c->sources};
     if (sim_inst_open(inst, path, &o, err) != 0) return -1;
     /* a --set that should cite a source and cites nothing: the brief will

@@ -381,7 +381,8 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
         /* the results are written beside the folder: the nearest folder
          * that exists above it must take new entries (checked before a long
          * run, not after it) */
-        while (access(dir, F_OK) != 0) { /* the nearest folder that exists */
+        struct stat ds;
+        while (lstat(dir, &ds) != 0) { /* the nearest entry that exists (a dangling link is one) */
             char *slash = strrchr(dir, '/');
             if (!slash) {
                 free(dir);
@@ -390,7 +391,10 @@ int sim_outdir_check(const char *final, int mode, sim_err *err)
             }
             *(slash == dir ? slash + 1 : slash) = 0;
         }
-        if (access(dir, W_OK | X_OK) != 0)
+        if (stat(dir, &ds) != 0 || !S_ISDIR(ds.st_mode))
+            rc = sim_errf(err, "%s: cannot write into %s: %s (allowed: -o DIR in a folder you can write)", final, dir,
+                          S_ISLNK(ds.st_mode) ? "a symbolic link to nothing" : "not a folder");
+        else if (access(dir, W_OK | X_OK) != 0)
             rc = sim_errf(err, "%s: cannot write into %s: %s (allowed: -o DIR in a folder you can write)", final, dir,
                           strerror(errno));
     }

@@ -1404,6 +1404,17 @@ check "plot stops at a SIGTERM sent to riskmc alone, which reaches no gnuplot: e
     '$BIN' plot --format png,svg,pdf '$TMP/plsig' >/dev/null 2>'$TMP/plsig.err' & pid=\$!; sleep 0.4; kill -TERM \$pid; wait \$pid;
     [ \$? -eq 143 ] && grep -qx 'riskmc: interrupted' '$TMP/plsig.err' && (cd '$TMP/plsig/charts' && md5sum -c --quiet '$TMP/plsig.md5') &&
     [ \$(ls '$TMP/plsig/charts' | wc -l) -eq \$(wc -l < '$TMP/plsig.md5') ] && [ -z \"\$(ls -A '$TMP/plsig' | grep '^\\.')\" ]"
+check "a scenario path with a line break is refused before the run (manifest.ini could not record it); one with spaces, ';', '#' and brackets re-runs from its manifest" bash -c "
+    d='$TMP/'\$'nl\\ndir' && mkdir -p \"\$d\" && cp scenarios/baseline.ini scenarios/sources.csv \"\$d/\" &&
+    ! '$BIN' run \"\$d/baseline.ini\" -n 50 -q -o '$TMP/nlrun' 2>'$TMP/nl.err' &&
+    grep -q \"scenario '.*nl\\\\\\\\ndir/baseline.ini': a file name with a line break\" '$TMP/nl.err' && [ ! -e '$TMP/nlrun' ] &&
+    mkdir -p '$TMP/sp ;#[x]' && cp scenarios/baseline.ini scenarios/sources.csv '$TMP/sp ;#[x]/' &&
+    '$BIN' run '$TMP/sp ;#[x]/baseline.ini' -n 50 -q -o '$TMP/sprun' && '$BIN' run '$TMP/sprun/manifest.ini' -q -o '$TMP/sprun2' &&
+    cmp '$TMP/sprun/trials.csv' '$TMP/sprun2/trials.csv' && '$BIN' report '$TMP/sprun' >/dev/null"
+check "-o under a file or a dangling link says which, before the run" bash -c "
+    touch '$TMP/afile' && ln -s '$TMP/nothing-here' '$TMP/dangle' &&
+    ! '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/afile/x' 2>'$TMP/af.err' && grep -q 'cannot write into .*afile: not a folder' '$TMP/af.err' &&
+    ! '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/dangle/x' 2>'$TMP/dg.err' && grep -q 'dangle: a symbolic link to nothing' '$TMP/dg.err'"
 
 echo "== bad input (tests/bad)"
 shopt -s nullglob
