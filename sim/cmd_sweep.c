@@ -387,6 +387,10 @@ static int sweep_points(const sim_inst *inst, const sim_runcfg *base, const swee
     size_t chunk = (size_t)(65536 / c->per);
     if (chunk < 1) chunk = 1;
     int rc = 0;
+    /* one progress line over the whole sweep (point 0 run again on
+     * resuming, for its values, is not counted) */
+    sim_progress prog;
+    sim_progress_start_from(&prog, base->progress, base->label, (uint64_t)npoints * c->per, done * c->per);
     for (size_t p0 = paired && done && done < npoints ? 0 : (size_t)done; p0 < npoints && rc == 0;) {
         const bool again = p0 < done; /* point 0, for its values only */
         size_t m = again ? 1 : npoints - p0 < chunk ? npoints - p0 : chunk;
@@ -396,6 +400,9 @@ static int sweep_points(const sim_inst *inst, const sim_runcfg *base, const swee
         sim_runcfg cfg = *base;
         cfg.first = (uint64_t)p0 * c->per;
         cfg.n = (uint64_t)m * c->per;
+        cfg.progress = false;
+        cfg.overall = again ? NULL : &prog;
+        cfg.overall_at = cfg.first;
         rc = sim_engine_run(inst, &cfg, NULL, sweep_block, &sa, err);
         if (rc == 0 && !again)
             for (size_t k = 0; k < m; k++)
@@ -406,6 +413,7 @@ static int sweep_points(const sim_inst *inst, const sim_runcfg *base, const swee
         p0 = again ? (size_t)done : p0 + m;
         if (rc == 0 && !again && p0 < npoints) rc = sim_checkpoint_save(cp, fingerprint, p0, W, stats, err);
     }
+    sim_progress_end(&prog, rc == 0 ? (uint64_t)npoints * c->per : 0);
     free(sa.ref);
     return rc ? -1 : 0;
 }
@@ -807,6 +815,9 @@ int sim_cmd_compare(int argc, char **argv)
         for (int s = 0; s < ns; s++) out[s] = sim_calloc((size_t)CHUNK * inst[s].nout + 1, sizeof *out[s]);
         sim_cli_signals();
         int rc = 0;
+        /* one progress line over every scenario's trials */
+        sim_progress prog;
+        sim_progress_start(&prog, true, "compare", n * (uint64_t)ns);
         /* chunk by chunk, every scenario on the same trials, so memory does
          * not grow with the trial count */
         for (uint64_t k0 = 0; k0 < n && rc == 0; k0 += CHUNK) {
@@ -817,8 +828,8 @@ int sim_cmd_compare(int argc, char **argv)
                 cfg.first = k0;
                 cfg.n = m;
                 cfg.threads = c.threads;
-                cfg.progress = n > CHUNK;
-                cfg.label = inst[s].sc.name;
+                cfg.overall = &prog;
+                cfg.overall_at = k0 * (uint64_t)ns + (uint64_t)s * m;
                 keep kp = {out[s], inst[s].nout, k0};
                 rc = sim_engine_run(&inst[s], &cfg, NULL, keep_block, &kp, &err);
             }
@@ -835,6 +846,7 @@ int sim_cmd_compare(int argc, char **argv)
                         pair_add(&pa[(size_t)s * nstat + k], ya, yb);
                     }
         }
+        sim_progress_end(&prog, rc == 0 ? n * (uint64_t)ns : 0);
         if (rc == 0) {
             sim_buf b;
             sim_buf_init(&b);

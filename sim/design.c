@@ -192,14 +192,21 @@ int sim_design_gather(const sim_designrun *d, double **y, sim_err *err)
         }
     }
     gatherctx g = {*y, d->cols, d->ncols, d->inst->nout};
+    /* one progress line over the whole design, not one per hand-out (each
+     * may be too short to show one: sobol hands out 5,888 rows at a time) */
+    sim_progress prog;
+    sim_progress_start_from(&prog, d->cfg.progress && rc == 0, d->cfg.label, d->total, done);
     for (uint64_t k0 = done; k0 < d->total && rc == 0; k0 += d->chunk) {
         sim_runcfg cfg = d->cfg;
         cfg.first = k0;
         cfg.n = d->total - k0 < d->chunk ? d->total - k0 : d->chunk;
+        cfg.overall = &prog;
+        cfg.overall_at = k0;
         rc = sim_engine_run(d->inst, &cfg, NULL, gather_cols, &g, err);
         if (rc == 0 && d->checkpoint && k0 + cfg.n < d->total)
             rc = sim_checkpoint_save(d->checkpoint, d->fingerprint, k0 + cfg.n, d->ncols, *y, err);
     }
+    sim_progress_end(&prog, rc == 0 ? d->total : 0);
     if (rc != 0) {
         /* the caller frees *y whatever happened: leave nothing to free twice */
         free(*y);

@@ -234,8 +234,9 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
     uint64_t fail_at = UINT64_MAX;
     sim_err first_err = {{0}}; /* fail_at's, written under the critical section */
     sim_err hand_err = {{0}};  /* failed's, written only by the hand-over (single) */
-    sim_progress prog;
-    sim_progress_start(&prog, cfg->progress, cfg->label, cfg->n);
+    sim_progress own, *prog = cfg->overall ? cfg->overall : &own;
+    const uint64_t at0 = cfg->overall ? cfg->overall_at : 0;
+    if (!cfg->overall) sim_progress_start(&own, cfg->progress, cfg->label, cfg->n);
     uint64_t done = 0;
     const uint64_t nblocks = block_count(cfg->n);
     worker **ws = sim_calloc((size_t)threads, sizeof *ws);
@@ -320,7 +321,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                     sim_block b = {cfg->first + b0, nb, bb->theta, bb->out, bb->rows};
                     if (fn && fn(user, &b, &hand_err) != 0) failed = 1;
                 }
-                sim_progress_update(&prog, done);
+                sim_progress_update(prog, at0 + done);
             }
         }
         /* past this barrier every hand-over is done */
@@ -348,7 +349,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
      * failure that may have come while it ran */
     const bool hand = failed;
     if (fail_at != UINT64_MAX) failed = 1;
-    sim_progress_end(&prog, failed ? 0 : done);
+    if (!cfg->overall) sim_progress_end(&own, failed ? 0 : done);
     blockbuf_free(&bufs[0]);
     blockbuf_free(&bufs[1]);
     if (failed) {
@@ -421,8 +422,9 @@ static int engine_mpi(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc
     sim_seriesacc local;
     bool series_on = series && cfg->want_series;
     if (series_on) sim_seriesacc_init(&local, inst);
-    sim_progress prog;
-    sim_progress_start(&prog, cfg->progress && rank == 0, cfg->label, cfg->n);
+    sim_progress own, *prog = cfg->overall ? cfg->overall : &own;
+    const uint64_t at0 = cfg->overall ? cfg->overall_at : 0;
+    if (!cfg->overall) sim_progress_start(&own, cfg->progress && rank == 0, cfg->label, cfg->n);
     const uint64_t round = (uint64_t)ROUND * (uint64_t)size;
     for (uint64_t s0 = 0; s0 < cfg->n; s0 += round) {
         uint64_t lo = s0 + (uint64_t)rank * ROUND, hi = lo + ROUND;
@@ -436,6 +438,7 @@ static int engine_mpi(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc
             c.first = cfg->first + lo;
             c.n = hi - lo;
             c.progress = false;
+            c.overall = NULL;
             lfailed = engine_local(inst, &c, series_on ? &local : NULL, keep_round, &k, &lerr) != 0;
         }
         /* the failure of the lowest rank (the lowest trials) of the first
@@ -457,7 +460,7 @@ static int engine_mpi(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc
                 free(all), free(lens);
                 sim_mpi_abort(1, err ? err->msg : "the run failed");
             }
-            sim_progress_update(&prog, s0 + round < cfg->n ? s0 + round : cfg->n);
+            sim_progress_update(prog, at0 + (s0 + round < cfg->n ? s0 + round : cfg->n));
         }
         free(all);
         free(lens);
@@ -486,7 +489,7 @@ static int engine_mpi(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc
         }
         sim_seriesacc_free(&local);
     }
-    sim_progress_end(&prog, rank == 0 ? cfg->n : 0);
+    if (!cfg->overall) sim_progress_end(&own, rank == 0 ? cfg->n : 0);
     return 0;
 }
 

@@ -45,6 +45,11 @@ typedef struct sim_runcfg {
     int threads;           /* 0: all cores */
     bool progress;         /* a progress line on stderr */
     const char *label;     /* for the progress line */
+    struct sim_progress *overall; /* optional: the progress line of a whole command that runs
+                                   * the engine several times (its caller starts and ends it);
+                                   * this run's trials count on from overall_at. progress and
+                                   * label are then unused */
+    uint64_t overall_at;
     sim_row_fn row;        /* optional */
     void *row_user;
     sim_theta_fn theta;    /* optional: default samples the scenario's laws */

@@ -15,6 +15,13 @@ void sim_progress_start(sim_progress *p, bool want, const char *label, uint64_t 
     p->total = total;
     p->t0 = p->last = sim_now();
     p->drawn = false;
+    p->from = 0;
+}
+
+void sim_progress_start_from(sim_progress *p, bool want, const char *label, uint64_t total, uint64_t from)
+{
+    sim_progress_start(p, want, label, total);
+    p->from = from < total ? from : total;
 }
 
 static void fmt_time(double s, char *out, size_t n)
@@ -27,7 +34,7 @@ static void fmt_time(double s, char *out, size_t n)
 static void draw(sim_progress *p, uint64_t done, bool final)
 {
     double el = sim_now() - p->t0;
-    double rate = el > 0 ? (double)done / el : 0;
+    double rate = el > 0 && done > p->from ? (double)(done - p->from) / el : 0;
     char d[32], t[32], r[32], left[32];
     sim_format_thousands((double)done, 0, d, sizeof d);
     sim_format_thousands((double)p->total, 0, t, sizeof t);

@@ -1415,6 +1415,11 @@ check "-o under a file or a dangling link says which, before the run" bash -c "
     touch '$TMP/afile' && ln -s '$TMP/nothing-here' '$TMP/dangle' &&
     ! '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/afile/x' 2>'$TMP/af.err' && grep -q 'cannot write into .*afile: not a folder' '$TMP/af.err' &&
     ! '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/dangle/x' 2>'$TMP/dg.err' && grep -q 'dangle: a symbolic link to nothing' '$TMP/dg.err'"
+if command -v script >/dev/null; then
+    check "on a terminal, sobol shows one progress line over its whole design (its hand-outs of 5,888 rows each showed none)" bash -c "
+        script -q -c \"'$BIN' sobol scenarios/baseline.ini -N 2048 -j 1 -o '$TMP/prog-s'\" /dev/null > '$TMP/prog.out' &&
+        tr '\\r' '\\n' < '$TMP/prog.out' | grep -q 'sobol: 47,104/47,104 trials (100%)'"
+fi
 
 echo "== bad input (tests/bad)"
 shopt -s nullglob
