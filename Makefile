@@ -37,7 +37,7 @@ LDLIBS_ALL := -lgsl -lgslcblas -linih -lcsv -lm -fopenmp $(EXTRA_LDFLAGS)
 COMMIT_STAMP := $(BUILD)/commit.stamp
 $(COMMIT_STAMP): FORCE
 	@mkdir -p $(@D); echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' > $@
-$(BUILD)/sim/results.o $(BUILD)/sim/main.o: $(COMMIT_STAMP)
+$(BUILD)/sim/results.o $(BUILD)/sim/main.o $(BUILD)/sim/checkpoint.o: $(COMMIT_STAMP)
 .PHONY: FORCE
 FORCE:
 

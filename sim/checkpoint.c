@@ -12,7 +12,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAGIC 0x314b504d4349524bULL /* "RKICMPK1" */
+#ifndef RISKMC_VERSION
+#define RISKMC_VERSION "0.0.0"
+#endif
+#ifndef RISKMC_COMMIT
+#define RISKMC_COMMIT "unknown"
+#endif
+
+#define MAGIC1 0x314b504d4349524bULL /* "RKICMPK1": no build recorded */
+#define MAGIC 0x324b504d4349524bULL  /* "RKICMPK2": the build follows the head */
+#define BUILD_LEN 64
+
+/* The riskmc that wrote a checkpoint: another build (a git pull and make
+ * between the kill and --resume) may compute other numbers, and a run
+ * resumed with it would mix the two in one folder. */
+static void this_build(char out[BUILD_LEN])
+{
+    memset(out, 0, BUILD_LEN);
+    snprintf(out, BUILD_LEN, "%s %s", RISKMC_VERSION, RISKMC_COMMIT);
+}
 
 char *sim_checkpoint_path(const char *outdir)
 {
@@ -32,9 +50,18 @@ int sim_checkpoint_load(sim_checkpoint *cp, const char *path, uint64_t fingerpri
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     uint64_t head[4];
+    char build[BUILD_LEN], mine[BUILD_LEN];
+    this_build(mine);
     int rc = 1;
-    if (fread(head, sizeof head, 1, f) != 1 || head[0] != MAGIC)
+    const bool got = fread(head, sizeof head, 1, f) == 1;
+    if (got && head[0] == MAGIC1)
+        rc = sim_errf(err, "%s: a checkpoint of an older riskmc, which does not say which build made it, so this one "
+                           "cannot resume it (allowed: resume with that riskmc, or delete it to start afresh)", path);
+    else if (!got || head[0] != MAGIC || fread(build, sizeof build, 1, f) != 1 || build[BUILD_LEN - 1])
         rc = sim_errf(err, "%s: not a riskmc checkpoint (delete it to start afresh)", path);
+    else if (memcmp(build, mine, BUILD_LEN) != 0)
+        rc = sim_errf(err, "%s: a checkpoint made by riskmc %s, not by this riskmc %s, whose numbers may differ "
+                           "(allowed: resume with that build, or delete it to start afresh)", path, build, mine);
     else if (head[1] != fingerprint || head[3] != width)
         rc = sim_errf(err, "%s: a checkpoint of another run (other scenario, seed or options, or the scenario "
                            "named by another path: --resume repeats the command as it was typed, which the manifest "
@@ -76,7 +103,9 @@ int sim_checkpoint_save(const char *path, uint64_t fingerprint, uint64_t done, s
         return -1;
     }
     uint64_t head[4] = {MAGIC, fingerprint, done, width};
-    int bad = fwrite(head, sizeof head, 1, f) != 1 ||
+    char build[BUILD_LEN];
+    this_build(build);
+    int bad = fwrite(head, sizeof head, 1, f) != 1 || fwrite(build, sizeof build, 1, f) != 1 ||
               (done * width > 0 && fwrite(data, sizeof *data, done * width, f) != done * width) || fflush(f) != 0;
     if (!bad) fsync(fileno(f));
     bad |= fclose(f) != 0;

@@ -4,8 +4,9 @@
  * A checkpoint lives beside the results folder it will become
  * (results/.NAME.checkpoint), is replaced atomically (write, fsync, rename),
  * and names the run it belongs to by a fingerprint of everything that
- * decides the numbers (the command and the resolved scenario). It holds
- * how many design indices are done and their outputs. */
+ * decides the numbers (the command and the resolved scenario) and by the
+ * riskmc build (version and commit) that wrote it, which alone may resume
+ * it. It holds how many design indices are done and their outputs. */
 #ifndef SIM_CHECKPOINT_H
 #define SIM_CHECKPOINT_H
 

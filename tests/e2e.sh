@@ -1415,6 +1415,17 @@ check "-o under a file or a dangling link says which, before the run" bash -c "
     touch '$TMP/afile' && ln -s '$TMP/nothing-here' '$TMP/dangle' &&
     ! '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/afile/x' 2>'$TMP/af.err' && grep -q 'cannot write into .*afile: not a folder' '$TMP/af.err' &&
     ! '$BIN' run tests/data/quiet.ini -n 5 -q -o '$TMP/dangle/x' 2>'$TMP/dg.err' && grep -q 'dangle: a symbolic link to nothing' '$TMP/dg.err'"
+check "a checkpoint made by another riskmc build (a git pull and make between the kill and --resume) is not resumed, and says which build made it" bash -c "
+    '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:140 -n 1000 -o '$TMP/ckb' -q & pid=\$!;
+    for i in \$(seq 1 400); do [ -f '$TMP/.ckb.checkpoint' ] && break; sleep 0.05; done; kill -9 \$pid; wait \$pid 2>/dev/null;
+    [ -f '$TMP/.ckb.checkpoint' ] && python3 -c \"
+p = '$TMP/.ckb.checkpoint'
+b = bytearray(open(p, 'rb').read())
+b[32:96] = b'9.9.9 0123456789ab' + bytes(46)
+open(p, 'wb').write(bytes(b))\" &&
+    ! '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:140 -n 1000 -o '$TMP/ckb' -q --resume 2>'$TMP/ckb.err' &&
+    grep -q 'a checkpoint made by riskmc 9.9.9 0123456789ab, not by this riskmc [0-9.]* [0-9a-z]*, whose numbers may differ' '$TMP/ckb.err' &&
+    [ ! -e '$TMP/ckb' ]"
 if command -v script >/dev/null; then
     check "on a terminal, sobol shows one progress line over its whole design (its hand-outs of 5,888 rows each showed none)" bash -c "
         script -q -c \"'$BIN' sobol scenarios/baseline.ini -N 2048 -j 1 -o '$TMP/prog-s'\" /dev/null > '$TMP/prog.out' &&
