@@ -48,6 +48,18 @@ void sim_outdir_remove_active(void)
     rmdir(dir);
 }
 
+int sim_folder_hold(const char *path)
+{
+    return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+bool sim_folder_same(int fd, const char *path)
+{
+    struct stat a, b;
+    if (fd < 0) return true;
+    return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st, (void)flag, (void)ftw;

@@ -83,6 +83,16 @@ int sim_rmtree(const char *path);
 /* Create a folder and its parents. */
 int sim_mkdirs(const char *path, sim_err *err);
 
+/* A results folder held open while it is read and briefed or charted, so
+ * that one replaced meanwhile (run --force) is noticed rather than given
+ * the old run's brief or charts: sim_folder_hold opens it (-1 when it
+ * cannot, and nothing is checked), sim_folder_same tells whether path is
+ * still that folder. */
+int sim_folder_hold(const char *path);
+bool sim_folder_same(int fd, const char *path);
+/* The message of a folder replaced while it was read. */
+#define SIM_FOLDER_REPLACED "%s: replaced by another run while riskmc read it, so nothing was written into the new one (allowed: run the command again)"
+
 /* The folder currently being written, for signal handlers to remove. */
 extern const char *volatile sim_outdir_active;
 /* Remove the temporary folder being written (its files, then it), with

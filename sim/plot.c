@@ -1646,13 +1646,25 @@ static int plot_end(plotter *pl, sim_outdir *od, int rc, sim_err *err)
 
 int sim_plot_dir(const char *dir, unsigned formats, sim_err *err)
 {
+    /* held open from before it is read: a folder replaced (run --force)
+     * between the reading and the temporary charts folder made in it would
+     * get charts of the old run's numbers (after that, the replacement
+     * removes the temporary folder and the charts fail) */
+    const int held = sim_folder_hold(dir);
     sim_rundir rd;
-    if (sim_rundir_open(&rd, dir, err) != 0) return -1;
+    if (sim_rundir_open(&rd, dir, err) != 0) {
+        if (held >= 0) close(held);
+        return -1;
+    }
     plotter pl;
     sim_outdir od;
     char *charts = sim_asprintf("%s/charts", dir);
     int rc = plot_begin(&pl, &od, charts, formats, err);
     free(charts);
+    if (rc == 0 && !sim_folder_same(held, dir)) {
+        rc = plot_end(&pl, &od, sim_errf(err, SIM_FOLDER_REPLACED, dir), err); /* -1: aborts the charts */
+    }
+    if (held >= 0) close(held);
     if (rc != 0) {
         sim_rundir_free(&rd);
         return -1;

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -243,21 +244,46 @@ static void begin(doc *d, const char *title)
     sim_buf_puts(&d->html, "</h1>\n");
 }
 
-static int finish(doc *d, const char *dir, sim_err *err)
+/* Write dir/name whole from b through dfd, the folder held open since it
+ * was read (AT_FDCWD: dir itself), by a temporary file renamed into place. */
+static int write_brief(int dfd, const char *dir, const char *name, const sim_buf *b, sim_err *err)
+{
+    char *tmp = sim_asprintf(".%s.tmp-%ld", name, (long)getpid());
+    char *shown = sim_asprintf("%s/%s", dir, name);
+    char *at = dfd == AT_FDCWD ? sim_asprintf("%s/%s", dir, tmp) : sim_strdup(tmp);
+    char *to = dfd == AT_FDCWD ? sim_strdup(shown) : sim_strdup(name);
+    int rc = 0;
+    const int fd = openat(dfd, at, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) rc = sim_errf(err, "%s: cannot write: %s", shown, strerror(errno));
+    else {
+        for (size_t off = 0; off < b->len && rc == 0;) {
+            const ssize_t w = write(fd, b->s + off, b->len - off);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) rc = sim_errf(err, "%s: write failed: %s", shown, strerror(w < 0 ? errno : EIO));
+            else off += (size_t)w;
+        }
+        if (rc == 0 && fsync(fd) != 0) rc = sim_errf(err, "%s: write failed: %s", shown, strerror(errno));
+        if (close(fd) != 0 && rc == 0) rc = sim_errf(err, "%s: write failed: %s", shown, strerror(errno));
+        if (rc == 0 && renameat(dfd, at, dfd, to) != 0) rc = sim_errf(err, "%s: cannot write: %s", shown, strerror(errno));
+        if (rc != 0) unlinkat(dfd, at, 0);
+    }
+    free(tmp), free(shown), free(at), free(to);
+    return rc;
+}
+
+/* held: the folder dir held open since it was read (sim_folder_hold), or
+ * -1. The brief goes into that folder: if another run has replaced dir
+ * meanwhile (run --force), the old run's brief must not land in the new
+ * run's folder. */
+static int finish(doc *d, const char *dir, int held, sim_err *err)
 {
     sim_buf_puts(&d->html, "</body></html>\n");
     /* each file appears whole or not at all; interrupted, neither */
     int rc = sim_interrupted ? sim_errf(err, "interrupted") : 0;
     const char *names[2] = {"report.md", "report.html"};
     sim_buf *bufs[2] = {&d->md, &d->html};
-    for (int i = 0; i < 2 && rc == 0; i++) {
-        char *tmp = sim_asprintf(".%s.tmp-%ld", names[i], (long)getpid());
-        rc = sim_write_file(dir, tmp, bufs[i], err);
-        char *from = sim_asprintf("%s/%s", dir, tmp), *to = sim_asprintf("%s/%s", dir, names[i]);
-        if (rc == 0 && rename(from, to) != 0) rc = sim_errf(err, "%s: cannot write: %s", to, strerror(errno));
-        if (rc != 0) unlink(from);
-        free(from), free(to), free(tmp);
-    }
+    for (int i = 0; i < 2 && rc == 0; i++) rc = write_brief(held >= 0 ? held : AT_FDCWD, dir, names[i], bufs[i], err);
+    if (!sim_folder_same(held, dir)) rc = sim_errf(err, SIM_FOLDER_REPLACED, dir);
     sim_buf_free(&d->md);
     sim_buf_free(&d->html);
     return rc;
@@ -1188,7 +1214,7 @@ static char *design_asks(const sim_rundir *rd)
 }
 
 /* The brief of a sweep, comparison or sensitivity analysis. */
-static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
+static int report_design(const char *dir, int held, sim_rundir *rd, sim_err *err)
 {
     doc d;
     if (rd->scenarios) {
@@ -1471,12 +1497,12 @@ static int report_design(const char *dir, sim_rundir *rd, sim_err *err)
     sim_buf_puts(&d.html, "</div>\n");
     assumptions(&d, rd);
     sources(&d, rd);
-    if (rc == 0) return finish(&d, dir, err);
+    if (rc == 0) return finish(&d, dir, held, err);
     sim_buf_free(&d.md), sim_buf_free(&d.html);
     return rc;
 }
 
-static int report_dir(const char *dir, sim_err *err)
+static int report_dir(const char *dir, int held, sim_err *err)
 {
     sim_rundir rd;
     if (sim_rundir_open(&rd, dir, err) != 0) return -1;
@@ -1486,7 +1512,7 @@ static int report_dir(const char *dir, sim_err *err)
         return -1;
     }
     if (*rd.kind && strcmp(rd.kind, "run") != 0) {
-        int r = report_design(dir, &rd, err);
+        int r = report_design(dir, held, &rd, err);
         sim_rundir_free(&rd);
         return r;
     }
@@ -1516,7 +1542,7 @@ static int report_dir(const char *dir, sim_err *err)
     sourced_inputs(&d, &rd);
     assumptions(&d, &rd);
     sources(&d, &rd);
-    if (rc == 0) rc = finish(&d, dir, err);
+    if (rc == 0) rc = finish(&d, dir, held, err);
     else sim_buf_free(&d.md), sim_buf_free(&d.html);
     sim_rundir_free(&rd);
     return rc;
@@ -1667,7 +1693,7 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
         sim_buf_puts(&d.html, "</div>\n");
         union_sources(&d, rd, n);
         reproduce(&d, ptrs, n);
-        if (rc == 0) rc = finish(&d, out, err);
+        if (rc == 0) rc = finish(&d, out, -1, err);
         else sim_buf_free(&d.md), sim_buf_free(&d.html);
     }
     for (size_t i = 0; i < opened; i++) sim_rundir_free(&rd[i]);
@@ -1706,7 +1732,11 @@ int sim_cmd_report(int argc, char **argv)
     sim_err err;
     sim_cli_signals();
     if (argc - optind == 1) {
-        if (report_dir(argv[optind], &err) != 0) {
+        /* held open from before it is read until the brief is written */
+        const int held = sim_folder_hold(argv[optind]);
+        const int rc = report_dir(argv[optind], held, &err);
+        if (held >= 0) close(held);
+        if (rc != 0) {
             fprintf(stderr, "riskmc: %s\n", err.msg);
             return 1;
         }

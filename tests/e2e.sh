@@ -1426,6 +1426,18 @@ open(p, 'wb').write(bytes(b))\" &&
     ! '$BIN' sweep scenarios/baseline.ini --vary latent.infiltration_rate=0.005:0.02:140 -n 1000 -o '$TMP/ckb' -q --resume 2>'$TMP/ckb.err' &&
     grep -q 'a checkpoint made by riskmc 9.9.9 0123456789ab, not by this riskmc [0-9.]* [0-9a-z]*, whose numbers may differ' '$TMP/ckb.err' &&
     [ ! -e '$TMP/ckb' ]"
+check "report on a folder that run --force replaces meanwhile never leaves the old run's brief in the new folder (a race: 40 tries)" bash -c "
+    '$BIN' run scenarios/baseline.ini -n 100 -s 1 -q -o '$TMP/rc0' && '$BIN' plot '$TMP/rc0' >/dev/null || exit 1
+    hits=0
+    for i in \$(seq 40); do
+        a=\$((i % 2 + 1)); b=\$((3 - a))
+        '$BIN' run scenarios/baseline.ini -n 100 -s \$a -q -f -o '$TMP/rc' && cp -r '$TMP/rc0/charts' '$TMP/rc/' || exit 1
+        '$BIN' run scenarios/baseline.ini -n 100 -s \$b -q -f -o '$TMP/rc' & w=\$!
+        # without gnuplot, a report of the new folder (no charts yet) fails at once rather than drawing them
+        while kill -0 \$w 2>/dev/null; do PATH=/nonexistent '$BIN' report '$TMP/rc' >/dev/null 2>&1; done; wait \$w || exit 1
+        [ -f '$TMP/rc/report.md' ] && ! grep -q \"seed \$b\\b\" '$TMP/rc/report.md' && hits=\$((hits + 1))
+    done
+    [ \$hits -eq 0 ] || { echo \"\$hits of 40 new folders held the old run's brief\"; exit 1; }"
 if command -v script >/dev/null; then
     check "on a terminal, sobol shows one progress line over its whole design (its hand-outs of 5,888 rows each showed none)" bash -c "
         script -q -c \"'$BIN' sobol scenarios/baseline.ini -N 2048 -j 1 -o '$TMP/prog-s'\" /dev/null > '$TMP/prog.out' &&
