@@ -537,29 +537,32 @@ int sim_outdir_finished(sim_outdir_pending *p, sim_err *err)
 
 /* dir/name whole from b (on rank 0 only), synced now or at the commit
  * (results: a file of a results folder not yet committed) */
-static int write_whole(const char *dir, const char *name, const sim_buf *b, bool sync_now, bool results, sim_err *err)
+static int write_whole(const char *dir, const char *shown_dir, const char *name, const sim_buf *b, bool sync_now,
+                       bool results, sim_err *err)
 {
     if (!sim_mpi_root()) return 0; /* under MPI only rank 0 writes */
-    char *path = sim_asprintf("%s/%s", dir, name);
+    char *path = sim_asprintf("%s/%s", dir, name), *shown = sim_asprintf("%s/%s", shown_dir, name);
     FILE *f = fopen(path, "w");
     int rc = 0;
-    if (!f) rc = sim_errf(err, "%s: cannot write: %s", path, strerror(errno));
+    if (!f) rc = sim_errf(err, "%s: cannot write: %s", shown, strerror(errno));
     else {
         if (b->len) fwrite(b->s, 1, b->len, f);
-        rc = close_file(f, path, sync_now, results, err);
+        rc = close_file(f, shown, sync_now, results, err);
     }
-    free(path);
+    free(path), free(shown);
     return rc;
 }
 
 int sim_write_file(const char *dir, const char *name, const sim_buf *b, sim_err *err)
 {
-    return write_whole(dir, name, b, true, false, err);
+    return write_whole(dir, dir, name, b, true, false, err);
 }
 
 int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err)
 {
-    return write_whole(od->tmp, name, b, false, true, err);
+    /* a failure names the file by the folder it was to be (the temporary
+     * one is gone by the time the message is read) */
+    return write_whole(od->tmp, od->final, name, b, false, true, err);
 }
 
 /* fsync every file and folder of a finished temporary folder: by then most
@@ -568,6 +571,7 @@ int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, s
  * work between them. A failure here (a full disk found late) is a write
  * failure of that file. */
 static sim_err *sync_err;
+static const char *sync_tmp, *sync_final; /* a failed file is named by the folder it was to be */
 
 static int sync_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -577,14 +581,21 @@ static int sync_one(const char *path, const struct stat *st, int flag, struct FT
     int rc = fd < 0 || fsync(fd) != 0 ? -1 : 0;
     int e = errno;
     if (fd >= 0) close(fd);
-    if (rc) sim_errf(sync_err, SIM_WRITE_FAILED, path, strerror(e));
+    if (rc) {
+        const size_t n = strlen(sync_tmp);
+        const bool inside = !strncmp(path, sync_tmp, n) && (path[n] == '/' || !path[n]);
+        char *shown = inside ? sim_asprintf("%s%s", sync_final, path + n) : sim_strdup(path);
+        sim_errf(sync_err, SIM_WRITE_FAILED, shown, strerror(e));
+        free(shown);
+    }
     return rc;
 }
 
-static int sync_tree(const char *path, sim_err *err)
+static int sync_tree(const char *path, const char *final, sim_err *err)
 {
     sim_err mine;
     sync_err = err ? err : &mine;
+    sync_tmp = path, sync_final = final;
     return nftw(path, sync_one, 16, FTW_DEPTH | FTW_PHYS) != 0 ? -1 : 0;
 }
 
@@ -613,7 +624,7 @@ int sim_outdir_commit(sim_outdir *od, sim_err *err)
         memset(od, 0, sizeof *od);
         return 0;
     }
-    if (sync_tree(od->tmp, err) != 0) return -1;
+    if (sync_tree(od->tmp, od->final, err) != 0) return -1;
     /* complete now: a signal from here on must not remove it (nor, after
      * the exchange below, the old results at its name, or the new ones
      * half moved into place) */

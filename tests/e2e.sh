@@ -1391,6 +1391,9 @@ check "plot past a file size limit (as on a disk filling up, which gnuplot does 
     ( ulimit -f 40; '$BIN' plot '$TMP/plfull' >/dev/null 2>'$TMP/plfull.err' ); [ \$? -eq 1 ] &&
     grep -q '^riskmc: $TMP/plfull/charts/[a-z_.-]*\\.png: write failed: ' '$TMP/plfull.err' &&
     [ ! -e '$TMP/plfull/charts' ] && [ -z \"\$(ls -A '$TMP/plfull' | grep '^\\.')\" ]"
+check "a write failure of a comparison, sweep or design names the file in the folder it was to be, not the hidden temporary one" bash -c "
+    ( ulimit -f 4; '$BIN' compare scenarios/baseline.ini scenarios/baseline.ini -n 200 -q -o '$TMP/cfsz' ) 2>'$TMP/cfsz.err'; [ \$? -eq 1 ] &&
+    grep -q '^riskmc: $TMP/cfsz/[a-z]*\\.csv: write failed: File too large (no results written' '$TMP/cfsz.err' && [ ! -e '$TMP/cfsz' ]"
 check "with stdout and stderr closed, a run's messages do not land in its files (the same bytes as with them open)" bash -c "
     '$BIN' run scenarios/baseline.ini --precision 0.05 --batch 500 -o '$TMP/cl1' >/dev/null 2>&1 &&
     '$BIN' run scenarios/baseline.ini --precision 0.05 --batch 500 -o '$TMP/cl2' >&- 2>&- && diff -r '$TMP/cl1' '$TMP/cl2'"
