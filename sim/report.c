@@ -839,8 +839,12 @@ static void assumptions(doc *d, const sim_rundir *rd)
             const long dr = *rd->kind && strcmp(rd->kind, "run") ? sim_table_find(&rd->dict, "name", t) : -1;
             if (dr >= 0 && *sim_table_get(&rd->dict, (size_t)dr, "value")) {
                 snprintf(val, sizeof val, "%s", sim_table_get(&rd->dict, (size_t)dr, "value"));
+                /* one list for every scenario: its informing ids, as a run's;
+                 * each scenario's ("a: F08; b: F09, assumption"), as written,
+                 * which says where the value is an assumption */
                 const char *src = sim_table_get(&rd->dict, (size_t)dr, "sources");
-                informing_ids(src, strlen(src), ids, sizeof ids);
+                if (strchr(src, ':')) snprintf(ids, sizeof ids, "%s", src);
+                else informing_ids(src, strlen(src), ids, sizeof ids);
             }
             if (uncited) snprintf(ids, sizeof ids, "nothing cited");
             const char *cells[] = {t, what, val, ids};
