@@ -12,13 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef RISKMC_VERSION
-#define RISKMC_VERSION "0.0.0"
-#endif
-#ifndef RISKMC_COMMIT
-#define RISKMC_COMMIT "unknown"
-#endif
-
 #define MAGIC1 0x314b504d4349524bULL /* "RKICMPK1": no build recorded */
 #define MAGIC 0x324b504d4349524bULL  /* "RKICMPK2": the build follows the head */
 #define BUILD_LEN 64

@@ -13,13 +13,6 @@
 #include "cli.h"
 #include "cluster.h"
 
-#ifndef RISKMC_VERSION
-#define RISKMC_VERSION "0.0.0"
-#endif
-#ifndef RISKMC_COMMIT
-#define RISKMC_COMMIT "unknown"
-#endif
-
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv);

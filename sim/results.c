@@ -11,13 +11,6 @@
 #include "cluster.h"
 #include "outdir.h"
 
-#ifndef RISKMC_VERSION
-#define RISKMC_VERSION "0.0.0"
-#endif
-#ifndef RISKMC_COMMIT
-#define RISKMC_COMMIT "unknown"
-#endif
-
 const char *const SIM_SUMMARY_COLUMNS[] = {"output",  "n",       "missing",  "mean",     "sd",       "mcse",
                                            "min",     "p5",      "p25",      "p50",      "p75",      "p95",
                                            "max",     "resolution", "sd_mcse", "p5_mcse", "p25_mcse", "p50_mcse",

@@ -11,6 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The build, which the Makefile passes (manifests, checkpoints, --version). */
+#ifndef RISKMC_VERSION
+#define RISKMC_VERSION "0.0.0"
+#endif
+#ifndef RISKMC_COMMIT
+#define RISKMC_COMMIT "unknown"
+#endif
+
 /* An error message for the user. Functions that fail fill it and return -1;
  * only main prints it and exits. */
 typedef struct sim_err {
