@@ -1113,8 +1113,11 @@ static int spider_chart(plotter *pl, const sim_rundir *rd, sim_err *err)
         }
         mn[k] = fmin(mn[k], v), mx[k] = fmax(mx[k], v);
     }
+    /* a parameter with no result at any percentile (a statistic of an output
+     * no trial had there) has a range of 0, not NaN: a NaN would stay ahead
+     * of the parameters that move the statistic in the ranking below */
     size_t moving = 0;
-    for (size_t k = 0; k < np; k++) range[k] = mx[k] - mn[k], moving += range[k] > 0;
+    for (size_t k = 0; k < np; k++) range[k] = mx[k] > mn[k] ? mx[k] - mn[k] : 0, moving += range[k] > 0;
     const size_t shown = np < 8 ? np : 8;
     const size_t keep = moving == 0 ? shown : moving < shown ? moving : shown;
     for (size_t i = 0; i < keep; i++)

@@ -638,6 +638,13 @@ check "a spider chart draws only the parameters that move its statistic, and say
     grep -q 'the 3 that move it; the other 15 leave it unchanged' '$TMP/spi-move/charts/spider.svg' &&
     grep -q '>facility.ne_syria_prisons.event_rate<' '$TMP/spi-move/charts/spider.svg' &&
     ! grep -q '>latent.infiltration_rate \\*<' '$TMP/spi-move/charts/spider.svg' && ! grep -q '>ct.removals_per_year<' '$TMP/spi-move/charts/spider.svg'"
+check "a spider chart ranks a parameter with no result at any percentile (mean(first_escape_day) where no trial escapes) as moving nothing, ahead of none that does (it had been drawn instead, and gnuplot failed on nan)" bash -c "
+    printf '[scenario]\\nname = spnan\\nextends = %s/tests/data/quiet.ini\\n[facility.f]\\nheld0 = uniform(900, 1100) [assumption]\\nevent_rate = loguniform(1e-9, 10) [assumption]\\nevent_size = 10\\n[escape]\\nrecapture_fraction = uniform(0, 0.5) [assumption]\\n' \"\$PWD\" > '$TMP/spnan.ini' &&
+    '$BIN' spider '$TMP/spnan.ini' --output first_escape_day -n 20 -j 1 -o '$TMP/spnan' -q 2>/dev/null &&
+    [ \"\$(awk -F, '\$1 == \"facility.f.held0\" && \$5 == \"\"' '$TMP/spnan/spider.csv' | wc -l)\" -eq 5 ] &&
+    '$BIN' plot --format svg '$TMP/spnan' >/dev/null &&
+    grep -q '>facility.f.event_rate \\*<' '$TMP/spnan/charts/spider.svg' && ! grep -q '>facility.f.held0 \\*<' '$TMP/spnan/charts/spider.svg' &&
+    grep -q 'the 1 that move it; the other 2 leave it unchanged' '$TMP/spnan/charts/spider.svg'"
 check "a spider brief of more percentiles than it has columns says which it shows (the range is over all)" bash -c "
     '$BIN' spider scenarios/ishigami.ini --percentiles 5,10,15,20,25,30,35,40,45,50,55,60,65,70,75,80,85,90,95 -n 20 -o '$TMP/spi-many' -q &&
     '$BIN' report '$TMP/spi-many' >/dev/null && grep -q '^(the first 13 of 19 percentiles; the range is over all 19' '$TMP/spi-many/report.md'"
