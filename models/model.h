@@ -57,7 +57,8 @@ typedef struct sim_trial {
     gsl_rng **rng;     /* one per registered stream; use sim_trial_rng */
     uint64_t *rng_sub; /* the sub-stream each generator is positioned in */
     const uint64_t *stream; /* the registered stream ids */
-    double *out;       /* nout outputs; NAN means "none in this trial" */
+    double *out;       /* nout outputs; NAN means "none in this trial", only
+                          for an output marked may_lack (an error otherwise) */
     int32_t *series;   /* daily series: value of series s on day t is at
                           series[(s * horizon + t) * stride], whole numbers
                           of magnitude below 2^31 (people, events) */

@@ -277,15 +277,21 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                 for (size_t o = 0; o < no && trc == 0; o++) {
                     const double y = bb->out[i * no + o];
                     if (fabs(y) <= SIM_OUTPUT_MAX) continue;
-                    const bool nan = isnan(y);
-                    if (nan && inst->out[o].may_lack) continue; /* no value in this trial */
+                    if (isnan(y)) {
+                        if (inst->out[o].may_lack) continue; /* no value in this trial */
+                        /* no magnitude to allow: what is allowed is a value */
+                        trc = sim_errf(&terr, "trial %llu: output %s is not a number (infinity times 0 or infinity "
+                                              "minus infinity, from parameter values past what a double holds; "
+                                              "allowed: a value in every trial, from terms that stay finite: only "
+                                              "an output its model declares may lack a value may have none)",
+                                       (unsigned long long)trial, inst->out[o].name);
+                        break;
+                    }
                     char v[32];
-                    snprintf(v, sizeof v, nan ? "not a number" : isinf(y) ? "infinite" : "%.6g", y);
-                    trc = sim_errf(&terr, "trial %llu: output %s is %s (parameter values past what a double holds%s; "
-                                          "allowed: outputs of magnitude up to %g)",
-                                   (unsigned long long)trial, inst->out[o].name, v,
-                                   nan ? ", infinity times 0 or infinity minus infinity" : " in its statistics",
-                                   SIM_OUTPUT_MAX);
+                    snprintf(v, sizeof v, isinf(y) ? "infinite" : "%.6g", y);
+                    trc = sim_errf(&terr, "trial %llu: output %s is %s (parameter values past what a double holds "
+                                          "in its statistics; allowed: outputs of magnitude up to %g)",
+                                   (unsigned long long)trial, inst->out[o].name, v, SIM_OUTPUT_MAX);
                 }
                 if (trc != 0) {
 #pragma omp critical(sim_engine_err)
