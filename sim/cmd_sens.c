@@ -28,6 +28,7 @@
 #include "design.h"
 #include "outdir.h"
 #include "rng.h"
+#include "stats.h"
 
 /* ------------------------------------------------------------ shared options */
 
@@ -170,22 +171,18 @@ static double mean_of(const double *y, size_t n, size_t stride)
 }
 
 /* standard error of the mean of the paired differences b - a (over the
- * pairs where both have a value) */
+ * pairs where both have a value), or of b's mean where a is NULL; from
+ * shifted sums, exactly 0 for a model without chance */
 static double paired_se(const double *a, const double *b, size_t n)
 {
-    /* sums of each difference less the first, which are exactly 0 when
-     * every difference is the same (a model without chance): the plain
-     * s2 - s^2 / k would leave rounding noise as a standard error */
-    double s = 0, s2 = 0, first = 0;
-    size_t k = 0;
+    sim_shiftvar v = {0};
     for (size_t i = 0; i < n; i++) {
-        if (isnan(a[i]) || isnan(b[i])) continue;
-        if (k == 0) first = b[i] - a[i];
-        double d = (b[i] - a[i]) - first;
-        s += d, s2 += d * d, k++;
+        const double ai = a ? a[i] : 0;
+        if (isnan(ai) || isnan(b[i])) continue;
+        sim_shiftvar_add(&v, b[i] - ai);
     }
-    double var = k > 1 ? (s2 - s * s / (double)k) / (double)(k - 1) : 0;
-    return k > 1 ? sqrt(var > 0 ? var : 0) / sqrt((double)k) : NAN;
+    const double var = sim_shiftvar_var(&v);
+    return v.n > 1 ? sqrt(var > 0 ? var : 0) / sqrt((double)v.n) : NAN;
 }
 
 /* ------------------------------------------------------------ one-at-a-time designs */
@@ -551,24 +548,14 @@ int sim_cmd_spider(int argc, char **argv)
             const sim_param *pm = &inst.param[d.unc[p]];
             for (size_t k = 0; k < d.npct; k++) {
                 const double *yy = &y[(1 + p * d.npct + k) * d.per];
-                /* the variance from each value less the first (as paired_se) */
-                double s = 0, e1 = 0, e2 = 0, first = 0;
-                size_t cnt = 0;
-                for (uint64_t i = 0; i < d.per; i++) {
-                    if (isnan(yy[i])) continue;
-                    if (cnt == 0) first = yy[i];
-                    const double e = yy[i] - first;
-                    s += yy[i], e1 += e, e2 += e * e, cnt++;
-                }
-                double mean = cnt ? s / (double)cnt : NAN;
-                double var = cnt > 1 ? (e2 - e1 * e1 / (double)cnt) / (double)(cnt - 1) : 0;
+                const double mean = mean_of(yy, d.per, 1);
                 res[p * d.npct + k] = mean;
                 sim_csv_str(&row, pm->name);
                 sim_csv_str(&row, label);
                 sim_csv_num(&row, round(d.u[k] * 1e6) / 1e4);
                 sim_csv_stat(&row, sim_param_at(pm, d.u[k]));
                 sim_csv_stat(&row, mean);
-                sim_csv_stat(&row, cnt > 1 ? sqrt(var > 0 ? var : 0) / sqrt((double)cnt) : NAN);
+                sim_csv_stat(&row, paired_se(NULL, yy, d.per));
                 sim_csv_str(&row, sim_entry_is_assumption(pm->entry) ? "yes" : "no");
                 sim_csv_end(&row);
             }
@@ -796,20 +783,20 @@ int sim_cmd_morris(int argc, char **argv)
             }
         mstat *ms = sim_calloc(d.nunc, sizeof *ms);
         for (size_t p = 0; p < d.nunc; p++) {
-            /* the spreads from each effect less the first (as paired_se), so
-             * that equal effects have a sigma and a standard error of 0 */
-            const double e0 = ee[p], a0 = fabs(e0);
-            double sa = 0, s = 0, s1 = 0, s2 = 0, sa1 = 0, sa2 = 0;
+            /* the spreads from shifted sums, so that equal effects have a
+             * sigma and a standard error of 0 */
+            double sa = 0, s = 0;
+            sim_shiftvar ve = {0}, va = {0};
             for (uint64_t t = 0; t < d.r; t++) {
-                double e = ee[t * d.nunc + p], de = e - e0, da = fabs(e) - a0;
+                double e = ee[t * d.nunc + p];
                 sa += fabs(e), s += e;
-                sa1 += da, sa2 += da * da, s1 += de, s2 += de * de;
+                sim_shiftvar_add(&ve, e), sim_shiftvar_add(&va, fabs(e));
             }
             double rn = (double)d.r;
             ms[p].p = p;
             ms[p].mustar = sa / rn;
             ms[p].mu = s / rn;
-            double var = (s2 - s1 * s1 / rn) / (rn - 1), vara = (sa2 - sa1 * sa1 / rn) / (rn - 1);
+            double var = sim_shiftvar_var(&ve), vara = sim_shiftvar_var(&va);
             ms[p].sigma = sqrt(var > 0 ? var : 0);
             ms[p].se = sqrt(vara > 0 ? vara : 0) / sqrt(rn);
         }

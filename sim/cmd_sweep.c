@@ -14,6 +14,7 @@
 #include "corr.h"
 #include "design.h"
 #include "outdir.h"
+#include "stats.h"
 
 /* ------------------------------------------------------------ sweep */
 
@@ -51,7 +52,7 @@ static const char SWEEP_USAGE[] =
  * difference of the two means. */
 typedef struct pairacc {
     double sum, sumsq; /* of the paired differences, in trial order */
-    double shift, ssum, ssumsq; /* of each difference less the first: its variance without cancellation */
+    sim_shiftvar var; /* of the differences: their variance without cancellation */
     double sum_a, sum_b;
     uint64_t n, n_a, n_b;
     uint64_t ndiff; /* pairs whose values differ */
@@ -65,10 +66,7 @@ static void pair_add(pairacc *p, double a, double b)
     double d = b - a;
     p->sum += d;
     p->sumsq += d * d;
-    if (p->n == 0) p->shift = d;
-    const double e = d - p->shift; /* exactly 0 while the differences are equal */
-    p->ssum += e;
-    p->ssumsq += e * e;
+    sim_shiftvar_add(&p->var, d);
     p->n++;
     p->ndiff += d != 0;
 }
@@ -82,7 +80,7 @@ static void pair_stats(const pairacc *p, double *ma, double *mb, double *diff, d
     /* shifted by the first difference: sumsq - sum^2 / n would cancel to
      * rounding noise where every pair differs by the same real number (a
      * model without chance), whose standard error is exactly 0 */
-    double var = p->n > 1 ? (p->ssumsq - p->ssum * p->ssum / n) / (n - 1) : NAN;
+    double var = sim_shiftvar_var(&p->var);
     *se = p->n > 1 ? sqrt(var > 0 ? var : 0) / sqrt(n) : NAN;
 }
 

@@ -448,6 +448,21 @@ void sim_wilson(uint64_t k, uint64_t n, double *lo, double *hi)
     if (k == n) *hi = 1;
 }
 
+void sim_shiftvar_add(sim_shiftvar *v, double x)
+{
+    if (v->n == 0) v->shift = x;
+    const double e = x - v->shift;
+    v->s += e;
+    v->s2 += e * e;
+    v->n++;
+}
+
+double sim_shiftvar_var(const sim_shiftvar *v)
+{
+    const double n = (double)v->n;
+    return v->n > 1 ? (v->s2 - v->s * v->s / n) / (n - 1) : NAN;
+}
+
 void sim_wilson_p(double p, double nn, double *lo, double *hi)
 {
     const double z = 1.959963984540054;

@@ -104,6 +104,18 @@ double sim_acc_m4(sim_acc *a, double mean);
 /* Mid-rank percentile of x among the values: 100 * (P(X < x) + P(X = x) / 2). */
 double sim_acc_percentile(sim_acc *a, double x);
 
+/* The variance of values added one at a time, from sums of each value less
+ * the first: they are exactly 0 when every value is the same (a model
+ * without chance), where the one-pass s2 - s^2 / n leaves rounding noise.
+ * Zero-initialised. */
+typedef struct sim_shiftvar {
+    double shift, s, s2; /* the first value; sums of each value less it, and of their squares */
+    uint64_t n;
+} sim_shiftvar;
+void sim_shiftvar_add(sim_shiftvar *v, double x);
+/* The sample variance (n - 1), NaN below two values. */
+double sim_shiftvar_var(const sim_shiftvar *v);
+
 /* 95% Wilson score interval for k successes in n trials. */
 void sim_wilson(uint64_t k, uint64_t n, double *lo, double *hi);
 /* The same for a proportion p from an effective sample size n (two-dimensional runs). */
