@@ -210,6 +210,26 @@ static void test_wilson(void **state)
 
 /* Percentages as every table and chart prints them: an interval's ends
  * near 0% or 100% read alike */
+/* The shifted-sum variance: exactly 0 for equal values (where the one-pass
+ * s2 - s^2 / n leaves rounding noise), GSL's for others, NaN below two. */
+static void test_shiftvar(void **state)
+{
+    (void)state;
+    sim_shiftvar v = {0};
+    const double c = 0.1 + 0.7 * sin(1.0) * sin(1.0); /* not a binary fraction */
+    double s = 0, s2 = 0;
+    for (int i = 0; i < 1000; i++) sim_shiftvar_add(&v, c), s += c, s2 += c * c;
+    assert_true(sim_shiftvar_var(&v) == 0);
+    assert_true((s2 - s * s / 1000) / 999 != 0); /* what the shift avoids */
+    double x[200];
+    sim_shiftvar w = {0};
+    for (int i = 0; i < 200; i++) x[i] = 1e6 + sin((double)i), sim_shiftvar_add(&w, x[i]);
+    assert_true(fabs(sim_shiftvar_var(&w) - gsl_stats_variance(x, 1, 200)) < 1e-9 * gsl_stats_variance(x, 1, 200));
+    sim_shiftvar one = {0};
+    sim_shiftvar_add(&one, 3);
+    assert_true(isnan(sim_shiftvar_var(&one)));
+}
+
 static void test_format_pct(void **state)
 {
     (void)state;
@@ -233,7 +253,7 @@ int main(void)
         cmocka_unit_test(test_hist_pack),        cmocka_unit_test(test_reals),
         cmocka_unit_test(test_wilson),           cmocka_unit_test(test_mcse),
         cmocka_unit_test(test_all_missing), cmocka_unit_test(test_watch_exact),
-        cmocka_unit_test(test_format_pct),
+        cmocka_unit_test(test_format_pct),      cmocka_unit_test(test_shiftvar),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
