@@ -729,7 +729,6 @@ static void observations(doc *d, const sim_rundir *rd)
     table_end(d);
 }
 
-/* "uniform(0, 0.1) [S0, assumption]" -> value, and the ids other than assumption */
 /* The source ids of a citation list of n bytes ("S1, assumption"), without
  * the word assumption, into ids. */
 static void informing_ids(const char *list, size_t n, char *ids, size_t ni)
@@ -746,6 +745,7 @@ static void informing_ids(const char *list, size_t n, char *ids, size_t ni)
     free(copy);
 }
 
+/* "uniform(0, 0.1) [S0, assumption]" -> value, and the ids other than assumption */
 static void split_value(const char *v, char *val, size_t nv, char *ids, size_t ni)
 {
     const char *open = strrchr(v, '[');
