@@ -66,6 +66,19 @@ long sim_param_arg(const sim_inst *inst, const char *name, bool uncertain_only, 
                       "design can vary it (allowed: compare scenarios that set it, e.g. riskmc compare A.ini B.ini, or "
                       "run with --set '%s=VALUE [SOURCE or assumption]')",
                  name, name);
+    else if (e && e->spec && e->spec->type != SIM_T_DIST) {
+        /* a date, a whole number, a list or a map: set in the scenario, but not
+         * a parameter, which is a number or a law sampled once per trial */
+        static const char *const tname[] = {
+            [SIM_T_STRING] = "text", [SIM_T_INT] = "a whole number", [SIM_T_BOOL] = "a yes/no",
+            [SIM_T_DATE] = "a date", [SIM_T_NAMES] = "a list", [SIM_T_MAP] = "a map",
+            [SIM_T_NUMBERS] = "a list of numbers", [SIM_T_NUMBER] = "a number", [SIM_T_PATH] = "a file name",
+        };
+        sim_errf(err, "'%s' is %s, a setting of the scenario, not a parameter (a number or a law), so no design "
+                      "can vary it (allowed: compare scenarios that set it, e.g. riskmc compare A.ini B.ini, or run "
+                      "with --set '%s=VALUE [SOURCE or assumption]')",
+                 name, tname[e->spec->type], name);
+    }
     else if (!e && sim_schema_knows(&schema, name))
         sim_errf(err, "'%s' is not set in the scenario (allowed: set it first, with --set '%s=VALUE [SOURCE or "
                       "assumption]' or in the file)",
