@@ -606,7 +606,14 @@ static int compile(sim_inst *inst, sim_err *err)
         }
         if (nm == 0) {
             const sim_secline *sl = sim_sc_secline(sc, sec);
+            const sim_entry *rm = NULL;
+            for (int k = 0; k < NMULT && !rm; k++) rm = sim_sc_removed(sc, sec, MULT_KEYS[k]);
             free(pnames);
+            if (rm) /* a child's remove took the last one: blame it, not the parent that wrote the period */
+                return sim_errf(err, "%s:%d: scenario.remove: leaves [%s] without a multiplier (allowed: remove the "
+                                     "whole period, remove = %s, or set a multiplier again in [%s]: escape, transfer, "
+                                     "ct, infiltration or recruit)",
+                                rm->file, rm->line, sec, sec, sec);
             return sim_errf(err, "%s:%d: [%s]: no multiplier (allowed: escape, transfer, ct, infiltration, recruit)",
                             sl->file, sl->line, sec);
         }
