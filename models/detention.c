@@ -217,12 +217,17 @@ static long index_of(char **names, size_t n, const char *s)
     return -1;
 }
 
+/* list: NULL, or the entry that set the names (lists.groups,
+ * lists.destinations) when it was written nearer the user than e (see
+ * nearer_list): a child or --set dropped a name its parent still uses, and
+ * the message says where, since that is what to look at. */
 static int unknown_name(const sim_entry *e, const char *what, const char *name, char **names, size_t n,
-                        sim_err *err)
+                        const sim_entry *list, sim_err *err)
 {
     sim_buf all;
     sim_buf_init(&all);
     for (size_t i = 0; i < n; i++) sim_buf_printf(&all, "%s%s", i ? ", " : "", names[i]);
+    if (list) sim_buf_printf(&all, ", as %s set at %s:%d", list->full, list->file, list->line);
     const char *sug = sim_suggest(name, (const char *const *)names, n);
     sim_entry_err(e, err, "unknown %s '%s' (%s%s%sallowed: %s)", what, name, sug ? "did you mean '" : "",
                   sug ? sug : "", sug ? "'?; " : "", all.s);
@@ -231,12 +236,13 @@ static int unknown_name(const sim_entry *e, const char *what, const char *name, 
 }
 
 /* A map over a list: every key must be in the list; missing ones get 0. */
-static int map_over(const sim_entry *e, char **names, size_t n, const char *what, double *out, sim_err *err)
+static int map_over(const sim_entry *e, char **names, size_t n, const char *what, const sim_entry *list,
+                    double *out, sim_err *err)
 {
     for (size_t i = 0; i < n; i++) out[i] = 0;
     for (size_t k = 0; k < e->v.n; k++) {
         long i = index_of(names, n, e->v.names[k]);
-        if (i < 0) return unknown_name(e, what, e->v.names[k], names, n, err);
+        if (i < 0) return unknown_name(e, what, e->v.names[k], names, n, list, err);
         out[i] = e->v.nums[k];
     }
     return 0;
@@ -260,6 +266,14 @@ static size_t written_depth(const sim_scenario *sc, const sim_entry *e)
     for (size_t i = 0; i < sc->nfiles; i++)
         if (strcmp(sc->files[i], e->file) == 0) return i + 1;
     return 0;
+}
+
+/* lists.<key> when it was written nearer the user than e (a child's file or
+ * --set, e a parent's), else NULL: for unknown_name. */
+static const sim_entry *nearer_list(const sim_inst *inst, const sim_entry *e, const char *key)
+{
+    const sim_entry *l = get(inst, "lists", key);
+    return l && l->line > 0 && written_depth(&inst->sc, l) < written_depth(&inst->sc, e) ? l : NULL;
 }
 
 /* Whether every group of the list ge can be one: none named latent (the
@@ -368,7 +382,7 @@ static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc,
         if (strcmp(e->section, sec) != 0 || strncmp(e->key, "held0.", 6) != 0) continue;
         if (index_of(m->groups, m->G, e->key + 6) < 0) {
             sim_buf_free(&keys);
-            return unknown_name(e, "group", e->key + 6, m->groups, m->G, err);
+            return unknown_name(e, "group", e->key + 6, m->groups, m->G, nearer_list(inst, e, "groups"), err);
         }
         if (!by_group || written_depth(sc, e) < written_depth(sc, by_group)) by_group = e;
         sim_buf_printf(&keys, "%s%s", keys.len ? ", " : "", e->full);
@@ -414,7 +428,7 @@ static int holdings(sim_inst *inst, const det *m, const char *sec, facility *fc,
     SIM_ASSERT(held0 || !"a facility without holdings passed missing()");
     fc->held0 = sim_inst_param(inst, held0, NULL);
     fc->share = sim_calloc(m->G, sizeof *fc->share);
-    return map_over(share, m->groups, m->G, "group", fc->share, err);
+    return map_over(share, m->groups, m->G, "group", nearer_list(inst, share, "groups"), fc->share, err);
 }
 
 static void release(sim_inst *inst);
@@ -499,7 +513,8 @@ static int compile(sim_inst *inst, sim_err *err)
     m->dispersed0 = param(inst, "initial", "dispersed0");
     if (get(inst, "initial", "at_large0_share")) {
         m->at_large_share = sim_calloc(m->G, sizeof *m->at_large_share);
-        if (map_over(get(inst, "initial", "at_large0_share"), m->groups, m->G, "group", m->at_large_share, err) != 0)
+        const sim_entry *als = get(inst, "initial", "at_large0_share");
+        if (map_over(als, m->groups, m->G, "group", nearer_list(inst, als, "groups"), m->at_large_share, err) != 0)
             return -1;
     }
     m->recapture = param(inst, "escape", "recapture_fraction");
@@ -514,7 +529,8 @@ static int compile(sim_inst *inst, sim_err *err)
     m->repat = sim_calloc(m->G, sizeof *m->repat);
     for (size_t k = 0; k < e->v.n; k++) {
         long g = index_of(m->groups, m->G, e->v.names[k]);
-        if (g < 0) return unknown_name(e, "group", e->v.names[k], m->groups, m->G, err);
+        if (g < 0)
+            return unknown_name(e, "group", e->v.names[k], m->groups, m->G, nearer_list(inst, e, "groups"), err);
         m->repat[g] = true;
     }
     m->rep_rate = param(inst, "repatriation", "rate");
@@ -527,7 +543,8 @@ static int compile(sim_inst *inst, sim_err *err)
         e = &sc->e[i];
         if (strcmp(e->section, "infiltration") != 0) continue;
         long g = index_of(m->groups, m->G, e->key + 5);
-        if (g < 0) return unknown_name(e, "group", e->key + 5, m->groups, m->G, err);
+        if (g < 0)
+            return unknown_name(e, "group", e->key + 5, m->groups, m->G, nearer_list(inst, e, "groups"), err);
     }
     for (size_t g = 0; g < m->G; g++) {
         char key[80];
@@ -547,11 +564,14 @@ static int compile(sim_inst *inst, sim_err *err)
             char **names = sim_malloc((m->G + 1) * sizeof *names);
             memcpy(names, m->groups, m->G * sizeof *names);
             names[m->G] = "latent";
-            unknown_name(e, "route (a group or latent)", e->key, names, m->G + 1, err);
+            unknown_name(e, "route (a group or latent)", e->key, names, m->G + 1, nearer_list(inst, e, "groups"),
+                         err);
             free(names);
             return -1;
         }
-        if (map_over(e, m->dests, m->D, "destination", &m->route[(size_t)g * m->D], err) != 0) return -1;
+        if (map_over(e, m->dests, m->D, "destination", nearer_list(inst, e, "destinations"),
+                     &m->route[(size_t)g * m->D], err) != 0)
+            return -1;
     }
     m->route_tab = sim_calloc(m->G + 1, sizeof *m->route_tab);
     for (size_t g = 0; g <= m->G; g++) {
@@ -645,7 +665,7 @@ static int compile(sim_inst *inst, sim_err *err)
         const sim_entry *ed = get(inst, sec, "date"), *ef = get(inst, sec, "facility");
         long f = index_of(facnames, m->F, ef->v.str);
         if (f < 0) {
-            rc = unknown_name(ef, "facility", ef->v.str, facnames, m->F, err);
+            rc = unknown_name(ef, "facility", ef->v.str, facnames, m->F, NULL, err);
             break;
         }
         /* its size is a parameter of every trial; a shock dated outside the
