@@ -1579,6 +1579,16 @@ static void union_sources(doc *d, const sim_rundir *rd, size_t n)
     free(m.rows);
 }
 
+/* The row of risks.csv with this output and threshold (as written), or -1. */
+static long risk_row(const sim_rundir *rd, const char *output, const char *threshold)
+{
+    for (size_t q = 0; q < rd->risks.nrows; q++)
+        if (strcmp(sim_table_get(&rd->risks, q, "output"), output) == 0 &&
+            strcmp(sim_table_get(&rd->risks, q, "threshold"), threshold) == 0)
+            return (long)q;
+    return -1;
+}
+
 static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *err)
 {
     sim_rundir *rd;
@@ -1642,10 +1652,24 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
         heading(&d, 2, "Key numbers");
         const char *kc[] = {"output", "scenario", "median", "90% interval (p5 to p95)"};
         table_begin(&d, kc, 4);
-        const char **outs;
-        size_t no = sim_rundir_outputs(&rd[0], true, &outs);
+        /* the union of the runs' outputs, the first run's first, then those
+         * only later runs have (a destination only they list), so that no
+         * run's output is dropped without a word */
+        const char **outs = NULL;
+        size_t no = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char **oi;
+            size_t ni = sim_rundir_outputs(&rd[i], true, &oi);
+            outs = sim_realloc(outs, (no + ni + 1) * sizeof *outs);
+            for (size_t j = 0; j < ni; j++) {
+                bool seen = false;
+                for (size_t k = 0; k < no && !seen; k++) seen = strcmp(outs[k], oi[j]) == 0;
+                if (!seen) outs[no++] = oi[j];
+            }
+            free(oi);
+        }
         for (size_t k = 0; k < no; k++)
-            for (size_t i = 0; i < n; i++) {
+            for (size_t i = 0, shown = 0; i < n; i++) {
                 long r = sim_table_find(&rd[i].summary, "output", outs[k]);
                 if (r < 0) continue;
                 char m[48], lo[48], hi[48], iv[128];
@@ -1653,7 +1677,7 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
                 num(sim_table_num(&rd[i].summary, (size_t)r, "p5"), lo, sizeof lo, true);
                 num(sim_table_num(&rd[i].summary, (size_t)r, "p95"), hi, sizeof hi, true);
                 snprintf(iv, sizeof iv, "%s to %s", lo, hi);
-                const char *cells[] = {i ? "" : outs[k], rd[i].name, m, iv};
+                const char *cells[] = {shown++ ? "" : outs[k], rd[i].name, m, iv};
                 table_row(&d, cells, 4);
             }
         free(outs);
@@ -1661,25 +1685,28 @@ static int report_compare(char **dirs, size_t ndirs, const char *out, sim_err *e
         heading(&d, 2, "Risks");
         const char *rcols[] = {"risk", "scenario", "probability", "95% interval (Wilson)"};
         table_begin(&d, rcols, 4);
-        for (size_t r = 0; r < rd[0].risks.nrows; r++) {
-            const char *o = sim_table_get(&rd[0].risks, r, "output");
-            const char *th = sim_table_get(&rd[0].risks, r, "threshold");
-            for (size_t i = 0; i < n; i++) {
-                long rr = -1;
-                for (size_t q = 0; q < rd[i].risks.nrows && rr < 0; q++)
-                    if (strcmp(sim_table_get(&rd[i].risks, q, "output"), o) == 0 &&
-                        strcmp(sim_table_get(&rd[i].risks, q, "threshold"), th) == 0)
-                        rr = (long)q;
-                if (rr < 0) continue;
-                char t[48], lab[256], p[32], lo[32], hi[32], iv[80];
-                sim_format_exact(sim_table_num(&rd[0].risks, r, "threshold"), t, sizeof t);
-                snprintf(lab, sizeof lab, "P(%s ≥ %s)", o, t);
-                sim_format_pct(sim_table_num(&rd[i].risks, (size_t)rr, "probability"), p, sizeof p);
-                sim_format_pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_low"), lo, sizeof lo);
-                sim_format_pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_high"), hi, sizeof hi);
-                snprintf(iv, sizeof iv, "%s to %s", lo, hi);
-                const char *cells[] = {i ? "" : lab, rd[i].name, p, iv};
-                table_row(&d, cells, 4);
+        /* every run's thresholds, each once: the first run's, then those only
+         * later runs set, in the order they set them */
+        for (size_t a = 0; a < n; a++) {
+            for (size_t r = 0; r < rd[a].risks.nrows; r++) {
+                const char *o = sim_table_get(&rd[a].risks, r, "output");
+                const char *th = sim_table_get(&rd[a].risks, r, "threshold");
+                bool earlier = false;
+                for (size_t b = 0; b < a && !earlier; b++) earlier = risk_row(&rd[b], o, th) >= 0;
+                if (earlier) continue;
+                for (size_t i = a, shown = 0; i < n; i++) {
+                    long rr = risk_row(&rd[i], o, th);
+                    if (rr < 0) continue;
+                    char t[48], lab[256], p[32], lo[32], hi[32], iv[80];
+                    sim_format_exact(sim_table_num(&rd[a].risks, r, "threshold"), t, sizeof t);
+                    snprintf(lab, sizeof lab, "P(%s ≥ %s)", o, t);
+                    sim_format_pct(sim_table_num(&rd[i].risks, (size_t)rr, "probability"), p, sizeof p);
+                    sim_format_pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_low"), lo, sizeof lo);
+                    sim_format_pct(sim_table_num(&rd[i].risks, (size_t)rr, "wilson_high"), hi, sizeof hi);
+                    snprintf(iv, sizeof iv, "%s to %s", lo, hi);
+                    const char *cells[] = {shown++ ? "" : lab, rd[i].name, p, iv};
+                    table_row(&d, cells, 4);
+                }
             }
         }
         table_end(&d);

@@ -978,6 +978,13 @@ check "compare notes, in its manifest and brief too, the outputs and thresholds 
     grep -q '^quiet-west-asia,infiltrated.west_asia,' '$TMP/cmpdest2/compare.csv' && ! grep -q '^quiet,infiltrated.west_asia,' '$TMP/cmpdest2/compare.csv' &&
     '$BIN' compare tests/data/quiet.ini tests/data/quiet.ini -n 20 -o '$TMP/cmpdest3' -q 2>'$TMP/cmpdest3.err' &&
     [ ! -s '$TMP/cmpdest3.err' ] && ! grep -q left_out '$TMP/cmpdest3/manifest.ini'"
+check "a brief of several runs lists the outputs and thresholds only a later run has (another destination list)" bash -c "
+    '$BIN' run tests/data/quiet.ini -n 20 -o '$TMP/rq1' -q 2>/dev/null &&
+    '$BIN' run tests/data/quiet-west-asia.ini -n 20 -o '$TMP/rq2' -q 2>/dev/null &&
+    '$BIN' report '$TMP/rq1' '$TMP/rq2' -o '$TMP/rqb' >/dev/null &&
+    grep -q '^| infiltrated.west_asia | quiet-west-asia | ' '$TMP/rqb/report.md' &&
+    grep -q '^| P(infiltrated.west_asia ≥ 1) | quiet-west-asia | ' '$TMP/rqb/report.md' &&
+    grep -q '^| P(escaped ≥ 1) | quiet-west-asia | ' '$TMP/rqb/report.md'"
 check "sweep: one value is refused (points to run --set); a swept correlated parameter gets a note" bash -c "
     ! '$BIN' sweep scenarios/baseline.ini --vary ct.removals_per_year=5 -n 10 -o '$TMP/sw1' -q 2>'$TMP/sw1.err' &&
     grep -q '1 value (allowed: 2 to 1000; for one value, riskmc run --set ct.removals_per_year=V)' '$TMP/sw1.err' &&
