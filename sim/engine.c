@@ -199,6 +199,15 @@ static void blockbuf_free(blockbuf *bb)
     }
 }
 
+/* The progress line a run draws on: the whole command's (cfg->overall),
+ * which its caller starts and ends, or own, started here for want. */
+static sim_progress *run_progress(const sim_runcfg *cfg, bool want, sim_progress *own)
+{
+    if (cfg->overall) return cfg->overall;
+    sim_progress_start(own, want, cfg->label, cfg->n);
+    return own;
+}
+
 /* A run of n trials in blocks: BLOCK trials each up to its last TAIL
  * trials (the block before those may be shorter), then those. */
 static uint64_t block_count(uint64_t n)
@@ -234,9 +243,8 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
     uint64_t fail_at = UINT64_MAX;
     sim_err first_err = {{0}}; /* fail_at's, written under the critical section */
     sim_err hand_err = {{0}};  /* failed's, written only by the hand-over (single) */
-    sim_progress own, *prog = cfg->overall ? cfg->overall : &own;
+    sim_progress own, *prog = run_progress(cfg, cfg->progress, &own);
     const uint64_t at0 = cfg->overall ? cfg->overall_at : 0;
-    if (!cfg->overall) sim_progress_start(&own, cfg->progress, cfg->label, cfg->n);
     uint64_t done = 0;
     const uint64_t nblocks = block_count(cfg->n);
     worker **ws = sim_calloc((size_t)threads, sizeof *ws);
@@ -285,7 +293,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
                                               "allowed: a value in every trial, from terms that stay finite: only "
                                               "an output its model declares may lack a value may have none)",
                                        (unsigned long long)trial, inst->out[o].name);
-                        break;
+                        continue; /* trc ends the loop */
                     }
                     char v[32];
                     snprintf(v, sizeof v, isinf(y) ? "infinite" : "%.6g", y);
@@ -355,7 +363,7 @@ static int engine_local(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesa
      * failure that may have come while it ran */
     const bool hand = failed;
     if (fail_at != UINT64_MAX) failed = 1;
-    if (!cfg->overall) sim_progress_end(&own, failed ? 0 : done);
+    if (prog == &own) sim_progress_end(&own, failed ? 0 : done);
     blockbuf_free(&bufs[0]);
     blockbuf_free(&bufs[1]);
     if (failed) {
@@ -428,9 +436,8 @@ static int engine_mpi(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc
     sim_seriesacc local;
     bool series_on = series && cfg->want_series;
     if (series_on) sim_seriesacc_init(&local, inst);
-    sim_progress own, *prog = cfg->overall ? cfg->overall : &own;
+    sim_progress own, *prog = run_progress(cfg, cfg->progress && rank == 0, &own);
     const uint64_t at0 = cfg->overall ? cfg->overall_at : 0;
-    if (!cfg->overall) sim_progress_start(&own, cfg->progress && rank == 0, cfg->label, cfg->n);
     const uint64_t round = (uint64_t)ROUND * (uint64_t)size;
     for (uint64_t s0 = 0; s0 < cfg->n; s0 += round) {
         uint64_t lo = s0 + (uint64_t)rank * ROUND, hi = lo + ROUND;
@@ -495,7 +502,7 @@ static int engine_mpi(const sim_inst *inst, const sim_runcfg *cfg, sim_seriesacc
         }
         sim_seriesacc_free(&local);
     }
-    if (!cfg->overall) sim_progress_end(&own, rank == 0 ? cfg->n : 0);
+    if (prog == &own) sim_progress_end(&own, rank == 0 ? cfg->n : 0);
     return 0;
 }
 

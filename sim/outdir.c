@@ -535,34 +535,45 @@ int sim_outdir_finished(sim_outdir_pending *p, sim_err *err)
     return 0;
 }
 
-/* dir/name whole from b (on rank 0 only), synced now or at the commit
- * (results: a file of a results folder not yet committed) */
-static int write_whole(const char *dir, const char *shown_dir, const char *name, const sim_buf *b, bool sync_now,
-                       bool results, sim_err *err)
+/* path (relative to the folder dfd, or AT_FDCWD) whole from b (on rank 0
+ * only), synced now or at the commit (results: a file of a results folder
+ * not yet committed); shown names it in messages */
+static int write_whole(int dfd, const char *path, const char *shown, const sim_buf *b, bool sync_now, bool results,
+                       sim_err *err)
 {
     if (!sim_mpi_root()) return 0; /* under MPI only rank 0 writes */
-    char *path = sim_asprintf("%s/%s", dir, name), *shown = sim_asprintf("%s/%s", shown_dir, name);
-    FILE *f = fopen(path, "w");
-    int rc = 0;
-    if (!f) rc = sim_errf(err, "%s: cannot write: %s", shown, strerror(errno));
-    else {
-        if (b->len) fwrite(b->s, 1, b->len, f);
-        rc = close_file(f, shown, sync_now, results, err);
+    const int fd = openat(dfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+    if (!f) {
+        const int e = errno;
+        if (fd >= 0) close(fd);
+        return sim_errf(err, "%s: cannot write: %s", shown, strerror(e));
     }
-    free(path), free(shown);
-    return rc;
+    if (b->len) fwrite(b->s, 1, b->len, f);
+    return close_file(f, shown, sync_now, results, err);
 }
 
 int sim_write_file(const char *dir, const char *name, const sim_buf *b, sim_err *err)
 {
-    return write_whole(dir, dir, name, b, true, false, err);
+    char *path = sim_asprintf("%s/%s", dir, name);
+    const int rc = write_whole(AT_FDCWD, path, path, b, true, false, err);
+    free(path);
+    return rc;
+}
+
+int sim_write_file_at(int dfd, const char *path, const char *shown, const sim_buf *b, sim_err *err)
+{
+    return write_whole(dfd, path, shown, b, true, false, err);
 }
 
 int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err)
 {
     /* a failure names the file by the folder it was to be (the temporary
      * one is gone by the time the message is read) */
-    return write_whole(od->tmp, od->final, name, b, false, true, err);
+    char *path = sim_asprintf("%s/%s", od->tmp, name), *shown = sim_asprintf("%s/%s", od->final, name);
+    const int rc = write_whole(AT_FDCWD, path, shown, b, false, true, err);
+    free(path), free(shown);
+    return rc;
 }
 
 /* fsync every file and folder of a finished temporary folder: by then most

@@ -68,6 +68,9 @@ int sim_outdir_finish(sim_outdir_pending *p, FILE *f, const char *name, sim_err 
 int sim_outdir_finished(sim_outdir_pending *p, sim_err *err);
 /* Write dir/name whole from b and sync it (on rank 0 only). */
 int sim_write_file(const char *dir, const char *name, const sim_buf *b, sim_err *err);
+/* The same for path relative to the folder dfd (held open; AT_FDCWD: the
+ * working folder), named shown in messages. */
+int sim_write_file_at(int dfd, const char *path, const char *shown, const sim_buf *b, sim_err *err);
 /* Write the file `name` of the temporary folder from b (synced at the commit). */
 int sim_outdir_write(const sim_outdir *od, const char *name, const sim_buf *b, sim_err *err);
 /* Start writing to disk, in the background, what has been written to f so

@@ -251,23 +251,11 @@ static int write_brief(int dfd, const char *dir, const char *name, const sim_buf
     char *tmp = sim_asprintf(".%s.tmp-%ld", name, (long)getpid());
     char *shown = sim_asprintf("%s/%s", dir, name);
     char *at = dfd == AT_FDCWD ? sim_asprintf("%s/%s", dir, tmp) : sim_strdup(tmp);
-    char *to = dfd == AT_FDCWD ? sim_strdup(shown) : sim_strdup(name);
-    int rc = 0;
-    const int fd = openat(dfd, at, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) rc = sim_errf(err, "%s: cannot write: %s", shown, strerror(errno));
-    else {
-        for (size_t off = 0; off < b->len && rc == 0;) {
-            const ssize_t w = write(fd, b->s + off, b->len - off);
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) rc = sim_errf(err, "%s: write failed: %s", shown, strerror(w < 0 ? errno : EIO));
-            else off += (size_t)w;
-        }
-        if (rc == 0 && fsync(fd) != 0) rc = sim_errf(err, "%s: write failed: %s", shown, strerror(errno));
-        if (close(fd) != 0 && rc == 0) rc = sim_errf(err, "%s: write failed: %s", shown, strerror(errno));
-        if (rc == 0 && renameat(dfd, at, dfd, to) != 0) rc = sim_errf(err, "%s: cannot write: %s", shown, strerror(errno));
-        if (rc != 0) unlinkat(dfd, at, 0);
-    }
-    free(tmp), free(shown), free(at), free(to);
+    const char *to = dfd == AT_FDCWD ? shown : name;
+    int rc = sim_write_file_at(dfd, at, shown, b, err);
+    if (rc == 0 && renameat(dfd, at, dfd, to) != 0) rc = sim_errf(err, "%s: cannot write: %s", shown, strerror(errno));
+    if (rc != 0) unlinkat(dfd, at, 0);
+    free(tmp), free(shown), free(at);
     return rc;
 }
 
